@@ -1,0 +1,44 @@
+# Everything is installed from scratch into .venv; nothing else is needed by hand.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed
+SHARED ?= ../shared
+
+.PHONY: help install run test lint format bench eval clean
+
+help:  ## list targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install luoshi with its dev tools
+
+run: $(STAMP)  ## start the app on SQLite with demo data
+	$(BIN)/luoshi demo
+
+lint: $(STAMP)  ## ruff (lint + format check) and mypy
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+format: $(STAMP)  ## apply ruff formatting and safe fixes
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+test: lint  ## lint, then the whole test suite
+	$(BIN)/pytest
+
+eval: $(STAMP)  ## score extraction against ../shared/eval/gold
+	$(BIN)/python benchmarks/eval_gold.py --shared $(SHARED)
+
+bench: $(STAMP)  ## throughput and memory of read + outline + extract vs jieba
+	$(BIN)/python benchmarks/bench_extract.py --shared $(SHARED)
+
+clean:  ## remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
