@@ -1,0 +1,1 @@
+"""Reading files, width folding, paragraphs, headings and stance: the text layer."""

@@ -1,0 +1,236 @@
+"""Heading detection: the outline a document's task tree is built from.
+
+Two families of headings:
+
+* structural markers that open a paragraph: ``第一章``, ``一、``, ``（一）``,
+  ``1.``, ``（1）`` and, in a press conference, each question put to the
+  speakers. Their level is their depth among the marker kinds the document
+  uses, never shallower than the kind's usual place (a lone ``（五）`` in an
+  excerpt is still level 2).
+* run-in headings, a paragraph's first sentence naming its theme
+  (``——经济运行整体向好。``, ``一是…。``, ``更加注重发挥港口优势。``): one
+  level below the deepest structural kind, and at least level 3. Run-in
+  headings inside a paragraph are one level deeper still.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from luoshi.text.document import Span
+from luoshi.text.paragraphs import paragraphs, sentences
+
+CN_NUM = "一二三四五六七八九十百零〇两"
+
+# Structural kinds in nesting order, with the shallowest level each may take.
+STRUCTURAL: tuple[tuple[str, int], ...] = (
+    ("chapter", 1),
+    ("question", 1),
+    ("part", 1),
+    ("jie", 2),
+    ("section", 2),
+    ("item", 2),
+    ("subitem", 3),
+)
+_MIN_LEVEL = dict(STRUCTURAL)
+
+_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("chapter", re.compile(rf"第[{CN_NUM}\d]+[章篇编](?:\s|$|[^\d])")),
+    ("jie", re.compile(rf"第[{CN_NUM}\d]+节")),
+    ("part", re.compile(rf"[{CN_NUM}]+\s*、")),
+    ("section", re.compile(rf"\(\s*[{CN_NUM}]+\s*\)")),
+    ("item", re.compile(r"\d{1,2}\s*[.、](?!\d)")),
+    ("subitem", re.compile(r"(?:\(\s*\d{1,2}\s*\)|\d{1,2}\)|[①-⑳])")),
+    ("dash", re.compile(r"——|—(?=[^—\d])|--")),
+    ("ordinal", re.compile(rf"(?:[{CN_NUM}]是|其[{CN_NUM}]是|第[{CN_NUM}]是)")),
+)
+
+_SECTION_NUMBER_LINE = re.compile(r"^\d{1,3}$")
+_SPEAKER_LINE = re.compile(r"^[^。?!]{2,50}:$")
+_QUESTION_OPENER = re.compile(r"^(?:问|记者|提问|主持人)[^。]{0,12}?[:]")
+_HEAD_STOP = re.compile(r"[。;:!?]")
+_COMMA = re.compile(r"[,;:、]")
+_TRAILING = " 。;:,.!?、"
+
+# Sentences opening with these are statements or transitions, not theme headings.
+_NOT_A_THEME = re.compile(
+    r"(?:我们|我市|我区|今年|去年|明年|目前|当前|同时|此外|另外|总之|其中|这|那|但|而|如|因此|所以|"
+    r"下一步|近年来|多年来|一年来|过去|各位|对此|为此)"
+)
+
+RUN_IN_MAX = 28
+INLINE_MAX = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """标题: a heading span with its depth and the kind of marker that made it."""
+
+    start: int
+    end: int
+    level: int
+    text: str
+    kind: str
+    paragraph: Span
+
+
+def detect_headings(raw: str, folded: str) -> list[Heading]:
+    """All headings of a document, in text order, with levels assigned."""
+    paras = paragraphs(folded)
+    found: list[tuple[str, int, int, Span]] = []
+    for i, para in enumerate(paras):
+        prev = paras[i - 1] if i else None
+        nxt = paras[i + 1] if i + 1 < len(paras) else None
+        head = _paragraph_heading(folded, para, prev, nxt)
+        if head is not None:
+            found.append((*head, para))
+    found = _drop_lone_run_ins(found)
+    levels = _structural_levels({kind for kind, *_ in found})
+    run_in = max([3, *(lv + 1 for lv in levels.values())])
+    out = [
+        Heading(s, e, levels.get(kind, run_in), raw[s:e], kind, para) for kind, s, e, para in found
+    ]
+    themed = {s for kind, s, _, _ in found if kind in ("runin", "ordinal", "dash")}
+    inline = _inline_headings(raw, folded, paras, themed, run_in + 1)
+    return sorted(out + inline, key=lambda h: h.start)
+
+
+def _drop_lone_run_ins(
+    found: list[tuple[str, int, int, Span]],
+) -> list[tuple[str, int, int, Span]]:
+    """Keep unmarked run-in headings only where a sibling has one too.
+
+    Themed paragraphs come in series under one parent; a single paragraph that
+    happens to open with a short sentence is more likely prose than a heading.
+    """
+    groups: list[list[int]] = [[]]
+    for i, (kind, *_) in enumerate(found):
+        if kind in _MIN_LEVEL:
+            groups.append([])
+        elif kind == "runin":
+            groups[-1].append(i)
+    lone = {g[0] for g in groups if len(g) == 1}
+    return [h for i, h in enumerate(found) if i not in lone]
+
+
+def _structural_levels(kinds: set[str]) -> dict[str, int]:
+    """Depth of each structural kind present, respecting each kind's shallowest level."""
+    levels: dict[str, int] = {}
+    deepest = 0
+    for kind, minimum in STRUCTURAL:
+        if kind not in kinds:
+            continue
+        if kind == "part" and "question" in levels:
+            # Questions and numbered parts are both the top of a press release.
+            levels[kind] = levels["question"]
+            continue
+        levels[kind] = deepest = max(minimum, deepest + 1)
+    return levels
+
+
+def _paragraph_heading(
+    folded: str, para: Span, prev: Span | None, nxt: Span | None
+) -> tuple[str, int, int] | None:
+    text = folded[para.start : para.end]
+    if _is_question(folded, text, prev, nxt):
+        return "question", para.start, para.end
+    for kind, pattern in _MARKERS:
+        m = pattern.match(text)
+        if m is None:
+            continue
+        end = _heading_end(folded, para, m.end())
+        if end is None or end - para.start <= m.end():
+            return None
+        if kind == "dash" and not _has_continuation(folded, para, end):
+            return None
+        return kind, para.start, end
+    end = _run_in_end(folded, para)
+    if end is not None:
+        return "runin", para.start, end
+    return None
+
+
+def _is_question(folded: str, text: str, prev: Span | None, nxt: Span | None) -> bool:
+    if not text.endswith("?") or len(text) < 8:
+        return False
+    if _QUESTION_OPENER.match(text):
+        return True
+    if prev is not None and _SECTION_NUMBER_LINE.match(folded[prev.start : prev.end]):
+        return True
+    return nxt is not None and _SPEAKER_LINE.match(folded[nxt.start : nxt.end]) is not None
+
+
+def _heading_end(folded: str, para: Span, body_from: int) -> int | None:
+    """End of a marked heading: the first sentence stop, or the whole paragraph."""
+    m = _HEAD_STOP.search(folded, para.start + body_from, para.end)
+    end = m.start() if m else para.end
+    while end > para.start and folded[end - 1] in _TRAILING:
+        end -= 1
+    return end
+
+
+def _has_continuation(folded: str, para: Span, end: int) -> bool:
+    """A dash heading is a sentence with more text after it (not a byline)."""
+    rest = folded[end : para.end]
+    return rest.startswith("。") and len(rest.strip("。 ")) > 0
+
+
+def _run_in_end(folded: str, para: Span) -> int | None:
+    """End of an unmarked run-in heading: a short, comma-free first sentence."""
+    first = next(sentences(folded, para), None)
+    if first is None or first.end >= para.end:
+        return None
+    sentence = folded[first.start : first.end]
+    if not sentence.endswith("。"):
+        return None
+    body = sentence[:-1]
+    if not _is_heading_like(body, RUN_IN_MAX):
+        return None
+    return first.end - 1
+
+
+def _is_heading_like(body: str, max_len: int) -> bool:
+    if not 4 <= len(body) <= max_len:
+        return False
+    if _COMMA.search(body):
+        return False
+    # A heading names a theme; it does not report a figure or quote a speaker.
+    if _NOT_A_THEME.match(body) or "是" in body:
+        return False
+    return not any(ch.isdigit() for ch in body) and "“" not in body[-1:]
+
+
+def _inline_headings(
+    raw: str, folded: str, paras: list[Span], themed: set[int], level: int
+) -> list[Heading]:
+    """Run-in headings inside a paragraph: a parallel series of short theme sentences.
+
+    Only paragraphs that open with a run-in heading are searched. One short
+    sentence in the middle of a paragraph is usually just a short measure; two
+    or more, each followed by a longer elaboration, form a series.
+    """
+    out: list[Heading] = []
+    for para in paras:
+        if para.start not in themed:
+            continue
+        sents = list(sentences(folded, para))
+        if len(sents) < 4:
+            continue
+        candidates: list[Span] = []
+        for i in range(1, len(sents) - 1):
+            s = sents[i]
+            body = folded[s.start : s.end]
+            if not body.endswith("。"):
+                continue
+            ordinal = _MARKERS[-1][1].match(body)
+            if ordinal or _is_heading_like(body[:-1], INLINE_MAX):
+                nxt = sents[i + 1]
+                if nxt.end - nxt.start > (s.end - s.start) or ordinal:
+                    candidates.append(Span(s.start, s.end - 1))
+        if len(candidates) >= 2:
+            out.extend(
+                Heading(c.start, c.end, level, raw[c.start : c.end], "inline", para)
+                for c in candidates
+            )
+    return out

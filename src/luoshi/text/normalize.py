@@ -1,0 +1,40 @@
+"""Width and space folding that never changes the length of the text.
+
+Extraction rules match on a folded copy of the raw text. Every replacement here
+maps one code point to one code point, so an index into the folded copy is the
+same index into the raw text: the offset map is the identity, and
+``raw[start:end]`` is always the surface the rule saw. That is why we fold
+full-width ASCII (``，：（）０-９％``) to ASCII instead of the other way round,
+and never delete or insert characters (spaces inside numbers are tolerated by
+the patterns instead).
+"""
+
+from __future__ import annotations
+
+_TABLE: dict[int, int] = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_TABLE.update(
+    {
+        0x3000: 0x20,  # ideographic space
+        0x00A0: 0x20,  # no-break space
+        0xFEFF: 0x20,  # byte-order mark / zero-width no-break space
+        0x200B: 0x20,  # zero-width space
+        0x2002: 0x20,
+        0x2003: 0x20,
+        0x2009: 0x20,
+        0x3007: 0x3007,  # 〇 stays: it is a Chinese numeral, not a digit
+        0xFE51: ord("、"),  # small ideographic comma
+        0x2013: ord("—"),  # en dash as used in ranges: 1–8月
+        0x2015: ord("—"),  # horizontal bar, a common stand-in for the dash
+        0x2212: ord("-"),  # minus sign
+        0x301C: ord("~"),  # wave dash
+        0x2027: ord("·"),  # hyphenation point
+        0x30FB: ord("·"),  # katakana middle dot
+        0x2022: ord("·"),  # bullet used as a separator in names
+    }
+)
+del _TABLE[0x3007]
+
+
+def fold(raw: str) -> str:
+    """Return ``raw`` with full-width forms folded to ASCII; same length, same offsets."""
+    return raw.translate(_TABLE)

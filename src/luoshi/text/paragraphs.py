@@ -1,0 +1,41 @@
+"""Paragraphs and sentences as spans of the raw text.
+
+A paragraph is a non-blank line with its surrounding whitespace trimmed, so the
+same logic serves documents with one paragraph per line and documents with blank
+lines between paragraphs. Sentences end at 。！？!? (folded to ASCII where
+applicable); the terminator belongs to the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from luoshi.text.document import Span
+
+_LINE = re.compile(r"[^\n]+")
+_SENTENCE_END = re.compile(r"[。!?]+[”’\"]?")
+
+
+def paragraphs(folded: str) -> list[Span]:
+    """Non-blank lines of ``folded`` with leading and trailing whitespace trimmed."""
+    out: list[Span] = []
+    for m in _LINE.finditer(folded):
+        line = m.group()
+        stripped = line.strip()
+        if not stripped:
+            continue
+        lead = len(line) - len(line.lstrip())
+        start = m.start() + lead
+        out.append(Span(start, start + len(stripped)))
+    return out
+
+
+def sentences(folded: str, para: Span) -> Iterator[Span]:
+    """Sentences of one paragraph, each including its terminator."""
+    pos = para.start
+    for m in _SENTENCE_END.finditer(folded, para.start, para.end):
+        yield Span(pos, m.end())
+        pos = m.end()
+    if pos < para.end:
+        yield Span(pos, para.end)
