@@ -1,0 +1,1 @@
+"""Quantities, deadlines, units and the pipeline that runs them: the extraction layer."""

@@ -1,0 +1,156 @@
+"""Comparator, measure and kind of a quantity, from the words around it.
+
+All rules look at the folded text of the quantity's clause (comparators,
+measures) or sentence (kind) and pick the cue nearest to the number, because
+Chinese puts the governing verb right before the amount ("累计建成…7.2万个",
+"力争…突破20家").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from luoshi.extract.lexicon import CHANGE_VERBS, NEUTRAL_VERBS, STOCK_VERBS, word_pattern
+from luoshi.extract.numbers import Reading
+from luoshi.text.stance import Stance
+
+Kind = Literal["target", "actual"]
+Measure = Literal["growth", "change", "level"]
+
+# --- comparator ---------------------------------------------------------------
+
+_PREFIX_COMPARATORS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?:不少于|不低于|至少|不小于|不下于)$"), ">="),
+    (re.compile(r"(?:不超过|不高于|不大于|控制在|低于|少于|小于)$"), "<="),
+    (re.compile(r"(?:突破|超过|超出|多于|高于|大于|逾|超)$"), ">"),
+    (re.compile(r"(?:大约|约为|约|接近|将近|近)$"), "~"),
+)
+_SUFFIX_COMPARATORS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(?:以上|及以上|之上)"), ">="),
+    (re.compile(r"^(?:以内|以下|之内|及以下)"), "<="),
+    (re.compile(r"^(?:左右|上下)"), "~"),
+)
+
+
+def own_comparator(folded: str, r: Reading, clause_start: int) -> tuple[str | None, str | None]:
+    """(prefix comparator, suffix comparator) written next to this quantity."""
+    left = folded[max(clause_start, r.start - 6) : r.start].rstrip()
+    right = folded[r.end : r.end + 4]
+    prefix = next((c for p, c in _PREFIX_COMPARATORS if p.search(left)), None)
+    suffix = next((c for p, c in _SUFFIX_COMPARATORS if p.search(right)), None)
+    if suffix is None and r.approx_more:
+        suffix = ">"
+    return prefix, suffix
+
+
+def combine_comparator(prefix: str | None, suffix: str | None) -> str:
+    """The suffix (以上/左右/余) is the more specific statement when both are present."""
+    return suffix or prefix or "="
+
+
+# --- measure -------------------------------------------------------------------
+
+# 增加值 is a noun (value added), not the verb 增加.
+_GROWTH = re.compile(
+    r"增长(?!到|至)|增速|增幅|涨幅|下降|降低|回落|上涨|下跌|增加(?!值|到|至)|减少|提高(?!到|至)|"
+    r"提升(?!到|至)|年均增|同比|环比|涨|降"
+)
+# A percentage reached (提高到3%, 达到60%) is a level even after a growth word.
+_PERCENT_REACHED = re.compile(r"(?:到|至|达到|达|为|在)(?:突破|超过)?\s*$")
+_RATIO = re.compile(r"率|比重|占比|比例|占|份额|覆盖|达标|程度|水平|指数|贡献")
+_STOCK = word_pattern(STOCK_VERBS)
+_CHANGE_BEFORE = word_pattern(CHANGE_VERBS)
+# Verbs that state how many things there are, not how many were added: when one
+# of these governs the number (提出16项, 形成4个, 明确6个方面), it is a level.
+_NEUTRAL = word_pattern(NEUTRAL_VERBS)
+_CHANGE_AFTER = re.compile(
+    r"^[^,;。]{0,16}?(?:获批|获评|落户|布局|入选|建成|投产|开工|落地|签约|新设|通过|实现|进行|整顿|完成)"
+)
+
+
+def measure_of(folded: str, r: Reading, clause: tuple[int, int]) -> Measure:
+    left = folded[clause[0] : r.start]
+    right = folded[r.end : clause[1]]
+    if r.unit == "%":
+        return _percent_measure(left)
+    if r.unit == "百分点":
+        return "change" if _GROWTH.search(left) else "level"
+    if "累计" in left:
+        return "level"
+    cues = [
+        (pos, measure)
+        for pattern, measure in ((_CHANGE_BEFORE, "change"), (_STOCK, "level"), (_NEUTRAL, "level"))
+        if (pos := _last(pattern, left)) is not None
+    ]
+    if cues:
+        return "change" if max(cues)[1] == "change" else "level"
+    return "change" if _CHANGE_AFTER.search(right) else "level"
+
+
+def _percent_measure(left: str) -> Measure:
+    if _PERCENT_REACHED.search(left):
+        return "level"
+    growth = _last(_GROWTH, left)
+    ratio = _last(_RATIO, left)
+    if growth is not None and (ratio is None or growth > ratio):
+        return "growth"
+    return "level"
+
+
+def _last(pattern: re.Pattern[str], text: str) -> int | None:
+    """End position of the last match of ``pattern`` in ``text``."""
+    end = None
+    for m in pattern.finditer(text):
+        end = m.end()
+    return end
+
+
+# --- kind ----------------------------------------------------------------------
+
+_FUTURE = re.compile(
+    r"预计|力争|争取|拟|目标|确保|年内|今年|明年|今后|未来|到20\d\d年|至20\d\d年|"
+    r"计划(?=在|于|将|投资|完成|新增|建设|实施|开工|到|达到)|"
+    r"将(?=会|要|达|逐步|增加|实现|建成|新增|突破|超过|完成|提升|形成|带动|全面|持续|进一步|力争|"
+    r"确保|有|在|于|继续|再|进入|成为|启动|推动|加快|开工|投产|建设)"
+)
+_PAST = re.compile(
+    r"已经|已|目前|截至|截止|去年|上年末|过去|此前|以来|"
+    r"(?:增长|达到|建成|完成|实现|取得|提出|制定|建立|出台|形成|开展|推出|发布|引进|新增|明确|突破)了"
+)
+_YEAR = re.compile(r"(20\d\d)年")
+
+
+def kind_of(
+    folded: str,
+    r: Reading,
+    sentence: tuple[int, int],
+    stance: Stance | None,
+    default: Kind,
+    doc_year: int | None,
+) -> Kind:
+    """Target or actual: the nearest tense cue in the sentence, else the part's stance."""
+    left = folded[sentence[0] : r.start]
+    future = _last(_FUTURE, left)
+    past = _last(_PAST, left)
+    year = _last_year(left)
+    if doc_year is not None and year is not None:
+        y, pos = year
+        if y > doc_year and (future is None or pos > future):
+            future = pos
+        elif y < doc_year and (past is None or pos > past):
+            past = pos
+    if future is not None or past is not None:
+        return "target" if (past is None or (future is not None and future > past)) else "actual"
+    if stance == "retrospective":
+        return "actual"
+    if stance == "forward":
+        return default if default == "actual" else "target"
+    return default
+
+
+def _last_year(text: str) -> tuple[int, int] | None:
+    found = None
+    for m in _YEAR.finditer(text):
+        found = (int(m.group(1)), m.end())
+    return found

@@ -1,0 +1,110 @@
+"""Finding numbers with their magnitude word, approximation word and unit.
+
+A *reading* is the surface ``1200余家`` or ``2.1万亿元`` parsed into value and
+unit. Whether it is in scope (not a date, an ordinal or a name) is decided in
+``scope.py``; what it measures in ``indicator.py`` and ``attributes.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from luoshi.extract.units import (
+    MAGNITUDE_PATTERN,
+    MAGNITUDES,
+    NOT_UNITS,
+    UNIT_PATTERN,
+    canonical_unit,
+)
+
+# Digits with optional thousands separators and decimals; never starts inside
+# another number (PM2.5 is handled by scope rules, not here).
+NUMBER = re.compile(r"(?<![\d.])(?<!\d,)(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?")
+_TAIL = re.compile(
+    rf" ?(?P<a1>余|多)?(?P<mag>{MAGNITUDE_PATTERN})?(?P<a2>余|多)?(?P<unit>{UNIT_PATTERN})?"
+)
+_BIG = re.compile(r"大(?=[\u4e00-\u9fff])")
+_RANGE_JOIN = re.compile(r" ?(?:——|—|-|~|至|到) ?")
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A number as written: the whole surface's span, parsed value and unit."""
+
+    start: int
+    end: int
+    digits_end: int
+    value: float
+    unit: str
+    magnitude: float = 1.0
+    approx_more: bool = False  # 余/多: "more than"
+    value_max: float | None = None
+
+
+def parse_number(digits: str) -> float:
+    return float(digits.replace(",", ""))
+
+
+def readings(folded: str) -> list[Reading]:
+    """Every number followed by a unit (or a magnitude word), ranges joined."""
+    matches = list(NUMBER.finditer(folded))
+    out: list[Reading] = []
+    i = 0
+    while i < len(matches):
+        m = matches[i]
+        here = _read_at(folded, m)
+        nxt = matches[i + 1] if i + 1 < len(matches) else None
+        joined = _join_range(folded, m, here, nxt) if nxt is not None else None
+        if joined is not None:
+            out.append(joined)
+            i += 2
+            continue
+        if here is not None:
+            out.append(here)
+        i += 1
+    return out
+
+
+def _read_at(folded: str, m: re.Match[str]) -> Reading | None:
+    """Parse the magnitude/unit tail after the digits matched by ``m``."""
+    tail = _TAIL.match(folded, m.end())
+    assert tail is not None  # every group is optional
+    mag, unit = tail.group("mag"), tail.group("unit")
+    unit_at = tail.end("mag") if mag else m.end()
+    if folded.startswith(NOT_UNITS, unit_at) or folded.startswith(NOT_UNITS, m.end()):
+        return None
+    magnitude = MAGNITUDES[mag] if mag else 1.0
+    value = parse_number(m.group()) * magnitude
+    more = bool(tail.group("a1") or tail.group("a2"))
+    if unit:
+        return Reading(m.start(), tail.end(), m.end(), value, canonical_unit(unit), magnitude, more)
+    if not mag and _BIG.match(folded, m.end()):
+        # 5大机制: "five major mechanisms" counts things; the unit is 个.
+        return Reading(m.start(), m.end() + 1, m.end(), value, "个")
+    if mag and not _continues_as_word(folded, tail.end()):
+        return Reading(m.start(), tail.end(), m.end(), value, "", magnitude, more)
+    return None
+
+
+def _join_range(
+    folded: str, m: re.Match[str], here: Reading | None, nxt: re.Match[str]
+) -> Reading | None:
+    """5—6%, 5%—6%, 10万—15万人, 3至5年: one reading from the low to the high end."""
+    low_end = here.end if here is not None else m.end()
+    if _RANGE_JOIN.fullmatch(folded, low_end, nxt.start()) is None:
+        return None
+    high = _read_at(folded, nxt)
+    if high is None or not high.unit:
+        return None
+    if here is not None and here.unit not in ("", high.unit):
+        return None
+    magnitude = here.magnitude if here is not None and here.magnitude != 1.0 else high.magnitude
+    low_value = parse_number(m.group()) * magnitude
+    if low_value > high.value:
+        return None
+    return replace(high, start=m.start(), digits_end=m.end(), value=low_value, value_max=high.value)
+
+
+def _continues_as_word(folded: str, pos: int) -> bool:
+    return pos < len(folded) and folded[pos].isalnum()

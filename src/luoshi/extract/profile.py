@@ -1,0 +1,96 @@
+"""What kind of document this is, and which year it speaks from.
+
+The genre decides how a number with no tense cue is read: a work report or a
+plan commits to goals in its forward-looking parts, while a press conference
+mostly reports facts, even when the question asks about plans.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Genre = Literal["work_report", "plan", "policy", "press", "other"]
+
+GENRE_LABELS: dict[str, str] = {
+    "work_report": "政府工作报告",
+    "plan": "规划",
+    "policy": "政策措施",
+    "press": "新闻发布",
+    "other": "其他",
+}
+
+_FULL_DATE = re.compile(
+    r"((?:19|20)\d\d) ?年 ?(\d{1,2}) ?月 ?(\d{1,2}) ?日|((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})"
+)
+_YEAR = re.compile(r"((?:19|20)\d\d) ?年")
+_FIVE_YEAR = {
+    "十二五": (2011, 2015),
+    "十三五": (2016, 2020),
+    "十四五": (2021, 2025),
+    "十五五": (2026, 2030),
+}
+_PRESS = re.compile(r"新闻发布会|发布会|答记者问|记者|稿源|编辑:|新闻办|通讯员|来源:")
+_PLAN = re.compile(r"五年规划|规划纲要|规划和二〇三五年|规划的建议|发展规划|行动计划|三年行动")
+_POLICY = re.compile(r"若干措施|若干政策|政策措施|实施方案|工作方案|实施意见|指导意见|管理办法")
+_LEVELS = (
+    ("国家", re.compile(r"国务院|中共中央|国家发展改革委")),
+    ("区", re.compile(r"区委|区政府|区人民政府|新区|区长|县委|县政府")),
+    ("市", re.compile(r"市委|市政府|市人民政府|市长")),
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Facts about a document as a whole."""
+
+    genre: Genre
+    year: int | None  # the year the document speaks from (its date, else its first year)
+    date: str | None  # ISO date when the text states one
+    plan_period: tuple[int, int] | None  # 十四五 → (2021, 2025)
+    level: str | None  # 国家 / 市 / 区
+
+    @property
+    def default_kind(self) -> Literal["target", "actual"]:
+        return "actual" if self.genre == "press" else "target"
+
+
+def profile_of(folded: str) -> Profile:
+    head = folded[:1500]
+    date, year = _date_and_year(folded)
+    return Profile(_genre(head, folded), year, date, _plan_period(folded), _level(head))
+
+
+def _genre(head: str, text: str) -> Genre:
+    if "政府工作报告" in head:
+        return "work_report"
+    if len(_PRESS.findall(head)) >= 1 and ("?" in text or "记者" in head or "发布会" in head):
+        return "press"
+    if _PLAN.search(head) or any(k in head for k in _FIVE_YEAR):
+        return "plan"
+    if _POLICY.search(head):
+        return "policy"
+    return "other"
+
+
+def _date_and_year(text: str) -> tuple[str | None, int | None]:
+    m = _FULL_DATE.search(text[:3000])
+    if m:
+        y, mo, d = (m.group(1), m.group(2), m.group(3)) if m.group(1) else m.group(4, 5, 6)
+        return f"{int(y):04d}-{int(mo):02d}-{int(d):02d}", int(y)
+    years = [int(y) for y in _YEAR.findall(text[:3000])]
+    return None, (max(set(years), key=years.count) if years else None)
+
+
+def _plan_period(text: str) -> tuple[int, int] | None:
+    """The five-year period the document names most (a 十四五 plan reviews 十三五 less)."""
+    counts = {k: text.count(k) for k in _FIVE_YEAR}
+    best = max(counts, key=lambda k: counts[k])
+    return _FIVE_YEAR[best] if counts[best] else None
+
+
+def _level(head: str) -> str | None:
+    """The level of the issuer named first: 国家, 市 or 区."""
+    found = [(m.start(), level) for level, p in _LEVELS if (m := p.search(head))]
+    return min(found)[1] if found else None
