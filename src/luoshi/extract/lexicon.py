@@ -31,6 +31,13 @@ NEUTRAL_VERBS = (
     "提出 明确 梳理 制定 形成 集聚 涉及 包括 细化为 聚焦 围绕 注册 设立 研究制定".split()
 )
 
+# Verbs of doing (besides CHANGE_VERBS) that make a sentence a commitment (举措).
+ACTION_VERBS = """
+推动 推进 加快 完善 深化 强化 提升 提高 支持 鼓励 优化 健全 开展 发展 促进 坚持 加强 扩大 做好 做优
+做强 保障 确保 建立 构建 统筹 力争 争取 用好 发挥 落实 打造 实行 探索 严格 防范 守牢 巩固 增强 营造
+弘扬 抓好 办好 保持 维护 聚焦 围绕 服务 承接 引导 规范 筹备 谋划 攻坚 治理 整治 保护
+""".split()
+
 # Words that may open a clause before the noun: scope, time, manner, modality.
 SCOPE_WORDS = """
 其中 全市 全区 全县 全省 我市 我区 全年 今年 年内 当年 同期 此外 另外 同时 目前 预计 计划 以及

@@ -1,0 +1,88 @@
+"""Deadlines (完成时限) stated in a task's text.
+
+Recognised: 年内/年底/年末/今年 (the document's year end), 汛前 (before the flood
+season, 1 June in northern China), N月底/N月末/N月份, 上半年/下半年, 一季度…四季度,
+YYYY年底/YYYY年, 到YYYY年, 十四五 (the period's last day). Each deadline keeps
+the span of the words it came from so the ledger can show why.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "两": 2}
+_FIVE_YEAR_END = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
+
+_PATTERN = re.compile(
+    r"(?P<by>到|至|在|于)?\s?(?P<year>(?:19|20)\d\d)\s?年(?:\s?(?P<ymonth>\d{1,2})\s?月(?:底|末|份)?|(?P<yhalf>上半年|下半年|年底|年末|底|末)?)"
+    r"|(?P<month>\d{1,2})\s?月(?:底|末|份|前)"
+    r"|(?P<half>上半年|下半年)"
+    r"|(?P<quarter>[一二三四1-4])\s?季度(?:末|底)?"
+    r"|(?P<flood>汛前)"
+    r"|(?P<yearend>年内|年底前|年底|年末|今年|全年|当年)"
+    r"|(?P<five>十三五|十四五|十五五)(?:时期|期间|末)?"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """完成时限: a due date and the words that state it."""
+
+    due: date
+    start: int
+    end: int
+    text: str
+
+
+def find_deadlines(raw: str, folded: str, start: int, end: int, year: int | None) -> list[Deadline]:
+    """All deadlines stated in ``[start, end)``; ``year`` resolves 年内, 10月底 and the like."""
+    out: list[Deadline] = []
+    for m in _PATTERN.finditer(folded, start, end):
+        due = _resolve(m, year)
+        if due is not None:
+            out.append(Deadline(due, m.start(), m.end(), raw[m.start() : m.end()]))
+    return out
+
+
+def deadline_of(raw: str, folded: str, start: int, end: int, year: int | None) -> Deadline | None:
+    """The latest deadline stated in a span: a task is due when its last part is."""
+    found = find_deadlines(raw, folded, start, end, year)
+    return max(found, key=lambda d: d.due) if found else None
+
+
+def year_end(year: int) -> date:
+    return date(year, 12, 31)
+
+
+def _resolve(m: re.Match[str], year: int | None) -> date | None:
+    if m.group("year"):
+        y = int(m.group("year"))
+        if m.group("ymonth"):
+            return _month_end(y, int(m.group("ymonth")))
+        if m.group("yhalf") == "上半年":
+            return date(y, 6, 30)
+        return year_end(y)
+    if m.group("five"):
+        return year_end(_FIVE_YEAR_END[m.group("five")])
+    if year is None:
+        return None
+    if m.group("month"):
+        return _month_end(year, int(m.group("month")))
+    if m.group("half"):
+        return date(year, 6, 30) if m.group("half") == "上半年" else year_end(year)
+    if m.group("quarter"):
+        q = m.group("quarter")
+        n = CN_DIGITS.get(q) or int(q)
+        return _month_end(year, 3 * n)
+    if m.group("flood"):
+        return date(year, 5, 31)
+    return year_end(year)
+
+
+def _month_end(year: int, month: int) -> date | None:
+    if not 1 <= month <= 12:
+        return None
+    return date(year, month, calendar.monthrange(year, month)[1])
