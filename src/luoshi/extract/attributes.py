@@ -11,7 +11,13 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from luoshi.extract.lexicon import CHANGE_VERBS, NEUTRAL_VERBS, STOCK_VERBS, word_pattern
+from luoshi.extract.lexicon import (
+    CHANGE_VERBS,
+    NEUTRAL_VERBS,
+    STOCK_NOUNS,
+    STOCK_VERBS,
+    word_pattern,
+)
 from luoshi.extract.numbers import Reading
 from luoshi.text.stance import Stance
 
@@ -54,16 +60,21 @@ def combine_comparator(prefix: str | None, suffix: str | None) -> str:
 # 增加值 is a noun (value added), not the verb 增加.
 _GROWTH = re.compile(
     r"增长(?!到|至)|增速|增幅|涨幅|下降|降低|回落|上涨|下跌|增加(?!值|到|至)|减少|提高(?!到|至)|"
+    r"缩短(?!到|至)|压缩(?!到|至)|压减(?!到|至)|"
     r"提升(?!到|至)|年均增|同比|环比|涨|降"
 )
 # A percentage reached (提高到3%, 达到60%) is a level even after a growth word.
 _PERCENT_REACHED = re.compile(r"(?:到|至|达到|达|为|在)(?:突破|超过)?\s*$")
 _RATIO = re.compile(r"率|比重|占比|比例|占|份额|覆盖|达标|程度|水平|指数|贡献")
-_STOCK = word_pattern(STOCK_VERBS)
+_STOCK = word_pattern(STOCK_VERBS + STOCK_NOUNS)
 _CHANGE_BEFORE = word_pattern(CHANGE_VERBS)
 # Verbs that state how many things there are, not how many were added: when one
 # of these governs the number (提出16项, 形成4个, 明确6个方面), it is a level.
 _NEUTRAL = word_pattern(NEUTRAL_VERBS)
+_WEAK_CHANGE = re.compile(r"(?:完成|实现)$")
+_AGGREGATE = re.compile(
+    r"总值|收入|总额|产值|规模|增加值|销售额|成交额|投资|利润|税收|进出口|吞吐量|产量|客流量|营业额|交易额"
+)
 _CHANGE_AFTER = re.compile(
     r"^[^,;。]{0,16}?(?:获批|获评|落户|布局|入选|建成|投产|开工|落地|签约|新设|通过|实现|进行|整顿|完成)"
 )
@@ -84,7 +95,11 @@ def measure_of(folded: str, r: Reading, clause: tuple[int, int]) -> Measure:
         if (pos := _last(pattern, left)) is not None
     ]
     if cues:
-        return "change" if max(cues)[1] == "change" else "level"
+        pos, measure = max(cues)
+        # 完成/实现 an aggregate (地区生产总值完成1200亿元) states a total reached.
+        if measure == "change" and _WEAK_CHANGE.search(left[:pos]) and _AGGREGATE.search(left):
+            return "level"
+        return "change" if measure == "change" else "level"
     return "change" if _CHANGE_AFTER.search(right) else "level"
 
 
@@ -108,10 +123,12 @@ def _last(pattern: re.Pattern[str], text: str) -> int | None:
 
 # --- kind ----------------------------------------------------------------------
 
+# 今年 and 全年 are not cues: "今年上半年增长5%" reports a fact in a press release.
 _FUTURE = re.compile(
-    r"预计|力争|争取|拟|目标|确保|年内|今年|明年|今后|未来|到20\d\d年|至20\d\d年|"
+    r"预计|力争|争取|(?<!模)拟|(?:预期|主要|奋斗|发展)?目标(?:是|为)|预期目标|确保|年内|明年|今后|未来|"
+    r"到20\d\d年|至20\d\d年|"
     r"计划(?=在|于|将|投资|完成|新增|建设|实施|开工|到|达到)|"
-    r"将(?=会|要|达|逐步|增加|实现|建成|新增|突破|超过|完成|提升|形成|带动|全面|持续|进一步|力争|"
+    r"将(?=会|要|达|逐步|增加|实现|建成|新|突破|超过|完成|提升|形成|带动|全面|持续|进一步|力争|"
     r"确保|有|在|于|继续|再|进入|成为|启动|推动|加快|开工|投产|建设)"
 )
 _PAST = re.compile(
@@ -119,6 +136,13 @@ _PAST = re.compile(
     r"(?:增长|达到|建成|完成|实现|取得|提出|制定|建立|出台|形成|开展|推出|发布|引进|新增|明确|突破)了"
 )
 _YEAR = re.compile(r"(20\d\d)年")
+_FIVE_YEAR = re.compile(r"十二五|十三五|十四五|十五五")
+_FIVE_YEAR_SPAN = {
+    "十二五": (2011, 2015),
+    "十三五": (2016, 2020),
+    "十四五": (2021, 2025),
+    "十五五": (2026, 2030),
+}
 
 
 def kind_of(
@@ -129,16 +153,21 @@ def kind_of(
     default: Kind,
     doc_year: int | None,
 ) -> Kind:
-    """Target or actual: the nearest tense cue in the sentence, else the part's stance."""
+    """Target or actual: the nearest tense cue in the sentence, else the part's stance.
+
+    ``doc_year`` is the year the document speaks from: a year or five-year
+    period named before the number that ends earlier is a past cue, one that
+    ends later a future cue.
+    """
     left = folded[sentence[0] : r.start]
     future = _last(_FUTURE, left)
     past = _last(_PAST, left)
-    year = _last_year(left)
-    if doc_year is not None and year is not None:
-        y, pos = year
-        if y > doc_year and (future is None or pos > future):
+    dated = _last_dated(left)
+    if doc_year is not None and dated is not None:
+        (first, last), pos = dated
+        if first > doc_year and (future is None or pos > future):
             future = pos
-        elif y < doc_year and (past is None or pos > past):
+        elif last < doc_year and (past is None or pos > past):
             past = pos
     if future is not None or past is not None:
         return "target" if (past is None or (future is not None and future > past)) else "actual"
@@ -149,8 +178,13 @@ def kind_of(
     return default
 
 
-def _last_year(text: str) -> tuple[int, int] | None:
+def _last_dated(text: str) -> tuple[tuple[int, int], int] | None:
+    """The last year (2023年) or five-year period (十三五) named: ((first, last), end)."""
     found = None
     for m in _YEAR.finditer(text):
-        found = (int(m.group(1)), m.end())
+        y = int(m.group(1))
+        found = ((y, y), m.end())
+    for m in _FIVE_YEAR.finditer(text):
+        if found is None or m.end() > found[1]:
+            found = (_FIVE_YEAR_SPAN[m.group()], m.end())
     return found

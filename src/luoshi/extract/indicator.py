@@ -28,15 +28,26 @@ from luoshi.extract.lexicon import (
 
 # Comparators, connectives and time words that sit between a noun and its number.
 TRAILING_WORDS = """
-超出 超 逾 约为 约 接近 将近 近 为 是 至 到 增长 增加 提高 提升 下降 降低 减少 不少于 不低于 不超过
-至少 均 各 共 新增 实现 完成 比上年 比去年 同比 较上月 较上年 年均 平均 全年 预计 将 逐步 每年
-已 已经 的
+超出 超 逾 约为 约 接近 将近 近 为 是 至 到 增长 增加 提高 提升 下降 降低 减少 缩短 压缩 压减 不少于
+不低于 不超过 至少 均 各 共 新增 实现 完成 比上年 比去年 同比 较上月 较上年 年均 平均 全年 预计 将
+逐步 每年 每家 每人 每个 单个 最高 最低 最多 一次性 已 已经 的
 """.split()
 
 # Leading words to drop: scope, manner and the governing verb. Single
 # characters are left out on purpose: 新, 共, 各, 和 too often begin a noun
 # (新型农业经营主体, 共青团, 各类人才, 和平区).
-_LEAD = re.compile(rf"(?:{alternation(SCOPE_WORDS + ADVERBS + CHANGE_VERBS + NEUTRAL_VERBS)})+")
+# A leading time expression is context, not part of what is measured.
+_TIME = (
+    r"(?:到|至|在|于)?(?:19|20)\d\d\s?年(?:底|末|前)?|“?十[二三四五]五”?(?:时期|期间|以来)?|"
+    r"上半年|下半年|前三季度|[一二三四]季度|\d{1,2}\s?[—\-~至到]\s?\d{1,2}\s?月份?|\d{1,2}\s?月份?"
+)
+_TIME_ONLY = re.compile(rf"(?:{_TIME})+")
+# One leading token: a time, a scope word, an adverb, or a verb (with an
+# auxiliary before it or 了 after it: 将新开工, 再新增, 推出了).
+_LEAD_TOKEN = re.compile(
+    rf"(?:{_TIME}|{alternation(SCOPE_WORDS + ADVERBS)}|"
+    rf"[将再又还并也]?(?:{alternation(CHANGE_VERBS + NEUTRAL_VERBS)})了?)"
+)
 _TRAIL = re.compile(rf"(?:{alternation(STOCK_VERBS + ADVERBS + TRAILING_WORDS)})+$")
 _RIGHT_LEAD = re.compile(r"(?:以上|以内|以下|左右|上下|之内|余|多)?(?:的)?")
 # Where the noun after a number ends: the verb or adverb that follows it.
@@ -69,8 +80,10 @@ def indicator_of(
     """
     start, end = span
     nxt = folded[end] if end < segment[1] else ""
+    rate = folded[end - 1] == "%" or folded.endswith("百分点", 0, end)
     number_first = (
         bool(nxt)
+        and not rate
         and nxt not in _NOT_A_NOUN_START
         and (_CJK.match(nxt) is not None or nxt in "“《" or (nxt.isascii() and nxt.isalnum()))
     )
@@ -95,11 +108,20 @@ def _trim_left(folded: str, lo: int, hi: int) -> tuple[int, int] | None:
         return None  # "荣程钢铁等3家企业": examples, the noun follows the number
     m = _TRAIL.search(text)
     begin, cut = _strip_edges(text, 0, m.start() if m else len(text))
-    lead = _LEAD.match(text, begin, cut)
-    begin, cut = _strip_edges(text, lead.end() if lead else begin, cut)
-    if cut - begin < 2:
+    begin, cut = _strip_edges(text, _skip_lead(text, begin, cut), cut)
+    if cut - begin < 2 or _TIME_ONLY.fullmatch(text, begin, cut):
         return None
     return lo + begin, lo + cut
+
+
+def _skip_lead(text: str, begin: int, cut: int) -> int:
+    """Skip leading tokens while at least two characters of noun remain
+    (开工率 keeps its 开工: stripping would leave 率 alone)."""
+    while (m := _LEAD_TOKEN.match(text, begin, cut)) and cut - m.end() >= 2:
+        begin = m.end()
+        while begin < cut and text[begin] in _PUNCT_EDGES and text[begin] not in _PAIRS:
+            begin += 1
+    return begin
 
 
 def _trim_right(folded: str, lo: int, hi: int) -> tuple[int, int] | None:
@@ -144,9 +166,8 @@ def segment_of(clause: tuple[int, int], neighbours: tuple[int, int]) -> tuple[in
 
 
 def trim_lead(folded: str, lo: int, hi: int) -> int:
-    """Position after any leading scope words, adverbs and verbs in ``[lo, hi)``."""
-    lead = _LEAD.match(folded, lo, hi)
-    return lead.end() if lead else lo
+    """Position after any leading time, scope words, adverbs and verbs in ``[lo, hi)``."""
+    return lo + _skip_lead(folded[lo:hi], 0, hi - lo)
 
 
 def split_subjects(folded: str, lo: int, hi: int) -> list[tuple[int, int]]:

@@ -17,19 +17,20 @@ CHANGE_VERBS = """
 改造 完成 建成 开工 实施 培育 创建 举办 开展 推出 出台 取消 发放 帮扶 转移 安置 转移安置 打造
 盘活 投入 捐赠 落实 改建 扩建 启动 组织 开通 共绘 绘制 获得 整顿 退出 纳入 优选 推广 惠及 培训
 提升改造 改造提升 优化调整 减少 压减 淘汰 整治 修复 种植 造林 建设 吸引 签约 引导 认定 评选
-提供 解决 办理 上线 发布 落户 审议 提请 新增就业
+提供 解决 办理 上线 发布 落户 审议 提请 新增就业 打通 新开通 开辟 加装 铺设 栽植 清理 拆除 安装
+配备 筹集 新筹集 回收 处置 化解 消纳 招募 招聘 吸纳 培养 选派 慰问 走访 排查 救助 资助 补贴
 """.split()
 
 # Words after which an amount is a total reached (总量), not an addition.
 STOCK_VERBS = """
-累计 总量 总额 总数 保有量 存量 共有 拥有 增加到 增加至 提高到 提高至 提升到 提升至 增至 达到 达
-突破 超过 稳定在 保持在 控制在
+累计 共有 拥有 增加到 增加至 提高到 提高至 提升到 提升至 增至 降至 达到 达 突破 超过 稳定在 保持在
+控制在 压缩至 压缩到 缩短至 缩短到 降低到 降低至 下降到 下降至 减少到 减少至 减至
 """.split()
+# Nouns that name a stock: an amount right after them is a level.
+STOCK_NOUNS = "总量 总额 总数 保有量 存量 余额 规模".split()
 
 # Verbs that state how many things there are: 提出16项, 形成4个, 明确6个方面.
-NEUTRAL_VERBS = (
-    "提出 明确 梳理 制定 形成 集聚 涉及 包括 细化为 聚焦 围绕 注册 设立 研究制定".split()
-)
+NEUTRAL_VERBS = "提出 明确 梳理 制定 形成 集聚 涉及 包括 细化为 聚焦 围绕 注册 设立 研究制定 给予 按照 遴选 面向".split()
 
 # Verbs of doing (besides CHANGE_VERBS) that make a sentence a commitment (举措).
 ACTION_VERBS = """
@@ -40,7 +41,8 @@ ACTION_VERBS = """
 
 # Words that may open a clause before the noun: scope, time, manner, modality.
 SCOPE_WORDS = """
-其中 全市 全区 全县 全省 我市 我区 全年 今年 年内 当年 同期 此外 另外 同时 目前 预计 计划 以及
+其中 全市 全区 全县 全省 我市 我区 我们 各区 全年 今年 年内 当年 同期 此外 另外 同时 目前 预计 计划
+以及 今年以来 年初以来 按照 对于
 """.split()
 ADVERBS = """
 累计 共计 合计 总计 力争 争取 确保 持续 进一步 积极 大力 加快 着力 努力 全力 分别 已经 兜底

@@ -25,18 +25,27 @@ _FIVE = {
 }
 
 
-def period_of(sentence_left: str, kind: str, retrospective: bool, profile: Profile) -> str | None:
+def period_of(
+    sentence_left: str,
+    headings: list[str],
+    kind: str,
+    retrospective: bool,
+    profile: Profile,
+) -> str | None:
     """Period for a quantity whose sentence reads ``sentence_left`` before the number.
 
-    A work report is delivered early in the year: its review reports on the
-    year before, while a present fact in its forward part ("目前已建成…") is
-    as of its own year.
+    ``headings`` are the texts of the enclosing headings, innermost first: a
+    period named there ("一、2023年工作回顾", "“十三五”时期发展成就") covers
+    the part. A work report is delivered early in the year: its review reports
+    on the year before, while a present fact in its forward part ("目前已建成…")
+    is as of its own year.
     """
-    found = None
-    for m in _EXPLICIT.finditer(sentence_left):
-        found = m
-    if found is not None:
-        return _format(found, profile)
+    for context in (sentence_left, *headings):
+        found = None
+        for m in _EXPLICIT.finditer(context):
+            found = m
+        if found is not None:
+            return _format(found, profile)
     if profile.genre == "plan" and profile.plan_period and kind == "target":
         return f"{profile.plan_period[0]}-{profile.plan_period[1]}"
     if profile.year is None:

@@ -31,6 +31,12 @@ _FIVE_YEAR = {
     "十四五": (2021, 2025),
     "十五五": (2026, 2030),
 }
+_FIVE_YEAR_TITLES = {
+    "十二五": "第十二个五年",
+    "十三五": "第十三个五年",
+    "十四五": "第十四个五年",
+    "十五五": "第十五个五年",
+}
 _PRESS = re.compile(r"新闻发布会|发布会|答记者问|记者|稿源|编辑:|新闻办|通讯员|来源:")
 _PLAN = re.compile(r"五年规划|规划纲要|规划和二〇三五年|规划的建议|发展规划|行动计划|三年行动")
 _POLICY = re.compile(r"若干措施|若干政策|政策措施|实施方案|工作方案|实施意见|指导意见|管理办法")
@@ -55,11 +61,18 @@ class Profile:
     def default_kind(self) -> Literal["target", "actual"]:
         return "actual" if self.genre == "press" else "target"
 
+    @property
+    def reference_year(self) -> int | None:
+        """The year tense is judged from: the document's own, else its plan's first."""
+        if self.year is not None:
+            return self.year
+        return self.plan_period[0] if self.plan_period else None
+
 
 def profile_of(folded: str) -> Profile:
     head = folded[:1500]
     date, year = _date_and_year(folded)
-    return Profile(_genre(head, folded), year, date, _plan_period(folded), _level(head))
+    return Profile(_genre(head, folded), year, date, _plan_period(folded, head), _level(head))
 
 
 def _genre(head: str, text: str) -> Genre:
@@ -75,16 +88,30 @@ def _genre(head: str, text: str) -> Genre:
 
 
 def _date_and_year(text: str) -> tuple[str | None, int | None]:
-    m = _FULL_DATE.search(text[:3000])
+    """The date in the head of the document (byline, dateline), else a year in its title.
+
+    Only the head (and a signature date at the very end) counts: years in the
+    body are what the document talks about (到2025年), not when it speaks.
+    """
+    m = _FULL_DATE.search(text[:600]) or _FULL_DATE.search(text[-300:])
     if m:
         y, mo, d = (m.group(1), m.group(2), m.group(3)) if m.group(1) else m.group(4, 5, 6)
         return f"{int(y):04d}-{int(mo):02d}-{int(d):02d}", int(y)
-    years = [int(y) for y in _YEAR.findall(text[:3000])]
-    return None, (max(set(years), key=years.count) if years else None)
+    title = text[:200].split("\n", 3)[:3]
+    for line in title:
+        y = _YEAR.search(line)
+        if y and ("报告" in line or "要点" in line or "计划" in line):
+            return None, int(y.group(1))
+    return None, None
 
 
-def _plan_period(text: str) -> tuple[int, int] | None:
-    """The five-year period the document names most (a 十四五 plan reviews 十三五 less)."""
+def _plan_period(text: str, head: str) -> tuple[int, int] | None:
+    """The five-year period of a plan: the one its title names (第十四个五年规划),
+    else the one the text names most (a 十四五 plan reviews 十三五 less)."""
+    title = head[:300].split("\n", 1)[0]
+    for name, ordinal in _FIVE_YEAR_TITLES.items():
+        if ordinal in head[:300] or name in title:
+            return _FIVE_YEAR[name]
     counts = {k: text.count(k) for k in _FIVE_YEAR}
     best = max(counts, key=lambda k: counts[k])
     return _FIVE_YEAR[best] if counts[best] else None

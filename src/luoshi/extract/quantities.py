@@ -25,7 +25,7 @@ from luoshi.extract.period import period_of
 from luoshi.extract.profile import Profile
 from luoshi.extract.scope import Context, exclusion
 from luoshi.text.document import Document
-from luoshi.text.outline import Outline
+from luoshi.text.outline import Outline, OutlineNode
 
 _LIST_GAP = re.compile(r"\s*(?:、|和|及|与|以及|,)\s*")
 _RESPECTIVELY = re.compile(r"分别[^、,;。]{0,6}$")
@@ -97,7 +97,7 @@ def _describe(
             indicator = indicator_of(f, doc.raw, (r.start, r.end), segment, prev_ind, growth)
         node = outline.node_at(r.start)
         stance = node.stance if node is not None else None
-        kind = kind_of(f, r, sentence, stance, profile.default_kind, profile.year)
+        kind = kind_of(f, r, sentence, stance, profile.default_kind, profile.reference_year)
         out.append(
             Quantity(
                 start=r.start,
@@ -110,7 +110,11 @@ def _describe(
                 comparator=comparators[i],
                 measure=measure,
                 period=period_of(
-                    f[sentence[0] : r.start], kind, stance == "retrospective", profile
+                    f[sentence[0] : r.start],
+                    headings_of(outline, node),
+                    kind,
+                    stance == "retrospective",
+                    profile,
                 ),
                 section=node.index if node is not None else None,
                 sentence=sentence,
@@ -119,6 +123,14 @@ def _describe(
         )
         previous = (sentence, indicator)
     return out
+
+
+def headings_of(outline: Outline, node: OutlineNode | None) -> list[str]:
+    """Folded texts of the headings enclosing a position, innermost first."""
+    if node is None:
+        return []
+    f = outline.doc.folded
+    return [f[n.heading.start : n.heading.end] for n in reversed(outline.path(node))]
 
 
 def _neighbours(kept: list[Reading], i: int, clause: tuple[int, int]) -> tuple[int, int]:

@@ -87,7 +87,9 @@ def _date(ctx: Context, r: Reading, before: str, after: str) -> str | None:
 
 
 def _ordinal(ctx: Context, r: Reading, before: str, after: str) -> str | None:
-    return "ordinal" if before == "第" else None
+    if before == "第" or (before == "前" and r.unit in ("名", "位")):
+        return "ordinal"
+    return None
 
 
 def _identifier(ctx: Context, r: Reading, before: str, after: str) -> str | None:
