@@ -30,7 +30,9 @@ STOCK_VERBS = """
 STOCK_NOUNS = "总量 总额 总数 保有量 存量 余额 规模".split()
 
 # Verbs that state how many things there are: 提出16项, 形成4个, 明确6个方面.
-NEUTRAL_VERBS = "提出 明确 梳理 制定 形成 集聚 涉及 包括 细化为 聚焦 围绕 注册 设立 研究制定 给予 按照 遴选 面向".split()
+NEUTRAL_VERBS = """
+提出 明确 梳理 制定 形成 集聚 涉及 包括 细化为 聚焦 围绕 注册 设立 研究制定 给予 按照 遴选 面向
+""".split()
 
 # Verbs of doing (besides CHANGE_VERBS) that make a sentence a commitment (举措).
 ACTION_VERBS = """
