@@ -40,3 +40,17 @@ def test_goal_is_found_with_its_indicator() -> None:
     assert (goal.kind, goal.comparator, goal.measure) == ("target", ">", "level")
     assert goal.indicator == "集装箱吞吐量"
     assert goal.value == 23_000_000
+
+
+def test_same_report_in_both_punctuation_styles_gives_the_same_quantities() -> None:
+    def facts(prefix: str) -> list[tuple[object, ...]]:
+        x = extract(Document.from_path(corpus_file(prefix)))
+        fold = str.maketrans(",:;()!?", "，：；（）！？")
+        return [
+            (q.value, q.unit, q.kind, q.comparator, q.measure, q.period, q.indicator.translate(fold))
+            for q in x.quantities
+        ]
+
+    a, b = facts("000"), facts("001")
+    assert len(a) > 100
+    assert a == b

@@ -37,7 +37,11 @@ _FIVE_YEAR_TITLES = {
     "十四五": "第十四个五年",
     "十五五": "第十五个五年",
 }
-_PRESS = re.compile(r"新闻发布会|发布会|答记者问|记者|稿源|编辑:|新闻办|通讯员|来源:")
+_QA = re.compile(r"新闻发布会|发布会|答记者问|新闻办|^(?:记者|问)\s?:", re.MULTILINE)
+_QUESTION_THEN_SPEAKER = re.compile(r"\?\n+[^\n。?]{2,40}:\n")
+_NEWS = re.compile(r"记者|稿源|编辑:|通讯员|来源:")
+_REPORT_OPENING = re.compile(r"向大会报告(?:政府)?工作|^各位代表", re.MULTILINE)
+_PART_YEAR = re.compile(r"^[一二三四五六七八九十]+、[^\n]{0,8}?((?:19|20)\d\d) ?年", re.MULTILINE)
 _PLAN = re.compile(r"五年规划|规划纲要|规划和二〇三五年|规划的建议|发展规划|行动计划|三年行动")
 _POLICY = re.compile(r"若干措施|若干政策|政策措施|实施方案|工作方案|实施意见|指导意见|管理办法")
 _LEVELS = (
@@ -76,14 +80,18 @@ def profile_of(folded: str) -> Profile:
 
 
 def _genre(head: str, text: str) -> Genre:
-    if "政府工作报告" in head:
+    """Strongest evidence first: a report's title, a Q&A, a plan's or policy's
+    name, and only then the trappings of a news page (稿源, 编辑, 记者)."""
+    if "政府工作报告" in head or _REPORT_OPENING.search(head):
         return "work_report"
-    if len(_PRESS.findall(head)) >= 1 and ("?" in text or "记者" in head or "发布会" in head):
+    if _QA.search(head) or _QUESTION_THEN_SPEAKER.search(text):
         return "press"
     if _PLAN.search(head) or any(k in head for k in _FIVE_YEAR):
         return "plan"
     if _POLICY.search(head):
         return "policy"
+    if _NEWS.search(head):
+        return "press"
     return "other"
 
 
@@ -102,6 +110,11 @@ def _date_and_year(text: str) -> tuple[str | None, int | None]:
         y = _YEAR.search(line)
         if y and ("报告" in line or "要点" in line or "计划" in line):
             return None, int(y.group(1))
+    # A report without its title page: the latest year its parts are about
+    # (一、2023年工作回顾 / 二、2024年主要目标任务 → 2024).
+    part_years = [int(y) for y in _PART_YEAR.findall(text)]
+    if part_years and _REPORT_OPENING.search(text[:1500]):
+        return None, max(part_years)
     return None, None
 
 
