@@ -47,7 +47,15 @@ def test_same_report_in_both_punctuation_styles_gives_the_same_quantities() -> N
         x = extract(Document.from_path(corpus_file(prefix)))
         fold = str.maketrans(",:;()!?", "，：；（）！？")
         return [
-            (q.value, q.unit, q.kind, q.comparator, q.measure, q.period, q.indicator.translate(fold))
+            (
+                q.value,
+                q.unit,
+                q.kind,
+                q.comparator,
+                q.measure,
+                q.period,
+                q.indicator.translate(fold),
+            )
             for q in x.quantities
         ]
 
