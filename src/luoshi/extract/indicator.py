@@ -45,8 +45,8 @@ _TIME_ONLY = re.compile(rf"(?:{_TIME})+")
 # One leading token: a time, a scope word, an adverb, or a verb (with an
 # auxiliary before it or 了 after it: 将新开工, 再新增, 推出了).
 _LEAD_TOKEN = re.compile(
-    rf"(?:{_TIME}|{alternation(SCOPE_WORDS + ADVERBS)}|"
-    rf"[将再又还并也]?(?:{alternation(CHANGE_VERBS + NEUTRAL_VERBS)})了?)"
+    rf"(?:{_TIME}|{alternation(SCOPE_WORDS)}|"
+    rf"[将再又还并也]?(?:{alternation(ADVERBS + CHANGE_VERBS + NEUTRAL_VERBS)})了?)"
 )
 _TRAIL = re.compile(rf"(?:{alternation(STOCK_VERBS + ADVERBS + TRAILING_WORDS)})+$")
 _RIGHT_LEAD = re.compile(r"(?:以上|以内|以下|左右|上下|之内|余|多)?(?:的)?")

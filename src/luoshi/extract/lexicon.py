@@ -44,7 +44,7 @@ ACTION_VERBS = """
 # Words that may open a clause before the noun: scope, time, manner, modality.
 SCOPE_WORDS = """
 其中 全市 全区 全县 全省 我市 我区 我们 各区 全年 今年 年内 当年 同期 此外 另外 同时 目前 预计 计划
-以及 今年以来 年初以来 按照 对于
+以及 今年以来 年初以来 按照 对于 下一步 下步
 """.split()
 ADVERBS = """
 累计 共计 合计 总计 力争 争取 确保 持续 进一步 积极 大力 加快 着力 努力 全力 分别 已经 兜底
