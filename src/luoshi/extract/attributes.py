@@ -66,7 +66,10 @@ _GROWTH = re.compile(
 # A percentage reached (提高到3%, 达到60%) is a level even after a growth word.
 _PERCENT_REACHED = re.compile(r"(?:到|至|达到|达|为|在)(?:突破|超过)?\s*$")
 _RATIO = re.compile(r"率|比重|占比|比例|占|份额|覆盖|达标|程度|水平|指数|贡献")
-_STOCK = word_pattern(STOCK_VERBS + STOCK_NOUNS)
+_STOCK = word_pattern(STOCK_VERBS)
+# A stock noun (总额, 余额) before the number makes it a level unless a change
+# verb governs the phrase (新增社会融资规模 is still an addition).
+_STOCK_NOUN = word_pattern(STOCK_NOUNS)
 _CHANGE_BEFORE = word_pattern(CHANGE_VERBS)
 # Verbs that state how many things there are, not how many were added: when one
 # of these governs the number (提出16项, 形成4个, 明确6个方面), it is a level.
@@ -100,6 +103,8 @@ def measure_of(folded: str, r: Reading, clause: tuple[int, int]) -> Measure:
         if measure == "change" and _WEAK_CHANGE.search(left[:pos]) and _AGGREGATE.search(left):
             return "level"
         return "change" if measure == "change" else "level"
+    if _STOCK_NOUN.search(left):
+        return "level"
     return "change" if _CHANGE_AFTER.search(right) else "level"
 
 
