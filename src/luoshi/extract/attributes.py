@@ -13,6 +13,8 @@ from typing import Literal
 
 from luoshi.extract.lexicon import (
     CHANGE_VERBS,
+    FIVE_YEAR_NAMES,
+    FIVE_YEAR_PERIODS,
     NEUTRAL_VERBS,
     STOCK_NOUNS,
     STOCK_VERBS,
@@ -141,13 +143,7 @@ _PAST = re.compile(
     r"(?:增长|达到|建成|完成|实现|取得|提出|制定|建立|出台|形成|开展|推出|发布|引进|新增|明确|突破)了"
 )
 _YEAR = re.compile(r"(20\d\d)年")
-_FIVE_YEAR = re.compile(r"十二五|十三五|十四五|十五五")
-_FIVE_YEAR_SPAN = {
-    "十二五": (2011, 2015),
-    "十三五": (2016, 2020),
-    "十四五": (2021, 2025),
-    "十五五": (2026, 2030),
-}
+_FIVE_YEAR = re.compile(FIVE_YEAR_NAMES)
 
 
 def kind_of(
@@ -191,5 +187,5 @@ def _last_dated(text: str) -> tuple[tuple[int, int], int] | None:
         found = ((y, y), m.end())
     for m in _FIVE_YEAR.finditer(text):
         if found is None or m.end() > found[1]:
-            found = (_FIVE_YEAR_SPAN[m.group()], m.end())
+            found = (FIVE_YEAR_PERIODS[m.group()], m.end())
     return found

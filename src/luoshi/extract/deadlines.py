@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from luoshi.extract.lexicon import FIVE_YEAR_NAMES, FIVE_YEAR_PERIODS
+
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "两": 2}
-_FIVE_YEAR_END = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
 
 _PATTERN = re.compile(
     r"(?P<by>到|至|在|于)?\s?(?P<year>(?:19|20)\d\d)\s?年(?:\s?(?P<ymonth>\d{1,2})\s?月(?:底|末|份)?|(?P<yhalf>上半年|下半年|年底|年末|底|末)?)"
@@ -23,7 +24,7 @@ _PATTERN = re.compile(
     r"|(?P<quarter>[一二三四1-4])\s?季度(?:末|底)?"
     r"|(?P<flood>汛前)"
     r"|(?P<yearend>年内|年底前|年底|年末|今年|全年|当年)"
-    r"|(?P<five>十三五|十四五|十五五)(?:时期|期间|末)?"
+    rf"|(?P<five>{FIVE_YEAR_NAMES})(?:时期|期间|末)?"
 )
 
 
@@ -66,7 +67,7 @@ def _resolve(m: re.Match[str], year: int | None) -> date | None:
             return date(y, 6, 30)
         return year_end(y)
     if m.group("five"):
-        return year_end(_FIVE_YEAR_END[m.group("five")])
+        return year_end(FIVE_YEAR_PERIODS[m.group("five")][1])
     if year is None:
         return None
     if m.group("month"):

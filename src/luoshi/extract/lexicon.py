@@ -63,6 +63,16 @@ AFTER_NOUN_STOPS = """
 _GUARDS = {"增加": "(?!值)", "增长": "(?!点|极)", "达": "(?!标)", "建设": "(?!任务)"}
 
 
+# Five-year plan periods by their short names (“十四五” = 2021–2025).
+FIVE_YEAR_PERIODS: dict[str, tuple[int, int]] = {
+    "十二五": (2011, 2015),
+    "十三五": (2016, 2020),
+    "十四五": (2021, 2025),
+    "十五五": (2026, 2030),
+}
+FIVE_YEAR_NAMES = "|".join(FIVE_YEAR_PERIODS)
+
+
 def alternation(words: Iterable[str]) -> str:
     """A regex alternation of ``words``, longest first, escaped and guarded."""
     unique = sorted(set(words), key=len, reverse=True)

@@ -9,20 +9,15 @@ from __future__ import annotations
 
 import re
 
+from luoshi.extract.lexicon import FIVE_YEAR_NAMES, FIVE_YEAR_PERIODS
 from luoshi.extract.profile import Profile
 
 _EXPLICIT = re.compile(
     r"(?P<y1>(?:19|20)\d\d) ?[—\-~至到] ?(?P<y2>(?:19|20)\d\d) ?年"
     r"|(?P<y>(?:19|20)\d\d) ?年(?: ?(?P<m1>\d{1,2}) ?[—\-~至到] ?(?P<m2>\d{1,2}) ?月)?"
     r"|(?P<ma>\d{1,2}) ?[—\-~至到] ?(?P<mb>\d{1,2}) ?月"
-    r"|(?P<fy>十二五|十三五|十四五|十五五)"
+    rf"|(?P<fy>{FIVE_YEAR_NAMES})"
 )
-_FIVE = {
-    "十二五": (2011, 2015),
-    "十三五": (2016, 2020),
-    "十四五": (2021, 2025),
-    "十五五": (2026, 2030),
-}
 
 
 def period_of(
@@ -59,7 +54,7 @@ def _format(m: re.Match[str], profile: Profile) -> str | None:
     if m.group("y1"):
         return f"{m.group('y1')}-{m.group('y2')}"
     if m.group("fy"):
-        a, b = _FIVE[m.group("fy")]
+        a, b = FIVE_YEAR_PERIODS[m.group("fy")]
         return f"{a}-{b}"
     year = m.group("y") or (str(profile.year) if profile.year else None)
     first, last = m.group("m1") or m.group("ma"), m.group("m2") or m.group("mb")

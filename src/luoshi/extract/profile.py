@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from luoshi.extract.lexicon import FIVE_YEAR_PERIODS
+
 Genre = Literal["work_report", "plan", "policy", "press", "other"]
 
 GENRE_LABELS: dict[str, str] = {
@@ -25,12 +27,7 @@ _FULL_DATE = re.compile(
     r"((?:19|20)\d\d) ?年 ?(\d{1,2}) ?月 ?(\d{1,2}) ?日|((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})"
 )
 _YEAR = re.compile(r"((?:19|20)\d\d) ?年")
-_FIVE_YEAR = {
-    "十二五": (2011, 2015),
-    "十三五": (2016, 2020),
-    "十四五": (2021, 2025),
-    "十五五": (2026, 2030),
-}
+_FIVE_YEAR = FIVE_YEAR_PERIODS
 _FIVE_YEAR_TITLES = {
     "十二五": "第十二个五年",
     "十三五": "第十三个五年",
