@@ -39,7 +39,8 @@ TRAILING_WORDS = """
 # A leading time expression is context, not part of what is measured.
 _TIME = (
     r"(?:到|至|在|于)?(?:19|20)\d\d\s?年(?:底|末|前)?|“?十[二三四五]五”?(?:时期|期间|以来)?|"
-    r"上半年|下半年|前三季度|[一二三四]季度|\d{1,2}\s?[—\-~至到]\s?\d{1,2}\s?月份?|\d{1,2}\s?月份?"
+    r"上半年|下半年|前三季度|[一二三四]季度|\d{1,2}\s?[—\-~至到]\s?\d{1,2}\s?月份?|"
+    r"\d{1,2}\s?月(?:份|底|末)?(?:前)?|汛前|年底前|年内"
 )
 _TIME_ONLY = re.compile(rf"(?:{_TIME})+")
 # One leading token: a time, a scope word, an adverb, or a verb (with an
@@ -55,7 +56,8 @@ _RIGHT_STOP = re.compile(rf"{alternation(AFTER_NOUN_STOPS)}|[,;:。]")
 _RIGHT_TRAIL = re.compile(
     r"(?:(?<=..)(?:建设|扶持|改造|整治)任务|改造提升|提升改造|之一|和|及|与|等)+$"
 )
-_RATIO_WORDS = ("占比", "比重", "增速", "增幅", "涨幅", "比例")
+# Words that name an aspect of the previous quantity's indicator, not a thing.
+_RATIO_WORDS = ("占比", "比重", "增速", "增幅", "涨幅", "比例", "总数", "总量", "总额", "规模")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NOT_A_NOUN_START = set("以左余多等和及与或之上内的为是将在于")
 _RATE_SUFFIX = re.compile(r"(?:增速|增幅|涨幅|增长率|增长)$")
