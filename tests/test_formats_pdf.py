@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,33 @@ def test_paragraph_continues_across_a_page_break_and_breaks_at_a_gap() -> None:
     first = page(*indented_body(2), full("跨页的段落", 6, indent=2))
     second = page(line("在这里结束。", 0), line("空行之后的段落。", 3))
     assert reflow([first, second])[2:] == ["跨页的段落在这里结束。", "空行之后的段落。"]
+
+
+def centred(text: str, row: float, size: float) -> Line:
+    width = len(text) * size
+    left = MARGIN + (WIDTH * EM - width) / 2
+    top = HEIGHT - 100 - row * 1.5 * EM
+    return Line(text, left, left + width, top - size, top)
+
+
+def below(lines: list[Line], rows: int) -> list[Line]:
+    down = rows * 1.5 * EM
+    return [replace(x, top=x.top - down, bottom=x.bottom - down) for x in lines]
+
+
+def test_a_title_centred_over_two_lines_is_one_paragraph() -> None:
+    title = [centred("关于印发青禾区2024年重点工作", 0, 14), centred("任务分解方案的通知", 1.5, 14)]
+    body = [
+        line("各街道、各部门：", 3),
+        full("现将方案印发给你们，", 4, 2),
+        line("请贯彻落实。", 5),
+    ]
+    paras = reflow([page(*title, *body, *below(indented_body(3), 7))])
+    assert paras[:3] == [
+        "关于印发青禾区2024年重点工作任务分解方案的通知",
+        "各街道、各部门：",
+        "现将方案印发给你们，请贯彻落实。",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -47,8 +47,16 @@ class Metrics:
         return line.left > self.left + 1.2 * self.em
 
     def is_gap(self, above: Line, below: Line) -> bool:
-        """Extra space between two lines of one page: a paragraph or block break."""
-        return above.top - below.top > 1.35 * self.pitch
+        """Extra space between two lines of one page: a paragraph or block break.
+
+        Lines set larger than the body (a title) are further apart without a break.
+        """
+        scale = max(1.0, (above.top - above.bottom) / self.em)
+        return above.top - below.top > 1.35 * self.pitch * scale
+
+    def is_centred(self, line: Line) -> bool:
+        """As far from the left margin as from the right one (a title or a centred heading)."""
+        return abs((line.left - self.left) - (self.right - line.right)) < self.em
 
 
 def measure(pages: list[Page]) -> Metrics | None:

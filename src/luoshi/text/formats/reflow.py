@@ -6,7 +6,8 @@ margin, extra space follows it, or it ends a sentence and the next line is
 indented, opens with a heading marker, or the document does not indent its
 paragraphs at all (then a sentence end at the margin is the only sign left).
 A sentence that happens to end at the margin of an indented document is
-therefore joined to the line below, as it should be.
+therefore joined to the line below, as it should be. Two centred lines in the
+same type size are one title set over two lines, although both are short.
 """
 
 from __future__ import annotations
@@ -57,14 +58,23 @@ def starts_heading(text: str) -> bool:
 
 def _breaks(above: Line, below: Line, same_page: bool, m: Metrics) -> bool:
     """Does the paragraph of ``above`` end before ``below``?"""
-    if m.is_short(above) or (same_page and m.is_gap(above, below)):
-        return True
     end = above.text.rstrip(_CLOSERS)[-1:]
-    if end and end in _SENTENCE_END and not m.indents:
+    sentence_end = bool(end) and end in _SENTENCE_END
+    clause_end = bool(end) and end in _CLAUSE_END
+    if (clause_end and starts_heading(below.text)) or (same_page and m.is_gap(above, below)):
         return True
-    if end and end in _CLAUSE_END:
-        return m.is_indented(below) or starts_heading(below.text)
-    return False
+    if not sentence_end and _title_continues(above, below, m):
+        return False
+    if m.is_short(above) or (sentence_end and not m.indents):
+        return True
+    return clause_end and m.is_indented(below)
+
+
+def _title_continues(above: Line, below: Line, m: Metrics) -> bool:
+    """Two centred lines in the same type size: one title set over several lines."""
+    size_above, size_below = above.top - above.bottom, below.top - below.bottom
+    same_size = abs(size_above - size_below) < 0.1 * m.em
+    return same_size and m.is_centred(above) and m.is_centred(below)
 
 
 def _join(lines: list[str]) -> str:
