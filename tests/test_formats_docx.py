@@ -11,7 +11,8 @@ import pytest
 from docx.oxml import parse_xml
 
 from luoshi.errors import ReadError
-from luoshi.text.formats.docx import CFB_MAGIC, read_docx
+from luoshi.text.formats.docx import read_docx
+from luoshi.text.formats.signatures import OLE
 from tests.fixtures.documents import HEADER, build_docx
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -81,7 +82,7 @@ def test_content_controls_are_read() -> None:
 
 def compound_file(stream_name: str) -> bytes:
     """The bytes that identify an OLE compound file and name one of its streams."""
-    return CFB_MAGIC + bytes(504) + stream_name.encode("utf-16-le") + bytes(64)
+    return OLE + bytes(504) + stream_name.encode("utf-16-le") + bytes(64)
 
 
 def not_word_zip() -> bytes:

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from luoshi.cli import cli
 from luoshi.errors import ReadError
-from luoshi.text.formats.docx import CFB_MAGIC
+from luoshi.text.formats.signatures import OLE
 from luoshi.text.sources import load_document, sniff_format
 from tests.fixtures.documents import FIXTURES, build_docx, build_pdf
 
@@ -22,7 +22,7 @@ REPORT = ["二、主要任务", "更加注重扩大开放。全年实际使用�
     ("head", "suffix", "fmt"),
     [
         (b"PK\x03\x04rest", ".doc", "docx"),
-        (CFB_MAGIC + bytes(8), ".docx", "docx"),
+        (OLE + bytes(8), ".docx", "docx"),
         (b"%PDF-1.7\n", ".txt", "pdf"),
         (b"\r\n%PDF-1.4\n", "", "pdf"),
         (b"<!DOCTYPE html><html>", ".txt", "html"),

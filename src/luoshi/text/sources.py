@@ -16,14 +16,11 @@ from pathlib import Path
 
 from luoshi.errors import ReadError
 from luoshi.text.document import Document
-from luoshi.text.formats.docx import CFB_MAGIC, read_docx
-from luoshi.text.formats.html import read_html
-from luoshi.text.formats.pdf import read_pdf
+from luoshi.text.formats import signatures
 from luoshi.text.reading import decode_bytes
 
 Reader = Callable[[bytes, str], str]
 
-READERS: dict[str, Reader] = {"docx": read_docx, "pdf": read_pdf, "html": read_html}
 BY_SUFFIX = {
     ".docx": "docx",
     ".pdf": "pdf",
@@ -58,15 +55,15 @@ def load_document(path: str | Path) -> Document:
     if fmt == "text":
         raw, encoding = decode_bytes(data, name)
         return Document(name=Path(path).name, raw=raw, encoding=encoding)
-    return Document(name=Path(path).name, raw=READERS[fmt](data, name), source_format=fmt)
+    return Document(name=Path(path).name, raw=reader(fmt)(data, name), source_format=fmt)
 
 
 def sniff_format(data: bytes, suffix: str) -> str:
     """The reader a file needs (docx, pdf, html or text): magic bytes first, suffix second."""
     head = data[:1024]
-    if head.startswith((b"PK\x03\x04", CFB_MAGIC)):
+    if head.startswith((signatures.ZIP, signatures.OLE)):
         return "docx"
-    if b"%PDF-" in head:
+    if signatures.PDF in head:
         return "pdf"
     markup = _without_bom(head)
     if _HTML_START.match(markup):
@@ -74,6 +71,27 @@ def sniff_format(data: bytes, suffix: str) -> str:
     if _TAG_START.match(markup) and suffix.lower() not in TEXT_SUFFIXES:
         return "html"
     return BY_SUFFIX.get(suffix.lower(), "text")
+
+
+def reader(fmt: str) -> Reader:
+    """The reader for ``fmt``: "docx", "pdf" or "html".
+
+    Imported on first use: python-docx, PDFium and lxml.html take 0.15 s and
+    20 MB to load, and plain text, the commonest input, needs none of them.
+    """
+    if fmt == "docx":
+        from luoshi.text.formats.docx import read_docx
+
+        return read_docx
+    if fmt == "pdf":
+        from luoshi.text.formats.pdf import read_pdf
+
+        return read_pdf
+    if fmt == "html":
+        from luoshi.text.formats.html import read_html
+
+        return read_html
+    raise ValueError(f"no reader for {fmt!r}")
 
 
 def _without_bom(head: bytes) -> bytes:

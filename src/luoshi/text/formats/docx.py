@@ -2,8 +2,8 @@
 
 The text is read from the body's XML rather than through python-docx's
 ``Paragraph.text`` so that runs inside tracked insertions, content controls and
-fields are kept, deleted text and field codes are not, and a text box's
-fallback copy is not read twice.
+fields are kept, while deleted text, field codes and text boxes (floating
+letterheads and captions, stored twice for old Word versions) are left out.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
 from luoshi.errors import ReadError
+from luoshi.text.formats.signatures import OLE
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -29,8 +30,7 @@ _SKIP = {
     _MC + "Fallback",
 }
 
-# An encrypted .docx is an OLE compound file holding this stream; so is a legacy .doc.
-CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# An encrypted .docx is an OLE compound file holding this stream; a legacy .doc holds the other.
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _WORD_97 = "WordDocument".encode("utf-16-le")
 _SPACES = re.compile(r"[ \t\n]+")
@@ -44,7 +44,7 @@ EMPTY = "Word 文档中没有文字"
 
 def read_docx(data: bytes, name: str) -> str:
     """The document body as text: paragraphs in order, table cells joined by tabs."""
-    if data.startswith(CFB_MAGIC):
+    if data.startswith(OLE):
         raise ReadError(name, _compound_file_reason(data))
     lines = [line.strip() for line in _block_lines(_body(data, name))]
     text = "\n".join(line for line in lines if line)
