@@ -156,6 +156,16 @@ def test_headers_footers_and_page_numbers_are_dropped_body_numbers_kept() -> Non
     ] * 3
 
 
+def test_odd_and_even_pages_may_carry_different_headers() -> None:
+    def header(n: int) -> Line:
+        text = "青禾区人民政府文件" if n % 2 else "2024年重点工作任务分解方案"
+        return Line(text, 200, 290, HEIGHT - 50, HEIGHT - 40)
+
+    pages = [Page([header(n), line(f"第{n}页正文", 0)], HEIGHT) for n in range(1, 6)]
+    kept = [x.text for p in drop_running_lines(pages) for x in p.lines]
+    assert kept == [f"第{n}页正文" for n in range(1, 6)]
+
+
 def test_a_line_in_the_band_that_does_not_repeat_is_text() -> None:
     pages = [
         running_page(1, [Line("青禾区2024年政府工作报告", 100, 400, HEIGHT - 80, HEIGHT - 60)]),

@@ -69,27 +69,32 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, name: str) -> Page:
 
 
 def _lines(textpage: pdfium.PdfTextPage) -> Iterator[Line]:
-    text = textpage.get_text_range()
+    text = str(textpage.get_text_range())
     for m in _LINE.finditer(text):
         raw = m.group()
         body = _NOT_TEXT.sub("", raw).strip()
         if not body:
             continue
-        lead = len(raw) - len(raw.lstrip())
-        last = len(raw.rstrip()) - 1
-        first_box = _box(textpage, m.start() + lead)
-        last_box = _box(textpage, m.start() + last)
-        if first_box is None or last_box is None:
+        first = m.start() + len(raw) - len(raw.lstrip())
+        last = m.start() + len(raw.rstrip()) - 1
+        left_box = _first_box(textpage, range(first, last + 1))
+        right_box = _first_box(textpage, range(last, first - 1, -1))
+        if left_box is None or right_box is None:
+            # No position known: keep the text, as a line of its own.
+            yield Line(body, 0.0, 0.0, 0.0, 0.0)
             continue
-        bottom = min(first_box[1], last_box[1])
-        top = max(first_box[3], last_box[3])
-        yield Line(body, first_box[0], last_box[2], bottom, top)
+        bottom = min(left_box[1], right_box[1])
+        top = max(left_box[3], right_box[3])
+        yield Line(body, left_box[0], right_box[2], bottom, top)
 
 
-def _box(textpage: pdfium.PdfTextPage, text_index: int) -> tuple[float, float, float, float] | None:
-    """(left, bottom, right, top) of the character at ``text_index`` of the page's text."""
-    char = pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage, text_index)
-    if char < 0:
-        return None
-    left, bottom, right, top = textpage.get_charbox(char, loose=True)
-    return float(left), float(bottom), float(right), float(top)
+def _first_box(
+    textpage: pdfium.PdfTextPage, text_indices: range
+) -> tuple[float, float, float, float] | None:
+    """(left, bottom, right, top) of the first character in ``text_indices`` PDFium can place."""
+    for i in text_indices:
+        char = pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage, i)
+        if char >= 0:
+            left, bottom, right, top = textpage.get_charbox(char, loose=True)
+            return float(left), float(bottom), float(right), float(top)
+    return None

@@ -1,9 +1,10 @@
 """Running lines of a PDF: page headers, footers and page numbers, which are not the text.
 
 A line counts as running only when it sits in the page's top or bottom band
-and either reads as a page number or repeats (digits aside) on at least half
-of the pages. Both conditions are needed: the first line of a page of body
-text is in the band too, and a page number alone in the body is still text.
+and either reads as a page number or repeats (digits aside) on at least 40%
+of the pages (odd and even pages may carry different headers). Both
+conditions are needed: the first line of a page of body text is in the band
+too, and a page number alone in the body is still text.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def _repeated_keys(pages: list[Page]) -> set[str]:
     counts = Counter(
         key for page in pages for key in {_key(ln) for ln in page.lines if _in_band(ln, page)}
     )
-    least = max(2, len(pages) / 2)
+    least = max(2, 0.4 * len(pages))
     return {key for key, n in counts.items() if key and n >= least}
 
 
