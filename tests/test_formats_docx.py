@@ -102,6 +102,7 @@ def not_word_zip() -> bytes:
         (docx_bytes(docx.Document())[:3000], "已损坏或不完整"),
         (b"PK\x03\x04" + bytes(200), "已损坏或不完整"),
         (docx_bytes(docx.Document()), "没有文字"),
+        ("一、总体要求".encode(), "不是 .docx 格式"),
     ],
 )
 def test_unreadable_documents_get_a_reason(data: bytes, reason: str) -> None:

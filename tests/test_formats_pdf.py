@@ -225,6 +225,7 @@ def test_page_number_only_pdf_counts_as_scanned() -> None:
         ),
         (canvas_pdf(True)[:-200], "不完整"),
         (b"%PDF-1.7\n" + bytes(300) + b"\n%%EOF\n", "已损坏"),
+        ("一、总体要求".encode(), "不是 PDF 格式"),
     ],
 )
 def test_unreadable_pdfs_get_a_reason(data: bytes, reason: str) -> None:

@@ -19,7 +19,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
 from luoshi.errors import ReadError
-from luoshi.text.formats.signatures import OLE
+from luoshi.text.formats.signatures import OLE, ZIP
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -40,12 +40,15 @@ LEGACY = "是旧版 Word（.doc）文件，请用 Word 或 WPS 另存为 .docx �
 NOT_WORD = "不是 Word 文档（.docx），可能是其他 Office 文件"
 DAMAGED = "文件已损坏或不完整，无法作为 .docx 打开"
 EMPTY = "Word 文档中没有文字"
+NOT_DOCX = "文件内容不是 .docx 格式（可能只是改了扩展名）"
 
 
 def read_docx(data: bytes, name: str) -> str:
     """The document body as text: paragraphs in order, table cells joined by tabs."""
     if data.startswith(OLE):
         raise ReadError(name, _compound_file_reason(data))
+    if not data.startswith(ZIP):
+        raise ReadError(name, NOT_DOCX)
     lines = [line.strip() for line in _block_lines(_body(data, name))]
     text = "\n".join(line for line in lines if line)
     if not text:

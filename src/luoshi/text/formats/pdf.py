@@ -18,12 +18,14 @@ from luoshi.errors import ReadError
 from luoshi.text.formats.layout import Line, Page
 from luoshi.text.formats.reflow import reflow
 from luoshi.text.formats.running import drop_running_lines
+from luoshi.text.formats.signatures import PDF
 
 NO_TEXT = "PDF 没有文字层（可能是扫描件），请先进行文字识别（OCR）后再导入"
 ENCRYPTED = "PDF 设置了打开密码，请先取消密码后再导入"
 SECURITY = "PDF 使用了不支持的加密方式，请先取消加密后再导入"
 TRUNCATED = "PDF 文件不完整（可能在下载或复制时被截断）"
 DAMAGED = "PDF 文件已损坏，无法打开"
+NOT_PDF = "文件内容不是 PDF 格式（可能只是改了扩展名）"
 
 _LINE = re.compile(r"[^\r\n]+")
 # Characters PDFium reports that are not text: controls, its soft-hyphen mark, non-characters.
@@ -32,6 +34,8 @@ _NOT_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
 
 def read_pdf(data: bytes, name: str) -> str:
     """The PDF's text, one paragraph per line, without page headers, footers and numbers."""
+    if PDF not in data[:1024]:
+        raise ReadError(name, NOT_PDF)
     # A file cut short loses its trailer; PDFium may still rebuild some pages from
     # what is left, which would silently drop the rest of the document.
     if b"%%EOF" not in data.rstrip(b"\x00\t\r\n ")[-1024:]:
