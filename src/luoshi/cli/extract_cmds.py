@@ -58,7 +58,10 @@ def _emit_jsonl(records: list[dict[str, Any]]) -> None:
 def extract_cmd(files: tuple[str, ...], jsonl: bool, explain: bool) -> None:
     """提取文件中的数量（目标与实绩）。Extract quantities from FILES.
 
-    Every record points into the file's text: raw[start:end] == text.
+    FILES 可以是纯文本（.txt）、Word（.docx）、PDF（须有文字层）或保存的网页（.html）。
+
+    Every record points into the file's text as `luoshi text` prints it:
+    raw[start:end] == text.
     """
     batch = Batch(files)
     for doc in batch.documents():
@@ -98,7 +101,10 @@ def _quantity_table(x: Extraction, explain: bool) -> str:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--jsonl", is_flag=True, help="每个标题输出一条 JSON 记录。")
 def outline_cmd(files: tuple[str, ...], jsonl: bool) -> None:
-    """显示文件的标题结构。Print the outline (headings) of FILES."""
+    """显示文件的标题结构。Print the outline (headings) of FILES.
+
+    FILES 可以是 .txt、.docx、.pdf（须有文字层）或 .html。
+    """
     batch = Batch(files)
     for doc in batch.documents():
         x = extract(doc)
@@ -118,7 +124,10 @@ def outline_cmd(files: tuple[str, ...], jsonl: bool) -> None:
 @click.command("text")
 @click.argument("file", type=click.Path(dir_okay=False))
 def text_cmd(file: str) -> None:
-    """输出文件提取出的纯文本（所有偏移量都指向它）。Print the plain text offsets refer to."""
+    """输出文件提取出的纯文本（所有偏移量都指向它）。Print the plain text offsets refer to.
+
+    Word、PDF 和网页输出提取后的正文：每段一行，去掉页眉页脚、页码和网页导航等内容。
+    """
     doc = load_document(file)
     sys.stdout.write(doc.raw)
 

@@ -24,6 +24,8 @@ class Document:
     name: str
     raw: str
     encoding: str = "utf-8"
+    # What ``raw`` was read from: "text", or the reader that extracted it ("docx", "pdf", "html").
+    source_format: str = "text"
     folded: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
