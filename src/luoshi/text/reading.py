@@ -30,9 +30,13 @@ _UNCOMMON = re.compile(r"[^\u4e00-\u9fff\x20-\x7e\u3000-\u303f\uff00-\uffef\u201
 
 def read_text(path: str | Path) -> tuple[str, str]:
     """Read a plain-text file; return ``(raw_text, encoding)`` or raise ReadError."""
-    p = Path(path)
+    return decode_bytes(read_bytes(path), str(path))
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The file's bytes, or ReadError saying in Chinese why they cannot be read."""
     try:
-        data = p.read_bytes()
+        return Path(path).read_bytes()
     except IsADirectoryError:
         raise ReadError(str(path), "是目录，不是文件") from None
     except FileNotFoundError:
@@ -41,7 +45,6 @@ def read_text(path: str | Path) -> tuple[str, str]:
         raise ReadError(str(path), "没有读取权限") from None
     except OSError as e:
         raise ReadError(str(path), f"无法读取（{e.strerror}）") from None
-    return decode_bytes(data, str(path))
 
 
 def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from luoshi.errors import ReadError
 from luoshi.text.document import Document
 from luoshi.text.formats import signatures
-from luoshi.text.reading import decode_bytes
+from luoshi.text.reading import decode_bytes, read_bytes
 
 Reader = Callable[[bytes, str], str]
 
@@ -48,7 +48,7 @@ _TAG_START = re.compile(rb"\s*<(?:[!?]|[a-zA-Z])")
 def load_document(path: str | Path) -> Document:
     """Read ``path`` into a Document; raise ReadError with a clerk-readable reason."""
     name = str(path)
-    data = _read_bytes(path)
+    data = read_bytes(path)
     if not data.strip():
         raise ReadError(name, "文件为空")
     fmt = sniff_format(data, Path(path).suffix)
@@ -100,16 +100,3 @@ def _without_bom(head: bytes) -> bytes:
         if head.startswith(bom):
             return head[len(bom) :].decode(encoding, errors="ignore").encode("utf-8")
     return head
-
-
-def _read_bytes(path: str | Path) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except IsADirectoryError:
-        raise ReadError(str(path), "是目录，不是文件") from None
-    except FileNotFoundError:
-        raise ReadError(str(path), "文件不存在") from None
-    except PermissionError:
-        raise ReadError(str(path), "没有读取权限") from None
-    except OSError as e:
-        raise ReadError(str(path), f"无法读取（{e.strerror}）") from None
