@@ -77,9 +77,8 @@ class Board:
 
 def plan_board(s: Session, plan: Plan, rules: StatusRules, today: date) -> Board:
     """Every task of ``plan`` in code order, with progress rolled up by weight."""
-    rows = _task_rows(s, plan.id)
+    rows = task_rows(s, plan.id)
     by_id = {r.id: r for r in rows}
-    _attach_co_units(s, plan.id, by_id)
     _attach_targets(s, plan.id, by_id)
     _attach_reports(s, plan.id, by_id)
     total = _roll_up(rows, rules, today, due_rounds(s, plan.id, today))
@@ -91,7 +90,8 @@ def _code_key(code: str) -> tuple[int | str, ...]:
     return tuple(int(p) if p.isdigit() else p for p in code.split("."))
 
 
-def _task_rows(s: Session, plan_id: int) -> list[TaskRow]:
+def task_rows(s: Session, plan_id: int) -> list[TaskRow]:
+    """The plan's tasks with unit names, without targets or progress."""
     parent = aliased(Task)
     q = (
         select(Task, Unit.name, parent.code)
@@ -108,6 +108,7 @@ def _task_rows(s: Session, plan_id: int) -> list[TaskRow]:
                 t.expected_outcome, t.weight, t.status, t.version,
             )
         )  # fmt: skip
+    _attach_co_units(s, plan_id, {r.id: r for r in out})
     return out
 
 
