@@ -31,7 +31,14 @@ def test_building_a_plan_audits_every_row(db: Database) -> None:
         task = world.task(s, "1.1.1.1")
     assert ("plans", plan.id) in created
     assert ("tasks", task.id) in created
-    assert {e.entity for e in events} >= {"users", "documents", "plans", "tasks", "targets", "units"}
+    assert {e.entity for e in events} >= {
+        "users",
+        "documents",
+        "plans",
+        "tasks",
+        "targets",
+        "units",
+    }
     assert all(e.actor for e in events)
 
 
