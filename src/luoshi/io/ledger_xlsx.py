@@ -111,9 +111,7 @@ def export_ledger(
     """Write ``plan`` as of ``today`` to ``path``."""
     board = plan_board(s, plan, rules, today)
     doc_ids = {r.doc for r in board.rows if r.doc is not None}
-    raw = dict(
-        s.execute(select(Document.id, Document.raw).where(Document.id.in_(doc_ids))).tuples()
-    )
+    raw = dict(s.execute(select(Document.id, Document.raw).where(Document.id.in_(doc_ids))).all())
     units = list(s.scalars(select(Unit.name).where(Unit.active).order_by(Unit.id)))
     write_ledger(board, raw, units, path)
     return board

@@ -82,7 +82,6 @@ def plan_board(s: Session, plan: Plan, rules: StatusRules, today: date) -> Board
     _attach_targets(s, plan.id, by_id)
     _attach_reports(s, plan.id, by_id)
     total = _roll_up(rows, rules, today, due_rounds(s, plan.id, today))
-    rows.sort(key=lambda r: _code_key(r.code))
     return Board(plan, rows, total, today)
 
 
@@ -91,7 +90,7 @@ def _code_key(code: str) -> tuple[int | str, ...]:
 
 
 def task_rows(s: Session, plan_id: int) -> list[TaskRow]:
-    """The plan's tasks with unit names, without targets or progress."""
+    """The plan's tasks in code order (1.2 before 1.10), with unit names."""
     parent = aliased(Task)
     q = (
         select(Task, Unit.name, parent.code)
@@ -100,7 +99,7 @@ def task_rows(s: Session, plan_id: int) -> list[TaskRow]:
         .where(Task.plan_id == plan_id)
     )
     out: list[TaskRow] = []
-    for t, lead, parent_code in s.execute(q).tuples():
+    for t, lead, parent_code in s.execute(q):
         out.append(
             TaskRow(
                 t.id, t.code, parent_code, t.level, t.kind, t.title, t.document_id, t.start,
@@ -109,6 +108,7 @@ def task_rows(s: Session, plan_id: int) -> list[TaskRow]:
             )
         )  # fmt: skip
     _attach_co_units(s, plan_id, {r.id: r for r in out})
+    out.sort(key=lambda r: _code_key(r.code))
     return out
 
 
@@ -120,7 +120,7 @@ def _attach_co_units(s: Session, plan_id: int, by_id: dict[int, TaskRow]) -> Non
         .where(Task.plan_id == plan_id)
         .order_by(TaskCoUnit.task_id, TaskCoUnit.position)
     )
-    for task_id, name in s.execute(q).tuples():
+    for task_id, name in s.execute(q):
         by_id[task_id].co_units.append(name)
 
 
@@ -168,7 +168,7 @@ def _attach_reports(s: Session, plan_id: int, by_id: dict[int, TaskRow]) -> None
     q = select(counted.c.task_id, ProgressReport.percent, counted.c.last_round).join(
         ProgressReport, ProgressReport.id == counted.c.last_id
     )
-    for task_id, percent, round_id in s.execute(q).tuples():
+    for task_id, percent, round_id in s.execute(q):
         by_id[task_id].reported = percent
         by_id[task_id].last_round = round_id
 
@@ -178,7 +178,7 @@ def due_rounds(s: Session, plan_id: int, today: date) -> list[int]:
     q = select(Round.id, Round.due, Round.closed_at).where(Round.plan_id == plan_id)
     return sorted(
         rid
-        for rid, due, closed in s.execute(q).tuples()
+        for rid, due, closed in s.execute(q)
         if closed is not None or (due is not None and due < today)
     )
 

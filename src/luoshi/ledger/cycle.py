@@ -146,15 +146,10 @@ def pending(s: Session, rnd: Round) -> list[Pending]:
         .where(~exists().where(child.parent_id == Task.id))
         .order_by(Unit.id, Task.id)
     )
-    chases = dict(
-        s.execute(
-            select(Chase.unit_id, func.count())
-            .where(Chase.round_id == rnd.id)
-            .group_by(Chase.unit_id)
-        ).tuples()
-    )
+    per_unit = select(Chase.unit_id, func.count()).where(Chase.round_id == rnd.id)
+    chases = dict(s.execute(per_unit.group_by(Chase.unit_id)).all())
     out: dict[int, Pending] = {}
-    for unit_id, name, code in s.execute(q).tuples():
+    for unit_id, name, code in s.execute(q):
         out.setdefault(unit_id, Pending(unit_id, name, [], chases.get(unit_id, 0))).tasks.append(
             code
         )
@@ -201,7 +196,7 @@ def list_reports(s: Session, rnd: Round) -> Sequence[tuple[ProgressReport, str, 
         .where(ProgressReport.round_id == rnd.id)
         .order_by(ProgressReport.id)
     )
-    return list(s.execute(q).tuples())
+    return list(s.execute(q))
 
 
 def review(

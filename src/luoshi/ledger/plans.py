@@ -159,7 +159,7 @@ def get_task(s: Session, ref: str) -> tuple[Plan, Task]:
 
 
 def list_plans(s: Session) -> list[PlanRow]:
-    counts = dict(s.execute(select(Task.plan_id, func.count()).group_by(Task.plan_id)).tuples())
+    counts = dict(s.execute(select(Task.plan_id, func.count()).group_by(Task.plan_id)).all())
     return [
         PlanRow(
             p.id,

@@ -79,10 +79,10 @@ def rename_unit(s: Session, actor: User, name: str, new_name: str, seen: int | N
 
 def list_units(s: Session) -> list[UnitRow]:
     lead = dict(
-        s.execute(select(Task.lead_unit_id, func.count()).group_by(Task.lead_unit_id)).tuples()
+        s.execute(select(Task.lead_unit_id, func.count()).group_by(Task.lead_unit_id)).all()
     )
     co = dict(
-        s.execute(select(TaskCoUnit.unit_id, func.count()).group_by(TaskCoUnit.unit_id)).tuples()
+        s.execute(select(TaskCoUnit.unit_id, func.count()).group_by(TaskCoUnit.unit_id)).all()
     )
     units: Sequence[Unit] = s.scalars(select(Unit).order_by(Unit.id)).all()
     return [
