@@ -63,7 +63,7 @@ def test_plan_and_task_references(db: Database) -> None:
         assert plans.get_plan(s, "t2024").id == world.plan_id
         plan, task = plans.get_task(s, f"{world.plan_id}:1.2.1")
         assert (plan.name, task.code) == ("t2024", "1.2.1")
-        with pytest.raises(NotFound, match="计划 t2024 中没有编号为 9.9 的任务"):
+        with pytest.raises(NotFound, match=r"计划 t2024 中没有编号为 9\.9 的任务"):
             plans.get_task(s, "t2024:9.9")
         with pytest.raises(InputError, match="计划:编号"):
             plans.get_task(s, "t2024")
