@@ -301,6 +301,4 @@ def import_ledger(
     edits, problems = read_ledger(path)
     if dry_run:
         return prepare(s, plan, edits, problems)
-    if problems:
-        raise ImportErrors(problems)
-    return apply(s, actor, plan, edits)
+    return apply(s, actor, plan, edits, problems)

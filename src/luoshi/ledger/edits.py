@@ -111,10 +111,12 @@ def _diff(e: RowEdit, now: dict[str, Any]) -> list[Change]:
     ]
 
 
-def apply(s: Session, actor: User, plan: Plan, edits: Sequence[RowEdit]) -> list[Change]:
+def apply(
+    s: Session, actor: User, plan: Plan, edits: Sequence[RowEdit], problems: Sequence[str] = ()
+) -> list[Change]:
     """Validate, check versions, then write every change (audited) in this transaction."""
     require_manager(actor, "导入台账")
-    changes = prepare(s, plan, edits)
+    changes = prepare(s, plan, edits, problems)
     changed = {c.code for c in changes}
     by_code = {
         t.code: t

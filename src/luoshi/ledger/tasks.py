@@ -88,9 +88,8 @@ def edit_task(
         return False
     units = _units(s, diff)
     before = task_snapshot(task, current["co_units"])
-    _apply(s, task, diff, units)
     try:
-        s.flush()
+        _apply(s, task, diff, units)
     except StaleDataError:
         raise Conflict(f"{label} 已被他人修改，本次修改未保存，请刷新后重试") from None
     co = diff.get("co_units", current["co_units"])
@@ -122,21 +121,23 @@ def _units(s: Session, diff: dict[str, Any]) -> dict[str, Unit]:
 
 
 def _apply(s: Session, task: Task, diff: dict[str, Any], units: dict[str, Unit]) -> None:
+    """Write the changed columns in one versioned UPDATE, then the co-unit rows."""
     for key, value in diff.items():
         if key == "lead_unit":
             task.lead_unit_id = units[value].id if value else None
-        elif key == "co_units":
-            s.execute(delete(TaskCoUnit).where(TaskCoUnit.task_id == task.id))
-            s.add_all(
-                TaskCoUnit(task_id=task.id, unit_id=units[n].id, position=i)
-                for i, n in enumerate(value)
-            )
-        else:
+        elif key != "co_units":
             setattr(task, key, value)
     if set(diff) == {"co_units"}:
         # Co-units live in their own table; still bump the task's version, so a
         # concurrent edit based on the old co-units is refused.
         flag_modified(task, "title")
+    s.flush()
+    if "co_units" in diff:
+        s.execute(delete(TaskCoUnit).where(TaskCoUnit.task_id == task.id))
+        s.add_all(
+            TaskCoUnit(task_id=task.id, unit_id=units[n].id, position=i)
+            for i, n in enumerate(diff["co_units"])
+        )
 
 
 def assign(
