@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from luoshi.errors import Conflict, ImportErrors
 from luoshi.io.ledger_xlsx import COLUMN_OF, SHEET, export_ledger, import_ledger
@@ -175,10 +175,8 @@ def test_a_file_that_is_not_a_ledger(db: Database, tmp_path: Path) -> None:
     world = build_world(db)
     bad = tmp_path / "notes.xlsx"
     bad.write_text("not a workbook", encoding="utf-8")
-    with pytest.raises(ImportErrors, match="不是有效的 .xlsx 文件"):
+    with pytest.raises(ImportErrors, match=r"不是有效的 \.xlsx 文件"):
         import_(world, bad)
-    from openpyxl import Workbook
-
     wb = Workbook()
     assert wb.active is not None
     wb.active.title = "Sheet"
