@@ -82,10 +82,16 @@ def list_users_cmd(app: AppContext) -> None:
     """列出用户。List users."""
     with app.work() as (s, _actor):
         rows = [
-            [u.username, u.display_name, ROLE_LABELS.get(u.role, u.role), str(u.unit_id or "")]
-            for u in users.list_users(s)
+            [
+                u.username,
+                u.display_name,
+                ROLE_LABELS.get(u.role, u.role),
+                unit or "",
+                "" if u.active else "已停用",
+            ]
+            for u, unit in users.list_users(s)
         ]
-    click.echo(render(["用户名", "名称", "角色", "单位"], rows, [20, 20, 8, 6]))
+    click.echo(render(["用户名", "名称", "角色", "单位", "状态"], rows, [20, 20, 8, 20, 6]))
 
 
 def register(group: click.Group) -> None:

@@ -11,7 +11,7 @@ from luoshi.errors import Conflict, InputError, NotFound
 from luoshi.ledger import audit
 from luoshi.ledger.access import ROLE_LABELS, require
 from luoshi.ledger.clock import now
-from luoshi.ledger.models import ROLES, User
+from luoshi.ledger.models import ROLES, Unit, User
 from luoshi.ledger.units import get_unit
 
 
@@ -69,5 +69,7 @@ def add_user(
     return user
 
 
-def list_users(s: Session) -> Sequence[User]:
-    return s.scalars(select(User).order_by(User.username)).all()
+def list_users(s: Session) -> Sequence[tuple[User, str | None]]:
+    """Users by name, each with the name of its unit."""
+    q = select(User, Unit.name).outerjoin(Unit, Unit.id == User.unit_id).order_by(User.username)
+    return [(u, unit) for u, unit in s.execute(q)]
