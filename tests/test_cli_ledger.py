@@ -190,3 +190,11 @@ def test_stateless_commands_do_not_touch_the_database(
     (tmp_path / "r.txt").write_text(REPORT, encoding="utf-8")
     assert CliRunner().invoke(cli, ["extract", "r.txt", "--jsonl"]).exit_code == 0
     assert not (tmp_path / "luoshi.db").exists()
+
+
+def test_a_database_that_cannot_be_opened_is_one_line(tmp_path: Path) -> None:
+    bad = CliRunner().invoke(cli, ["--database-url", "foo://", "plan", "list"])
+    assert bad.exit_code == 2 and bad.stderr.startswith("错误：数据库地址「foo://」无法使用")
+    missing = f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}"
+    result = CliRunner().invoke(cli, ["--database-url", missing, "db", "upgrade"])
+    assert result.exit_code == 2 and result.stderr.startswith("错误：无法打开数据库")

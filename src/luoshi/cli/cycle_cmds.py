@@ -7,6 +7,7 @@ import click
 from luoshi.cli.context import AppContext, option_date, pass_app
 from luoshi.cli.table import render
 from luoshi.errors import InputError
+from luoshi.extract.records import number
 from luoshi.ledger import cycle, plans
 from luoshi.ledger.values import parse_percent
 
@@ -126,7 +127,7 @@ def reports_cmd(app: AppContext, round_id: int) -> None:
                 code,
                 unit,
                 f"{r.percent:g}%",
-                "" if r.value is None else f"{r.value:g}",
+                "" if r.value is None else str(number(r.value)),
                 REPORT_LABELS.get(r.status, r.status),
                 r.narrative,
             ]

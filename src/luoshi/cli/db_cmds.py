@@ -7,8 +7,8 @@ import click
 from luoshi.cli.context import AppContext, emit_jsonl, pass_app
 from luoshi.cli.table import render
 from luoshi.ledger import audit
-from luoshi.ledger.db import Database, make_engine
-from luoshi.ledger.migrate import current_revision, head_revision, upgrade_to_head
+from luoshi.ledger.db import Database
+from luoshi.ledger.migrate import head_revision
 from luoshi.ledger.records import audit_record
 
 
@@ -21,9 +21,9 @@ def db_group() -> None:
 @pass_app
 def upgrade_cmd(app: AppContext) -> None:
     """把数据库升级到最新结构。Migrate the database to the newest schema."""
-    db = Database(make_engine(app.settings.database_url))
+    db = Database.open(app.settings.database_url, upgrade=False)
     try:
-        changed = upgrade_to_head(db.engine)
+        changed = db.upgrade()
         click.echo(f"数据库已升级到 {head_revision()}" if changed else "数据库已是最新结构")
     finally:
         db.dispose()
@@ -33,9 +33,9 @@ def upgrade_cmd(app: AppContext) -> None:
 @pass_app
 def current_cmd(app: AppContext) -> None:
     """显示数据库当前的结构版本。Print the schema revision of the database."""
-    db = Database(make_engine(app.settings.database_url))
+    db = Database.open(app.settings.database_url, upgrade=False)
     try:
-        rev = current_revision(db.engine)
+        rev = db.revision()
     finally:
         db.dispose()
     click.echo(f"当前 {rev or '（空库）'}，最新 {head_revision()}")

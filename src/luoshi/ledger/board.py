@@ -85,7 +85,8 @@ def plan_board(s: Session, plan: Plan, rules: StatusRules, today: date) -> Board
     return Board(plan, rows, total, today)
 
 
-def _code_key(code: str) -> tuple[int | str, ...]:
+def code_key(code: str) -> tuple[int | str, ...]:
+    """Sort key that puts 1.2 before 1.10."""
     return tuple(int(p) if p.isdigit() else p for p in code.split("."))
 
 
@@ -121,7 +122,7 @@ def task_rows(s: Session, plan_id: int) -> list[TaskRow]:
     )
     out = [TaskRow(*cast(tuple[Any, ...], row)) for row in s.execute(q)]
     _attach_co_units(s, plan_id, {r.id: r for r in out})
-    out.sort(key=lambda r: _code_key(r.code))
+    out.sort(key=lambda r: code_key(r.code))
     return out
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from luoshi.errors import Conflict, InputError, NotFound
 from luoshi.ledger import audit, locking
 from luoshi.ledger.access import require_manager, require_unit_member
+from luoshi.ledger.board import code_key
 from luoshi.ledger.clock import now
 from luoshi.ledger.models import (
     Chase,
@@ -150,9 +151,10 @@ def pending(s: Session, rnd: Round) -> list[Pending]:
     chases = dict(s.execute(per_unit.group_by(Chase.unit_id)).all())
     out: dict[int, Pending] = {}
     for unit_id, name, code in s.execute(q):
-        out.setdefault(unit_id, Pending(unit_id, name, [], chases.get(unit_id, 0))).tasks.append(
-            code
-        )
+        owing = out.setdefault(unit_id, Pending(unit_id, name, [], chases.get(unit_id, 0)))
+        owing.tasks.append(code)
+    for owing in out.values():
+        owing.tasks.sort(key=code_key)
     return list(out.values())
 
 

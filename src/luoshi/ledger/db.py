@@ -55,15 +55,29 @@ class Database:
     @classmethod
     def open(cls, url: str, upgrade: bool = True) -> Database:
         """Connect to ``url`` and, unless told otherwise, migrate it to the newest schema."""
-        from luoshi.ledger.migrate import upgrade_to_head
-
         db = cls(make_engine(url))
         if upgrade:
-            try:
-                upgrade_to_head(db.engine)
-            except OperationalError as e:
-                raise InputError(f"无法打开数据库 {_safe(url)}：{e.orig}") from None
+            db.upgrade()
         return db
+
+    def upgrade(self) -> bool:
+        """Migrate to the newest schema; False when it already was."""
+        from luoshi.ledger.migrate import upgrade_to_head
+
+        try:
+            return upgrade_to_head(self.engine)
+        except OperationalError as e:
+            url = self.engine.url.render_as_string(hide_password=True)
+            raise InputError(f"无法打开数据库 {url}：{e.orig}") from None
+
+    def revision(self) -> str | None:
+        from luoshi.ledger.migrate import current_revision
+
+        try:
+            return current_revision(self.engine)
+        except OperationalError as e:
+            url = self.engine.url.render_as_string(hide_password=True)
+            raise InputError(f"无法打开数据库 {url}：{e.orig}") from None
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -77,8 +91,3 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
-
-
-def _safe(url: str) -> str:
-    """The URL without its password, for messages."""
-    return make_url(url).render_as_string(hide_password=True)
