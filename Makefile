@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: help install run test lint format bench bench-pdf eval clean
+.PHONY: help install run test test-postgres lint format bench bench-pdf bench-ledger eval clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -37,12 +37,18 @@ test: lint  ## lint, then the whole test suite
 eval: $(STAMP)  ## score extraction against ../shared/eval/gold
 	$(BIN)/python benchmarks/eval_gold.py --shared $(SHARED)
 
-bench: $(STAMP)  ## throughput and memory of read + outline + extract vs jieba; PDF reading
+bench: $(STAMP) bench-ledger  ## throughput and memory of read + outline + extract vs jieba; PDF; ledger
 	$(BIN)/python benchmarks/bench_extract.py --shared $(SHARED)
 	$(MAKE) --no-print-directory bench-pdf
 
 bench-pdf: $(STAMP)  ## time reading and extracting a generated 200-page PDF (goal < 10 s)
 	$(BIN)/python benchmarks/bench_pdf.py
+
+bench-ledger: $(STAMP)  ## plan show and status roll-up with 10,000 tasks, 100,000 reports
+	$(BIN)/python benchmarks/bench_ledger.py
+
+test-postgres: $(STAMP)  ## the ledger tests on a throwaway local PostgreSQL (installs it if absent)
+	LUOSHI_TEST_DATABASE_URL="$$(.ci/postgres start)" $(BIN)/pytest -m postgres
 
 clean:  ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from luoshi.ledger.db import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("LUOSHI_SHARED", ROOT.parent / "shared"))
@@ -37,3 +43,36 @@ def corpus_dir() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus is not available")
     return CORPUS
+
+
+# -- the ledger database: a fresh one per test, on SQLite and (when configured) PostgreSQL --
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL to an empty database: a SQLite file, or a fresh PostgreSQL schema when
+    LUOSHI_TEST_DATABASE_URL is set (run them with ``pytest -m postgres``)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ledger.db'}"
+        return
+    base = os.environ.get("LUOSHI_TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("LUOSHI_TEST_DATABASE_URL is not set")
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    database = Database.open(database_url)
+    yield database
+    database.dispose()

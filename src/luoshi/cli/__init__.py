@@ -8,8 +8,18 @@ from typing import Any
 import click
 
 from luoshi import __version__
-from luoshi.cli import extract_cmds
+from luoshi.cli import (
+    cycle_cmds,
+    db_cmds,
+    doc_cmds,
+    extract_cmds,
+    people_cmds,
+    plan_cmds,
+    xlsx_cmds,
+)
+from luoshi.cli.context import AppContext
 from luoshi.errors import LuoshiError
+from luoshi.settings import Settings
 
 
 class LuoshiGroup(click.Group):
@@ -25,14 +35,25 @@ class LuoshiGroup(click.Group):
 
 @click.group(cls=LuoshiGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="luoshi")
-def cli() -> None:
+@click.option(
+    "--database-url",
+    envvar="LUOSHI_DATABASE_URL",
+    help="台账数据库地址（默认 sqlite:///./luoshi.db；也可设 LUOSHI_DATABASE_URL）",
+)
+@click.option("--as", "username", help="以此用户身份操作（默认本地管理员）")
+@click.pass_context
+def cli(ctx: click.Context, database_url: str | None, username: str | None) -> None:
     """落实 Luoshi：把政策文件变成可追踪的落实台账。
 
     Turn policy documents into a tracked implementation ledger.
     """
+    app = AppContext(Settings.from_env(database_url=database_url), username)
+    ctx.obj = app
+    ctx.call_on_close(app.close)
 
 
-extract_cmds.register(cli)
+for module in (extract_cmds, doc_cmds, plan_cmds, people_cmds, cycle_cmds, xlsx_cmds, db_cmds):
+    module.register(cli)
 
 
 def main() -> None:

@@ -1,0 +1,158 @@
+"""``luoshi rounds``, ``report``, ``reports`` and ``review``: the reporting cycle."""
+
+from __future__ import annotations
+
+import click
+
+from luoshi.cli.context import AppContext, option_date, pass_app
+from luoshi.cli.table import render
+from luoshi.errors import InputError
+from luoshi.extract.records import number
+from luoshi.ledger import cycle, plans
+from luoshi.ledger.values import parse_percent
+
+REPORT_LABELS = {"submitted": "待审核", "accepted": "已通过", "returned": "已退回"}
+
+
+@click.group("rounds")
+def rounds_group() -> None:
+    """调度轮次：发起、查看未报单位、催办、结束。Reporting rounds."""
+
+
+@rounds_group.command("open")
+@click.argument("plan")
+@click.option("--period", required=True, help="期间，如 2024-Q1、2024-H1、2024-06")
+@click.option("--due", help="填报截止日期，如 2024-04-10")
+@pass_app
+def open_cmd(app: AppContext, plan: str, period: str, due: str | None) -> None:
+    """发起一轮调度。Open a reporting round."""
+    with app.work() as (s, actor):
+        p = plans.get_plan(s, plan)
+        rnd = cycle.open_round(s, actor, p, period, option_date(due, "截止日期"))
+        click.echo(
+            f"调度 {rnd.id}：计划 {p.name} {rnd.period}" + (f"，{rnd.due} 截止" if due else "")
+        )
+
+
+@rounds_group.command("list")
+@click.argument("plan")
+@pass_app
+def list_cmd(app: AppContext, plan: str) -> None:
+    """列出计划的调度轮次。List rounds of a plan."""
+    with app.work() as (s, _actor):
+        rows = [
+            [
+                str(r.id),
+                r.period,
+                r.due.isoformat() if r.due else "",
+                "已结束" if r.closed_at else "进行中",
+            ]
+            for r in cycle.list_rounds(s, plans.get_plan(s, plan))
+        ]
+    click.echo(render(["编号", "期间", "截止", "状态"], rows, [6, 10, 10, 6]))
+
+
+@rounds_group.command("close")
+@click.argument("round_id", type=int)
+@pass_app
+def close_cmd(app: AppContext, round_id: int) -> None:
+    """结束调度（之后未报的任务计为漏报）。Close a round."""
+    with app.work() as (s, actor):
+        cycle.close_round(s, actor, cycle.get_round(s, round_id))
+        click.echo(f"调度 {round_id} 已结束")
+
+
+@rounds_group.command("pending")
+@click.argument("round_id", type=int)
+@pass_app
+def pending_cmd(app: AppContext, round_id: int) -> None:
+    """未报单位及其待报任务（催办名单）。Units that have not reported."""
+    with app.work() as (s, _actor):
+        owing = cycle.pending(s, cycle.get_round(s, round_id))
+    rows = [[p.unit, str(len(p.tasks)), str(p.chases), "、".join(p.tasks)] for p in owing]
+    click.echo(f"调度 {round_id}：{len(owing)} 个单位未报齐")
+    click.echo(render(["单位", "待报", "已催办", "任务"], rows, [20, 4, 6, 50]))
+
+
+@rounds_group.command("chase")
+@click.argument("round_id", type=int)
+@click.option("--unit", help="只催办这个单位")
+@click.option("--note", help="催办说明")
+@pass_app
+def chase_cmd(app: AppContext, round_id: int, unit: str | None, note: str | None) -> None:
+    """记录催办（默认所有未报单位）。Record a chase."""
+    with app.work() as (s, actor):
+        events = cycle.chase(s, actor, cycle.get_round(s, round_id), unit, note)
+        click.echo(f"已催办 {len(events)} 个单位")
+
+
+@click.command("report")
+@click.argument("task")
+@click.option("--round", "round_id", type=int, required=True, help="调度编号")
+@click.option("--percent", required=True, help="完成百分比 0–100")
+@click.option("--value", type=float, help="目标指标已达到的数值")
+@click.option("--narrative", default="", help="进展情况")
+@click.option("--evidence", multiple=True, help="佐证材料（文字或链接，可重复）")
+@pass_app
+def report_cmd(
+    app: AppContext,
+    task: str,
+    round_id: int,
+    percent: str,
+    value: float | None,
+    narrative: str,
+    evidence: tuple[str, ...],
+) -> None:
+    """填报任务进度：TASK 写作 计划:编号。Report progress on a task."""
+    try:
+        pct = parse_percent(percent)
+    except ValueError:
+        raise InputError(f"完成百分比「{percent}」应为 0 到 100 之间的数") from None
+    with app.work() as (s, actor):
+        _plan, t = plans.get_task(s, task)
+        rnd = cycle.get_round(s, round_id)
+        report = cycle.submit_report(s, actor, rnd, t, pct, value, narrative, evidence)
+        click.echo(f"进度报告 {report.id}：任务 {t.code} {pct:g}%（待审核）")
+
+
+@click.command("reports")
+@click.argument("round_id", type=int)
+@pass_app
+def reports_cmd(app: AppContext, round_id: int) -> None:
+    """列出一轮调度收到的进度报告。List the reports of a round."""
+    with app.work() as (s, _actor):
+        rows = [
+            [
+                str(r.id),
+                code,
+                unit,
+                f"{r.percent:g}%",
+                "" if r.value is None else str(number(r.value)),
+                REPORT_LABELS.get(r.status, r.status),
+                r.narrative,
+            ]
+            for r, code, unit in cycle.list_reports(s, cycle.get_round(s, round_id))
+        ]
+    header = ["编号", "任务", "单位", "进度", "数值", "审核", "进展"]
+    click.echo(render(header, rows, [6, 10, 16, 5, 10, 6, 40]))
+
+
+@click.command("review")
+@click.argument("report_id", type=int)
+@click.option("--accept", "decision", flag_value="accept", help="通过")
+@click.option("--return", "decision", flag_value="return", help="退回（须说明理由）")
+@click.option("--reason", help="理由")
+@pass_app
+def review_cmd(app: AppContext, report_id: int, decision: str | None, reason: str | None) -> None:
+    """审核进度报告：通过或退回。Accept or return a report."""
+    if decision is None:
+        raise click.UsageError("请指定 --accept 或 --return")
+    with app.work() as (s, actor):
+        report = cycle.get_report(s, report_id)
+        cycle.review(s, actor, report, decision == "accept", reason)
+        click.echo(f"进度报告 {report_id} {REPORT_LABELS[report.status]}")
+
+
+def register(group: click.Group) -> None:
+    for cmd in (rounds_group, report_cmd, reports_cmd, review_cmd):
+        group.add_command(cmd)

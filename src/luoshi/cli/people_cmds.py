@@ -1,0 +1,99 @@
+"""``luoshi units`` and ``luoshi users``: departments and the people acting for them."""
+
+from __future__ import annotations
+
+import click
+
+from luoshi.cli.context import AppContext, emit_jsonl, pass_app
+from luoshi.cli.table import render
+from luoshi.ledger import units, users
+from luoshi.ledger.access import ROLE_LABELS
+from luoshi.ledger.models import ROLES
+
+
+@click.group("units")
+def units_group() -> None:
+    """单位（责任单位、配合单位）。Units."""
+
+
+@units_group.command("add")
+@click.argument("names", nargs=-1, required=True)
+@pass_app
+def add_unit_cmd(app: AppContext, names: tuple[str, ...]) -> None:
+    """添加单位（可一次添加多个）。Add units."""
+    with app.work() as (s, actor):
+        for name in names:
+            unit = units.add_unit(s, actor, name)
+            click.echo(f"{unit.id}\t{unit.name}")
+
+
+@units_group.command("list")
+@click.option("--jsonl", is_flag=True, help="每个单位输出一行 JSON。")
+@pass_app
+def list_units_cmd(app: AppContext, jsonl: bool) -> None:
+    """列出单位及其牵头、配合的任务数。List units."""
+    with app.work() as (s, _actor):
+        rows = units.list_units(s)
+    if jsonl:
+        emit_jsonl(
+            {"id": u.id, "name": u.name, "lead_tasks": u.lead_tasks, "co_tasks": u.co_tasks}
+            for u in rows
+        )
+        return
+    table = [[str(u.id), u.name, str(u.lead_tasks), str(u.co_tasks)] for u in rows]
+    click.echo(render(["编号", "单位", "牵头任务", "配合任务"], table, [6, 30, 8, 8]))
+
+
+@units_group.command("rename")
+@click.argument("name")
+@click.argument("new_name")
+@click.option("--version", type=int, help="您看到的版本")
+@pass_app
+def rename_unit_cmd(app: AppContext, name: str, new_name: str, version: int | None) -> None:
+    """单位改名。Rename a unit."""
+    with app.work() as (s, actor):
+        unit = units.rename_unit(s, actor, name, new_name, version)
+        click.echo(f"{unit.id}\t{unit.name}（版本 {unit.version}）")
+
+
+@click.group("users")
+def users_group() -> None:
+    """用户与角色。Users and roles."""
+
+
+@users_group.command("add")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(ROLES), help="角色")
+@click.option("--unit", help="所属单位（填报人必填）")
+@click.option("--name", "display_name", help="显示名称")
+@pass_app
+def add_user_cmd(
+    app: AppContext, username: str, role: str, unit: str | None, display_name: str | None
+) -> None:
+    """添加用户。Add a user (admin only)."""
+    with app.work() as (s, actor):
+        user = users.add_user(s, actor, username, role, display_name, unit)
+        click.echo(f"{user.id}\t{user.username}\t{ROLE_LABELS[user.role]}")
+
+
+@users_group.command("list")
+@pass_app
+def list_users_cmd(app: AppContext) -> None:
+    """列出用户。List users."""
+    with app.work() as (s, _actor):
+        rows = [
+            [
+                u.username,
+                u.display_name,
+                ROLE_LABELS.get(u.role, u.role),
+                unit or "",
+                "" if u.active else "已停用",
+            ]
+            for u, unit in users.list_users(s)
+        ]
+    click.echo(render(["用户名", "名称", "角色", "单位", "状态"], rows, [20, 20, 8, 20, 6]))
+
+
+def register(group: click.Group) -> None:
+    group.add_command(units_group)
+    group.add_command(users_group)

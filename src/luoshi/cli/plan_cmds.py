@@ -1,0 +1,215 @@
+"""``luoshi plan``, ``assign`` and ``tasks``: the task tree and who is accountable."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import click
+
+from luoshi.cli.context import AppContext, emit_jsonl, option_date, pass_app
+from luoshi.cli.doc_cmds import describe, ingest_file
+from luoshi.cli.table import render
+from luoshi.errors import InputError
+from luoshi.extract.lead_units import load_unit_map
+from luoshi.ledger import board, documents, plans, tasks
+from luoshi.ledger.records import task_record
+from luoshi.ledger.status import HEALTH_LABELS
+
+
+@click.group("plan")
+def plan_group() -> None:
+    """计划（台账）：从文件建立任务树，查看进度。Plans built from documents."""
+
+
+@plan_group.command("build")
+@click.argument("document")
+@click.option("--name", required=True, help="计划名称（用于引用，如 t2026）")
+@click.option("--title", help="计划标题（默认为文件标题）")
+@click.option("--unit-map", type=click.Path(dir_okay=False), help="责任单位关键词对照表（TOML）")
+@pass_app
+def build_cmd(
+    app: AppContext, document: str, name: str, title: str | None, unit_map: str | None
+) -> None:
+    """从文件建立计划。DOCUMENT 是 ingest 给出的编号，或文件路径（顺便存入）。"""
+    units = load_unit_map(unit_map)
+    document_id = _document_id(app, document)
+    with app.work() as (s, actor):
+        doc = documents.get_document(s, document_id)
+        plan = plans.build_plan(s, actor, doc, name, units, title)
+        rows = board.task_rows(s, plan.id)
+        kinds = Counter(r.kind for r in rows)
+        click.echo(
+            f"计划 {plan.id} {plan.name}：{len(rows)} 项（分组 {kinds['group']}、"
+            f"任务 {kinds['task']}、举措 {kinds['measure']}），来自文件 {doc.id}《{doc.title}》"
+        )
+
+
+def _document_id(app: AppContext, ref: str) -> int:
+    if ref.isdigit() and not Path(ref).is_file():
+        return int(ref)
+    result = ingest_file(app, ref)
+    click.echo(describe(result), err=True)
+    return result.document.id
+
+
+@plan_group.command("list")
+@pass_app
+def list_cmd(app: AppContext) -> None:
+    """列出计划。List plans."""
+    with app.work() as (s, _actor):
+        rows = [
+            [str(p.id), p.name, p.title, str(p.document_id or ""), str(p.tasks), p.created_at]
+            for p in plans.list_plans(s)
+        ]
+    click.echo(
+        render(["编号", "名称", "标题", "文件", "任务数", "建立时间"], rows, [6, 16, 40, 6, 6, 19])
+    )
+
+
+@plan_group.command("show")
+@click.argument("plan")
+@click.option("--jsonl", is_flag=True, help="每项任务输出一行 JSON。")
+@click.option("--as-of", "as_of", help="按此日期计算应有进度（默认今天）")
+@pass_app
+def show_cmd(app: AppContext, plan: str, jsonl: bool, as_of: str | None) -> None:
+    """显示计划的任务、责任单位、时限、进度与状态。Show a plan's tasks."""
+    today = option_date(as_of, "--as-of") or date.today()
+    with app.work() as (s, _actor):
+        b = board.plan_board(s, plans.get_plan(s, plan), app.settings.status, today)
+    if jsonl:
+        emit_jsonl(task_record(r) for r in b.rows)
+        return
+    rows = [
+        [
+            r.code,
+            "  " * (r.level - 1) + r.title,
+            r.lead_unit or "",
+            r.deadline.isoformat() if r.deadline else "",
+            f"{r.progress:.0f}%",
+            HEALTH_LABELS[r.status],
+            "；".join(f"{t.indicator}{t.text}" for t in r.targets),
+        ]
+        for r in b.rows
+    ]
+    header = ["编号", "任务", "责任单位", "完成时限", "进度", "状态", "目标"]
+    click.echo(f"计划 {b.plan.name}《{b.plan.title}》 截至 {today}：{len(rows)} 项")
+    click.echo(render(header, rows, [10, 50, 16, 10, 5, 8, 30]))
+
+
+@plan_group.command("status")
+@click.argument("plan")
+@click.option("--as-of", "as_of", help="按此日期计算应有进度（默认今天）")
+@pass_app
+def status_cmd(app: AppContext, plan: str, as_of: str | None) -> None:
+    """计划总体进度（按权重汇总）与各状态的任务数。Roll-up of a plan."""
+    today = option_date(as_of, "--as-of") or date.today()
+    with app.work() as (s, _actor):
+        b = board.plan_board(s, plans.get_plan(s, plan), app.settings.status, today)
+    parents = {r.parent for r in b.rows}
+    leaves = [r for r in b.rows if r.code not in parents]
+    counts: Counter[str] = Counter(r.status for r in leaves)
+    click.echo(
+        f"计划 {b.plan.name} 截至 {today}：总体进度 {b.total.progress:.1f}%，"
+        f"应有进度 {b.total.expected:.1f}%；末级任务 {len(leaves)} 项"
+    )
+    click.echo("  " + "  ".join(f"{v} {counts.get(k, 0)}" for k, v in HEALTH_LABELS.items()))
+    click.echo(_units_behind(leaves))
+
+
+def _units_behind(leaves: list[board.TaskRow]) -> str:
+    """Which unit is behind: per lead unit, tasks that are red or stalled."""
+    by_unit: dict[str, list[board.TaskRow]] = {}
+    for r in leaves:
+        by_unit.setdefault(r.lead_unit or "（未分派）", []).append(r)
+    rows = []
+    for unit, rs in by_unit.items():
+        behind = sum(r.status in ("red", "stalled") for r in rs)
+        mean = sum(r.progress for r in rs) / len(rs)
+        rows.append((behind, unit, [unit, str(len(rs)), f"{mean:.0f}%", str(behind)]))
+    rows.sort(key=lambda t: (-t[0], t[1]))
+    return render(
+        ["责任单位", "任务", "平均进度", "滞后/停滞"], [r[2] for r in rows], [20, 6, 8, 9]
+    )
+
+
+@click.command("assign")
+@click.argument("task")
+@click.option("--unit", help="责任单位")
+@click.option("--person", help="责任人")
+@click.option("--co-unit", "co_units", multiple=True, help="配合单位（可重复）")
+@click.option("--version", type=int, help="您看到的任务版本（防止覆盖他人的修改）")
+@pass_app
+def assign_cmd(
+    app: AppContext,
+    task: str,
+    unit: str | None,
+    person: str | None,
+    co_units: tuple[str, ...],
+    version: int | None,
+) -> None:
+    """分派任务：TASK 写作 计划:编号（如 t2026:3.1.2）。Assign a task."""
+    with app.work() as (s, actor):
+        plan, t = plans.get_task(s, task)
+        label = tasks.task_label(plan.name, t)
+        changed = tasks.assign(
+            s, actor, t, label, version, unit, person, list(co_units) if co_units else None
+        )
+        click.echo(f"{label} 已分派（版本 {t.version}）" if changed else f"{label} 无变化")
+
+
+@click.group("tasks")
+def tasks_group() -> None:
+    """单项任务的修改。Edit single tasks."""
+
+
+@tasks_group.command("edit")
+@click.argument("task")
+@click.option("--title", help="任务名称")
+@click.option("--deadline", help="完成时限，如 2024-06-30")
+@click.option("--start-date", help="开始日期")
+@click.option("--outcome", help="预期成效")
+@click.option("--weight", help="权重（默认 1）")
+@click.option("--version", type=int, help="您看到的任务版本（防止覆盖他人的修改）")
+@pass_app
+def edit_cmd(
+    app: AppContext,
+    task: str,
+    title: str | None,
+    deadline: str | None,
+    start_date: str | None,
+    outcome: str | None,
+    weight: str | None,
+    version: int | None,
+) -> None:
+    """修改任务名称、时限、预期成效、权重。Edit a task's fields."""
+    values: dict[str, object] = {}
+    if title is not None:
+        values["title"] = title
+    if deadline is not None:
+        values["deadline"] = option_date(deadline, "完成时限")
+    if start_date is not None:
+        values["start_date"] = option_date(start_date, "开始日期")
+    if outcome is not None:
+        values["expected_outcome"] = outcome or None
+    if weight is not None:
+        values["weight"] = _weight(weight)
+    with app.work() as (s, actor):
+        plan, t = plans.get_task(s, task)
+        label = tasks.task_label(plan.name, t)
+        changed = tasks.edit_task(s, actor, t, label, version, values)
+        click.echo(f"{label} 已修改（版本 {t.version}）" if changed else f"{label} 无变化")
+
+
+def _weight(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(f"权重「{text}」应为不小于 0 的数") from None
+    return value
+
+
+def register(group: click.Group) -> None:
+    for cmd in (plan_group, assign_cmd, tasks_group):
+        group.add_command(cmd)

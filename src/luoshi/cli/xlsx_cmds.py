@@ -1,0 +1,69 @@
+"""``luoshi export xlsx`` and ``luoshi import xlsx``: the ledger as a spreadsheet."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import click
+
+from luoshi.cli.context import AppContext, option_date, pass_app
+from luoshi.io.ledger_xlsx import export_ledger, import_ledger
+from luoshi.ledger import plans
+from luoshi.ledger.edits import Change
+
+
+@click.group("export")
+def export_group() -> None:
+    """导出。Export."""
+
+
+@export_group.command("xlsx")
+@click.argument("plan")
+@click.argument("out", type=click.Path(dir_okay=False, writable=True))
+@click.option("--as-of", "as_of", help="按此日期计算进度状态（默认今天）")
+@pass_app
+def export_xlsx(app: AppContext, plan: str, out: str, as_of: str | None) -> None:
+    """把计划导出为 Excel 台账。Write a plan's ledger to OUT.xlsx."""
+    today = option_date(as_of, "--as-of") or date.today()
+    with app.work() as (s, _actor):
+        board = export_ledger(s, plans.get_plan(s, plan), app.settings.status, today, out)
+    click.echo(f"已导出 {len(board.rows)} 项任务到 {out}")
+
+
+@click.group("import")
+def import_group() -> None:
+    """导入。Import."""
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == []:
+        return "（空）"
+    if isinstance(value, list):
+        return "、".join(value)
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _describe(c: Change) -> str:
+    return f"{c.code}\t{c.label}：{_shown(c.before)} → {_shown(c.after)}"
+
+
+@import_group.command("xlsx")
+@click.argument("plan")
+@click.argument("source", type=click.Path(dir_okay=False, exists=True))
+@click.option("--dry-run", is_flag=True, help="只显示将要做的修改，不写入")
+@pass_app
+def import_xlsx(app: AppContext, plan: str, source: str, dry_run: bool) -> None:
+    """读回各单位修改过的 Excel 台账：全部有效才写入。Apply an edited ledger."""
+    with app.work() as (s, actor):
+        changes = import_ledger(s, actor, plans.get_plan(s, plan), source, dry_run)
+    for c in changes:
+        click.echo(_describe(c))
+    tasks = len({c.code for c in changes})
+    verb = "将修改" if dry_run else "已修改"
+    click.echo(f"{verb} {tasks} 项任务的 {len(changes)} 处内容" + ("（未写入）" if dry_run else ""))
+
+
+def register(group: click.Group) -> None:
+    group.add_command(export_group)
+    group.add_command(import_group)

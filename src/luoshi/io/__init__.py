@@ -1,0 +1,1 @@
+"""Files offices exchange: the Excel ledger today, Word bulletins later."""

@@ -1,0 +1,304 @@
+"""The ledger (台账) as an .xlsx workbook: exported for offices to edit, read back in.
+
+One row per task. Editable columns carry data validation (unit list, dates,
+weights); read-only ones are grey. The hidden 版本 column is the version each
+row was exported at, so an edit made on an old copy is refused on import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from luoshi.errors import ImportErrors
+from luoshi.ledger.board import Board, TargetRow, TaskRow, plan_board
+from luoshi.ledger.edits import Change, RowEdit, apply, prepare
+from luoshi.ledger.models import Document, Plan, Unit, User
+from luoshi.ledger.status import HEALTH_LABELS
+from luoshi.ledger.values import parse_date
+from luoshi.settings import StatusRules
+
+SHEET = "台账"
+UNIT_SHEET = "单位"
+SOURCE_LIMIT = 1000
+COMPARATOR_LABELS = {">": ">", ">=": "≥", "<=": "≤", "~": "约", "=": ""}
+STATUS_FILLS = {
+    "green": "C6EFCE",
+    "amber": "FFEB9C",
+    "red": "FFC7CE",
+    "stalled": "D9D9D9",
+    "done": "BDD7EE",
+}
+READ_ONLY_FILL = PatternFill("solid", fgColor="F2F2F2")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str | None  # the editable task field it holds, None when read-only
+    width: int
+
+
+COLUMNS = (
+    Column("编号", None, 10),
+    Column("任务名称", "title", 40),
+    Column("原文", None, 50),
+    Column("类别", None, 20),
+    Column("责任单位", "lead_unit", 18),
+    Column("完成时限", "deadline", 12),
+    Column("配合单位", "co_units", 24),
+    Column("责任人", "person", 10),
+    Column("预期成效", "expected_outcome", 30),
+    Column("权重", "weight", 6),
+    Column("目标", None, 36),
+    Column("最新进度", None, 8),
+    Column("状态", None, 8),
+    Column("版本", None, 4),
+)
+COLUMN_OF = {c.header: i for i, c in enumerate(COLUMNS, 1)}
+
+
+def target_text(t: TargetRow) -> str:
+    """集装箱吞吐量 >2300万标准箱（基数 2218万标准箱）"""
+    text = f"{t.indicator} {COMPARATOR_LABELS.get(t.comparator, t.comparator)}{t.text}".strip()
+    if t.baseline is not None:
+        text += f"（基数 {t.baseline['text']}）"
+    return text
+
+
+def _clean(text: str | None, limit: int | None = None) -> str | None:
+    if text is None:
+        return None
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return text[: limit - 1] + "…" if limit and len(text) > limit else text
+
+
+def _row_values(row: TaskRow, source: str) -> list[Any]:
+    return [
+        row.code,
+        _clean(row.title),
+        _clean(source, SOURCE_LIMIT),
+        row.category,
+        row.lead_unit,
+        row.deadline,
+        "、".join(row.co_units) or None,
+        row.person,
+        _clean(row.expected_outcome),
+        row.weight,
+        "；".join(target_text(t) for t in row.targets) or None,
+        round(row.progress, 1),
+        HEALTH_LABELS[row.status],
+        row.version,
+    ]
+
+
+def export_ledger(
+    s: Session, plan: Plan, rules: StatusRules, today: date, path: str | Path
+) -> Board:
+    """Write ``plan`` as of ``today`` to ``path``."""
+    board = plan_board(s, plan, rules, today)
+    doc_ids = {r.doc for r in board.rows if r.doc is not None}
+    raw = dict(s.execute(select(Document.id, Document.raw).where(Document.id.in_(doc_ids))).all())
+    units = list(s.scalars(select(Unit.name).where(Unit.active).order_by(Unit.id)))
+    write_ledger(board, raw, units, path)
+    return board
+
+
+def write_ledger(board: Board, raw: dict[int, str], units: list[str], path: str | Path) -> None:
+    """Write ``board`` to ``path``; ``raw`` maps document ids to their text (for 原文)."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = SHEET
+    ws.append([c.header for c in COLUMNS])
+    for row in board.rows:
+        text = raw.get(row.doc or -1, "")
+        source = text[row.start : row.end] if row.start is not None else ""
+        ws.append(_row_values(row, source))
+    _format(ws, board)
+    _validations(wb, ws, units, len(board.rows) + 1)
+    wb.save(path)
+
+
+def _format(ws: Worksheet, board: Board) -> None:
+    ws.freeze_panes = "B2"
+    for i, col in enumerate(COLUMNS, 1):
+        letter = get_column_letter(i)
+        ws.column_dimensions[letter].width = col.width
+        ws.cell(1, i).font = Font(bold=True)
+    ws.column_dimensions[get_column_letter(COLUMN_OF["版本"])].hidden = True
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for r, row in enumerate(board.rows, 2):
+        for i, col in enumerate(COLUMNS, 1):
+            cell = ws.cell(r, i)
+            cell.alignment = wrap
+            if col.field is None:
+                cell.fill = READ_ONLY_FILL
+        ws.cell(r, COLUMN_OF["编号"]).number_format = "@"
+        ws.cell(r, COLUMN_OF["完成时限"]).number_format = "yyyy-mm-dd"
+        ws.cell(r, COLUMN_OF["状态"]).fill = PatternFill("solid", fgColor=STATUS_FILLS[row.status])
+
+
+def _validations(wb: Workbook, ws: Worksheet, units: list[str], last: int) -> None:
+    def column(header: str) -> str:
+        letter = get_column_letter(COLUMN_OF[header])
+        return f"{letter}2:{letter}{max(last, 2)}"
+
+    rules: list[tuple[DataValidation, str]] = [
+        (DataValidation(type="date", operator="greaterThan", formula1="1"), "完成时限"),
+        (DataValidation(type="decimal", operator="between", formula1="0", formula2="1000"), "权重"),
+        (
+            DataValidation(type="decimal", operator="between", formula1="0", formula2="100"),
+            "最新进度",
+        ),
+        (DataValidation(type="list", formula1=_status_list()), "状态"),
+    ]
+    if units:
+        sheet = wb.create_sheet(UNIT_SHEET)
+        for name in units:
+            sheet.append([name])
+        sheet.sheet_state = "hidden"
+        formula = f"'{UNIT_SHEET}'!$A$1:$A${len(units)}"
+        rules.append((DataValidation(type="list", formula1=formula, allow_blank=True), "责任单位"))
+    for dv, header in rules:
+        dv.error = f"「{header}」的值无效"
+        dv.showErrorMessage = True
+        ws.add_data_validation(dv)
+        dv.add(column(header))
+
+
+def _status_list() -> str:
+    return '"' + ",".join(HEALTH_LABELS.values()) + '"'
+
+
+# -- reading back --------------------------------------------------------------
+
+_SPLIT = re.compile(r"[、,，;；/\s]+")
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _co_units(value: Any) -> list[str]:
+    return [p for p in _SPLIT.split(str(value or "")) if p]
+
+
+def _title(value: Any) -> str:
+    text = _text(value)
+    if text is None:
+        raise ValueError("不能为空")
+    return text
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return parse_date(value)
+    except ValueError:
+        raise ValueError("不是有效日期") from None
+
+
+def _weight(value: Any) -> float:
+    try:
+        weight = float(value)
+    except (TypeError, ValueError):
+        raise ValueError("应为不小于 0 的数") from None
+    if not weight >= 0:
+        raise ValueError("应为不小于 0 的数")
+    return weight
+
+
+PARSERS: dict[str, Callable[[Any], Any]] = {
+    "title": _title,
+    "lead_unit": _text,
+    "co_units": _co_units,
+    "person": _text,
+    "deadline": _date,
+    "expected_outcome": _text,
+    "weight": _weight,
+}
+
+
+def read_ledger(path: str | Path) -> tuple[list[RowEdit], list[str]]:
+    """Rows of an edited ledger, and every problem found in its cells."""
+    try:
+        wb = load_workbook(path, data_only=True)
+    except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook
+        raise ImportErrors([f"{Path(path).name} 不是有效的 .xlsx 文件：{e}"]) from None
+    if SHEET not in wb.sheetnames:
+        raise ImportErrors([f"{Path(path).name} 中没有名为「{SHEET}」的工作表"])
+    ws = wb[SHEET]
+    header = {str(c.value).strip(): c.column for c in ws[1] if c.value is not None}
+    missing = [h for h in ("编号", "版本") if h not in header]
+    if missing:
+        raise ImportErrors([f"{SHEET}!第1行 缺少列：{'、'.join(missing)}"])
+    edits: list[RowEdit] = []
+    problems: list[str] = []
+    for r, cells in enumerate(ws.iter_rows(min_row=2, values_only=True), 2):
+        if all(v is None or str(v).strip() == "" for v in cells):
+            continue
+        edit = _read_row(r, cells, header, problems)
+        if edit is not None:
+            edits.append(edit)
+    return edits, problems
+
+
+def _read_row(
+    r: int, cells: tuple[Any, ...], header: dict[str, int], problems: list[str]
+) -> RowEdit | None:
+    def value(name: str) -> Any:
+        i = header[name] - 1
+        return cells[i] if i < len(cells) else None
+
+    def ref(name: str) -> str:
+        return f"{SHEET}!{get_column_letter(header[name])}{r}"
+
+    code = _text(value("编号"))
+    if code is None:
+        problems.append(f"{ref('编号')} 编号为空")
+        return None
+    try:
+        seen = int(str(value("版本")).strip())
+    except ValueError:
+        problems.append(f"{ref('版本')} 版本「{value('版本')}」不是整数（请勿修改此列）")
+        return None
+    values: dict[str, Any] = {}
+    cells_of: dict[str, str] = {}
+    for col in COLUMNS:
+        if col.field is None or col.header not in header:
+            continue
+        raw = value(col.header)
+        cells_of[col.field] = ref(col.header)
+        try:
+            values[col.field] = PARSERS[col.field](raw)
+        except ValueError as e:
+            shown = raw.date().isoformat() if hasattr(raw, "date") else ("" if raw is None else raw)
+            problems.append(f"{ref(col.header)} {col.header}「{shown}」{e}")
+    return RowEdit(code, seen, values, f"{SHEET}!第{r}行", cells_of)
+
+
+def import_ledger(
+    s: Session, actor: User, plan: Plan, path: str | Path, dry_run: bool = False
+) -> list[Change]:
+    """Apply the edits in ``path`` to ``plan`` (all or nothing); with ``dry_run`` only
+    report what would change."""
+    edits, problems = read_ledger(path)
+    if dry_run:
+        return prepare(s, plan, edits, problems)
+    return apply(s, actor, plan, edits, problems)

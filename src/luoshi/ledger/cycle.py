@@ -1,0 +1,231 @@
+"""The reporting cycle: rounds (调度), progress reports, chasing (催办), review (督考)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session, aliased
+
+from luoshi.errors import Conflict, InputError, NotFound
+from luoshi.ledger import audit, locking
+from luoshi.ledger.access import require_manager, require_unit_member
+from luoshi.ledger.board import code_key
+from luoshi.ledger.clock import now
+from luoshi.ledger.models import (
+    Chase,
+    Plan,
+    ProgressReport,
+    Review,
+    Round,
+    Target,
+    Task,
+    TaskCoUnit,
+    Unit,
+    User,
+)
+
+_PERIOD = re.compile(r"^\d{4}(?:-(?:Q[1-4]|H[12]|(?:0[1-9]|1[0-2])))?$")
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A unit that still owes reports in a round."""
+
+    unit_id: int
+    unit: str
+    tasks: list[str]  # codes
+    chases: int
+
+
+def open_round(s: Session, actor: User, plan: Plan, period: str, due: date | None) -> Round:
+    """调度: ask every unit to report on its tasks for ``period`` (2024-Q1, 2024-06, 2024)."""
+    require_manager(actor, "发起调度")
+    if not _PERIOD.match(period):
+        raise InputError(f"期间「{period}」无效，应写作 2024-Q1、2024-H1、2024-06 或 2024")
+    taken = select(Round.id).where(Round.plan_id == plan.id, Round.period == period)
+    if s.scalars(taken).first() is not None:
+        raise Conflict(f"计划 {plan.name} 已有 {period} 的调度")
+    rnd = Round(plan_id=plan.id, period=period, due=due, opened_at=now())
+    s.add(rnd)
+    audit.created(s, actor, [rnd])
+    return rnd
+
+
+def get_round(s: Session, round_id: int) -> Round:
+    rnd = s.get(Round, round_id)
+    if rnd is None:
+        raise NotFound(f"调度 {round_id} 不存在（用 luoshi rounds list 查看）")
+    return rnd
+
+
+def close_round(s: Session, actor: User, rnd: Round, seen: int | None = None) -> None:
+    require_manager(actor, "结束调度")
+    if rnd.closed_at is not None:
+        raise Conflict(f"调度 {rnd.id} 已经结束")
+    locking.update(s, actor, rnd, f"调度 {rnd.id}", seen, {"closed_at": now()}, "close")
+
+
+def list_rounds(s: Session, plan: Plan) -> Sequence[Round]:
+    return s.scalars(select(Round).where(Round.plan_id == plan.id).order_by(Round.id)).all()
+
+
+def _unit_ids_of(s: Session, task: Task) -> set[int]:
+    co = s.scalars(select(TaskCoUnit.unit_id).where(TaskCoUnit.task_id == task.id))
+    return {*co, *([task.lead_unit_id] if task.lead_unit_id else [])}
+
+
+def submit_report(
+    s: Session,
+    actor: User,
+    rnd: Round,
+    task: Task,
+    percent: float,
+    value: float | None = None,
+    narrative: str = "",
+    evidence: Sequence[str] = (),
+) -> ProgressReport:
+    """A unit reports on one of its tasks: percent complete, value reached, evidence."""
+    units = _unit_ids_of(s, task)
+    require_unit_member(actor, units, f"填报任务 {task.code}")
+    _check_open(s, rnd, task)
+    if not 0 <= percent <= 100:
+        raise InputError(f"完成百分比「{percent:g}」应在 0 到 100 之间")
+    unit_id = actor.unit_id if actor.role == "reporter" else task.lead_unit_id
+    if unit_id is None:
+        raise InputError(f"任务 {task.code} 尚未分派责任单位，无法填报")
+    report = ProgressReport(
+        round_id=rnd.id,
+        task_id=task.id,
+        unit_id=unit_id,
+        reporter_id=actor.id,
+        target_id=_first_target(s, task) if value is not None else None,
+        percent=float(percent),
+        value=value,
+        narrative=narrative,
+        evidence=list(evidence),
+        status="submitted",
+        submitted_at=now(),
+    )
+    s.add(report)
+    audit.created(s, actor, [report])
+    return report
+
+
+def _check_open(s: Session, rnd: Round, task: Task) -> None:
+    if rnd.closed_at is not None:
+        raise Conflict(f"调度 {rnd.id}（{rnd.period}）已经结束，不能再填报")
+    if task.plan_id != rnd.plan_id:
+        raise InputError(f"任务 {task.code} 不属于调度 {rnd.id} 的计划")
+    if task.status == "done":
+        raise Conflict(f"任务 {task.code} 已经验收完成")
+    has_children = s.scalars(select(Task.id).where(Task.parent_id == task.id).limit(1)).first()
+    if has_children is not None:
+        raise InputError(f"任务 {task.code} 下有子任务，进度由子任务汇总，请填报子任务")
+
+
+def _first_target(s: Session, task: Task) -> int | None:
+    q = select(Target.id).where(Target.task_id == task.id).order_by(Target.position).limit(1)
+    return s.scalars(q).first()
+
+
+def pending(s: Session, rnd: Round) -> list[Pending]:
+    """催办名单: units with leaf tasks that have no counted report in the round."""
+    child = aliased(Task)
+    reported = exists().where(
+        ProgressReport.round_id == rnd.id,
+        ProgressReport.task_id == Task.id,
+        ProgressReport.status != "returned",
+    )
+    q = (
+        select(Unit.id, Unit.name, Task.code)
+        .join(Task, Task.lead_unit_id == Unit.id)
+        .where(Task.plan_id == rnd.plan_id, Task.status != "done", ~reported)
+        .where(~exists().where(child.parent_id == Task.id))
+        .order_by(Unit.id, Task.id)
+    )
+    per_unit = select(Chase.unit_id, func.count()).where(Chase.round_id == rnd.id)
+    chases = dict(s.execute(per_unit.group_by(Chase.unit_id)).all())
+    out: dict[int, Pending] = {}
+    for unit_id, name, code in s.execute(q):
+        owing = out.setdefault(unit_id, Pending(unit_id, name, [], chases.get(unit_id, 0)))
+        owing.tasks.append(code)
+    for owing in out.values():
+        owing.tasks.sort(key=code_key)
+    return list(out.values())
+
+
+def chase(
+    s: Session, actor: User, rnd: Round, unit: str | None = None, note: str | None = None
+) -> list[Chase]:
+    """Record a 催办 to every pending unit of the round (or to one of them)."""
+    require_manager(actor, "催办")
+    owing = [p for p in pending(s, rnd) if unit is None or p.unit == unit]
+    if unit is not None and not owing:
+        raise InputError(f"单位「{unit}」在调度 {rnd.id} 中没有待报任务，无需催办")
+    events = [
+        Chase(
+            round_id=rnd.id,
+            unit_id=p.unit_id,
+            actor_id=actor.id,
+            pending_tasks=len(p.tasks),
+            note=note,
+            at=now(),
+        )
+        for p in owing
+    ]
+    s.add_all(events)
+    audit.created(s, actor, events)
+    return events
+
+
+def get_report(s: Session, report_id: int) -> ProgressReport:
+    report = s.get(ProgressReport, report_id)
+    if report is None:
+        raise NotFound(f"进度报告 {report_id} 不存在")
+    return report
+
+
+def list_reports(s: Session, rnd: Round) -> Sequence[tuple[ProgressReport, str, str]]:
+    """Reports of a round with their task code and unit name, newest last."""
+    q = (
+        select(ProgressReport, Task.code, Unit.name)
+        .join(Task, Task.id == ProgressReport.task_id)
+        .join(Unit, Unit.id == ProgressReport.unit_id)
+        .where(ProgressReport.round_id == rnd.id)
+        .order_by(ProgressReport.id)
+    )
+    return list(s.execute(q))
+
+
+def review(
+    s: Session,
+    actor: User,
+    report: ProgressReport,
+    accept: bool,
+    reason: str | None = None,
+    seen: int | None = None,
+) -> Review:
+    """督考: accept a report or return it with a reason; accepting 100% completes the task."""
+    require_manager(actor, "审核进度报告")
+    reason = (reason or "").strip() or None
+    if not accept and reason is None:
+        raise InputError(f"退回进度报告 {report.id} 必须说明理由（--reason）")
+    if report.status != "submitted":
+        raise Conflict(f"进度报告 {report.id} 已经审核过（{report.status}）")
+    decision = "accepted" if accept else "returned"
+    label = f"进度报告 {report.id}"
+    locking.update(s, actor, report, label, seen, {"status": decision}, decision)
+    event = Review(
+        report_id=report.id, reviewer_id=actor.id, decision=decision, reason=reason, at=now()
+    )
+    s.add(event)
+    audit.created(s, actor, [event])
+    if accept and report.percent >= 100:
+        task = s.get(Task, report.task_id)
+        assert task is not None
+        locking.update(s, actor, task, f"任务 {task.code}", None, {"status": "done"}, "complete")
+    return event

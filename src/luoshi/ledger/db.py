@@ -1,0 +1,93 @@
+"""Opening the ledger database: engine, SQLite pragmas, one transaction per unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from luoshi.errors import Conflict, InputError
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite files get WAL and foreign keys on every connection."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise InputError(f"数据库地址「{url}」无法识别") from None
+    try:
+        engine = create_engine(parsed)
+    except (ArgumentError, ImportError) as e:
+        raise InputError(f"数据库地址「{url}」无法使用：{e}") from None
+    if parsed.get_backend_name() == "sqlite":
+        file_backed = parsed.database not in (None, "", ":memory:")
+        event.listen(engine, "connect", _sqlite_pragmas(file_backed))
+    return engine
+
+
+def _sqlite_pragmas(file_backed: bool) -> Any:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=5000")
+        if file_backed:
+            # WAL lets readers go on while one writer commits.
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    return on_connect
+
+
+class Database:
+    """The ledger's database: hands out one transaction per unit of work."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str, upgrade: bool = True) -> Database:
+        """Connect to ``url`` and, unless told otherwise, migrate it to the newest schema."""
+        db = cls(make_engine(url))
+        if upgrade:
+            db.upgrade()
+        return db
+
+    def upgrade(self) -> bool:
+        """Migrate to the newest schema; False when it already was."""
+        from luoshi.ledger.migrate import upgrade_to_head
+
+        try:
+            return upgrade_to_head(self.engine)
+        except OperationalError as e:
+            url = self.engine.url.render_as_string(hide_password=True)
+            raise InputError(f"无法打开数据库 {url}：{e.orig}") from None
+
+    def revision(self) -> str | None:
+        from luoshi.ledger.migrate import current_revision
+
+        try:
+            return current_revision(self.engine)
+        except OperationalError as e:
+            url = self.engine.url.render_as_string(hide_password=True)
+            raise InputError(f"无法打开数据库 {url}：{e.orig}") from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work is committed together at the end, or not at all."""
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except StaleDataError:
+            # Another writer committed between our read and our write.
+            raise Conflict("数据已被他人修改，本次修改未保存，请刷新后重试") from None
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,194 @@
+"""文件: storing documents with their extracted spans, recognising duplicates."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from luoshi.errors import InputError, NotFound
+from luoshi.extract.pipeline import Extraction, extract
+from luoshi.extract.profile import GENRE_LABELS
+from luoshi.extract.records import heading_record, quantity_record
+from luoshi.ledger import audit, dedup, locking
+from luoshi.ledger.access import require_manager
+from luoshi.ledger.clock import now
+from luoshi.ledger.models import Document, DocumentSpan, User
+from luoshi.ledger.values import parse_date
+from luoshi.text.document import Document as SourceText
+
+LEVELS = ("国家", "省", "市", "区", "县")
+Outcome = Literal["new", "exists", "near_duplicate"]
+
+_TITLE_LINE = re.compile(r"政府工作报告|规划|方案|措施|意见|通知|办法|决定|建议|发布会")
+_CLAUSE = re.compile(r"[,，。;；:：]")
+_PLACE = re.compile(r"([\u4e00-\u9fff]{1,6}?[省市区县])(?:人民政府|市长|区长|县长|省长)")
+_NOT_PLACE = re.compile(r"我|代表|全|本|各")
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """What happened to one file: stored anew, already there, or a near-duplicate."""
+
+    document: Document
+    outcome: Outcome
+    similarity: float | None = None
+
+
+def ingest(s: Session, actor: User, source: SourceText) -> Ingested:
+    """Store ``source`` with its headings and quantities, unless it is already stored."""
+    require_manager(actor, "导入文件")
+    digest = dedup.sha256(source.raw)
+    same = s.scalars(select(Document).where(Document.sha256 == digest)).one_or_none()
+    if same is not None:
+        return Ingested(same, "exists", 1.0)
+    original, similarity = _near_duplicate_of(s, source.raw)
+    x = extract(source)
+    doc = _new_document(source, x, digest, original)
+    s.add(doc)
+    audit.created(s, actor, [doc])
+    s.add_all(_spans(doc.id, x))
+    return Ingested(doc, "near_duplicate" if original else "new", similarity)
+
+
+def _near_duplicate_of(s: Session, raw: str) -> tuple[Document | None, float | None]:
+    """The stored original this text repeats (Jaccard ≥ 0.9), and how similar it is."""
+    key, length = dedup.text_key(raw), len(dedup.normalized(raw))
+    lo, hi = dedup.length_window(length)
+    candidates = s.scalars(
+        select(Document)
+        .where(Document.text_length.between(lo, hi) | (Document.text_key == key))
+        .order_by(Document.id)
+    ).all()
+    mine = dedup.shingles(raw)
+    for cand in candidates:
+        score = 1.0 if cand.text_key == key else dedup.jaccard(mine, dedup.shingles(cand.raw))
+        if score >= dedup.NEAR_DUPLICATE:
+            original = s.get(Document, cand.duplicate_of_id) if cand.duplicate_of_id else cand
+            return original, score
+    return None, None
+
+
+def _new_document(
+    source: SourceText, x: Extraction, digest: str, original: Document | None
+) -> Document:
+    p = x.profile
+    assert p is not None
+    normalized = dedup.normalized(source.raw)
+    return Document(
+        name=source.name,
+        title=infer_title(source.raw, p.year),
+        issuer=infer_issuer(source.raw),
+        level=p.level,
+        type=p.genre,
+        date=date.fromisoformat(p.date) if p.date else None,
+        raw=source.raw,
+        size=len(source.raw),
+        sha256=digest,
+        text_key=dedup.sha256(normalized),
+        text_length=len(normalized),
+        duplicate_of_id=original.id if original else None,
+        created_at=now(),
+    )
+
+
+def _spans(document_id: int, x: Extraction) -> list[DocumentSpan]:
+    assert x.outline is not None
+    out: list[DocumentSpan] = []
+    for node in x.outline.nodes:
+        rec = heading_record(x, node)
+        out.append(_span(document_id, "heading", rec))
+    for q in x.quantities:
+        out.append(_span(document_id, "quantity", quantity_record(x, q)))
+    return out
+
+
+def _span(document_id: int, kind: str, rec: dict[str, Any]) -> DocumentSpan:
+    attrs = {k: v for k, v in rec.items() if k not in ("doc", "start", "end", "text")}
+    return DocumentSpan(
+        document_id=document_id,
+        kind=kind,
+        start=rec["start"],
+        end=rec["end"],
+        text=rec["text"],
+        attrs=attrs,
+    )
+
+
+def infer_title(raw: str, year: int | None) -> str:
+    """A heading-like line near the top naming the document's kind (政府工作报告,
+    实施方案, 新闻发布会…), else the first short line that is not a salutation."""
+    lines = [ln.strip("\ufeff \t") for ln in raw.splitlines()[:40]]
+    lines = [ln for ln in lines if ln]
+    top = [ln for ln in lines[:10] if 4 <= len(ln) <= 80]
+    title = next((ln for ln in top if _TITLE_LINE.search(ln) and not _CLAUSE.search(ln)), None)
+    if title is None:
+        title = next(
+            (ln for ln in top if not ln.endswith((":", "：")) and not ln.startswith("各位")), ""
+        )
+    title = title or (lines[0][:60] if lines else "")
+    if title == "政府工作报告":
+        place = (infer_issuer(raw) or "").removesuffix("人民政府")
+        title = place + (f"{year}年" if year else "") + title
+    return title or "（无标题）"
+
+
+def infer_issuer(raw: str) -> str | None:
+    """The government named as speaker or issuer near the top (天津市人民政府)."""
+    for m in _PLACE.finditer(raw[:3000]):
+        if not _NOT_PLACE.search(m[1]):
+            return f"{m[1]}人民政府"
+    return None
+
+
+def get_document(s: Session, document_id: int) -> Document:
+    doc = s.get(Document, document_id)
+    if doc is None:
+        raise NotFound(f"文件 {document_id} 不存在（用 luoshi documents list 查看）")
+    return doc
+
+
+def list_documents(s: Session) -> Sequence[Document]:
+    return s.scalars(select(Document).order_by(Document.id)).all()
+
+
+def spans_of(s: Session, document_id: int, kind: str | None = None) -> Sequence[DocumentSpan]:
+    q = select(DocumentSpan).where(DocumentSpan.document_id == document_id)
+    if kind is not None:
+        q = q.where(DocumentSpan.kind == kind)
+    return s.scalars(q.order_by(DocumentSpan.start, DocumentSpan.id)).all()
+
+
+def edit_document(
+    s: Session, actor: User, document_id: int, seen: int | None, changes: dict[str, str]
+) -> Document:
+    """Correct what inference got wrong: title, issuer, level, type, date."""
+    require_manager(actor, "修改文件信息")
+    doc = get_document(s, document_id)
+    values = {field: _document_value(field, text) for field, text in changes.items()}
+    locking.update(s, actor, doc, f"文件 {document_id}", seen, values)
+    return doc
+
+
+def _document_value(field: str, text: str) -> Any:
+    text = text.strip()
+    if field == "title" and not text:
+        raise InputError("标题不能为空")
+    if field == "level" and text not in LEVELS:
+        raise InputError(f"层级「{text}」无效，可选：{'、'.join(LEVELS)}")
+    if field == "type" and text not in GENRE_LABELS:
+        choices = "、".join(f"{k}（{v}）" for k, v in GENRE_LABELS.items())
+        raise InputError(f"类型「{text}」无效，可选：{choices}")
+    if field == "date":
+        try:
+            return parse_date(text)
+        except ValueError:
+            raise InputError(f"日期「{text}」不是有效日期") from None
+    if field not in ("title", "issuer", "level", "type"):
+        raise InputError(f"文件没有可修改的字段「{field}」")
+    return text or None

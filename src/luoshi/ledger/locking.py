@@ -1,0 +1,54 @@
+"""Optimistic locking (乐观锁): a write names the version its author saw, and is
+refused when someone else has written since — never a silent overwrite."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from luoshi.errors import Conflict
+from luoshi.ledger import audit
+from luoshi.ledger.models import Base, User
+
+
+def check_version(label: str, current: int, seen: int | None) -> None:
+    """Refuse when the version the user saw is no longer current (None: saw it just now)."""
+    if seen is not None and seen != current:
+        raise Conflict(
+            f"{label} 已被他人修改（当前版本 {current}，您提交的是 {seen}），请刷新后重试"
+        )
+
+
+def update(
+    s: Session,
+    actor: User,
+    obj: Base,
+    label: str,
+    seen: int | None,
+    changes: dict[str, Any],
+    action: str = "update",
+) -> bool:
+    """Apply ``changes`` to ``obj`` if its version is still ``seen``; audit it.
+
+    Returns False (and writes nothing, not even an audit event) when every value
+    is already what was asked for.
+    """
+    current: int = obj.version  # type: ignore[attr-defined]
+    check_version(label, current, seen)
+    diff = {k: v for k, v in changes.items() if getattr(obj, k) != v}
+    if not diff:
+        return False
+    before = audit.snapshot(obj)
+    for key, value in diff.items():
+        setattr(obj, key, value)
+    try:
+        # The UPDATE carries "WHERE version = current": a writer in between makes it miss.
+        s.flush()
+    except StaleDataError:
+        raise Conflict(
+            f"{label} 已被他人修改（您提交的是 {current}），本次修改未保存，请刷新后重试"
+        ) from None
+    audit.record(s, actor, obj, action, before, audit.snapshot(obj))
+    return True

@@ -1,0 +1,262 @@
+"""The tables of the ledger, as typed SQLAlchemy models.
+
+Every row people may change carries a ``version`` (optimistic locking: an UPDATE
+only succeeds ``WHERE version = <the version read>``). Rows that record what
+happened — spans, reviews, chases, audit events — are written once.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+
+# Stable constraint names, so migrations can refer to them on every backend.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ROLES = ("admin", "supervisor", "reporter", "viewer")
+TASK_KINDS = ("group", "task", "measure")
+TASK_STATES = ("open", "done")
+REPORT_STATES = ("submitted", "accepted", "returned")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Versioned:
+    """A row that people edit: the version seen must still be current to write."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        # SQLAlchemy adds "AND version = :seen" to every UPDATE and bumps it.
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+class Unit(Versioned, Base):
+    """单位: a department that leads or supports tasks (市交通运输委)."""
+
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class User(Versioned, Base):
+    """用户: someone who acts on the ledger; a reporter belongs to one unit."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Document(Versioned, Base):
+    """文件: a source document, its raw text kept verbatim."""
+
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(String(500))
+    issuer: Mapped[str | None] = mapped_column(String(200))
+    level: Mapped[str | None] = mapped_column(String(20))
+    type: Mapped[str] = mapped_column(String(20))
+    date: Mapped[date | None] = mapped_column(Date)
+    raw: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    # Hash and length of the text without punctuation or whitespace: near-duplicates.
+    text_key: Mapped[str] = mapped_column(String(64), index=True)
+    text_length: Mapped[int] = mapped_column(Integer, index=True)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class DocumentSpan(Base):
+    """片段: a heading or quantity of a document, ``raw[start:end] == text``."""
+
+    __tablename__ = "document_spans"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    start: Mapped[int] = mapped_column("span_start", Integer)
+    end: Mapped[int] = mapped_column("span_end", Integer)
+    text: Mapped[str] = mapped_column(Text)
+    attrs: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Plan(Versioned, Base):
+    """计划: a ledger built from one or more documents."""
+
+    __tablename__ = "plans"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Task(Versioned, Base):
+    """任务: a node of a plan's tree (group, task or measure)."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    plan: Mapped[Plan] = relationship(lazy="raise")
+    code: Mapped[str] = mapped_column(String(50))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), index=True)
+    level: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(Text)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    start: Mapped[int | None] = mapped_column("span_start", Integer)
+    end: Mapped[int | None] = mapped_column("span_end", Integer)
+    category: Mapped[str] = mapped_column(String(500), default="")
+    lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    person: Mapped[str | None] = mapped_column(String(200))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    deadline_text: Mapped[str | None] = mapped_column(String(100))
+    expected_outcome: Mapped[str | None] = mapped_column(Text)
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    # Set when building a tree in one flush; never loaded implicitly (no N+1 queries).
+    parent: Mapped[Task | None] = relationship(remote_side=[id], lazy="raise")
+
+
+class TaskCoUnit(Base):
+    """配合单位: a unit that supports a task, in the order given."""
+
+    __tablename__ = "task_co_units"
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    task: Mapped[Task] = relationship(lazy="raise")
+
+
+class Target(Versioned, Base):
+    """目标: a quantified goal of a task, with its baseline (基数) when stated."""
+
+    __tablename__ = "targets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    indicator: Mapped[str] = mapped_column(String(500))
+    comparator: Mapped[str] = mapped_column(String(10))
+    value: Mapped[float] = mapped_column(Float)
+    value_max: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(50))
+    period: Mapped[str | None] = mapped_column(String(100))
+    measure: Mapped[str] = mapped_column(String(20))
+    start: Mapped[int | None] = mapped_column("span_start", Integer)
+    end: Mapped[int | None] = mapped_column("span_end", Integer)
+    text: Mapped[str] = mapped_column(String(500))
+    baseline_value: Mapped[float | None] = mapped_column(Float)
+    baseline_unit: Mapped[str | None] = mapped_column(String(50))
+    baseline_period: Mapped[str | None] = mapped_column(String(100))
+    baseline_start: Mapped[int | None] = mapped_column(Integer)
+    baseline_end: Mapped[int | None] = mapped_column(Integer)
+    baseline_text: Mapped[str | None] = mapped_column(String(500))
+    task: Mapped[Task] = relationship(lazy="raise")
+
+
+class Round(Versioned, Base):
+    """调度: a reporting round of a plan for one period (2024-Q1)."""
+
+    __tablename__ = "rounds"
+    __table_args__ = (UniqueConstraint("plan_id", "period"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    period: Mapped[str] = mapped_column(String(20))
+    due: Mapped[date | None] = mapped_column(Date)
+    opened_at: Mapped[datetime] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ProgressReport(Versioned, Base):
+    """进度报告: what a unit reports on a task in a round."""
+
+    __tablename__ = "progress_reports"
+    __table_args__ = (Index("ix_progress_reports_task_id_id", "task_id", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("targets.id"))
+    percent: Mapped[float] = mapped_column(Float)
+    value: Mapped[float | None] = mapped_column(Float)
+    narrative: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[list[str]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default="submitted")
+    submitted_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Review(Base):
+    """督考: a supervisor's decision on a report; returning needs a reason."""
+
+    __tablename__ = "reviews"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("progress_reports.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decision: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Chase(Base):
+    """催办: a reminder sent to a unit that has not reported in a round."""
+
+    __tablename__ = "chases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    pending_tasks: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AuditEvent(Base):
+    """审计记录: who changed what and when, before and after. Append-only."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_entity", "entity", "entity_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor: Mapped[str] = mapped_column(String(100))
+    entity: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(50))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)

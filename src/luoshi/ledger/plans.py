@@ -1,0 +1,174 @@
+"""计划: building a plan's task tree from a document, and finding plans and tasks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from luoshi.errors import Conflict, InputError, NotFound
+from luoshi.extract.lead_units import UnitMap, load_unit_map
+from luoshi.extract.pipeline import extract
+from luoshi.extract.tasks import TargetDraft, TaskDraft, draft_plan
+from luoshi.ledger import audit
+from luoshi.ledger.access import require_manager
+from luoshi.ledger.clock import now
+from luoshi.ledger.models import Document, Plan, Target, Task, TaskCoUnit, Unit, User
+from luoshi.ledger.tasks import task_snapshot
+from luoshi.ledger.units import ensure_units
+from luoshi.text.document import Document as SourceText
+
+_NAME = re.compile(r"^[^\s:：]{1,100}$")
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    id: int
+    name: str
+    title: str
+    document_id: int | None
+    tasks: int
+    created_at: str
+    version: int
+
+
+def build_plan(
+    s: Session,
+    actor: User,
+    document: Document,
+    name: str,
+    unit_map: UnitMap | None = None,
+    title: str | None = None,
+) -> Plan:
+    """A new plan named ``name`` whose tasks are drafted from ``document``."""
+    require_manager(actor, "建立计划")
+    _check_name(s, name)
+    units = unit_map or load_unit_map()
+    x = extract(SourceText(name=document.name, raw=document.raw))
+    drafts = draft_plan(x, units)
+    by_name = ensure_units(s, actor, units.units)
+    plan = Plan(name=name, title=title or document.title, document_id=document.id, created_at=now())
+    s.add(plan)
+    year = x.profile.year if x.profile else None
+    start = document.date or (date(year, 1, 1) if year else None)
+    tasks, targets, co_units = _rows(plan, document, drafts, by_name, start)
+    s.add_all([*tasks, *targets, *co_units])
+    s.flush()
+    audit.created(s, actor, [plan])
+    for task, draft in zip(tasks, drafts, strict=True):
+        after = task_snapshot(task, draft.co_units)
+        audit.record(s, actor, task, "create", None, after)
+    audit.created(s, actor, targets)
+    return plan
+
+
+def _check_name(s: Session, name: str) -> None:
+    if not _NAME.match(name) or name.isdigit():
+        raise InputError(f"计划名称「{name}」无效：不能为空、纯数字，或含空格和冒号")
+    if s.scalars(select(Plan.id).where(Plan.name == name)).first() is not None:
+        raise Conflict(f"计划「{name}」已存在")
+
+
+def _rows(
+    plan: Plan,
+    document: Document,
+    drafts: Sequence[TaskDraft],
+    units: dict[str, Unit],
+    start: date | None,
+) -> tuple[list[Task], list[Target], list[TaskCoUnit]]:
+    tasks: dict[str, Task] = {}
+    targets: list[Target] = []
+    co_units: list[TaskCoUnit] = []
+    for d in drafts:
+        lead = units.get(d.lead_unit) if d.lead_unit else None
+        task = Task(
+            plan=plan,
+            code=d.code,
+            parent=tasks[d.parent] if d.parent else None,
+            level=d.level,
+            kind=d.kind,
+            title=d.title,
+            document_id=document.id,
+            start=d.start,
+            end=d.end,
+            category=d.category,
+            lead_unit_id=lead.id if lead else None,
+            start_date=start,
+            deadline=d.deadline,
+            deadline_text=d.deadline_text,
+            weight=1.0,
+            status="open",
+        )
+        tasks[d.code] = task
+        targets.extend(_target(task, i, t) for i, t in enumerate(d.targets))
+        co_units.extend(
+            TaskCoUnit(task=task, unit_id=units[u].id, position=i)
+            for i, u in enumerate(d.co_units)
+            if u in units
+        )
+    return list(tasks.values()), targets, co_units
+
+
+def _target(task: Task, position: int, t: TargetDraft) -> Target:
+    b = t.baseline
+    return Target(
+        task=task,
+        position=position,
+        indicator=t.indicator,
+        comparator=t.comparator,
+        value=t.value,
+        value_max=t.value_max,
+        unit=t.unit,
+        period=t.period,
+        measure=t.measure,
+        start=t.start,
+        end=t.end,
+        text=t.text,
+        baseline_value=b.value if b else None,
+        baseline_unit=b.unit if b else None,
+        baseline_period=b.period if b else None,
+        baseline_start=b.start if b else None,
+        baseline_end=b.end if b else None,
+        baseline_text=b.text if b else None,
+    )
+
+
+def get_plan(s: Session, ref: str) -> Plan:
+    """A plan by id (digits) or by name."""
+    plan = s.get(Plan, int(ref)) if ref.isdigit() else None
+    plan = plan or s.scalars(select(Plan).where(Plan.name == ref)).one_or_none()
+    if plan is None:
+        raise NotFound(f"计划「{ref}」不存在（用 luoshi plan list 查看）")
+    return plan
+
+
+def get_task(s: Session, ref: str) -> tuple[Plan, Task]:
+    """A task by ``PLAN:CODE`` (t2026:3.1.2)."""
+    plan_ref, sep, code = ref.rpartition(":")
+    if not sep or not plan_ref or not code:
+        raise InputError(f"任务「{ref}」应写作 计划:编号，例如 t2026:3.1.2")
+    plan = get_plan(s, plan_ref)
+    task = s.scalars(select(Task).where(Task.plan_id == plan.id, Task.code == code)).one_or_none()
+    if task is None:
+        raise NotFound(f"计划 {plan.name} 中没有编号为 {code} 的任务")
+    return plan, task
+
+
+def list_plans(s: Session) -> list[PlanRow]:
+    counts = dict(s.execute(select(Task.plan_id, func.count()).group_by(Task.plan_id)).all())
+    return [
+        PlanRow(
+            p.id,
+            p.name,
+            p.title,
+            p.document_id,
+            counts.get(p.id, 0),
+            p.created_at.isoformat(timespec="seconds"),
+            p.version,
+        )
+        for p in s.scalars(select(Plan).order_by(Plan.id))
+    ]

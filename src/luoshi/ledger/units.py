@@ -1,0 +1,91 @@
+"""单位: departments that lead or support tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from luoshi.errors import Conflict, InputError, NotFound
+from luoshi.ledger import audit, locking
+from luoshi.ledger.access import require_manager
+from luoshi.ledger.clock import now
+from luoshi.ledger.models import Task, TaskCoUnit, Unit, User
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    id: int
+    name: str
+    active: bool
+    lead_tasks: int
+    co_tasks: int
+    version: int
+
+
+def find_unit(s: Session, name: str) -> Unit | None:
+    return s.scalars(select(Unit).where(Unit.name == name)).one_or_none()
+
+
+def get_unit(s: Session, name: str) -> Unit:
+    unit = find_unit(s, name)
+    if unit is None:
+        raise NotFound(f"单位「{name}」不存在（用 luoshi units add 添加）")
+    return unit
+
+
+def _clean(name: str) -> str:
+    cleaned = name.strip()
+    if not cleaned:
+        raise InputError("单位名称不能为空")
+    return cleaned
+
+
+def add_unit(s: Session, actor: User, name: str) -> Unit:
+    require_manager(actor, "添加单位")
+    name = _clean(name)
+    if find_unit(s, name) is not None:
+        raise Conflict(f"单位「{name}」已存在")
+    unit = Unit(name=name, active=True, created_at=now())
+    s.add(unit)
+    audit.created(s, actor, [unit])
+    return unit
+
+
+def ensure_units(s: Session, actor: User, names: Iterable[str]) -> dict[str, Unit]:
+    """The named units, creating (and auditing) the missing ones."""
+    wanted = list(dict.fromkeys(_clean(n) for n in names))
+    have = {u.name: u for u in s.scalars(select(Unit).where(Unit.name.in_(wanted)))}
+    missing = [Unit(name=n, active=True, created_at=now()) for n in wanted if n not in have]
+    if missing:
+        require_manager(actor, "添加单位")
+        s.add_all(missing)
+        audit.created(s, actor, missing)
+        have.update({u.name: u for u in missing})
+    return have
+
+
+def rename_unit(s: Session, actor: User, name: str, new_name: str, seen: int | None) -> Unit:
+    require_manager(actor, "修改单位")
+    unit = get_unit(s, name)
+    new_name = _clean(new_name)
+    if new_name != name and find_unit(s, new_name) is not None:
+        raise Conflict(f"单位「{new_name}」已存在")
+    locking.update(s, actor, unit, f"单位 {name}", seen, {"name": new_name})
+    return unit
+
+
+def list_units(s: Session) -> list[UnitRow]:
+    lead = dict(
+        s.execute(select(Task.lead_unit_id, func.count()).group_by(Task.lead_unit_id)).all()
+    )
+    co = dict(
+        s.execute(select(TaskCoUnit.unit_id, func.count()).group_by(TaskCoUnit.unit_id)).all()
+    )
+    units: Sequence[Unit] = s.scalars(select(Unit).order_by(Unit.id)).all()
+    return [
+        UnitRow(u.id, u.name, u.active, lead.get(u.id, 0), co.get(u.id, 0), u.version)
+        for u in units
+    ]

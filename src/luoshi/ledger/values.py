@@ -1,0 +1,46 @@
+"""Parsing values people type (dates, percentages, numbers) with messages a clerk can act on."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime
+
+_ISO = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})$")
+_CN_DAY = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
+_CN_MONTH = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月(?:底|末)?$")
+_CN_YEAR = re.compile(r"^(\d{4})\s*年(?:底|末)?$")
+
+
+def parse_date(value: object) -> date | None:
+    """A date from a cell or option: 2024-06-30, 2024/6/30, 2024年6月30日, 2024年6月 (its
+    last day), 2024年底. Empty means none. Raises ValueError when it is not a date."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    for pattern in (_ISO, _CN_DAY):
+        if m := pattern.match(text):
+            return date(int(m[1]), int(m[2]), int(m[3]))
+    if m := _CN_MONTH.match(text):
+        year, month = int(m[1]), int(m[2])
+        if not 1 <= month <= 12:
+            raise ValueError(text)
+        return date(year, month, calendar.monthrange(year, month)[1])
+    if m := _CN_YEAR.match(text):
+        return date(int(m[1]), 12, 31)
+    raise ValueError(text)
+
+
+def parse_percent(value: object) -> float:
+    """A percentage 0–100, written 60 or 60%."""
+    text = str(value).strip().rstrip("%％")
+    number = float(text)
+    if not 0 <= number <= 100:
+        raise ValueError(text)
+    return number

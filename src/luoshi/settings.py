@@ -1,0 +1,60 @@
+"""Settings, declared in one place and read from the environment only when asked.
+
+LUOSHI_DATABASE_URL     where the ledger lives (default sqlite:///./luoshi.db)
+LUOSHI_GREEN_WITHIN     points behind expected progress still green (default 10)
+LUOSHI_AMBER_WITHIN     points behind expected progress still amber (default 25)
+LUOSHI_STALLED_AFTER    missed reporting rounds that make a task stalled (default 2)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from luoshi.errors import InputError
+
+DEFAULT_DATABASE_URL = "sqlite:///./luoshi.db"
+
+
+@dataclass(frozen=True)
+class StatusRules:
+    """状态规则: how far behind expected progress a task may fall before it changes colour."""
+
+    green_within: float = 10.0
+    amber_within: float = 25.0
+    stalled_after: int = 2
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    status: StatusRules = field(default_factory=StatusRules)
+    # The user the CLI acts as when no --as is given (本地管理员).
+    local_admin: str = "local-admin"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from ``env`` (default ``os.environ``); keyword overrides win."""
+        env = os.environ if env is None else env
+        rules = StatusRules(
+            green_within=_number(env, "LUOSHI_GREEN_WITHIN", StatusRules.green_within),
+            amber_within=_number(env, "LUOSHI_AMBER_WITHIN", StatusRules.amber_within),
+            stalled_after=int(_number(env, "LUOSHI_STALLED_AFTER", StatusRules.stalled_after)),
+        )
+        base = cls(
+            database_url=env.get("LUOSHI_DATABASE_URL") or DEFAULT_DATABASE_URL, status=rules
+        )
+        given = {k: v for k, v in overrides.items() if v is not None}
+        return replace(base, **given)
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    text = env.get(name)
+    if not text:
+        return default
+    try:
+        return float(text)
+    except ValueError:
+        raise InputError(f"环境变量 {name}「{text}」不是数字") from None

@@ -1,0 +1,100 @@
+"""The plan as read: latest progress, colours from the rules, weighted roll-up."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from luoshi.ledger import board, cycle, tasks
+from luoshi.ledger.db import Database
+from luoshi.settings import StatusRules
+from tests.builders import World, build_world
+
+TODAY = date(2024, 7, 1)
+EXPECTED = 100 * (TODAY - date(2024, 1, 18)).days / (date(2024, 12, 31) - date(2024, 1, 18)).days
+
+
+def rows(world: World, today: date = TODAY) -> tuple[board.Board, dict[str, board.TaskRow]]:
+    with world.db.transaction() as s:
+        b = board.plan_board(s, world.plan(s), StatusRules(), today)
+    return b, {r.code: r for r in b.rows}
+
+
+def run_round(world: World, period: str, reports: list[tuple[str, str, float]]) -> list[int]:
+    """Open a round, file ``reports`` (user, code, percent), close it; report ids."""
+    with world.db.transaction() as s:
+        boss = world.user(s, "boss")
+        rnd = cycle.open_round(s, boss, world.plan(s), period, None)
+        ids = [
+            cycle.submit_report(s, world.user(s, u), rnd, world.task(s, c), p).id
+            for u, c, p in reports
+        ]
+        cycle.close_round(s, boss, rnd)
+    return ids
+
+
+def test_without_reports_progress_is_zero_and_colour_follows_expected(db: Database) -> None:
+    world = build_world(db)
+    _, by_code = rows(world, date(2024, 1, 20))
+    assert all(r.progress == 0 and r.reported is None for r in by_code.values())
+    assert by_code["1.1.1.1"].status == "green"  # two days in, little expected
+    _, by_code = rows(world)
+    assert by_code["1.1.1.1"].expected == pytest.approx(EXPECTED)
+    assert by_code["1.1.1.1"].status == "red"
+    assert by_code["1.2.1"].status == "red"  # overdue since 31 May
+
+
+def test_latest_counted_report_sets_progress_and_colour(db: Database) -> None:
+    world = build_world(db)
+    run_round(world, "2024-Q1", [("port", "1.1.1.1", 20.0)])
+    [returned] = run_round(world, "2024-Q2", [("port", "1.1.1.1", 90.0)])
+    with db.transaction() as s:
+        cycle.review(s, world.user(s, "boss"), cycle.get_report(s, returned), False, "数据有误")
+    _, by_code = rows(world)
+    assert by_code["1.1.1.1"].reported == 20.0  # the returned 90% does not count
+    assert by_code["1.1.1.1"].status == "red"
+    run_round(world, "2024-06", [("port", "1.1.1.1", 40.0)])
+    _, by_code = rows(world)
+    assert by_code["1.1.1.1"].progress == 40.0
+    assert by_code["1.1.1.1"].status == "green"  # 47.4 expected: within 10 points
+
+
+def test_missing_two_rounds_stalls_a_task_but_never_a_group(db: Database) -> None:
+    world = build_world(db)
+    run_round(world, "2024-Q1", [("port", "1.1.1.1", 30.0)])
+    _, by_code = rows(world)
+    assert by_code["1.1.1.2"].missed_rounds == 1
+    assert by_code["1.1.1.2"].status != "stalled"
+    run_round(world, "2024-Q2", [("port", "1.1.1.1", 45.0)])
+    _, by_code = rows(world)
+    assert by_code["1.1.1.2"].missed_rounds == 2 and by_code["1.1.1.2"].status == "stalled"
+    assert by_code["1.1.1.1"].missed_rounds == 0 and by_code["1.1.1.1"].status == "green"
+    assert by_code["1.1.1"].status != "stalled"
+
+
+def test_an_open_round_past_its_due_date_counts_as_missed(db: Database) -> None:
+    world = build_world(db)
+    with db.transaction() as s:
+        for period, due in (("2024-Q1", date(2024, 4, 10)), ("2024-Q2", date(2024, 7, 10))):
+            cycle.open_round(s, world.user(s, "boss"), world.plan(s), period, due)
+
+    assert rows(world, date(2024, 7, 5))[1]["1.1.1.2"].missed_rounds == 1
+    assert rows(world, date(2024, 7, 11))[1]["1.1.1.2"].status == "stalled"
+
+
+def test_progress_rolls_up_by_weight_to_groups_and_the_plan(db: Database) -> None:
+    world = build_world(db)
+    with db.transaction() as s:
+        t = world.task(s, "1.1.1.1")
+        tasks.edit_task(s, world.user(s, "boss"), t, "x", t.version, {"weight": 3.0})
+    _, done = run_round(world, "2024-Q1", [("port", "1.1.1.1", 40.0), ("school", "1.2.1", 100.0)])
+    with db.transaction() as s:
+        cycle.review(s, world.user(s, "boss"), cycle.get_report(s, done), True)
+    b, by_code = rows(world)
+    assert by_code["1.1.1"].progress == pytest.approx((3 * 40 + 0) / 4)
+    assert by_code["1.1"].progress == pytest.approx((30 + 0) / 2)
+    assert by_code["1.2.1"].status == "done" and by_code["1.2"].status == "done"
+    assert by_code["1.2"].progress == 100.0
+    assert by_code["1"].progress == pytest.approx((15 + 100) / 2)
+    assert b.total.progress == pytest.approx(by_code["1"].progress)

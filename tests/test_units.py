@@ -1,0 +1,54 @@
+"""Units and users: unique names, roles, who may manage them."""
+
+from __future__ import annotations
+
+import pytest
+
+from luoshi.errors import Conflict, InputError, NotFound, PermissionDenied
+from luoshi.ledger import units, users
+from luoshi.ledger.db import Database
+from tests.builders import admin, build_world
+
+
+def test_units_are_unique_and_counted(db: Database) -> None:
+    world = build_world(db)
+    with db.transaction() as s:
+        with pytest.raises(Conflict, match="单位「市教委」已存在"):
+            units.add_unit(s, admin(s), "市教委")
+        with pytest.raises(InputError, match="不能为空"):
+            units.add_unit(s, admin(s), "  ")
+        with pytest.raises(PermissionDenied):
+            units.add_unit(s, world.user(s, "reader"), "新单位")
+        rows = {u.name: u for u in units.list_units(s)}
+        assert rows["市交通运输委"].lead_tasks == 5
+        assert rows["市水务局"].co_tasks == 2
+        with pytest.raises(NotFound, match="单位「无」不存在"):
+            units.get_unit(s, "无")
+        made = units.ensure_units(s, admin(s), ["市教委", "新单位"])
+        assert set(made) == {"市教委", "新单位"}
+
+
+def test_users_have_valid_roles_and_reporters_a_unit(db: Database) -> None:
+    world = build_world(db)
+    with db.transaction() as s:
+        a = admin(s)
+        with pytest.raises(InputError, match="角色「boss」无效"):
+            users.add_user(s, a, "x", "boss")
+        with pytest.raises(InputError, match="必须属于一个单位"):
+            users.add_user(s, a, "x", "reporter")
+        with pytest.raises(Conflict, match="已存在"):
+            users.add_user(s, a, "port", "viewer")
+        with pytest.raises(PermissionDenied, match="无权添加用户"):
+            users.add_user(s, world.user(s, "boss"), "x", "viewer")
+        listed = {u.username: unit for u, unit in users.list_users(s)}
+        assert listed["port"] == "市交通运输委" and listed["boss"] is None
+        assert users.local_admin(s, "local-admin").role == "admin"
+
+
+def test_an_inactive_user_can_do_nothing(db: Database) -> None:
+    world = build_world(db)
+    with db.transaction() as s:
+        boss = world.user(s, "boss")
+        boss.active = False
+        with pytest.raises(PermissionDenied, match="已停用"):
+            units.add_unit(s, boss, "新单位")
