@@ -52,6 +52,8 @@ def test_targets_attach_with_baseline_and_deadline() -> None:
     assert by_code["1.2.1"].deadline == date(2024, 5, 31)
     assert by_code["1.2.1"].deadline_text == "汛前"
     assert [t.text for t in by_code["1.2.1"].targets] == ["8所", "10条"]
+    assert by_code["1.1.1.1"].expected_outcome == "集装箱吞吐量超过1600万标准箱"
+    assert by_code["1.1.1.2"].expected_outcome is None
 
 
 def test_spans_slice_the_source_and_categories_name_sections() -> None:

@@ -29,6 +29,12 @@ from luoshi.text.outline import Outline, OutlineNode
 from luoshi.text.paragraphs import sentences
 
 TaskKind = Literal["group", "task", "measure"]
+_COMPARATOR_WORDS = {
+    ">": ("超过", ""),
+    ">=": ("", "以上"),
+    "<=": ("", "以内"),
+    "~": ("", "左右"),
+}
 _STRUCTURAL_KINDS = {kind for kind, _ in STRUCTURAL}
 MIN_MEASURE_CHARS = 6
 # Sentences that describe the situation or introduce a list rather than commit.
@@ -67,6 +73,13 @@ class TargetDraft:
     text: str
     baseline: Baseline | None
 
+    @property
+    def statement(self) -> str:
+        """The goal in words: 地区生产总值增长5.5%左右, 新建学校8所, 外资50亿美元以上."""
+        prefix, suffix = _COMPARATOR_WORDS.get(self.comparator, ("", ""))
+        verb = "增长" if self.measure == "growth" else ""
+        return f"{self.indicator}{verb}{prefix}{self.text}{suffix}"
+
 
 @dataclass
 class TaskDraft:
@@ -85,6 +98,11 @@ class TaskDraft:
     lead_unit: str | None = None
     co_units: list[str] = field(default_factory=list)
     targets: list[TargetDraft] = field(default_factory=list)
+
+    @property
+    def expected_outcome(self) -> str | None:
+        """预期成效 as the targets state it: 集装箱吞吐量突破2300万标准箱；…"""
+        return "；".join(t.statement for t in self.targets) or None
 
 
 def draft_plan(x: Extraction, unit_map: UnitMap | None = None) -> list[TaskDraft]:

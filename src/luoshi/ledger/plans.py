@@ -100,6 +100,7 @@ def _rows(
             start_date=start,
             deadline=d.deadline,
             deadline_text=d.deadline_text,
+            expected_outcome=d.expected_outcome,
             weight=1.0,
             status="open",
         )
