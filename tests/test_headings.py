@@ -52,6 +52,15 @@ def test_item_numbers_are_level_two_without_a_parenthesised_level() -> None:
     assert levels(text) == [(1, "一、总体要求"), (2, "1.指导思想"), (2, "2.主要目标")]
 
 
+def test_other_part_markers() -> None:
+    text = "第一部分 总体要求\n一.指导思想\n坚持稳中求进。\n第二部分 重点任务\n"
+    assert levels(text) == [
+        (1, "第一部分 总体要求"),
+        (2, "一.指导思想"),
+        (1, "第二部分 重点任务"),
+    ]
+
+
 def test_lone_short_sentence_is_prose_not_a_heading() -> None:
     text = "一、总体要求\n工作很重要。我们要抓好落实，确保实效。\n"
     assert levels(text) == [(1, "一、总体要求")]

@@ -36,9 +36,9 @@ STRUCTURAL: tuple[tuple[str, int], ...] = (
 _MIN_LEVEL = dict(STRUCTURAL)
 
 _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("chapter", re.compile(rf"第[{CN_NUM}\d]+[章篇编](?:\s|$|[^\d])")),
+    ("chapter", re.compile(rf"第[{CN_NUM}\d]+(?:[章篇编]|部分)(?:\s|$|[^\d])")),
     ("jie", re.compile(rf"第[{CN_NUM}\d]+节")),
-    ("part", re.compile(rf"[{CN_NUM}]+\s*、")),
+    ("part", re.compile(rf"[{CN_NUM}]+\s*(?:、|\.(?!\d))")),
     ("section", re.compile(rf"\(\s*[{CN_NUM}]+\s*\)")),
     ("item", re.compile(r"\d{1,2}\s*[.、](?!\d)")),
     ("subitem", re.compile(r"(?:\(\s*\d{1,2}\s*\)|\d{1,2}\)|[①-⑳])")),
