@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from luoshi.ledger import documents, plans, units, users
+from luoshi.ledger.board import TaskRow
 from luoshi.ledger.db import Database
 from luoshi.ledger.models import Plan, Task, User
 from luoshi.text.document import Document as SourceText
@@ -59,3 +62,30 @@ def build_world(db: Database, text: str = REPORT) -> World:
         users.add_user(s, a, "school", "reporter", unit="市教委")
         users.add_user(s, a, "reader", "viewer")
         return World(db, plan.id)
+
+
+def task_row(code: str, **fields: Any) -> TaskRow:
+    """A board row for pure tests: a measure with sensible defaults, ``fields`` override."""
+    parent = code.rpartition(".")[0] or None
+    values: dict[str, Any] = {
+        "id": zlib.crc32(code.encode()),
+        "code": code,
+        "parent": parent,
+        "level": code.count(".") + 1,
+        "kind": "measure",
+        "title": f"任务{code}",
+        "doc": None,
+        "start": None,
+        "end": None,
+        "category": "",
+        "lead_unit": None,
+        "person": None,
+        "start_date": None,
+        "deadline": None,
+        "expected_outcome": None,
+        "weight": 1.0,
+        "state": "open",
+        "version": 1,
+    }
+    values.update(fields)
+    return TaskRow(**values)
