@@ -119,8 +119,8 @@ def status_cmd(app: AppContext, plan: str, as_of: str | None) -> None:
 
 def _units_behind(units: list[summary.Tally]) -> str:
     """Which unit is behind: per lead unit, tasks that are red or stalled."""
-    units = sorted(units, key=lambda t: (-t.behind, t.name))
-    rows = [[t.name, str(t.tasks), f"{t.progress:.0f}%", str(t.behind)] for t in units]
+    ordered = summary.most_behind_first(units)
+    rows = [[t.name, str(t.tasks), f"{t.progress:.0f}%", str(t.behind)] for t in ordered]
     return render(["责任单位", "任务", "平均进度", "滞后/停滞"], rows, [20, 6, 8, 9])
 
 

@@ -76,3 +76,8 @@ def tally_by(rows: Iterable[TaskRow], key: Callable[[TaskRow], str], today: date
     for r in rows:
         groups.setdefault(key(r), []).append(r)
     return [tally(name, rs, today) for name, rs in groups.items()]
+
+
+def most_behind_first(tallies: Iterable[Tally]) -> list[Tally]:
+    """Most red-or-stalled tasks first, then by name: which unit is behind."""
+    return sorted(tallies, key=lambda t: (-t.behind, t.name))
