@@ -28,7 +28,7 @@ from luoshi.io.bulletin_figures import (
 )
 from luoshi.ledger.models import Plan
 from luoshi.ledger.status import HEALTH_LABELS
-from luoshi.ledger.summary import Tally
+from luoshi.ledger.summary import Tally, lead_unit_of
 from luoshi.settings import StatusRules
 
 DEFAULT_ISSUER = "督查室"
@@ -166,7 +166,7 @@ def laggard_values(lag: Laggard) -> list[str]:
     r = lag.row
     state = HEALTH_LABELS[r.status] + ("（逾期）" if lag.overdue else "")
     deadline = r.deadline.isoformat() if r.deadline else ""
-    return [r.code, r.title, r.lead_unit or "（未分派）", deadline, percent(r.progress), state]
+    return [r.code, r.title, lead_unit_of(r), deadline, percent(r.progress), state]
 
 
 def _laggards(doc: Document, laggards: Sequence[Laggard]) -> None:
