@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: help install run test test-postgres lint format bench bench-pdf bench-ledger eval clean
+.PHONY: help install office run test test-postgres lint format bench bench-pdf bench-ledger eval clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -31,8 +31,17 @@ format: $(STAMP)  ## apply ruff formatting and safe fixes
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
-test: lint  ## lint, then the whole test suite
+test: lint office  ## lint, then the whole test suite
 	$(BIN)/pytest
+
+# The bulletin test converts a .docx with LibreOffice; Chinese text needs a CJK
+# font to be drawn in the PDF. Installed once (we run as root on Debian); where
+# that is impossible the test skips and says why.
+office:  ## LibreOffice Writer and a CJK font for the bulletin test (apt-get, once)
+	@(command -v libreoffice >/dev/null && fc-list :lang=zh | grep -q .) || \
+	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y \
+	    libreoffice-writer-nogui fonts-noto-cjk) || \
+	  echo "LibreOffice could not be installed: the bulletin's PDF test will be skipped"
 
 eval: $(STAMP)  ## score extraction against ../shared/eval/gold
 	$(BIN)/python benchmarks/eval_gold.py --shared $(SHARED)

@@ -12,6 +12,7 @@ from luoshi.cli import (
     cycle_cmds,
     db_cmds,
     doc_cmds,
+    export_cmds,
     extract_cmds,
     people_cmds,
     plan_cmds,
@@ -52,7 +53,16 @@ def cli(ctx: click.Context, database_url: str | None, username: str | None) -> N
     ctx.call_on_close(app.close)
 
 
-for module in (extract_cmds, doc_cmds, plan_cmds, people_cmds, cycle_cmds, xlsx_cmds, db_cmds):
+for module in (
+    extract_cmds,
+    doc_cmds,
+    plan_cmds,
+    people_cmds,
+    cycle_cmds,
+    xlsx_cmds,
+    export_cmds,
+    db_cmds,
+):
     module.register(cli)
 
 

@@ -13,7 +13,7 @@ from luoshi.cli.doc_cmds import describe, ingest_file
 from luoshi.cli.table import render
 from luoshi.errors import InputError
 from luoshi.extract.lead_units import load_unit_map
-from luoshi.ledger import board, documents, plans, tasks
+from luoshi.ledger import board, documents, plans, summary, tasks
 from luoshi.ledger.records import task_record
 from luoshi.ledger.status import HEALTH_LABELS
 
@@ -107,31 +107,21 @@ def status_cmd(app: AppContext, plan: str, as_of: str | None) -> None:
     today = option_date(as_of, "--as-of") or date.today()
     with app.work() as (s, _actor):
         b = board.plan_board(s, plans.get_plan(s, plan), app.settings.status, today)
-    parents = {r.parent for r in b.rows}
-    leaves = [r for r in b.rows if r.code not in parents]
-    counts: Counter[str] = Counter(r.status for r in leaves)
+    leaves = summary.leaves(b)
+    total = summary.tally("", leaves, today)
     click.echo(
         f"计划 {b.plan.name} 截至 {today}：总体进度 {b.total.progress:.1f}%，"
-        f"应有进度 {b.total.expected:.1f}%；末级任务 {len(leaves)} 项"
+        f"应有进度 {b.total.expected:.1f}%；末级任务 {total.tasks} 项"
     )
-    click.echo("  " + "  ".join(f"{v} {counts.get(k, 0)}" for k, v in HEALTH_LABELS.items()))
-    click.echo(_units_behind(leaves))
+    click.echo("  " + "  ".join(f"{v} {total.counts[k]}" for k, v in HEALTH_LABELS.items()))
+    click.echo(_units_behind(summary.tally_by(leaves, summary.lead_unit_of, today)))
 
 
-def _units_behind(leaves: list[board.TaskRow]) -> str:
+def _units_behind(units: list[summary.Tally]) -> str:
     """Which unit is behind: per lead unit, tasks that are red or stalled."""
-    by_unit: dict[str, list[board.TaskRow]] = {}
-    for r in leaves:
-        by_unit.setdefault(r.lead_unit or "（未分派）", []).append(r)
-    rows = []
-    for unit, rs in by_unit.items():
-        behind = sum(r.status in ("red", "stalled") for r in rs)
-        mean = sum(r.progress for r in rs) / len(rs)
-        rows.append((behind, unit, [unit, str(len(rs)), f"{mean:.0f}%", str(behind)]))
-    rows.sort(key=lambda t: (-t[0], t[1]))
-    return render(
-        ["责任单位", "任务", "平均进度", "滞后/停滞"], [r[2] for r in rows], [20, 6, 8, 9]
-    )
+    ordered = summary.most_behind_first(units)
+    rows = [[t.name, str(t.tasks), f"{t.progress:.0f}%", str(t.behind)] for t in ordered]
+    return render(["责任单位", "任务", "平均进度", "滞后/停滞"], rows, [20, 6, 8, 9])
 
 
 @click.command("assign")

@@ -1,1 +1,1 @@
-"""Files offices exchange: the Excel ledger today, Word bulletins later."""
+"""Files that leave or enter the office: the Excel ledger, Word bulletins, open data."""
