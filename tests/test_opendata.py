@@ -133,3 +133,11 @@ def test_unwritable_paths_are_input_errors(db: Database, tmp_path: Path) -> None
     (tmp_path / "file").write_text("x", encoding="utf-8")
     with pytest.raises(InputError, match="无法创建目录"):
         export_csv(c, tmp_path / "file" / "sub")
+
+
+def test_csv_cells_that_look_like_formulas_stay_text(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    opendata.write_csv(path, ["title", "n"], [["=HYPERLINK(1)", -3], ["@cmd", None]])
+    got = read_csv(path)
+    assert [r["title"] for r in got] == ["'=HYPERLINK(1)", "'@cmd"]
+    assert [r["n"] for r in got] == ["-3", ""]

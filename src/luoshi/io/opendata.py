@@ -185,7 +185,13 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str) and value[:1] in _FORMULA_START:
+        # A spreadsheet would run "=…" as a formula: quote it as text.
+        return "'" + value
     return value
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _mkdir(path: Path) -> None:
