@@ -80,3 +80,10 @@ def test_press_conference_outline() -> None:
     heads = [(n.heading.level, n.heading.kind) for n in x.outline.nodes]
     assert heads[0] == (1, "question")
     assert (3, "ordinal") in heads
+
+
+def test_a_summary_reports_facts_without_tense_cues() -> None:
+    text = "某区2024年工作总结\n全区新建学校4所，地区生产总值增长5.2%。\n"
+    x = extract(Document.from_text("s.txt", text))
+    assert x.profile is not None and x.profile.genre == "review"
+    assert [q.kind for q in x.quantities] == ["actual", "actual"]

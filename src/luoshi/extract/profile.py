@@ -13,13 +13,14 @@ from typing import Literal
 
 from luoshi.extract.lexicon import FIVE_YEAR_PERIODS
 
-Genre = Literal["work_report", "plan", "policy", "press", "other"]
+Genre = Literal["work_report", "plan", "policy", "press", "review", "other"]
 
 GENRE_LABELS: dict[str, str] = {
     "work_report": "政府工作报告",
     "plan": "规划",
     "policy": "政策措施",
     "press": "新闻发布",
+    "review": "工作总结",
     "other": "其他",
 }
 
@@ -37,6 +38,8 @@ _FIVE_YEAR_TITLES = {
 _QA = re.compile(r"新闻发布会|发布会|答记者问|新闻办|^(?:记者|问)\s?:", re.MULTILINE)
 _QUESTION_THEN_SPEAKER = re.compile(r"\?\n+[^\n。?]{2,40}:\n")
 _NEWS = re.compile(r"记者|稿源|编辑:|通讯员|来源:")
+# A title that announces a look back: 2024年工作总结, 关于…完成情况的报告.
+_REVIEW_TITLE = re.compile(r"工作总结|总结报告|完成情况|进展情况|执行情况|落实情况")
 _REPORT_OPENING = re.compile(r"向大会报告(?:政府)?工作|^各位代表", re.MULTILINE)
 _PART_YEAR = re.compile(r"^[一二三四五六七八九十]+、[^\n]{0,8}?((?:19|20)\d\d) ?年", re.MULTILINE)
 _PLAN = re.compile(r"五年规划|规划纲要|规划和二〇三五年|规划的建议|发展规划|行动计划|三年行动")
@@ -60,7 +63,8 @@ class Profile:
 
     @property
     def default_kind(self) -> Literal["target", "actual"]:
-        return "actual" if self.genre == "press" else "target"
+        """How a number without tense cues reads: facts in news and summaries."""
+        return "actual" if self.genre in ("press", "review") else "target"
 
     @property
     def reference_year(self) -> int | None:
@@ -89,6 +93,8 @@ def _genre(head: str, text: str) -> Genre:
         return "policy"
     if _NEWS.search(head):
         return "press"
+    if _REVIEW_TITLE.search(head[:100].split("\n", 1)[0]):
+        return "review"
     return "other"
 
 
