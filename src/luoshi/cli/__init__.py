@@ -15,6 +15,7 @@ from luoshi.cli import (
     extract_cmds,
     people_cmds,
     plan_cmds,
+    web_cmds,
     xlsx_cmds,
 )
 from luoshi.cli.context import AppContext
@@ -52,7 +53,16 @@ def cli(ctx: click.Context, database_url: str | None, username: str | None) -> N
     ctx.call_on_close(app.close)
 
 
-for module in (extract_cmds, doc_cmds, plan_cmds, people_cmds, cycle_cmds, xlsx_cmds, db_cmds):
+for module in (
+    extract_cmds,
+    doc_cmds,
+    plan_cmds,
+    people_cmds,
+    cycle_cmds,
+    xlsx_cmds,
+    db_cmds,
+    web_cmds,
+):
     module.register(cli)
 
 
