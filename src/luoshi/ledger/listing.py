@@ -62,7 +62,8 @@ def matches(row: TaskRow, f: TaskFilter, source: str, is_leaf: bool) -> bool:
         return False
     if f.text:
         needle = f.text.casefold()
-        return needle in row.title.casefold() or needle in source.casefold()
+        # A group's source is its whole part; only a leaf's is its own sentence.
+        return needle in row.title.casefold() or (is_leaf and needle in source.casefold())
     return True
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from luoshi.web.figures import Figures
 from luoshi.web.schemas import Health, PageNo, PathId, PerPage, PlanIn, PlanPatch, RoundIn
 
 router = APIRouter(tags=["plans"])
-QText = Query(None, max_length=200)
+QText = Annotated[str | None, Query(max_length=200)]
 
 
 @router.get("/plans", summary="计划列表 List plans")
@@ -62,12 +62,12 @@ def list_tasks(
     plan_id: PathId,
     request: Request,
     caller: SignedIn,
-    unit: str | None = QText,
-    category: str | None = Query(None, max_length=500),
+    unit: QText = None,
+    category: Annotated[str | None, Query(max_length=500)] = None,
     status: Health | None = None,
     deadline_from: date | None = None,
     deadline_to: date | None = None,
-    q: str | None = QText,
+    q: QText = None,
     leaves_only: bool = False,
     page: PageNo = 1,
     per_page: PerPage = 50,
@@ -150,7 +150,7 @@ def plan_reports(
     plan_id: PathId,
     request: Request,
     caller: SignedIn,
-    status: str | None = Query(None, pattern="^(submitted|accepted|returned)$"),
+    status: Annotated[str | None, Query(pattern="^(submitted|accepted|returned)$")] = None,
     page: PageNo = 1,
     per_page: PerPage = 50,
 ) -> JSONResponse:
