@@ -4,12 +4,17 @@ Filters run over the rows of a plan's board (which carry the computed status),
 so colour can be filtered on like any stored field. Text search is a plain
 substring match on the title and the source sentence: Chinese words of two
 characters (港口) are found, which a trigram index would miss.
+
+``filter_rows`` states the rules one row at a time; ``LedgerIndex`` answers the
+same question from sets built once per board, which is what the web uses: a
+filter over 10,000 tasks is then a few set intersections, not 10,000 calls.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
@@ -79,3 +84,85 @@ def filter_rows(
 ) -> list[TaskRow]:
     """The rows that pass ``f``, in the board's (code) order."""
     return [r for r in rows if matches(r, f, sources.get(r.id, ""), r.code in leaves)]
+
+
+@dataclass
+class LedgerIndex:
+    """A board's rows with, for each filterable field, the positions of the rows having
+    each value; text is kept case-folded (title, plus the source sentence of a leaf)."""
+
+    rows: Sequence[TaskRow]
+    titles: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    by_unit: dict[str, set[int]] = field(default_factory=dict)
+    by_status: dict[str, set[int]] = field(default_factory=dict)
+    by_category: dict[str, set[int]] = field(default_factory=dict)
+    by_kind: dict[str, set[int]] = field(default_factory=dict)
+    leaves: set[int] = field(default_factory=set)
+    deadlines: list[tuple[date, int]] = field(default_factory=list)  # sorted
+    everything: set[int] = field(default_factory=set)
+
+
+def build_index(
+    rows: Sequence[TaskRow], sources: Mapping[int, str], leaves: set[str]
+) -> LedgerIndex:
+    index = LedgerIndex(rows)
+    for i, r in enumerate(rows):
+        leaf = r.code in leaves
+        index.titles.append(r.title.casefold())
+        index.sources.append(sources.get(r.id, "").casefold() if leaf else "")
+        for unit in {r.lead_unit, *r.co_units} - {None}:
+            index.by_unit.setdefault(str(unit), set()).add(i)
+        index.by_status.setdefault(r.status, set()).add(i)
+        index.by_category.setdefault(r.category, set()).add(i)
+        index.by_kind.setdefault(r.kind, set()).add(i)
+        if leaf:
+            index.leaves.add(i)
+        if r.deadline is not None:
+            index.deadlines.append((r.deadline, i))
+    index.deadlines.sort()
+    index.everything = set(range(len(rows)))
+    return index
+
+
+def positions(index: LedgerIndex, f: TaskFilter, unit_scope: str | None = None) -> Sequence[int]:
+    """Positions in ``index.rows`` of the rows that pass ``f`` (and, given ``unit_scope``,
+    belong to that unit), ascending — so a page can be cut before any row is touched."""
+    sets = [
+        table.get(key, set())
+        for key, table in (
+            (f.unit, index.by_unit),
+            (unit_scope, index.by_unit),
+            (f.status, index.by_status),
+            (f.category, index.by_category),
+            (f.kind, index.by_kind),
+        )
+        if key is not None
+    ]
+    if f.leaves_only:
+        sets.append(index.leaves)
+    if f.deadline_from is not None or f.deadline_to is not None:
+        sets.append(_deadline_range(index, f.deadline_from, f.deadline_to))
+    order: Sequence[int] = range(len(index.rows))
+    if sets:
+        sets.sort(key=len)
+        order = sorted(set.intersection(*sets))
+    if f.text:
+        needle, titles, sources = f.text.casefold(), index.titles, index.sources
+        order = [i for i in order if needle in titles[i] or needle in sources[i]]
+    return order
+
+
+def search(index: LedgerIndex, f: TaskFilter, unit_scope: str | None = None) -> list[TaskRow]:
+    """The rows ``positions`` chooses, in the board's order: the same as ``filter_rows``."""
+    rows = index.rows
+    return [rows[i] for i in positions(index, f, unit_scope)]
+
+
+def _deadline_range(index: LedgerIndex, lo: date | None, hi: date | None) -> set[int]:
+    keys = index.deadlines
+    start = bisect_left(keys, (lo, -1)) if lo is not None else 0
+    end = bisect_right(keys, (hi, len(index.rows))) if hi is not None else len(keys)
+    if start == 0 and end == len(keys) == len(index.rows):
+        return index.everything
+    return {i for _, i in keys[start:end]}

@@ -46,6 +46,11 @@ class StampedCache(Generic[T]):
         self._lock = threading.Lock()
         self._building: dict[Hashable, threading.Lock] = {}
 
+    def peek(self, s: Session, key: Hashable) -> T | None:
+        """The cached value if it is still current, without building anything."""
+        hit = self._fresh(key, ledger_stamp(s))
+        return hit.value if hit is not None else None
+
     def get(self, s: Session, key: Hashable, build: Callable[[], T]) -> T:
         stamp = ledger_stamp(s)
         hit = self._fresh(key, stamp)

@@ -56,10 +56,11 @@ def _text(x: float, y: float, s: str, anchor: str = "start", size: int = 12) -> 
     )
 
 
-def _svg(width: int, height: int, body: list[str], title: str) -> Markup:
+def _svg(width: int, height: int, body: list[str], title: str, fluid: bool = True) -> Markup:
+    size = 'width="100%"' if fluid else f'width="{width}" height="{height}"'
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-label="{escape(title)}" class="chart">'
+        f'{size} role="img" aria-label="{escape(title)}" class="chart">'
         f"<title>{escape(title)}</title>{''.join(body)}</svg>"
     )
 
@@ -115,7 +116,7 @@ def donut(slices: Sequence[Slice], title: str, centre: str = "", size: int = 220
         )
         offset += length
     body.append(_text(cx, cy + 8, centre, "middle", 22))
-    return _svg(size, size, body, title)
+    return _svg(size, size, body, title, fluid=False)
 
 
 def line(

@@ -20,6 +20,7 @@ class PlanView:
     sources: dict[int, str]
     leaves: set[str]
     by_id: dict[int, TaskRow]
+    index: listing.LedgerIndex
 
     @property
     def rows(self) -> list[TaskRow]:
@@ -31,11 +32,14 @@ class PlanView:
 
 def build_view(s: Session, plan: Plan, rules: StatusRules, today: date) -> PlanView:
     b = board.plan_board(s, plan, rules, today)
+    sources = listing.source_texts(s, plan.id)
+    leaves = listing.leaf_codes(b.rows)
     return PlanView(
         board=b,
-        sources=listing.source_texts(s, plan.id),
-        leaves=listing.leaf_codes(b.rows),
+        sources=sources,
+        leaves=leaves,
         by_id={r.id: r for r in b.rows},
+        index=listing.build_index(b.rows, sources, leaves),
     )
 
 

@@ -18,7 +18,7 @@ from luoshi.errors import InputError, NotFound, PermissionDenied
 from luoshi.extract.records import number
 from luoshi.ledger import cycle, documents, plans
 from luoshi.ledger.board import TaskRow
-from luoshi.ledger.listing import TaskFilter, filter_rows
+from luoshi.ledger.listing import TaskFilter, positions
 from luoshi.ledger.models import (
     AuditEvent,
     Document,
@@ -121,11 +121,14 @@ def task_item(r: TaskRow, leaf: bool) -> dict[str, Any]:
 def list_tasks(
     view: PlanView, caller: Caller | None, f: TaskFilter, page: int, per_page: int
 ) -> Page:
-    rows = filter_rows(view.rows, f, view.sources, view.leaves)
+    scope = None
     if caller is not None and caller.is_reporter:
-        rows = [r for r in rows if may_see(caller, r)]
-    chosen, total = paginate(rows, page, per_page)
-    return Page([task_item(r, r.code in view.leaves) for r in chosen], total, page, per_page)
+        # A reporter's list is its own unit's tasks; "" matches none when it has no unit.
+        scope = caller.unit or ""
+    found = positions(view.index, f, scope)
+    chosen, total = paginate(found, page, per_page)
+    rows = [view.index.rows[i] for i in chosen]
+    return Page([task_item(r, r.code in view.leaves) for r in rows], total, page, per_page)
 
 
 def visible_row(view: PlanView, caller: Caller | None, task_id: int) -> TaskRow:

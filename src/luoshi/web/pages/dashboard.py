@@ -54,15 +54,15 @@ def dashboard_charts(f: Figures, plan_id: int, lang: str) -> dict[str, Markup]:
 
 
 @router.get("/")
-def dashboard(request: Request, plan: str | None = None) -> Response:
+async def dashboard(request: Request, plan: str | None = None) -> Response:
     page_caller(request)
     ctx = ctx_of(request)
     with ctx.read() as s:
         chosen = choose_plan(s, plan_id_param(plan))
         plans = all_plans(s)
-        if chosen is None:
-            return render(request, "dashboard.html", plan=None, plans=plans)
-        f = ctx.plan_figures(s, chosen)
+    if chosen is None:
+        return render(request, "dashboard.html", plan=None, plans=plans)
+    _plan, f = await ctx.cached_figures(chosen.id)
     return render(
         request,
         "dashboard.html",
