@@ -102,7 +102,7 @@ filters = st.builds(
     status=st.none() | st.sampled_from(STATUSES),
     deadline_from=st.none() | st.dates(date(2024, 1, 1), date(2024, 12, 31)),
     deadline_to=st.none() | st.dates(date(2024, 1, 1), date(2024, 12, 31)),
-    text=st.none() | st.sampled_from(["港口", "PORT", "学位", "建", "无此词"]),
+    text=st.none() | st.sampled_from(["港口", "PORT", "学位", "建", "无此词", "口\x00港", "设\n"]),
     kind=st.none() | st.sampled_from(["group", "measure"]),
     leaves_only=st.booleans(),
 )

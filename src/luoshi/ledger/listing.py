@@ -100,7 +100,7 @@ class LedgerIndex:
     by_kind: dict[str, set[int]] = field(default_factory=dict)
     leaves: set[int] = field(default_factory=set)
     deadlines: list[tuple[date, int]] = field(default_factory=list)  # sorted
-    everything: set[int] = field(default_factory=set)
+    texts: list[str] = field(default_factory=list)  # title NUL source, for one search per row
 
 
 def build_index(
@@ -121,7 +121,7 @@ def build_index(
         if r.deadline is not None:
             index.deadlines.append((r.deadline, i))
     index.deadlines.sort()
-    index.everything = set(range(len(rows)))
+    index.texts = [f"{t}\x00{src}" for t, src in zip(index.titles, index.sources, strict=True)]
     return index
 
 
@@ -142,15 +142,25 @@ def positions(index: LedgerIndex, f: TaskFilter, unit_scope: str | None = None) 
     if f.leaves_only:
         sets.append(index.leaves)
     if f.deadline_from is not None or f.deadline_to is not None:
-        sets.append(_deadline_range(index, f.deadline_from, f.deadline_to))
+        within = _deadline_range(index, f.deadline_from, f.deadline_to)
+        if within is not None:
+            sets.append(within)
     order: Sequence[int] = range(len(index.rows))
     if sets:
         sets.sort(key=len)
         order = sorted(set.intersection(*sets))
     if f.text:
-        needle, titles, sources = f.text.casefold(), index.titles, index.sources
-        order = [i for i in order if needle in titles[i] or needle in sources[i]]
+        order = _with_text(index, f.text.casefold(), order)
     return order
+
+
+def _with_text(index: LedgerIndex, needle: str, order: Sequence[int]) -> list[int]:
+    if "\x00" in needle:
+        titles, sources = index.titles, index.sources
+        return [i for i in order if needle in titles[i] or needle in sources[i]]
+    # One search per row in title NUL source: a needle without NUL cannot span the two.
+    texts = index.texts
+    return [i for i in order if needle in texts[i]]
 
 
 def search(index: LedgerIndex, f: TaskFilter, unit_scope: str | None = None) -> list[TaskRow]:
@@ -159,10 +169,11 @@ def search(index: LedgerIndex, f: TaskFilter, unit_scope: str | None = None) -> 
     return [rows[i] for i in positions(index, f, unit_scope)]
 
 
-def _deadline_range(index: LedgerIndex, lo: date | None, hi: date | None) -> set[int]:
+def _deadline_range(index: LedgerIndex, lo: date | None, hi: date | None) -> set[int] | None:
+    """Positions with a deadline in [lo, hi]; None when that is every row (no restriction)."""
     keys = index.deadlines
     start = bisect_left(keys, (lo, -1)) if lo is not None else 0
     end = bisect_right(keys, (hi, len(index.rows))) if hi is not None else len(keys)
     if start == 0 and end == len(keys) == len(index.rows):
-        return index.everything
+        return None
     return {i for _, i in keys[start:end]}
