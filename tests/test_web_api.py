@@ -223,3 +223,21 @@ def test_a_user_changes_its_own_password(web: WebWorld) -> None:
         f"{API}/auth/login", json={"username": "port", "password": "a-new-password"}
     )
     assert new.status_code == 200
+
+
+def test_the_review_queue_by_state_and_unit(web: WebWorld) -> None:
+    open_round(web)
+    web.as_user("port").post(f"{API}/tasks/{web.task_id('1.1.1.1')}/reports", json={"percent": 10})
+    rid = (
+        web.as_user("school")
+        .post(f"{API}/tasks/{web.task_id('1.2.1')}/reports", json={"percent": 20})
+        .json()["id"]
+    )
+    web.as_user("boss").post(f"{API}/reports/{rid}/review", json={"decision": "accept"})
+    url = f"{API}/plans/{web.world.plan_id}/reports"
+    queue = web.as_user("boss").get(url, params={"status": "submitted"}).json()
+    assert [r["task_code"] for r in queue["items"]] == ["1.1.1.1"] and queue["total"] == 1
+    assert web.as_user("boss").get(url).json()["total"] == 2
+    mine = web.as_user("school").get(url).json()["items"]
+    assert [(r["task_code"], r["status"]) for r in mine] == [("1.2.1", "accepted")]
+    assert_error(web.as_user("boss").get(url, params={"status": "lost"}), 422)

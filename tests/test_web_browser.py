@@ -192,7 +192,8 @@ def test_the_reporting_cycle_in_a_browser(server: str, browser: object) -> None:
     # Build a plan from it, then search the ledger for a two-character word.
     w.type("#plan-name", "lj2025")
     w.click("#build-submit")
-    assert "/ledger" in browser.current_url  # type: ignore[attr-defined]
+    ledger_url = str(browser.current_url)  # type: ignore[attr-defined]
+    assert ledger_url.endswith("/ledger")
     w.shot("ledger")
     w.type("#q", "港口")
     w.click("#filter-submit")
@@ -244,3 +245,14 @@ def test_the_reporting_cycle_in_a_browser(server: str, browser: object) -> None:
     w.click("a[href^='/lang/en']")
     assert "Dashboard" in w.page
     w.shot("task-english")
+    w.click("a[href^='/lang/zh']")
+
+    # Publish the plan; anyone can then read it without signing in.
+    browser.get(ledger_url)  # type: ignore[attr-defined]
+    w.click("#toggle-public")
+    w.logout()
+    w.go(
+        ledger_url.removeprefix(server).replace("/plans/", "/public/plans/").removesuffix("/ledger")
+    )
+    assert "集装箱吞吐量" in w.text("#public-tasks") and "whoami" not in w.page
+    w.shot("public")

@@ -155,11 +155,14 @@ def line(
             )
     if not labels:
         body.append(_text(width / 2, height / 2, "—", "middle"))
-    legend_x = left
-    for sr in series:
-        body.append(
-            f'<rect x="{legend_x}" y="{height - 14}" width="12" height="4" fill="{sr.colour}"/>'
-        )
-        body.append(_text(legend_x + 16, height - 8, sr.label, "start", 11))
-        legend_x += 24 + 13 * len(sr.label)
+    body.extend(_legend(series, left, height - 8))
     return _svg(width, height, body, title)
+
+
+def _legend(series: Sequence[Series], x: float, y: float) -> list[str]:
+    out = []
+    for sr in series:
+        out.append(f'<rect x="{x}" y="{y - 6}" width="12" height="4" fill="{sr.colour}"/>')
+        out.append(_text(x + 16, y, sr.label, "start", 11))
+        x += 24 + 13 * len(sr.label)
+    return out

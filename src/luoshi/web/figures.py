@@ -112,7 +112,6 @@ def timeline(s: Session, view: PlanView, today: date) -> list[TimelinePoint]:
         .where(Round.plan_id == plan_id, ProgressReport.status != "returned")
         .order_by(ProgressReport.round_id, ProgressReport.id)
     ).all()
-    ids_by_code = {r.code: r.id for r in view.rows}
     latest: dict[int, float] = {}
     points: list[TimelinePoint] = []
     i = 0
@@ -120,18 +119,23 @@ def timeline(s: Session, view: PlanView, today: date) -> list[TimelinePoint]:
         while i < len(reports) and reports[i][1] <= round_id:
             latest[reports[i][0]] = reports[i][2]
             i += 1
-        when = min(due or opened.date(), today)
-        nodes = [
-            status.Node(
-                r.id,
-                ids_by_code.get(r.parent) if r.parent else None,
-                r.weight,
-                latest.get(r.id, 0.0),
-                status.expected_progress(r.start_date, r.deadline, when),
-                False,
-            )
-            for r in view.rows
-        ]
-        total = status.plan_progress(nodes, status.roll_up(nodes))
+        total = _progress_at(view, latest, min(due or opened.date(), today))
         points.append(TimelinePoint(round_id, period, total.progress, total.expected))
     return points
+
+
+def _progress_at(view: PlanView, latest: dict[int, float], when: date) -> status.Rolled:
+    """The plan rolled up with each task at its ``latest`` reported percent."""
+    ids_by_code = {r.code: r.id for r in view.rows}
+    nodes = [
+        status.Node(
+            r.id,
+            ids_by_code.get(r.parent) if r.parent else None,
+            r.weight,
+            latest.get(r.id, 0.0),
+            status.expected_progress(r.start_date, r.deadline, when),
+            False,
+        )
+        for r in view.rows
+    ]
+    return status.plan_progress(nodes, status.roll_up(nodes))

@@ -343,3 +343,25 @@ def parse_filter(
         text=(q or "").strip() or None,
         leaves_only=leaves_only,
     )
+
+
+def report_queue(
+    s: Session, plan_id: int, status: str | None, unit_id: int | None = None
+) -> list[dict[str, Any]]:
+    """A plan's reports with their task, oldest first: by review state, by unit."""
+    q = (
+        select(ProgressReport, Round.period, Unit.name, Task.code, Task.title)
+        .join(Round, Round.id == ProgressReport.round_id)
+        .join(Unit, Unit.id == ProgressReport.unit_id)
+        .join(Task, Task.id == ProgressReport.task_id)
+        .where(Round.plan_id == plan_id)
+        .order_by(ProgressReport.id)
+    )
+    if status:
+        q = q.where(ProgressReport.status == status)
+    if unit_id is not None:
+        q = q.where(ProgressReport.unit_id == unit_id)
+    return [
+        {**report_record(r, period, unit, "", []), "task_code": code, "task_title": title}
+        for r, period, unit, code, title in s.execute(q)
+    ]

@@ -6,11 +6,9 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from sqlalchemy import select
 from starlette.responses import JSONResponse
 
 from luoshi.ledger import cycle, plans
-from luoshi.ledger.models import ProgressReport, Round, Task, Unit
 from luoshi.web import actions, reads
 from luoshi.web.context import SignedIn, Writer, ctx_of
 from luoshi.web.figures import Figures
@@ -152,22 +150,8 @@ def plan_reports(
 ) -> JSONResponse:
     with ctx_of(request).read() as s:
         plan = reads.get_plan(s, plan_id)
-        q = (
-            select(ProgressReport, Round.period, Unit.name, Task.code, Task.title)
-            .join(Round, Round.id == ProgressReport.round_id)
-            .join(Unit, Unit.id == ProgressReport.unit_id)
-            .join(Task, Task.id == ProgressReport.task_id)
-            .where(Round.plan_id == plan.id)
-            .order_by(ProgressReport.id)
-        )
-        if status:
-            q = q.where(ProgressReport.status == status)
-        if caller.is_reporter:
-            q = q.where(ProgressReport.unit_id == caller.unit_id)
-        rows = list(s.execute(q))
-        chosen, total = reads.paginate(rows, page, per_page)
-        items = [
-            {**reads.report_record(r, period, unit, "", []), "task_code": code, "task_title": title}
-            for r, period, unit, code, title in chosen
-        ]
-    return JSONResponse(reads.Page(items, total, page, per_page).record())
+        # A reporter sees its own unit's reports only (-1: none, when it has no unit).
+        unit = (caller.unit_id or -1) if caller.is_reporter else None
+        rows = reads.report_queue(s, plan.id, status, unit)
+    chosen, total = reads.paginate(rows, page, per_page)
+    return JSONResponse(reads.Page(list(chosen), total, page, per_page).record())

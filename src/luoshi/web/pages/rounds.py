@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from luoshi.errors import PermissionDenied
 from luoshi.ledger import cycle
-from luoshi.ledger.models import ProgressReport, Round, Task, Unit
+from luoshi.ledger.models import ProgressReport
 from luoshi.web import actions, reads
 from luoshi.web.context import ctx_of
 from luoshi.web.pages.common import (
@@ -110,15 +110,5 @@ def review_page(request: Request, plan: str | None = None) -> Response:
     with ctx_of(request).read() as s:
         chosen = choose_plan(s, plan_id_param(plan))
         plans = all_plans(s)
-        queue = []
-        if chosen is not None:
-            q = (
-                select(ProgressReport, Round.period, Unit.name, Task.code, Task.title)
-                .join(Round, Round.id == ProgressReport.round_id)
-                .join(Unit, Unit.id == ProgressReport.unit_id)
-                .join(Task, Task.id == ProgressReport.task_id)
-                .where(Round.plan_id == chosen.id, ProgressReport.status == "submitted")
-                .order_by(ProgressReport.id)
-            )
-            queue = list(s.execute(q))
+        queue = reads.report_queue(s, chosen.id, "submitted") if chosen else []
     return render(request, "review.html", plan=chosen, plans=plans, queue=queue)
