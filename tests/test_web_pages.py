@@ -151,3 +151,19 @@ def test_a_public_plan_needs_no_sign_in(web: WebWorld) -> None:
     page = anonymous.get(f"/public/plans/{web.world.plan_id}")
     assert page.status_code == 200 and "1600万标准箱" in page.text and "<svg" in page.text
     assert "退出" not in page.text  # nobody is signed in
+
+
+def test_sign_in_redirects_only_within_the_site(web: WebWorld) -> None:
+    for target, expected in [("/rounds", "/rounds"), ("//evil.example", "/"),
+                             ("/\\evil.example", "/"), ("https://evil.example", "/")]:  # fmt: skip
+        client = web.client(headers=HTML)
+        form = client.get("/login").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+        assert token is not None
+        r = client.post(
+            "/login",
+            data={"username": "boss", "password": PASSWORD, "csrf_token": token[1],
+                  "next": target},
+            follow_redirects=False,
+        )  # fmt: skip
+        assert r.headers["location"] == expected

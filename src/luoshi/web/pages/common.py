@@ -64,8 +64,8 @@ def back(url: str) -> RedirectResponse:
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
-    """Only redirect within this site."""
-    if target and target.startswith("/") and not target.startswith("//"):
+    """Only redirect within this site (browsers read "/\\host" as "//host")."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return default
 
