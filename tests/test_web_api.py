@@ -3,9 +3,10 @@ documents, units and users — each read back after writing."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from tests.web_support import API, WebWorld, assert_error
+from tests.web_support import API, WebWorld, assert_error, web_world
 
 
 def open_round(web: WebWorld, period: str = "2024-Q1") -> dict[str, Any]:
@@ -241,3 +242,11 @@ def test_the_review_queue_by_state_and_unit(web: WebWorld) -> None:
     mine = web.as_user("school").get(url).json()["items"]
     assert [(r["task_code"], r["status"]) for r in mine] == [("1.2.1", "accepted")]
     assert_error(web.as_user("boss").get(url, params={"status": "lost"}), 422)
+
+
+def test_uploads_past_the_size_limit_are_refused(tmp_path: Path) -> None:
+    web = web_world(tmp_path, max_upload_mb=0.001)
+    big = ("新建学校8所。" * 200).encode()
+    r = web.as_user("boss").post(f"{API}/documents", files={"file": ("big.txt", big, "text/plain")})
+    assert "文件太大" in assert_error(r, 422)["message"]
+    web.db.dispose()
