@@ -96,6 +96,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "rounds": ("调度轮次", "Reporting rounds"),
     "open_round": ("发起调度", "Open a round"),
     "period": ("期间（如 2025-Q3）", "Period (e.g. 2025-Q3)"),
+    "period_col": ("期间", "Period"),
     "due": ("填报截止", "Due"),
     "open": ("进行中", "Open"),
     "closed": ("已结束", "Closed"),
