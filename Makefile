@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: help install office run test test-postgres lint format bench bench-pdf bench-ledger eval clean
+.PHONY: help install office browser run test test-postgres lint format bench bench-pdf bench-ledger bench-web eval clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -31,7 +31,12 @@ format: $(STAMP)  ## apply ruff formatting and safe fixes
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
-test: lint office  ## lint, then the whole test suite
+browser:  ## Debian's chromium and chromium-driver for the browser tests (installed if absent)
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver) || \
+		echo "chromium could not be installed: the browser tests will be skipped"
+
+test: lint office browser  ## lint, then the whole test suite (browser and LibreOffice tests included)
 	$(BIN)/pytest
 
 # The bulletin test converts a .docx with LibreOffice; Chinese text needs a CJK
@@ -46,7 +51,7 @@ office:  ## LibreOffice Writer and a CJK font for the bulletin test (apt-get, on
 eval: $(STAMP)  ## score extraction against ../shared/eval/gold
 	$(BIN)/python benchmarks/eval_gold.py --shared $(SHARED)
 
-bench: $(STAMP) bench-ledger  ## throughput and memory of read + outline + extract vs jieba; PDF; ledger
+bench: $(STAMP) bench-ledger bench-web  ## throughput and memory of read + outline + extract vs jieba; PDF; ledger; web
 	$(BIN)/python benchmarks/bench_extract.py --shared $(SHARED)
 	$(MAKE) --no-print-directory bench-pdf
 
@@ -55,6 +60,11 @@ bench-pdf: $(STAMP)  ## time reading and extracting a generated 200-page PDF (go
 
 bench-ledger: $(STAMP)  ## plan show and status roll-up with 10,000 tasks, 100,000 reports
 	$(BIN)/python benchmarks/bench_ledger.py
+
+bench-web: $(STAMP)  ## ledger API and dashboard p50/p95 under 20 clients, 10,000 tasks (Apache Bench)
+	@command -v ab >/dev/null || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y apache2-utils)
+	$(BIN)/python benchmarks/bench_web.py
 
 test-postgres: $(STAMP)  ## the ledger tests on a throwaway local PostgreSQL (installs it if absent)
 	LUOSHI_TEST_DATABASE_URL="$$(.ci/postgres start)" $(BIN)/pytest -m postgres

@@ -76,3 +76,25 @@ def db(database_url: str) -> Iterator[Database]:
     database = Database.open(database_url)
     yield database
     database.dispose()
+
+
+# -- the web app: cheap password hashing (argon2's defaults cost ~50 ms a hash) --
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    from argon2 import PasswordHasher
+
+    from luoshi.ledger import users
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(users, "_hasher", lambda: cheap)
+
+
+@pytest.fixture
+def web(tmp_path: Path) -> Iterator[Any]:
+    from tests.web_support import web_world
+
+    w = web_world(tmp_path)
+    yield w
+    w.db.dispose()

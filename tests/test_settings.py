@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from luoshi.errors import InputError
-from luoshi.settings import DEFAULT_DATABASE_URL, Settings, StatusRules
+from luoshi.settings import DEFAULT_DATABASE_URL, Settings, StatusRules, WebSettings
 
 
 def test_defaults_without_environment() -> None:
@@ -31,3 +31,18 @@ def test_environment_and_overrides() -> None:
 def test_a_bad_number_names_the_variable() -> None:
     with pytest.raises(InputError, match="LUOSHI_GREEN_WITHIN「ten」不是数字"):
         Settings.from_env({"LUOSHI_GREEN_WITHIN": "ten"})
+
+
+def test_web_settings_from_the_environment() -> None:
+    assert Settings.from_env({}).web == WebSettings()
+    web = Settings.from_env(
+        {
+            "LUOSHI_SECRET_KEY": "k" * 40,
+            "LUOSHI_SESSION_IDLE_MINUTES": "30",
+            "LUOSHI_LOGIN_ATTEMPTS": "3",
+            "LUOSHI_LOGIN_WINDOW_MINUTES": "5",
+            "LUOSHI_SECURE_COOKIES": "1",
+            "LUOSHI_MAX_UPLOAD_MB": "2.5",
+        }
+    ).web
+    assert web == WebSettings("k" * 40, 30.0, 3, 5.0, True, 2.5)

@@ -52,3 +52,28 @@ def test_an_inactive_user_can_do_nothing(db: Database) -> None:
         boss.active = False
         with pytest.raises(PermissionDenied, match="已停用"):
             units.add_unit(s, boss, "新单位")
+
+
+def test_passwords_are_hashed_set_by_admins_or_oneself_and_audited(db: Database) -> None:
+    from luoshi.ledger import audit
+
+    world = build_world(db)
+    with db.transaction() as s:
+        port, reader = world.user(s, "port"), world.user(s, "reader")
+        users.set_password(s, admin(s), port, "first-password")
+        assert port.password_hash and port.password_hash.startswith("$argon2")
+        assert users.verify_password(port, "first-password")
+        assert not users.verify_password(port, "wrong-password")
+        users.set_password(s, port, port, "second-password")  # its own
+        assert users.verify_password(port, "second-password")
+        with pytest.raises(PermissionDenied):
+            users.set_password(s, reader, port, "third-password")
+        with pytest.raises(InputError, match="至少 8 个字符"):
+            users.set_password(s, port, port, "short")
+        assert not users.verify_password(None, "anything-at-all")
+        assert not users.verify_password(reader, "no-password-set")
+        port.active = False
+        assert not users.verify_password(port, "second-password")
+        events = audit.history(s, "users", port.id)
+    assert [e.action for e in events][-2:] == ["set_password", "set_password"]
+    assert all("password_hash" not in (e.after or {}) for e in events)

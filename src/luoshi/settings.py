@@ -4,6 +4,13 @@ LUOSHI_DATABASE_URL     where the ledger lives (default sqlite:///./luoshi.db)
 LUOSHI_GREEN_WITHIN     points behind expected progress still green (default 10)
 LUOSHI_AMBER_WITHIN     points behind expected progress still amber (default 25)
 LUOSHI_STALLED_AFTER    missed reporting rounds that make a task stalled (default 2)
+LUOSHI_SECRET_KEY       key that signs sessions and CSRF tokens (default: generated on
+                        first run and kept in the database)
+LUOSHI_SESSION_IDLE_MINUTES  minutes without a request before a sign-in expires (default 480)
+LUOSHI_LOGIN_ATTEMPTS   failed logins per username and address allowed in the window (5)
+LUOSHI_LOGIN_WINDOW_MINUTES  the window failed logins are counted in (default 15)
+LUOSHI_SECURE_COOKIES   1 to send cookies only over HTTPS (behind a TLS proxy)
+LUOSHI_MAX_UPLOAD_MB    largest document accepted by upload (default 20)
 """
 
 from __future__ import annotations
@@ -28,11 +35,24 @@ class StatusRules:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """网页: sign-in, sessions and uploads of the web app."""
+
+    secret_key: str | None = None
+    session_idle_minutes: float = 480.0
+    login_attempts: int = 5
+    login_window_minutes: float = 15.0
+    secure_cookies: bool = False
+    max_upload_mb: float = 20.0
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     status: StatusRules = field(default_factory=StatusRules)
     # The user the CLI acts as when no --as is given (本地管理员).
     local_admin: str = "local-admin"
+    web: WebSettings = field(default_factory=WebSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -44,10 +64,24 @@ class Settings:
             stalled_after=int(_number(env, "LUOSHI_STALLED_AFTER", StatusRules.stalled_after)),
         )
         base = cls(
-            database_url=env.get("LUOSHI_DATABASE_URL") or DEFAULT_DATABASE_URL, status=rules
+            database_url=env.get("LUOSHI_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            status=rules,
+            web=_web(env),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(base, **given)
+
+
+def _web(env: Mapping[str, str]) -> WebSettings:
+    d = WebSettings()
+    return WebSettings(
+        secret_key=env.get("LUOSHI_SECRET_KEY") or None,
+        session_idle_minutes=_number(env, "LUOSHI_SESSION_IDLE_MINUTES", d.session_idle_minutes),
+        login_attempts=int(_number(env, "LUOSHI_LOGIN_ATTEMPTS", d.login_attempts)),
+        login_window_minutes=_number(env, "LUOSHI_LOGIN_WINDOW_MINUTES", d.login_window_minutes),
+        secure_cookies=env.get("LUOSHI_SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
+        max_upload_mb=_number(env, "LUOSHI_MAX_UPLOAD_MB", d.max_upload_mb),
+    )
 
 
 def _number(env: Mapping[str, str], name: str, default: float) -> float:

@@ -16,6 +16,7 @@ from luoshi.cli import (
     extract_cmds,
     people_cmds,
     plan_cmds,
+    web_cmds,
     xlsx_cmds,
 )
 from luoshi.cli.context import AppContext
@@ -62,6 +63,7 @@ for module in (
     xlsx_cmds,
     export_cmds,
     db_cmds,
+    web_cmds,
 ):
     module.register(cli)
 

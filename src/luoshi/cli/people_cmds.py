@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from luoshi.cli.context import AppContext, emit_jsonl, pass_app
 from luoshi.cli.table import render
+from luoshi.errors import InputError
 from luoshi.ledger import units, users
 from luoshi.ledger.access import ROLE_LABELS
 from luoshi.ledger.models import ROLES
@@ -66,14 +69,42 @@ def users_group() -> None:
 @click.option("--role", required=True, type=click.Choice(ROLES), help="角色")
 @click.option("--unit", help="所属单位（填报人必填）")
 @click.option("--name", "display_name", help="显示名称")
+@click.option("--password-stdin", is_flag=True, help="从标准输入读取登录密码（不要写在命令行上）")
 @pass_app
 def add_user_cmd(
-    app: AppContext, username: str, role: str, unit: str | None, display_name: str | None
+    app: AppContext,
+    username: str,
+    role: str,
+    unit: str | None,
+    display_name: str | None,
+    password_stdin: bool,
 ) -> None:
-    """添加用户。Add a user (admin only)."""
+    """添加用户。Add a user (admin only); without a password it cannot sign in to the web."""
+    password = read_password() if password_stdin else None
     with app.work() as (s, actor):
-        user = users.add_user(s, actor, username, role, display_name, unit)
+        user = users.add_user(s, actor, username, role, display_name, unit, password)
         click.echo(f"{user.id}\t{user.username}\t{ROLE_LABELS[user.role]}")
+
+
+@users_group.command("passwd")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, required=True, help="从标准输入读取新密码")
+@pass_app
+def passwd_cmd(app: AppContext, username: str, password_stdin: bool) -> None:
+    """设置用户的登录密码。Set a user's password, read from standard input."""
+    password = read_password()
+    with app.work() as (s, actor):
+        users.set_password(s, actor, users.get_user(s, username), password)
+        click.echo(f"用户 {username} 的密码已设置")
+
+
+def read_password() -> str:
+    """The first line of standard input: a password never appears in argv or history."""
+    line = sys.stdin.readline()
+    password = line.rstrip("\r\n")
+    if not password:
+        raise InputError("标准输入中没有密码")
+    return password
 
 
 @users_group.command("list")

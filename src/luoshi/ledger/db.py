@@ -21,8 +21,13 @@ def make_engine(url: str) -> Engine:
         parsed = make_url(url)
     except ArgumentError:
         raise InputError(f"数据库地址「{url}」无法识别") from None
+    options: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        # A web server's threads each hold a connection while they read; connections
+        # opened past the pool would be closed again and reopened, PRAGMAs and all.
+        options = {"pool_size": 32, "max_overflow": 32}
     try:
-        engine = create_engine(parsed)
+        engine = create_engine(parsed, **options)
     except (ArgumentError, ImportError) as e:
         raise InputError(f"数据库地址「{url}」无法使用：{e}") from None
     if parsed.get_backend_name() == "sqlite":

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
@@ -122,6 +123,8 @@ class Plan(Versioned, Base):
     title: Mapped[str] = mapped_column(String(500))
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # 公开: readable without login on the public page (what was promised, what was done).
+    public: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Task(Versioned, Base):
@@ -260,3 +263,35 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(50))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class WebSession(Base):
+    """登录会话: a signed-in browser or API client. Only a hash of its token is stored,
+    so a copy of the database does not let anyone in."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_seen: Mapped[datetime] = mapped_column(DateTime)
+
+
+class LoginFailure(Base):
+    """登录失败: one failed sign-in, counted per username and address to slow guessing."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_who", "username", "ip", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100))
+    ip: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AppSecret(Base):
+    """密钥: a secret generated on first run (the session signing key) when none is configured."""
+
+    __tablename__ = "app_secrets"
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime)

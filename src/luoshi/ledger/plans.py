@@ -14,7 +14,7 @@ from luoshi.errors import Conflict, InputError, NotFound
 from luoshi.extract.lead_units import UnitMap, load_unit_map
 from luoshi.extract.pipeline import extract
 from luoshi.extract.tasks import TargetDraft, TaskDraft, draft_plan
-from luoshi.ledger import audit
+from luoshi.ledger import audit, locking
 from luoshi.ledger.access import require_manager
 from luoshi.ledger.clock import now
 from luoshi.ledger.models import Document, Plan, Target, Task, TaskCoUnit, Unit, User
@@ -34,6 +34,7 @@ class PlanRow:
     tasks: int
     created_at: str
     version: int
+    public: bool = False
 
 
 def build_plan(
@@ -170,6 +171,13 @@ def list_plans(s: Session) -> list[PlanRow]:
             counts.get(p.id, 0),
             p.created_at.isoformat(timespec="seconds"),
             p.version,
+            p.public,
         )
         for p in s.scalars(select(Plan).order_by(Plan.id))
     ]
+
+
+def set_public(s: Session, actor: User, plan: Plan, public: bool, seen: int | None = None) -> bool:
+    """公开: let anyone read the plan's promises and progress without signing in."""
+    require_manager(actor, "设置计划公开")
+    return locking.update(s, actor, plan, f"计划 {plan.name}", seen, {"public": public})

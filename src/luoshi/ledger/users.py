@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import Conflict, InputError, NotFound
-from luoshi.ledger import audit
+from luoshi.ledger import audit, locking
 from luoshi.ledger.access import ROLE_LABELS, require
 from luoshi.ledger.clock import now
 from luoshi.ledger.models import ROLES, Unit, User
@@ -46,8 +49,9 @@ def add_user(
     role: str,
     display_name: str | None = None,
     unit: str | None = None,
+    password: str | None = None,
 ) -> User:
-    """A new user; a reporter must belong to a unit."""
+    """A new user; a reporter must belong to a unit. Without a password it cannot sign in."""
     require(actor, ("admin",), "添加用户")
     if role not in ROLES:
         choices = "、".join(f"{r}（{ROLE_LABELS[r]}）" for r in ROLES)
@@ -61,6 +65,7 @@ def add_user(
         display_name=display_name or username,
         role=role,
         unit_id=get_unit(s, unit).id if unit else None,
+        password_hash=hash_password(password) if password is not None else None,
         active=True,
         created_at=now(),
     )
@@ -73,3 +78,43 @@ def list_users(s: Session) -> Sequence[tuple[User, str | None]]:
     """Users by name, each with the name of its unit."""
     q = select(User, Unit.name).outerjoin(Unit, Unit.id == User.unit_id).order_by(User.username)
     return [(u, unit) for u, unit in s.execute(q)]
+
+
+MIN_PASSWORD = 8
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    return PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of ``password`` (only the hash is ever stored)."""
+    if len(password) < MIN_PASSWORD:
+        raise InputError(f"密码至少 {MIN_PASSWORD} 个字符")
+    return _hasher().hash(password)
+
+
+def set_password(s: Session, actor: User, user: User, password: str) -> None:
+    """设置密码: an administrator sets anyone's password, a user its own."""
+    if actor.id != user.id:
+        require(actor, ("admin",), f"设置用户 {user.username} 的密码")
+    # The audit event records that the password changed, never the hash itself.
+    changes = {"password_hash": hash_password(password)}
+    locking.update(s, actor, user, f"用户 {user.username}", None, changes, "set_password")
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    """Whether ``password`` is ``user``'s; as slow for an unknown user as for a known one."""
+    stored = user.password_hash if user is not None else None
+    try:
+        _hasher().verify(stored or _dummy_hash(), password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return stored is not None and user is not None and user.active
+
+
+@cache
+def _dummy_hash() -> str:
+    # Verifying against a throwaway hash keeps unknown usernames from answering faster.
+    return _hasher().hash("luoshi-no-such-user")

@@ -1,0 +1,81 @@
+"""``luoshi serve`` (the web app) and ``luoshi demo`` (a demo database, then serve it)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from luoshi.cli.context import AppContext, pass_app
+from luoshi.ledger.access import ROLE_LABELS
+from luoshi.ledger.db import Database
+
+DEMO_DB = "luoshi-demo.db"
+
+
+def run_server(app: AppContext, host: str, port: int, workers: int) -> None:
+    """Serve ``create_app`` with uvicorn; worker processes read the settings from the
+    environment, so the database URL is passed that way."""
+    import uvicorn
+
+    os.environ["LUOSHI_DATABASE_URL"] = app.settings.database_url
+    # Migrate once here rather than racing in every worker.
+    Database.open(app.settings.database_url).dispose()
+    click.echo(f"落实 Luoshi：http://{host}:{port}/  （数据库 {app.settings.database_url}）")
+    uvicorn.run(
+        "luoshi.web.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+    )
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="进程数")
+@pass_app
+def serve_cmd(app: AppContext, host: str, port: int, workers: int) -> None:
+    """启动网页与 JSON 接口。Serve the web app and the API."""
+    run_server(app, host, port, workers)
+
+
+@click.command("demo")
+@click.option("--database", "path", default=DEMO_DB, show_default=True, help="演示数据库文件")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口")
+@click.option("--no-serve", is_flag=True, help="只生成演示数据，不启动服务")
+@pass_app
+def demo_cmd(app: AppContext, path: str, host: str, port: int, no_serve: bool) -> None:
+    """生成（或重建）演示数据库，打印演示账号，然后启动网页。Build the demo, then serve it."""
+    from luoshi.demo import build_demo
+
+    db_file = Path(path).resolve()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_file}{suffix}").unlink(missing_ok=True)
+    url = f"sqlite:///{db_file}"
+    db = Database.open(url)
+    try:
+        demo = build_demo(db, app.settings.local_admin)
+    finally:
+        db.dispose()
+    click.echo(f"演示数据已生成：{db_file}（计划 {demo.plan_name}）")
+    click.echo(f"地址 Address：http://{host}:{port}/   公开页 Public：/public/plans/{demo.plan_id}")
+    click.echo("演示账号 Demo accounts（每次重新生成密码）：")
+    for a in demo.accounts:
+        unit = f" · {a.unit}" if a.unit else ""
+        click.echo(f"  {a.username:10s} {a.password:14s} {ROLE_LABELS[a.role]}{unit}")
+    if no_serve:
+        return
+    app.settings = replace(app.settings, database_url=url)
+    run_server(app, host, port, 1)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(serve_cmd)
+    group.add_command(demo_cmd)

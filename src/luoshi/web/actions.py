@@ -1,0 +1,172 @@
+"""The write side shared by the API and the pages. Every change goes through a ledger
+service, which checks the caller's role and unit and writes the audit trail."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Sequence
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from luoshi.errors import InputError, NotFound, Unauthenticated
+from luoshi.ledger import cycle, documents, plans, units, users
+from luoshi.ledger.documents import Ingested
+from luoshi.ledger.models import Chase, Plan, ProgressReport, Review, Round, Unit, User
+from luoshi.text.sources import SUFFIXES, load_document
+from luoshi.web import sessions
+from luoshi.web.context import Caller, WebContext
+from luoshi.web.reads import get_plan, get_task, open_round_of
+
+_UNSAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff（）()]+")
+
+
+def login(ctx: WebContext, username: str, password: str, ip: str) -> tuple[str, User]:
+    """Check a password; a session token on success. Failures are counted per username
+    and address, and refused outright past the limit (HTTP 429)."""
+    web = ctx.settings.web
+    window = timedelta(minutes=web.login_window_minutes)
+    with ctx.db.transaction() as s:
+        sessions.check_attempts(s, username, ip, web.login_attempts, window)
+        user = users.find_user(s, username)
+        if users.verify_password(user, password) and user is not None:
+            sessions.clear_failures(s, username, ip)
+            return sessions.start(s, user), user
+        sessions.record_failure(s, username, ip)
+    # Raised after the transaction, so the failure is counted.
+    raise Unauthenticated("用户名或密码错误")
+
+
+def logout(ctx: WebContext, caller: Caller) -> None:
+    with ctx.db.transaction() as s:
+        sessions.end(s, caller.token)
+
+
+def safe_filename(name: str) -> str:
+    """A file name from an upload, without directories or odd characters."""
+    base = Path(name.replace("\\", "/")).name.strip()
+    cleaned = _UNSAFE_NAME.sub("_", base).strip("._") or "upload"
+    return cleaned[:120]
+
+
+def upload(ctx: WebContext, caller: Caller, filename: str, data: bytes) -> Ingested:
+    """Read an uploaded file (txt, docx, pdf, html) and store it with its spans."""
+    limit = int(ctx.settings.web.max_upload_mb * 1024 * 1024)
+    if len(data) > limit:
+        raise InputError(f"文件太大（上限 {ctx.settings.web.max_upload_mb:g} MB）")
+    name = safe_filename(filename)
+    if not name.lower().endswith(SUFFIXES):
+        raise InputError(f"不支持的文件类型「{name}」，可上传：{'、'.join(SUFFIXES)}")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        source = load_document(path)
+    with ctx.work(caller) as (s, actor):
+        return documents.ingest(s, actor, source)
+
+
+def build_plan(
+    ctx: WebContext, caller: Caller, document_id: int, name: str, title: str | None
+) -> Plan:
+    with ctx.work(caller) as (s, actor):
+        doc = documents.get_document(s, document_id)
+        return plans.build_plan(s, actor, doc, name.strip(), title=(title or "").strip() or None)
+
+
+def set_public(ctx: WebContext, caller: Caller, plan_id: int, public: bool) -> Plan:
+    with ctx.work(caller) as (s, actor):
+        plan = get_plan(s, plan_id)
+        plans.set_public(s, actor, plan, public)
+        return plan
+
+
+def report_round(s: Session, plan_id: int, round_id: int | None) -> Round:
+    """The round a report goes to: the one named, else the plan's open round."""
+    if round_id is not None:
+        return cycle.get_round(s, round_id)
+    rnd = open_round_of(s, plan_id)
+    if rnd is None:
+        raise InputError("该计划目前没有进行中的调度，无法填报（请督查人员先发起调度）")
+    return rnd
+
+
+def submit_report(
+    ctx: WebContext,
+    caller: Caller,
+    task_id: int,
+    percent: float,
+    narrative: str,
+    value: float | None = None,
+    evidence: Sequence[str] = (),
+    round_id: int | None = None,
+) -> ProgressReport:
+    with ctx.work(caller) as (s, actor):
+        task = get_task(s, task_id)
+        rnd = report_round(s, task.plan_id, round_id)
+        clean = [e.strip() for e in evidence if e.strip()]
+        return cycle.submit_report(s, actor, rnd, task, percent, value, narrative.strip(), clean)
+
+
+def review(
+    ctx: WebContext,
+    caller: Caller,
+    report_id: int,
+    accept: bool,
+    reason: str | None,
+    version: int | None = None,
+) -> Review:
+    with ctx.work(caller) as (s, actor):
+        report = cycle.get_report(s, report_id)
+        return cycle.review(s, actor, report, accept, reason, version)
+
+
+def open_round(
+    ctx: WebContext, caller: Caller, plan_id: int, period: str, due: date | None
+) -> Round:
+    with ctx.work(caller) as (s, actor):
+        return cycle.open_round(s, actor, get_plan(s, plan_id), period.strip(), due)
+
+
+def close_round(ctx: WebContext, caller: Caller, round_id: int) -> Round:
+    with ctx.work(caller) as (s, actor):
+        rnd = cycle.get_round(s, round_id)
+        cycle.close_round(s, actor, rnd)
+        return rnd
+
+
+def chase(
+    ctx: WebContext, caller: Caller, round_id: int, unit: str | None, note: str | None
+) -> list[Chase]:
+    with ctx.work(caller) as (s, actor):
+        rnd = cycle.get_round(s, round_id)
+        return cycle.chase(s, actor, rnd, unit or None, (note or "").strip() or None)
+
+
+def add_unit(ctx: WebContext, caller: Caller, name: str) -> Unit:
+    with ctx.work(caller) as (s, actor):
+        return units.add_unit(s, actor, name)
+
+
+def add_user(
+    ctx: WebContext,
+    caller: Caller,
+    username: str,
+    role: str,
+    password: str,
+    unit: str | None = None,
+    display_name: str | None = None,
+) -> User:
+    with ctx.work(caller) as (s, actor):
+        return users.add_user(
+            s, actor, username.strip(), role, display_name, unit or None, password
+        )
+
+
+def set_password(ctx: WebContext, caller: Caller, username: str, password: str) -> None:
+    with ctx.work(caller) as (s, actor):
+        user = users.find_user(s, username)
+        if user is None:
+            raise NotFound(f"用户「{username}」不存在")
+        users.set_password(s, actor, user, password)

@@ -1,0 +1,16 @@
+"""The JSON API under /api/v1: one router per part of the ledger."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from luoshi.web.api import auth, documents, people, plans, public, rounds, tasks
+
+PREFIX = "/api/v1"
+
+
+def router() -> APIRouter:
+    api = APIRouter(prefix=PREFIX)
+    for module in (auth, documents, plans, tasks, rounds, people, public):
+        api.include_router(module.router)
+    return api

@@ -1,0 +1,69 @@
+"""``create_app(settings)``: the ASGI app — API, pages, static assets — on one database."""
+
+from __future__ import annotations
+
+import logging
+import os
+from importlib import resources
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from luoshi import __version__
+from luoshi.ledger.db import Database
+from luoshi.settings import Settings
+from luoshi.web import errors, i18n, sessions
+from luoshi.web.api.router import PREFIX
+from luoshi.web.api.router import router as api_router
+from luoshi.web.cache import StampedCache
+from luoshi.web.context import WebContext
+from luoshi.web.pages import router as pages_router
+
+log = logging.getLogger("luoshi.web")
+
+
+def templates() -> Jinja2Templates:
+    folder = resources.files("luoshi.web").joinpath("templates")
+    t = Jinja2Templates(directory=str(folder))
+    i18n.install(t.env)
+    return t
+
+
+def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
+    """The web app for ``settings``; opens (and migrates) the database unless given one."""
+    database = db or Database.open(settings.database_url)
+    # SQLite commits one writer at a time, so the audit stamp never goes backwards and a
+    # cached board needs no expiry; PostgreSQL may commit out of id order.
+    ttl = float("inf") if database.engine.dialect.name == "sqlite" else 10.0
+    ctx = WebContext(
+        settings=settings,
+        db=database,
+        secret=sessions.secret_key(database, settings.web.secret_key),
+        templates=templates(),
+        views=StampedCache(ttl=ttl),
+        figures=StampedCache(ttl=ttl),
+    )
+    app = FastAPI(
+        title="落实 Luoshi API",
+        version=__version__,
+        description="政策文件落实台账的 JSON 接口。The ledger's JSON API.",
+        openapi_url=f"{PREFIX}/openapi.json",
+        # Swagger UI and ReDoc load scripts from a CDN; intranets have none.
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.ctx = ctx
+    errors.install(app)
+    app.add_middleware(errors.CatchAll)
+    app.include_router(api_router())
+    app.include_router(pages_router())
+    static = resources.files("luoshi.web").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory`` (and its worker processes): settings from the
+    environment, as ``luoshi serve`` passes them."""
+    return create_app(Settings.from_env(os.environ))

@@ -1,0 +1,164 @@
+"""Every error the web app answers with, rendered by one function into one shape:
+
+    {"error": {"code": "not_found", "message": "任务 12 不存在", "details": null}}
+
+API paths get that JSON; pages get the same fields in an HTML page (or, when
+nobody is signed in, a redirect to the sign-in page). Unexpected exceptions
+become a 500 with a generic message and one log line with the traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from luoshi.errors import LuoshiError
+
+log = logging.getLogger("luoshi.web")
+
+HTTP_CODES = {
+    400: ("bad_request", "请求无效"),
+    401: ("unauthenticated", "请先登录"),
+    403: ("forbidden", "无权进行此操作"),
+    404: ("not_found", "没有找到这个地址"),
+    405: ("method_not_allowed", "此地址不支持该请求方法"),
+    413: ("too_large", "上传的内容太大"),
+    415: ("unsupported_media_type", "不支持的内容类型"),
+    422: ("invalid_input", "请求内容无效"),
+    429: ("too_many_requests", "请求过于频繁，请稍后再试"),
+}
+_TYPES = {
+    "missing": "缺少此项",
+    "json_invalid": "不是有效的 JSON",
+    "model_attributes_type": "应为 JSON 对象",
+    "dict_type": "应为 JSON 对象",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "finite_number": "应为有限的数",
+    "string_type": "应为文字",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "list_type": "应为列表",
+    "date_from_datetime_parsing": "应为日期，如 2024-06-30",
+    "date_parsing": "应为日期，如 2024-06-30",
+    "date_type": "应为日期，如 2024-06-30",
+    "greater_than_equal": "太小",
+    "less_than_equal": "太大",
+    "string_too_long": "太长",
+    "string_too_short": "太短",
+    "too_long": "项数太多",
+    "literal_error": "不是可选的值",
+    "enum": "不是可选的值",
+    "extra_forbidden": "不认识此字段",
+    "value_error": "无效",
+    "string_pattern_mismatch": "格式不对",
+}
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details}}
+
+
+def error_response(
+    request: Request, status: int, code: str, message: str, details: Any = None
+) -> Response:
+    """The one place an error becomes a response."""
+    body = error_body(code, message, details)
+    if is_api(request) or "text/html" not in request.headers.get("accept", ""):
+        return JSONResponse(body, status_code=status)
+    if status == 401:
+        target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+        return RedirectResponse(f"/login?next={target}", status_code=303)
+    templates = request.app.state.ctx.templates
+    page: Response = templates.TemplateResponse(
+        request, "error.html", {"error": body["error"], "status": status}, status_code=status
+    )
+    return page
+
+
+def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
+    out = []
+    for e in exc.errors()[:20]:
+        loc = [str(p) for p in e.get("loc", ())]
+        out.append(
+            {"loc": loc, "type": e.get("type"), "message": _TYPES.get(e.get("type", ""), "无效")}
+        )
+    return out
+
+
+def _validation_message(details: list[dict[str, Any]]) -> str:
+    parts = [
+        f"{'.'.join(d['loc'][1:]) or d['loc'][0] if d['loc'] else '请求'}：{d['message']}"
+        for d in details[:5]
+    ]
+    return "请求内容无效：" + "；".join(parts)
+
+
+async def _luoshi_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LuoshiError)
+    details = getattr(exc, "problems", None)
+    return error_response(request, exc.status, exc.code, exc.message, details)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    details = _validation_details(exc)
+    return error_response(request, 422, "invalid_input", _validation_message(details), details)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code, message = HTTP_CODES.get(exc.status_code, ("error", "请求无法完成"))
+    response = error_response(request, exc.status_code, code, message)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(LuoshiError, _luoshi_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+
+
+class CatchAll:
+    """Outermost middleware: an unexpected exception is logged and answered with a 500
+    in the common shape, unless the response had already started."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception:
+            log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            message = "服务器内部错误，请稍后再试；如持续出现请联系管理员"
+            response = error_response(Request(scope), 500, "internal_error", message)
+            await response(scope, receive, send)

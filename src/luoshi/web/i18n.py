@@ -1,0 +1,159 @@
+"""界面文字: the pages' words in Chinese (the default) and English.
+
+Templates call ``t("key")``; the language comes from the ``luoshi_lang`` cookie
+(set by the 中文 / English switch). A key missing from English falls back to Chinese.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment, pass_context
+
+LANGS = ("zh", "en")
+LANG_COOKIE = "luoshi_lang"
+
+WORDS: dict[str, tuple[str, str]] = {
+    "app": ("落实", "Luoshi"),
+    "tagline": ("政策落实台账", "Policy implementation ledger"),
+    "nav.dashboard": ("总览", "Dashboard"),
+    "nav.documents": ("文件", "Documents"),
+    "nav.ledger": ("台账", "Ledger"),
+    "nav.rounds": ("调度", "Rounds"),
+    "nav.review": ("督考", "Review"),
+    "nav.users": ("用户", "Users"),
+    "nav.public": ("公开", "Public"),
+    "login": ("登录", "Sign in"),
+    "logout": ("退出", "Sign out"),
+    "username": ("用户名", "Username"),
+    "password": ("密码", "Password"),
+    "plan": ("计划", "Plan"),
+    "plans": ("计划", "Plans"),
+    "no_plans": (
+        "还没有计划。请先在「文件」中上传文件并建立计划。",
+        "No plans yet. Upload a document and build a plan under Documents.",
+    ),
+    "progress": ("进度", "Progress"),
+    "overall": ("总体进度", "Overall progress"),
+    "expected": ("应有进度", "Expected"),
+    "leaf_tasks": ("末级任务", "Leaf tasks"),
+    "overdue": ("逾期", "Overdue"),
+    "by_status": ("按状态", "By status"),
+    "by_category": ("按类别", "By category"),
+    "by_unit": ("按责任单位", "By lead unit"),
+    "timeline": ("进度变化（按调度轮次）", "Progress over rounds"),
+    "attention": ("需要关注（严重滞后、停滞或逾期）", "Needs attention (red, stalled or overdue)"),
+    "nothing": ("暂无", "None"),
+    "code": ("编号", "Code"),
+    "task": ("任务", "Task"),
+    "category": ("类别", "Category"),
+    "lead_unit": ("责任单位", "Lead unit"),
+    "co_units": ("配合单位", "Co-units"),
+    "person": ("责任人", "Responsible"),
+    "deadline": ("完成时限", "Deadline"),
+    "status": ("状态", "Status"),
+    "targets": ("目标", "Targets"),
+    "baseline": ("基数", "Baseline"),
+    "latest_value": ("最新数值", "Latest value"),
+    "search": ("搜索", "Search"),
+    "filter": ("筛选", "Filter"),
+    "any": ("全部", "Any"),
+    "from": ("从", "From"),
+    "to": ("至", "To"),
+    "text": ("关键词", "Text"),
+    "results": ("条结果", "results"),
+    "prev": ("上一页", "Previous"),
+    "next": ("下一页", "Next"),
+    "documents": ("文件", "Documents"),
+    "upload": ("上传文件", "Upload a document"),
+    "upload_hint": ("支持 .txt、.docx、.pdf、.html", "Accepts .txt, .docx, .pdf, .html"),
+    "title": ("标题", "Title"),
+    "type": ("类型", "Type"),
+    "level": ("层级", "Level"),
+    "date": ("日期", "Date"),
+    "size": ("字数", "Characters"),
+    "outline": ("目录", "Outline"),
+    "build_plan": ("建立计划", "Build a plan"),
+    "plan_name": ("计划名称（如 t2025）", "Plan name (e.g. t2025)"),
+    "plan_title": ("计划标题（可空）", "Plan title (optional)"),
+    "build": ("建立", "Build"),
+    "source": ("原文", "Source"),
+    "reports": ("进度报告", "Progress reports"),
+    "report": ("填报进度", "Report progress"),
+    "percent": ("完成百分比", "Percent complete"),
+    "value": ("已达到数值", "Value reached"),
+    "narrative": ("进展情况", "What was done"),
+    "evidence": ("佐证材料（每行一项）", "Evidence (one per line)"),
+    "submit": ("提交", "Submit"),
+    "reviews": ("审核", "Reviews"),
+    "accept": ("通过", "Accept"),
+    "return": ("退回", "Return"),
+    "reason": ("理由", "Reason"),
+    "audit": ("审计记录", "Audit trail"),
+    "at": ("时间", "When"),
+    "actor": ("用户", "Who"),
+    "action": ("操作", "Action"),
+    "rounds": ("调度轮次", "Reporting rounds"),
+    "open_round": ("发起调度", "Open a round"),
+    "period": ("期间（如 2025-Q3）", "Period (e.g. 2025-Q3)"),
+    "period_col": ("期间", "Period"),
+    "due": ("填报截止", "Due"),
+    "open": ("进行中", "Open"),
+    "closed": ("已结束", "Closed"),
+    "close_round": ("结束调度", "Close round"),
+    "pending": ("未报单位", "Units yet to report"),
+    "chase": ("催办", "Chase"),
+    "chase_all": ("全部催办", "Chase all"),
+    "chases": ("已催办次数", "Chased"),
+    "note": ("说明", "Note"),
+    "my_tasks": ("本单位待报任务", "My unit's tasks"),
+    "no_open_round": ("目前没有进行中的调度。", "No reporting round is open."),
+    "review_queue": ("待审核的进度报告", "Reports awaiting review"),
+    "unit": ("单位", "Unit"),
+    "reporter": ("填报人", "Reporter"),
+    "public_flag": (
+        "公开此计划（无需登录即可查看）",
+        "Publish this plan (readable without sign-in)",
+    ),
+    "make_public": ("设为公开", "Publish"),
+    "make_private": ("取消公开", "Unpublish"),
+    "public_view": ("公开页面", "Public page"),
+    "promised": ("承诺", "Promised"),
+    "done_so_far": ("完成情况", "Done so far"),
+    "users": ("用户", "Users"),
+    "role": ("角色", "Role"),
+    "add_user": ("添加用户", "Add a user"),
+    "display_name": ("显示名称", "Display name"),
+    "add": ("添加", "Add"),
+    "error": ("出错了", "Something went wrong"),
+    "back": ("返回", "Back"),
+    "health.green": ("正常", "On track"),
+    "health.amber": ("滞后", "Behind"),
+    "health.red": ("严重滞后", "Far behind"),
+    "health.stalled": ("停滞", "Stalled"),
+    "health.done": ("已完成", "Done"),
+    "report.submitted": ("待审核", "Awaiting review"),
+    "report.accepted": ("已通过", "Accepted"),
+    "report.returned": ("已退回", "Returned"),
+    "role.admin": ("管理员", "Administrator"),
+    "role.supervisor": ("督查人员", "Supervisor"),
+    "role.reporter": ("填报人", "Unit reporter"),
+    "role.viewer": ("查看者", "Viewer"),
+    "saved": ("已保存", "Saved"),
+}
+
+
+def word(key: str, lang: str = "zh") -> str:
+    pair = WORDS.get(key)
+    if pair is None:
+        return key
+    return pair[1] if lang == "en" and pair[1] else pair[0]
+
+
+@pass_context
+def _t(context: Any, key: str) -> str:
+    return word(key, context.get("lang", "zh"))
+
+
+def install(env: Environment) -> None:
+    env.globals["t"] = _t

@@ -1,0 +1,23 @@
+"""The pages: server-rendered HTML with plain forms (no JavaScript needed), Chinese first."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from luoshi.web.pages import (
+    auth,
+    dashboard,
+    documents,
+    ledger,
+    public,
+    rounds,
+    tasks,
+    users,
+)
+
+
+def router() -> APIRouter:
+    pages = APIRouter(include_in_schema=False)
+    for module in (auth, dashboard, documents, ledger, tasks, rounds, public, users):
+        pages.include_router(module.router)
+    return pages

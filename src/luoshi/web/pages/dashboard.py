@@ -1,0 +1,74 @@
+"""总览: where the plan stands, what is late, which unit is behind — charts drawn as SVG."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from markupsafe import Markup
+from starlette.responses import Response
+
+from luoshi.web import charts
+from luoshi.web.context import ctx_of
+from luoshi.web.figures import HEALTH_ORDER, Figures, Group
+from luoshi.web.i18n import word
+from luoshi.web.pages.common import (
+    all_plans,
+    choose_plan,
+    lang_of,
+    page_caller,
+    plan_id_param,
+    render,
+)
+
+router = APIRouter()
+
+
+def group_bars(groups: list[Group], plan_id: int, by: str) -> list[charts.Bar]:
+    out = []
+    for g in groups:
+        colour = charts.HEALTH_COLOURS["red" if g.behind else "green"]
+        href = f"/plans/{plan_id}/ledger?{by}={g.name}" if not g.name.startswith("（") else None
+        out.append(charts.Bar(g.name, g.progress, g.expected, colour, href))
+    return out
+
+
+def dashboard_charts(f: Figures, plan_id: int, lang: str) -> dict[str, Markup]:
+    slices = [
+        charts.Slice(word(f"health.{h}", lang), f.counts[h], charts.HEALTH_COLOURS[h])
+        for h in HEALTH_ORDER
+    ]
+    labels = [p.period for p in f.timeline]
+    series = [
+        charts.Series(word("progress", lang), [p.progress for p in f.timeline], "#1565c0"),
+        charts.Series(
+            word("expected", lang), [p.expected for p in f.timeline], charts.EXPECTED, True
+        ),
+    ]
+    return {
+        "donut": charts.donut(slices, word("by_status", lang), f"{f.progress:.0f}%"),
+        "categories": charts.bars(
+            group_bars(f.by_category, plan_id, "category"), word("by_category", lang)
+        ),
+        "units": charts.bars(group_bars(f.by_unit, plan_id, "unit"), word("by_unit", lang)),
+        "timeline": charts.line(labels, series, word("timeline", lang)),
+    }
+
+
+@router.get("/")
+async def dashboard(request: Request, plan: str | None = None) -> Response:
+    page_caller(request)
+    ctx = ctx_of(request)
+    with ctx.read() as s:
+        chosen = choose_plan(s, plan_id_param(plan))
+        plans = all_plans(s)
+    if chosen is None:
+        return render(request, "dashboard.html", plan=None, plans=plans)
+    _plan, f = await ctx.cached_figures(chosen.id)
+    return render(
+        request,
+        "dashboard.html",
+        plan=chosen,
+        plans=plans,
+        f=f,
+        charts=dashboard_charts(f, chosen.id, lang_of(request)),
+        health=HEALTH_ORDER,
+    )

@@ -1,0 +1,114 @@
+"""调度 and 督考: open a round, see who has not reported and chase them; a unit's
+reporter sees only its own tasks with the report form; supervisors accept or return."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from sqlalchemy import select
+from starlette.responses import Response
+
+from luoshi.errors import PermissionDenied
+from luoshi.ledger import cycle
+from luoshi.ledger.models import ProgressReport
+from luoshi.web import actions, reads
+from luoshi.web.context import ctx_of
+from luoshi.web.pages.common import (
+    all_plans,
+    back,
+    choose_plan,
+    form_caller,
+    form_date,
+    page_caller,
+    plan_id_param,
+    render,
+)
+from luoshi.web.planview import unit_rows
+from luoshi.web.schemas import PathId
+
+router = APIRouter()
+FormText = Annotated[str, Form(max_length=2000)]
+Csrf = Annotated[str, Form(max_length=200)]
+
+
+@router.get("/rounds")
+def rounds_page(request: Request, plan: str | None = None) -> Response:
+    caller = page_caller(request)
+    ctx = ctx_of(request)
+    with ctx.read() as s:
+        chosen = choose_plan(s, plan_id_param(plan))
+        plans = all_plans(s)
+        if chosen is None:
+            return render(request, "rounds.html", plan=None, plans=plans)
+        rounds = list(cycle.list_rounds(s, chosen))
+        current = reads.open_round_of(s, chosen.id)
+        mine, reported = [], set()
+        if caller.is_reporter and caller.unit:
+            view = ctx.plan_view(s, chosen)
+            mine = [r for r in unit_rows(view, caller.unit) if r.code in view.leaves]
+            if current is not None:
+                q = select(ProgressReport.task_id).where(
+                    ProgressReport.round_id == current.id, ProgressReport.status != "returned"
+                )
+                reported = set(s.scalars(q))
+    return render(
+        request, "rounds.html", plan=chosen, plans=plans, rounds=rounds, current=current,
+        mine=mine, reported=reported,
+    )  # fmt: skip
+
+
+@router.post("/plans/{plan_id}/rounds/open")
+def open_round(
+    plan_id: PathId,
+    request: Request,
+    period: Annotated[str, Form(max_length=20)],
+    due: Annotated[str, Form(max_length=20)] = "",
+    csrf_token: Csrf = "",
+) -> Response:
+    caller = form_caller(request, csrf_token)
+    rnd = actions.open_round(ctx_of(request), caller, plan_id, period, form_date(due, "填报截止"))
+    return back(f"/rounds/{rnd.id}")
+
+
+@router.get("/rounds/{round_id}")
+def round_page(round_id: PathId, request: Request) -> Response:
+    caller = page_caller(request)
+    with ctx_of(request).read() as s:
+        rnd = cycle.get_round(s, round_id)
+        plan = reads.get_plan(s, rnd.plan_id)
+        owing = cycle.pending(s, rnd) if caller.is_manager else []
+        reports = reads.round_reports(s, caller, rnd)
+    return render(request, "round.html", rnd=rnd, plan=plan, pending=owing, reports=reports)
+
+
+@router.post("/rounds/{round_id}/chase")
+def chase(
+    round_id: PathId,
+    request: Request,
+    unit: FormText = "",
+    note: FormText = "",
+    csrf_token: Csrf = "",
+) -> Response:
+    caller = form_caller(request, csrf_token)
+    actions.chase(ctx_of(request), caller, round_id, unit or None, note or None)
+    return back(f"/rounds/{round_id}")
+
+
+@router.post("/rounds/{round_id}/close")
+def close(round_id: PathId, request: Request, csrf_token: Csrf = "") -> Response:
+    caller = form_caller(request, csrf_token)
+    actions.close_round(ctx_of(request), caller, round_id)
+    return back(f"/rounds/{round_id}")
+
+
+@router.get("/review")
+def review_page(request: Request, plan: str | None = None) -> Response:
+    caller = page_caller(request)
+    if not caller.is_manager:
+        raise PermissionDenied(f"用户 {caller.username} 无权审核进度报告")
+    with ctx_of(request).read() as s:
+        chosen = choose_plan(s, plan_id_param(plan))
+        plans = all_plans(s)
+        queue = reads.report_queue(s, chosen.id, "submitted") if chosen else []
+    return render(request, "review.html", plan=chosen, plans=plans, queue=queue)

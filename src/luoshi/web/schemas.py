@@ -1,0 +1,103 @@
+"""What the API accepts: request bodies and parameters, validated before any handler runs.
+
+Strings refuse NUL characters and lone surrogates (neither can be stored as
+text on every backend); numbers must be finite and in range; unknown fields
+are refused, so a typo in a field name is an error, not silently ignored.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import Path, Query
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
+
+MAX_ID = 2**31 - 1
+MAX_PER_PAGE = 200
+
+
+def _storable(text: str) -> str:
+    if "\x00" in text:
+        raise ValueError("不能包含 NUL 字符")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("包含无效的字符") from None
+    return text
+
+
+Name = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_storable)]
+Short = Annotated[str, Field(max_length=500), AfterValidator(_storable)]
+Long = Annotated[str, Field(max_length=10_000), AfterValidator(_storable)]
+Password = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_storable)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+Finite = Annotated[float, Field(allow_inf_nan=False, ge=-1e15, le=1e15)]
+Percent = Annotated[float, Field(allow_inf_nan=False, ge=0, le=100)]
+Health = Literal["green", "amber", "red", "stalled", "done"]
+PageNo = Annotated[int, Query(ge=1, le=100_000)]
+PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LoginIn(Body):
+    username: Name
+    password: Password
+
+
+class ReportIn(Body):
+    """进度报告: percent complete, what was done, optionally the value reached and evidence."""
+
+    percent: Percent
+    narrative: Long = ""
+    value: Finite | None = None
+    evidence: list[Short] = Field(default_factory=list, max_length=20)
+    round_id: Id | None = None
+
+
+class ReviewIn(Body):
+    """督考: accept, or return with a reason."""
+
+    decision: Literal["accept", "return"]
+    reason: Long | None = None
+    version: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
+
+
+class RoundIn(Body):
+    period: Annotated[str, Field(min_length=1, max_length=20), AfterValidator(_storable)]
+    due: date | None = None
+
+
+class ChaseIn(Body):
+    unit: Short | None = None
+    note: Long | None = None
+
+
+class PlanIn(Body):
+    document_id: Id
+    name: Name
+    title: Short | None = None
+
+
+class PlanPatch(Body):
+    public: StrictBool
+
+
+class UnitIn(Body):
+    name: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_storable)]
+
+
+class UserIn(Body):
+    username: Name
+    role: Literal["admin", "supervisor", "reporter", "viewer"]
+    password: Annotated[str, Field(min_length=8, max_length=200), AfterValidator(_storable)]
+    unit: Short | None = None
+    display_name: Short | None = None
+
+
+class PasswordIn(Body):
+    password: Annotated[str, Field(min_length=8, max_length=200), AfterValidator(_storable)]

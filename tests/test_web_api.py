@@ -1,0 +1,252 @@
+"""The JSON API in-process: plans, the filtered ledger, tasks, reporting, review, rounds,
+documents, units and users — each read back after writing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.web_support import API, WebWorld, assert_error, web_world
+
+
+def open_round(web: WebWorld, period: str = "2024-Q1") -> dict[str, Any]:
+    r = web.as_user("boss").post(f"{API}/plans/{web.world.plan_id}/rounds", json={"period": period})
+    assert r.status_code == 201, r.text
+    body: dict[str, Any] = r.json()
+    return body
+
+
+def test_login_answers_with_a_cookie_and_a_bearer_token(web: WebWorld) -> None:
+    client = web.client()
+    r = client.post(f"{API}/auth/login", json={"username": "port", "password": "correct-horse-9"})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["token_type"] == "bearer" and body["user"]["role"] == "reporter"
+    assert r.cookies.get("luoshi_session") == body["token"]
+    me = client.get(f"{API}/me").json()  # the cookie alone signs in
+    assert (me["username"], me["unit"]) == ("port", "市交通运输委")
+    assert me["csrf_token"] == body["csrf_token"]
+    bearer = web.client(headers={"Authorization": f"Bearer {body['token']}"})
+    assert bearer.get(f"{API}/me").json()["username"] == "port"
+
+
+def test_logout_ends_the_session(web: WebWorld) -> None:
+    client = web.as_user("reader")
+    assert client.post(f"{API}/auth/logout").status_code == 200
+    assert_error(client.get(f"{API}/me"), 401, "unauthenticated")
+
+
+def test_plans_are_listed_with_pagination(web: WebWorld) -> None:
+    body = web.as_user("reader").get(f"{API}/plans", params={"per_page": 1}).json()
+    assert body["total"] == 1 and body["page"] == 1 and body["per_page"] == 1
+    assert body["items"][0]["name"] == "t2024" and body["items"][0]["tasks"] == 9
+    assert web.as_user("reader").get(f"{API}/plans", params={"page": 2}).json()["items"] == []
+    assert_error(web.as_user("reader").get(f"{API}/plans", params={"per_page": 1000}), 422)
+
+
+def test_the_ledger_filters_by_text_unit_status_and_deadline(web: WebWorld) -> None:
+    url = f"{API}/plans/{web.world.plan_id}/tasks"
+    reader = web.as_user("reader")
+
+    def codes(**params: Any) -> list[str]:
+        r = reader.get(url, params=params)
+        assert r.status_code == 200, r.text
+        return [t["code"] for t in r.json()["items"]]
+
+    assert codes(q="港口") == ["1.1", "1.1.1"]  # two characters, in titles
+    assert codes(q="标准箱") == ["1.1.1.1"]  # in the source sentence only
+    assert codes(unit="市水务局") == ["1.2", "1.2.1"]  # a co-unit counts
+    assert codes(deadline_to="2024-06-30") == ["1.2.1"]
+    assert codes(unit="市商务局", leaves_only=True) == ["1.1.2.1"]
+    all_codes = codes(per_page=200)
+    assert len(all_codes) == 9 and all_codes[0] == "1"
+    page = reader.get(url, params={"per_page": 4, "page": 3}).json()
+    assert page["total"] == 9 and [t["code"] for t in page["items"]] == ["1.2.1"]
+    statuses = {t["status"] for t in reader.get(url).json()["items"]}
+    for status in statuses:
+        assert set(codes(status=status)) == {
+            t["code"] for t in reader.get(url).json()["items"] if t["status"] == status
+        }
+    assert_error(reader.get(url, params={"status": "purple"}), 422, "invalid_input")
+    bad = reader.get(url, params={"deadline_from": "2024-12-01", "deadline_to": "2024-01-01"})
+    assert_error(bad, 422, "invalid_input")
+
+
+def test_a_reporter_reports_and_a_supervisor_accepts(web: WebWorld) -> None:
+    rnd = open_round(web)
+    task = web.task_id("1.1.1.1")
+    port = web.as_user("port")
+    before = web.as_user("boss").get(f"{API}/plans/{web.world.plan_id}/dashboard").json()
+    body = {"percent": 100, "narrative": "航线已开通", "value": 16500000, "evidence": ["通报.pdf"]}
+    r = port.post(f"{API}/tasks/{task}/reports", json=body)
+    assert r.status_code == 201, r.text
+    report = r.json()
+    assert (report["round_id"], report["percent"], report["status"]) == (
+        rnd["id"],
+        100,
+        "submitted",
+    )
+    assert report["unit"] == "市交通运输委" and report["evidence"] == ["通报.pdf"]
+    review = web.as_user("boss").post(
+        f"{API}/reports/{report['id']}/review", json={"decision": "accept"}
+    )
+    assert review.status_code == 200 and review.json()["decision"] == "accepted"
+    detail = port.get(f"{API}/tasks/{task}").json()
+    assert detail["status"] == "done" and detail["latest_value"] == 16500000
+    assert detail["reports"][0]["reviews"][0]["reviewer"] == "boss"
+    assert detail["source"]["text"] in detail["source"]["before"] + detail["source"]["text"]
+    after = web.as_user("boss").get(f"{API}/plans/{web.world.plan_id}/dashboard").json()
+    assert after["counts"]["done"] == before["counts"]["done"] + 1
+    assert after["progress"] > before["progress"]
+    actions = [
+        (e["entity"], e["action"]) for e in port.get(f"{API}/tasks/{task}/audit").json()["items"]
+    ]
+    assert ("progress_reports", "accepted") in actions and ("tasks", "complete") in actions
+
+
+def test_a_report_goes_to_the_open_round_or_the_one_named(web: WebWorld) -> None:
+    task = web.task_id("1.1.1.2")
+    port = web.as_user("port")
+    none_open = port.post(f"{API}/tasks/{task}/reports", json={"percent": 10})
+    assert "没有进行中的调度" in assert_error(none_open, 422)["message"]
+    first = open_round(web, "2024-Q1")
+    open_round(web, "2024-Q2")
+    r = port.post(f"{API}/tasks/{task}/reports", json={"percent": 20, "round_id": first["id"]})
+    assert r.status_code == 201 and r.json()["period"] == "2024-Q1"
+    r = port.post(f"{API}/tasks/{task}/reports", json={"percent": 30})
+    assert r.json()["period"] == "2024-Q2"
+
+
+def test_returning_needs_a_reason(web: WebWorld) -> None:
+    open_round(web)
+    task = web.task_id("1.2.1")
+    rid = (
+        web.as_user("school").post(f"{API}/tasks/{task}/reports", json={"percent": 40}).json()["id"]
+    )
+    boss = web.as_user("boss")
+    assert_error(boss.post(f"{API}/reports/{rid}/review", json={"decision": "return"}), 422)
+    r = boss.post(f"{API}/reports/{rid}/review", json={"decision": "return", "reason": "缺佐证"})
+    assert r.json()["reason"] == "缺佐证"
+    again = boss.post(f"{API}/reports/{rid}/review", json={"decision": "accept"})
+    assert_error(again, 409, "conflict")
+
+
+def test_rounds_pending_chase_and_close(web: WebWorld) -> None:
+    rnd = open_round(web)
+    boss = web.as_user("boss")
+    pending = boss.get(f"{API}/rounds/{rnd['id']}/pending").json()["items"]
+    assert {p["unit"] for p in pending} == {"市交通运输委", "市商务局", "市教委"}
+    chased = boss.post(f"{API}/rounds/{rnd['id']}/chase", json={"unit": "市教委", "note": "请尽快"})
+    assert chased.json()["chased"] == 1
+    again = boss.get(f"{API}/rounds/{rnd['id']}/pending").json()["items"]
+    assert next(p for p in again if p["unit"] == "市教委")["chases"] == 1
+    closed = boss.post(f"{API}/rounds/{rnd['id']}/close").json()
+    assert closed["open"] is False
+    listed = boss.get(f"{API}/plans/{web.world.plan_id}/rounds").json()["items"]
+    assert [r["period"] for r in listed] == ["2024-Q1"]
+
+
+def test_documents_are_uploaded_read_and_built_into_plans(web: WebWorld) -> None:
+    boss = web.as_user("boss")
+    text = (
+        "临港区2025年重点工作\n一、重点任务\n（一）建设港口\n新建泊位3个，港口吞吐量达到500万吨。\n"
+    )
+    files = {"file": ("临港.txt", text.encode("gb18030"), "text/plain")}
+    r = boss.post(f"{API}/documents", files=files)
+    assert r.status_code == 201, r.text
+    doc = r.json()
+    assert doc["outcome"] == "new" and doc["name"] == "临港.txt"
+    again = boss.post(f"{API}/documents", files=files)
+    assert again.status_code == 200 and again.json()["outcome"] == "exists"
+    full = boss.get(f"{API}/documents/{doc['id']}").json()
+    assert full["text"] == text
+    assert all(full["text"][sp["start"] : sp["end"]] == sp["text"] for sp in full["spans"])
+    assert {sp["kind"] for sp in full["spans"]} == {"heading", "quantity"}
+    built = boss.post(f"{API}/plans", json={"document_id": doc["id"], "name": "lg2025"})
+    assert built.status_code == 201, built.text
+    plan = built.json()
+    assert plan["name"] == "lg2025" and plan["tasks"] > 0
+    linked = boss.get(f"{API}/documents/{doc['id']}").json()["spans"]
+    assert any(sp["task_id"] for sp in linked if sp["kind"] == "quantity")
+    listed = boss.get(f"{API}/documents").json()
+    assert listed["total"] == 2
+    assert_error(boss.post(f"{API}/plans", json={"document_id": doc["id"], "name": "lg2025"}), 409)
+
+
+def test_uploads_of_unknown_kinds_or_unreadable_files_are_refused(web: WebWorld) -> None:
+    boss = web.as_user("boss")
+    exe = boss.post(f"{API}/documents", files={"file": ("a.exe", b"MZ\x00\x01", "x/y")})
+    assert "不支持的文件类型" in assert_error(exe, 422)["message"]
+    empty = boss.post(f"{API}/documents", files={"file": ("a.txt", b"   ", "text/plain")})
+    assert "文件为空" in assert_error(empty, 400, "unreadable_file")["message"]
+
+
+def test_a_plan_is_published_and_read_without_signing_in(web: WebWorld) -> None:
+    pid = web.world.plan_id
+    anonymous = web.client()
+    assert_error(anonymous.get(f"{API}/public/plans/{pid}"), 404)
+    r = web.as_user("boss").patch(f"{API}/plans/{pid}", json={"public": True})
+    assert r.json()["public"] is True
+    public = anonymous.get(f"{API}/public/plans/{pid}").json()
+    promised = [p["text"] for t in public["tasks"] for p in t["promised"]]
+    assert "1600万标准箱" in promised and "progress" in public
+    assert_error(web.as_user("reader").patch(f"{API}/plans/{pid}", json={"public": False}), 403)
+    assert_error(web.as_user("boss").patch(f"{API}/plans/{pid}", json={"public": "yes"}), 422)
+
+
+def test_units_for_all_users_for_admins(web: WebWorld) -> None:
+    names = [u["name"] for u in web.as_user("reader").get(f"{API}/units").json()["items"]]
+    assert "市交通运输委" in names
+    assert web.as_user("boss").post(f"{API}/units", json={"name": "市文旅局"}).status_code == 201
+    assert_error(web.as_user("boss").get(f"{API}/users"), 403)
+    admin = web.as_user("local-admin")
+    new = {"username": "tour", "role": "reporter", "unit": "市文旅局", "password": "long-enough-1"}
+    r = admin.post(f"{API}/users", json=new)
+    assert r.status_code == 201 and r.json()["can_sign_in"] is True
+    login = web.client().post(
+        f"{API}/auth/login", json={"username": "tour", "password": "long-enough-1"}
+    )
+    assert login.status_code == 200
+    listed = {u["username"]: u for u in admin.get(f"{API}/users").json()["items"]}
+    assert listed["tour"]["unit"] == "市文旅局"
+    short = {**new, "username": "t2", "password": "short"}
+    assert_error(admin.post(f"{API}/users", json=short), 422)
+
+
+def test_a_user_changes_its_own_password(web: WebWorld) -> None:
+    port = web.as_user("port")
+    assert port.post(f"{API}/me/password", json={"password": "a-new-password"}).status_code == 200
+    old = web.client().post(
+        f"{API}/auth/login", json={"username": "port", "password": "correct-horse-9"}
+    )
+    assert_error(old, 401)
+    new = web.client().post(
+        f"{API}/auth/login", json={"username": "port", "password": "a-new-password"}
+    )
+    assert new.status_code == 200
+
+
+def test_the_review_queue_by_state_and_unit(web: WebWorld) -> None:
+    open_round(web)
+    web.as_user("port").post(f"{API}/tasks/{web.task_id('1.1.1.1')}/reports", json={"percent": 10})
+    rid = (
+        web.as_user("school")
+        .post(f"{API}/tasks/{web.task_id('1.2.1')}/reports", json={"percent": 20})
+        .json()["id"]
+    )
+    web.as_user("boss").post(f"{API}/reports/{rid}/review", json={"decision": "accept"})
+    url = f"{API}/plans/{web.world.plan_id}/reports"
+    queue = web.as_user("boss").get(url, params={"status": "submitted"}).json()
+    assert [r["task_code"] for r in queue["items"]] == ["1.1.1.1"] and queue["total"] == 1
+    assert web.as_user("boss").get(url).json()["total"] == 2
+    mine = web.as_user("school").get(url).json()["items"]
+    assert [(r["task_code"], r["status"]) for r in mine] == [("1.2.1", "accepted")]
+    assert_error(web.as_user("boss").get(url, params={"status": "lost"}), 422)
+
+
+def test_uploads_past_the_size_limit_are_refused(tmp_path: Path) -> None:
+    web = web_world(tmp_path, max_upload_mb=0.001)
+    big = ("新建学校8所。" * 200).encode()
+    r = web.as_user("boss").post(f"{API}/documents", files={"file": ("big.txt", big, "text/plain")})
+    assert "文件太大" in assert_error(r, 422)["message"]
+    web.db.dispose()
