@@ -167,3 +167,9 @@ def test_sign_in_redirects_only_within_the_site(web: WebWorld) -> None:
             follow_redirects=False,
         )  # fmt: skip
         assert r.headers["location"] == expected
+
+
+def test_a_task_page_states_each_goal_with_its_comparator(web: WebWorld) -> None:
+    client, _ = browser(web, "local-admin")
+    page = client.get(f"/tasks/{web.task_id('1.1.1.1')}").text
+    assert "集装箱吞吐量 ＞<b>1600万标准箱</b>" in page
