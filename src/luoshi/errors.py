@@ -8,7 +8,8 @@
     ├── PermissionDenied        the user may not do this (HTTP 403)
     ├── Unauthenticated         nobody is logged in (HTTP 401)
     ├── Conflict                a stale or duplicate write was refused (HTTP 409)
-    └── TooManyRequests         rate limit hit, e.g. failed logins (HTTP 429)
+    ├── TooManyRequests         rate limit hit, e.g. failed logins (HTTP 429)
+    └── Busy                    the database is locked by another writer (HTTP 503)
 
 Library code raises these; the CLI turns them into one-line messages and exit
 status 2, the web app into one JSON error shape. Nothing else is caught broadly.
@@ -78,3 +79,10 @@ class Conflict(LuoshiError):
 class TooManyRequests(LuoshiError):
     status = 429
     code = "too_many_requests"
+
+
+class Busy(LuoshiError):
+    """The database could not take the write now; nothing was written."""
+
+    status = 503
+    code = "busy"

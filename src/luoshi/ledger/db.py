@@ -12,7 +12,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from luoshi.errors import Conflict, InputError
+from luoshi.errors import Busy, Conflict, InputError
 
 
 def make_engine(url: str) -> Engine:
@@ -93,6 +93,12 @@ class Database:
         except StaleDataError:
             # Another writer committed between our read and our write.
             raise Conflict("数据已被他人修改，本次修改未保存，请刷新后重试") from None
+        except OperationalError as e:
+            # SQLite allows one writer at a time; after busy_timeout the loser gets
+            # "database is locked". Nothing was written: say so, and to try again.
+            if "locked" in str(e.orig) or "busy" in str(e.orig):
+                raise Busy("数据库正忙（另一项修改正在保存），本次修改未保存，请稍后重试") from None
+            raise
 
     def dispose(self) -> None:
         self.engine.dispose()
