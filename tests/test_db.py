@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from luoshi.errors import Busy, InputError
-from luoshi.ledger.db import Database
 from luoshi.ledger.clock import now
+from luoshi.ledger.db import Database
 from luoshi.ledger.models import Unit
 
 
