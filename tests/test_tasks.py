@@ -7,20 +7,8 @@ from datetime import date
 from luoshi.extract.pipeline import extract
 from luoshi.extract.tasks import TaskDraft, draft_plan
 from luoshi.text.document import Document
+from tests.builders import REPORT
 from tests.conftest import corpus_file
-
-REPORT = """区政府工作报告
-——2024年1月18日在区人民代表大会上
-一、2023年工作回顾
-过去一年，全区新建学校6所，集装箱吞吐量达到1500万标准箱。
-二、2024年重点任务
-今年是关键之年。
-（一）提升港口能级
-更加注重发挥港口优势。拓展航线，集装箱吞吐量突破1600万标准箱。年内建成智慧码头。
-更加注重扩大开放。引进外资企业20家。
-（二）办好民生实事
-新建学校8所，汛前完成河道整治10条。
-"""
 
 
 def drafts(text: str) -> list[TaskDraft]:
