@@ -179,3 +179,13 @@ def test_press_release_numbers_are_facts_unless_forecast() -> None:
     )
     found = quantities(text)
     assert [(q.text, q.kind) for q in found] == [("46项", "actual"), ("300万吨", "target")]
+
+
+def test_a_comparison_base_year_is_not_the_time_of_the_figure() -> None:
+    text = "二、主要目标\n到2025年，地区生产总值比2020年增长40%，研发投入强度达到3%。\n"
+    assert [(q.text, q.kind) for q in quantities(text)] == [("40%", "target"), ("3%", "target")]
+
+
+def test_table_cells_are_separate_clauses() -> None:
+    q = one("二、主要指标\n地区生产总值年均增长\t6%左右\t预期性\n")
+    assert (q.indicator, q.comparator, q.measure) == ("地区生产总值", "~", "growth")

@@ -142,8 +142,9 @@ _PAST = re.compile(
     r"已经|已|目前|截至|截止|去年|上年末|过去|此前|以来|"
     r"(?:增长|达到|建成|完成|实现|取得|提出|制定|建立|出台|形成|开展|推出|发布|引进|新增|明确|突破)了"
 )
-_YEAR = re.compile(r"(20\d\d)年")
-_FIVE_YEAR = re.compile(FIVE_YEAR_NAMES)
+# A year after 比/较 is a comparison base (比2020年增长40%), not when the figure is.
+_YEAR = re.compile(r"(?<![比较])(20\d\d)年(?:末|底)?(?!以来)")
+_FIVE_YEAR = re.compile(rf"(?<![比较])(?:{FIVE_YEAR_NAMES})(?:末|期末)?")
 
 
 def kind_of(
@@ -187,5 +188,5 @@ def _last_dated(text: str) -> tuple[tuple[int, int], int] | None:
         found = ((y, y), m.end())
     for m in _FIVE_YEAR.finditer(text):
         if found is None or m.end() > found[1]:
-            found = (FIVE_YEAR_PERIODS[m.group()], m.end())
+            found = (FIVE_YEAR_PERIODS[m.group()[:3]], m.end())
     return found

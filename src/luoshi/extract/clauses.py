@@ -11,6 +11,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 _SENTENCE_STOP = re.compile(r"[。!?\n]")
+# A tab between table cells is no stop: a row (地区生产总值年均增长 ⇥ 6%左右)
+# names its indicator in one cell and the figure in the next.
 _CLAUSE_STOP = re.compile(r"[。!?\n;:,]")
 _THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")
 

@@ -61,7 +61,7 @@ _RATIO_WORDS = ("占比", "比重", "增速", "增幅", "涨幅", "比例", "总
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NOT_A_NOUN_START = set("以左余多等和及与或之上内的为是将在于")
 _RATE_SUFFIX = re.compile(r"(?:增速|增幅|涨幅|增长率|增长)$")
-_PUNCT_EDGES = " ,;:、。()“”\"'《》"
+_PUNCT_EDGES = " \t,;:、。()“”\"'《》"
 _PAIRS = {"“": "”", "(": ")", "《": "》"}
 _OPENERS = {v: k for k, v in _PAIRS.items()}
 
@@ -105,8 +105,8 @@ def indicator_of(
 
 def _trim_left(folded: str, lo: int, hi: int) -> tuple[int, int] | None:
     """The noun before the number: drop trailing verbs/comparators, leading scope/verbs."""
-    text = folded[lo:hi]
-    if text.rstrip().endswith("等"):
+    text = folded[lo:hi].rstrip()
+    if text.endswith("等"):
         return None  # "荣程钢铁等3家企业": examples, the noun follows the number
     m = _TRAIL.search(text)
     begin, cut = _strip_edges(text, 0, m.start() if m else len(text))
