@@ -114,3 +114,8 @@ def test_same_report_in_both_punctuation_styles_has_one_outline() -> None:
     outline_b = [(h.level, _punctuation_free(h.text)) for h in detect_headings(b.raw, b.folded)]
     assert outline_a == outline_b
     assert len(outline_a) > 50
+
+
+def test_bracketed_reporter_questions() -> None:
+    text = "【记者】今年如何扩大有效投资?\n【区发展改革委】今年将实施重点项目100个。\n"
+    assert levels(text) == [(1, "【记者】今年如何扩大有效投资?")]

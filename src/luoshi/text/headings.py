@@ -48,7 +48,7 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 _SECTION_NUMBER_LINE = re.compile(r"^\d{1,3}$")
 _SPEAKER_LINE = re.compile(r"^[^。?!]{2,50}:$")
-_QUESTION_OPENER = re.compile(r"^(?:问|记者|提问|主持人)[^。]{0,12}?[:]")
+_QUESTION_OPENER = re.compile(r"^[【\[(]?(?:问|记者|提问|主持人)[^。]{0,12}?[:】\])]")
 _HEAD_STOP = re.compile(r"[。;:!?]")
 _COMMA = re.compile(r"[,;:、]")
 _TRAILING = " 。;:,.!?、"
