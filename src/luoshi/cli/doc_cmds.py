@@ -7,6 +7,7 @@ import sys
 import click
 
 from luoshi.cli.context import AppContext, emit_jsonl, pass_app
+from luoshi.cli.progress import progress
 from luoshi.cli.table import render
 from luoshi.errors import LuoshiError, ReadError
 from luoshi.extract.profile import GENRE_LABELS
@@ -44,17 +45,24 @@ def ingest_cmd(app: AppContext, files: tuple[str, ...]) -> None:
     duplicate_of pointing at the original.
     """
     failed = 0
-    for path in files:
-        try:
-            click.echo(describe(ingest_file(app, path)))
-        except ReadError as e:
-            failed += 1
-            click.echo(f"错误：{e.message}", err=True)
-        except LuoshiError as e:
-            failed += 1
-            click.echo(f"错误：{path}：{e.message}", err=True)
+    with progress(files, "存入文件") as paths:
+        for path in paths:
+            failed += _ingest_one(app, path)
     if failed:
         sys.exit(2)
+
+
+def _ingest_one(app: AppContext, path: str) -> int:
+    """Store one file and print its line; 1 when it failed (reported on stderr), else 0."""
+    try:
+        click.echo(describe(ingest_file(app, path)))
+    except ReadError as e:
+        click.echo(f"错误：{e.message}", err=True)
+        return 1
+    except LuoshiError as e:
+        click.echo(f"错误：{path}：{e.message}", err=True)
+        return 1
+    return 0
 
 
 @click.group("documents")

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from luoshi.cli.progress import progress
 from luoshi.cli.table import render
 from luoshi.errors import ReadError
 from luoshi.extract.pipeline import Extraction, extract
@@ -29,16 +30,13 @@ class Batch:
         self.failed = 0
 
     def documents(self) -> Iterator[Document]:
-        show = len(self.paths) > 1 and sys.stderr.isatty()
-        with click.progressbar(
-            self.paths, label="读取文件", file=sys.stderr, hidden=not show
-        ) as bar:
-            for path in bar:
+        with progress(self.paths, "读取文件") as paths:
+            for path in paths:
                 try:
                     yield load_document(path)
                 except ReadError as e:
                     self.failed += 1
-                    click.echo(f"\n错误：{e.message}" if show else f"错误：{e.message}", err=True)
+                    click.echo(f"错误：{e.message}", err=True)
 
     def finish(self) -> None:
         if self.failed:
