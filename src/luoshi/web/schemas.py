@@ -13,8 +13,45 @@ from typing import Annotated, Literal
 from fastapi import Path, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 
+from luoshi.ledger.tasks import FIELD_LABELS as TASK_FIELD_LABELS
+
 MAX_ID = 2**31 - 1
 MAX_PER_PAGE = 200
+
+# The fields' names in Chinese, for validation messages: 完成时限（deadline）「2024-13-01」…
+FIELD_LABELS = {
+    **TASK_FIELD_LABELS,
+    "title": "标题",  # of a task or of a plan
+    "version": "版本",
+    "username": "用户名",
+    "password": "密码",
+    "display_name": "显示名称",
+    "role": "角色",
+    "percent": "完成百分比",
+    "value": "已达到数值",
+    "narrative": "进展情况",
+    "evidence": "佐证材料",
+    "round_id": "调度轮次",
+    "decision": "审核结论",
+    "reason": "理由",
+    "period": "期间",
+    "due": "填报截止",
+    "unit": "单位",
+    "note": "说明",
+    "document_id": "文件编号",
+    "task_id": "任务编号",
+    "plan_id": "计划编号",
+    "report_id": "报告编号",
+    "name": "名称",
+    "public": "是否公开",
+    "page": "页码",
+    "per_page": "每页条数",
+    "status": "状态",
+    "category": "类别",
+    "deadline_from": "完成时限起",
+    "deadline_to": "完成时限止",
+    "q": "关键词",
+}
 
 
 def _storable(text: str) -> str:
