@@ -114,6 +114,10 @@ def _phrase(e: Any) -> str:
         return f"应不小于 {_bound(ctx['ge'])}"
     if kind == "less_than_equal" and "le" in ctx:
         return f"应不大于 {_bound(ctx['le'])}"
+    if kind == "string_too_long" and "max_length" in ctx:
+        return f"太长（最多 {ctx['max_length']} 字）"
+    if kind == "too_long" and "max_length" in ctx:
+        return f"项数太多（最多 {ctx['max_length']} 项）"
     if kind == "value_error" and ctx.get("error"):
         # Raised by our own validators (schemas.py), whose messages are Chinese.
         return str(ctx["error"])
