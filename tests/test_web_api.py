@@ -1,12 +1,16 @@
-"""The JSON API in-process: plans, the filtered ledger, tasks, reporting, review, rounds,
-documents, units and users — each read back after writing."""
+"""The JSON API in-process: plans, the filtered ledger, tasks, editing and assigning them,
+reporting, review, rounds, documents, units and users — each read back after writing."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tests.web_support import API, WebWorld, assert_error, web_world
+import pytest
+
+from luoshi.ledger import tasks
+from tests.web_support import API, PASSWORD, WebWorld, assert_error, web_world
 
 
 def open_round(web: WebWorld, period: str = "2024-Q1") -> dict[str, Any]:
@@ -250,3 +254,149 @@ def test_uploads_past_the_size_limit_are_refused(tmp_path: Path) -> None:
     r = web.as_user("boss").post(f"{API}/documents", files={"file": ("big.txt", big, "text/plain")})
     assert "文件太大" in assert_error(r, 422)["message"]
     web.db.dispose()
+
+
+def edit(web: WebWorld, username: str, code: str, **body: Any) -> Any:
+    """PATCH the task ``code`` as ``username``; ``version`` defaults to the current one."""
+    task = web.task_id(code)
+    if "version" not in body:
+        body["version"] = web.as_user("boss").get(f"{API}/tasks/{task}").json()["version"]
+    return web.as_user(username).patch(f"{API}/tasks/{task}", json=body)
+
+
+def ledger_values(web: WebWorld, code: str) -> dict[str, Any]:
+    with web.db.transaction() as s:
+        t = web.world.task(s, code)
+        return {**tasks.current_values(s, t), "version": t.version}
+
+
+def test_a_supervisor_edits_and_assigns_a_task(web: WebWorld) -> None:
+    boss = web.as_user("boss")
+    tid = web.task_id("1.1.1.2")
+    seen = boss.get(f"{API}/tasks/{tid}").json()
+    change = {
+        "title": "年内建成智慧码头一期",
+        "lead_unit": "市商务局",
+        "co_units": ["市水务局", "市教委"],
+        "person": "张三",
+        "start_date": "2024-03-01",
+        "deadline": "2024-11-30",
+        "expected_outcome": "码头作业效率提升",
+        "weight": 2.5,
+    }
+    r = boss.patch(f"{API}/tasks/{tid}", json={**change, "version": seen["version"]})
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert {k: got[k] for k in change} == change
+    assert got["version"] == seen["version"] + 1
+    assert set(got) == set(seen)  # the shape GET /tasks/{id} answers with
+    assert boss.get(f"{API}/tasks/{tid}").json() == got
+    stored = ledger_values(web, "1.1.1.2")
+    assert stored["lead_unit"] == "市商务局" and stored["co_units"] == ["市水务局", "市教委"]
+    assert (stored["deadline"], stored["weight"]) == (date(2024, 11, 30), 2.5)
+    # The reporter of the new lead unit now sees the task; the old one no longer does.
+    assert web.as_user("port").get(f"{API}/tasks/{tid}").status_code == 403
+
+
+def test_an_edit_is_audited_with_before_and_after(web: WebWorld) -> None:
+    tid = web.task_id("1.1.1.2")
+    before = ledger_values(web, "1.1.1.2")
+    r = edit(web, "boss", "1.1.1.2", person="李四", co_units=["市商务局"], deadline="2024-09-30")
+    assert r.status_code == 200, r.text
+    event = web.as_user("reader").get(f"{API}/tasks/{tid}/audit").json()["items"][-1]
+    assert (event["entity"], event["entity_id"], event["action"]) == ("tasks", tid, "update")
+    assert event["actor"] == "boss"
+    b, a = event["before"], event["after"]
+    assert (b["person"], a["person"]) == (before["person"], "李四")
+    assert (b["co_units"], a["co_units"]) == (before["co_units"], ["市商务局"])
+    assert a["deadline"] == "2024-09-30" and a["version"] == b["version"] + 1
+
+
+def test_only_one_change_clears_and_the_rest_stays(web: WebWorld) -> None:
+    before = ledger_values(web, "1.1.1.1")
+    assert before["lead_unit"] is not None
+    r = edit(web, "local-admin", "1.1.1.1", lead_unit=None, person="")
+    assert r.status_code == 200, r.text
+    assert (r.json()["lead_unit"], r.json()["person"]) == (None, None)
+    after = ledger_values(web, "1.1.1.1")
+    assert {k: v for k, v in after.items() if k not in ("lead_unit", "person", "version")} == {
+        k: v for k, v in before.items() if k not in ("lead_unit", "person", "version")
+    }
+
+
+@pytest.mark.parametrize("username", ["port", "school", "reader"])
+def test_reporters_and_viewers_may_not_edit(web: WebWorld, username: str) -> None:
+    before = ledger_values(web, "1.1.1.1")  # led by port's unit, 市交通运输委
+    err = assert_error(edit(web, username, "1.1.1.1", person="我"), 403, "forbidden")
+    assert "无权修改任务" in err["message"]
+    assert ledger_values(web, "1.1.1.1") == before
+
+
+def test_a_stale_version_is_refused_and_nothing_is_written(web: WebWorld) -> None:
+    tid = web.task_id("1.2.1")
+    seen = ledger_values(web, "1.2.1")["version"]
+    assert edit(web, "boss", "1.2.1", person="先到", version=seen).status_code == 200
+    events = len(web.as_user("boss").get(f"{API}/tasks/{tid}/audit").json()["items"])
+    err = assert_error(edit(web, "local-admin", "1.2.1", person="后到", version=seen), 409)
+    assert err["code"] == "conflict"
+    assert err["message"] == (
+        f"任务 t2024:1.2.1 已被他人修改（当前版本 {seen + 1}，您提交的是 {seen}），请刷新后重试"
+    )
+    assert ledger_values(web, "1.2.1")["person"] == "先到"
+    after = web.as_user("boss").get(f"{API}/tasks/{tid}/audit").json()["items"]
+    assert len(after) == events
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ({"deadline": "2024-13-01"}, "完成时限（deadline）「2024-13-01」"),
+        ({"start_date": "明年"}, "开始日期（start_date）「明年」"),
+        ({"deadline": 0}, "完成时限（deadline）「0」应为日期"),
+        ({"weight": -1}, "权重（weight）「-1」应不小于 0"),
+        ({"weight": "heavy"}, "权重（weight）「heavy」应为数字"),
+        ({"weight": None}, "权重（weight）"),
+        ({"lead_unit": "市气象局"}, "责任单位「市气象局」不存在"),
+        ({"co_units": ["市商务局", "市气象局"]}, "配合单位「市气象局」不存在"),
+        ({"co_units": ["市商务局", "市商务局"]}, "配合单位「市商务局」重复"),
+        ({"co_units": "市商务局"}, "配合单位（co_units）"),
+        ({"title": " "}, "任务名称不能为空"),
+        ({"person": "张" * 201}, "责任人（person）：太长（最多 200 字）"),
+        ({"version": None}, "版本（version）"),
+        ({"status": "done"}, "status"),
+    ],
+)
+def test_invalid_edits_are_422_naming_the_field(
+    web: WebWorld, body: dict[str, Any], named: str
+) -> None:
+    before = ledger_values(web, "1.1.1.2")
+    err = assert_error(edit(web, "boss", "1.1.1.2", **body), 422, "invalid_input")
+    assert named in err["message"], err["message"]
+    assert ledger_values(web, "1.1.1.2") == before
+
+
+def test_a_version_is_required(web: WebWorld) -> None:
+    r = web.as_user("boss").patch(f"{API}/tasks/{web.task_id('1.2.1')}", json={"person": "张三"})
+    assert "版本（version）：缺少此项" in assert_error(r, 422)["message"]
+
+
+def test_a_cookie_signed_in_edit_needs_the_csrf_header(web: WebWorld) -> None:
+    client = web.client()
+    login = client.post(f"{API}/auth/login", json={"username": "boss", "password": PASSWORD})
+    url = f"{API}/tasks/{web.task_id('1.2.1')}"
+    version = client.get(url).json()["version"]
+    refused = client.patch(url, json={"person": "张三", "version": version})
+    assert "CSRF" in assert_error(refused, 403)["message"]
+    headers = {"X-CSRF-Token": login.json()["csrf_token"]}
+    ok = client.patch(url, json={"person": "张三", "version": version}, headers=headers)
+    assert ok.status_code == 200 and ok.json()["person"] == "张三"
+
+
+def test_the_edit_is_described_in_the_openapi_document(web: WebWorld) -> None:
+    doc = web.client().get(f"{API}/openapi.json").json()
+    op = doc["paths"][f"{API}/tasks/{{task_id}}"]["patch"]
+    ref = op["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    model = doc["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert model["required"] == ["version"] and model["additionalProperties"] is False
+    assert set(model["properties"]) == {*tasks.EDITABLE, "version"}
+    assert model["properties"]["deadline"]["anyOf"][0] == {"type": "string", "format": "date"}

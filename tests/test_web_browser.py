@@ -1,6 +1,7 @@
 """The whole cycle in headless Chromium against ``luoshi serve`` on a loopback port:
 sign in, upload a document, build a plan, report as a unit, accept as a supervisor,
-see the dashboard change. A screenshot of each page goes to test-output/screenshots/.
+see the dashboard change, assign the task. A screenshot of each page goes to
+test-output/screenshots/.
 
 Uses Debian's chromium and chromium-driver (``make test`` installs them); skipped
 with the reason when they are absent.
@@ -242,6 +243,22 @@ def test_the_reporting_cycle_in_a_browser(server: str, browser: object) -> None:
     w.go(f"/tasks/{task_id}")
     assert "已通过" in w.text("#reports") and "accepted" in w.text("#audit")
     w.shot("task-accepted")
+
+    # Assign it on the task page: a responsible person and one more co-unit.
+    from selenium.webdriver.support.ui import Select
+
+    w.type("#edit-person", "张三")
+    lead = Select(w.find("#edit-lead-unit")).first_selected_option.text
+    co_units = Select(w.find("#edit-co-units"))
+    extra = next(o.text for o in co_units.options if not o.is_selected() and o.text != lead)
+    co_units.select_by_visible_text(extra)
+    browser.execute_script("document.getElementById('edit').scrollIntoView()")  # type: ignore[attr-defined]
+    w.shot("task-edit-form")
+    w.click("#edit-submit")
+    assert "修改已保存" in w.text("#notice")
+    assert "张三" in w.text("dl.facts") and extra in w.text("dl.facts")
+    assert "update" in w.text("#audit")
+    w.shot("task-assigned")
     w.click("a[href^='/lang/en']")
     assert "Dashboard" in w.page
     w.shot("task-english")

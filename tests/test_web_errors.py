@@ -37,6 +37,24 @@ def test_validation_errors_name_the_field(web: WebWorld) -> None:
     assert_error(bad_json, 422, "invalid_input")
 
 
+def test_validation_messages_say_the_field_in_chinese_and_quote_the_value(web: WebWorld) -> None:
+    boss = web.as_user("boss")
+    url = f"{API}/plans/{web.world.plan_id}/tasks"
+    err = assert_error(boss.get(url, params={"per_page": 1000}), 422, "invalid_input")
+    assert err["message"] == "请求内容无效：每页条数（per_page）「1000」应不大于 200"
+    err = assert_error(boss.get(url, params={"deadline_to": "2024-13-01"}), 422)
+    assert "完成时限止（deadline_to）「2024-13-01」应为日期" in err["message"]
+    assert err["details"][0]["label"] == "完成时限止"
+
+
+def test_validation_messages_never_quote_a_password(web: WebWorld) -> None:
+    new = {"username": "tour", "role": "viewer", "password": "short1"}
+    r = web.as_user("local-admin").post(f"{API}/users", json=new)
+    err = assert_error(r, 422)
+    assert err["message"] == "请求内容无效：密码（password）：太短"
+    assert "short1" not in r.text
+
+
 def test_unexpected_exceptions_are_a_generic_500_and_a_log_line(
     web: WebWorld, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -42,7 +42,8 @@ def test_no_generated_input_makes_any_operation_fail(fuzz_world: WebWorld, mode:
     # As an administrator, so requests get past sign-in to validation and the ledger.
     headers = {"Authorization": f"Bearer {fuzz_world.token('local-admin')}"}
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 25
+    assert len(operations) >= 26
+    assert ("PATCH", f"{API}/tasks/{{task_id}}") in {(o.method.upper(), o.path) for o in operations}
     statuses: Counter[int] = Counter()
     for operation in operations:
         if operation.path.endswith("/auth/logout"):
@@ -68,6 +69,52 @@ def test_no_generated_input_makes_any_operation_fail(fuzz_world: WebWorld, mode:
     assert statuses and max(statuses) < 500
     if mode == "positive":
         assert sum(n for code, n in statuses.items() if code < 300) > 50, statuses
+
+
+def test_generated_task_edits_that_reach_the_ledger_never_fail(fuzz_world: WebWorld) -> None:
+    """PATCH /tasks/{id} with the task's current version and real unit names, so generated
+    titles, dates and weights are written; the ledger, its board and the dashboard still
+    answer after each of them."""
+    schema = schemathesis.openapi.from_asgi(f"{API}/openapi.json", fuzz_world.app)
+    (operation,) = [
+        r.ok()
+        for r in schema.get_all_operations()
+        if r.ok().method.upper() == "PATCH" and r.ok().path == f"{API}/tasks/{{task_id}}"
+    ]
+    boss = fuzz_world.as_user("boss")
+    units = [u["name"] for u in boss.get(f"{API}/units").json()["items"]]
+    task_id = fuzz_world.task_id("1.1.1.2")
+    plan = f"{API}/plans/{fuzz_world.world.plan_id}"
+    headers = {"Authorization": f"Bearer {fuzz_world.token('boss')}"}
+    statuses: Counter[int] = Counter()
+
+    @given(case=operation.as_strategy(generation_mode=schemathesis.GenerationMode.POSITIVE))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
+    def run(case: Any) -> None:
+        body = case.body
+        body["version"] = boss.get(f"{API}/tasks/{task_id}").json()["version"]
+        if body.get("lead_unit"):
+            body["lead_unit"] = units[len(body["lead_unit"]) % len(units)]
+        if body.get("co_units"):
+            body["co_units"] = list(
+                dict.fromkeys(units[len(n) % len(units)] for n in body["co_units"])
+            )
+        case.path_parameters = {"task_id": task_id}
+        response = case.call(headers=headers)
+        statuses[response.status_code] += 1
+        check_shape(response)
+        if response.status_code == 200:
+            assert response.json() == boss.get(f"{API}/tasks/{task_id}").json()
+        for url in (f"{plan}/tasks", f"{plan}/dashboard", f"/tasks/{task_id}"):
+            check_shape(boss.get(url))
+
+    run()
+    assert statuses[200] > EXAMPLES // 2, statuses
 
 
 @pytest.mark.parametrize(

@@ -1,13 +1,17 @@
 """The pages in-process: every page renders for its users, forms work with their CSRF
-token, the language switches, the reading view links quantities to tasks."""
+token, the language switches, the reading view links quantities to tasks, supervisors
+edit and assign tasks on the task page."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
+from luoshi.ledger import tasks
 from tests.web_support import API, PASSWORD, WebWorld
 
 HTML = {"Accept": "text/html"}
@@ -173,3 +177,141 @@ def test_a_task_page_states_each_goal_with_its_comparator(web: WebWorld) -> None
     client, _ = browser(web, "local-admin")
     page = client.get(f"/tasks/{web.task_id('1.1.1.1')}").text
     assert "集装箱吞吐量 ＞<b>1600万标准箱</b>" in page
+
+
+def edit_form(page: str) -> dict[str, Any]:
+    """The edit form's fields as the page fills them in (what a browser would send back)."""
+    form = page[page.index('id="edit-form"') : page.index("</form>", page.index('id="edit-form"'))]
+    values: dict[str, Any] = dict(re.findall(r'name="(\w+)"[^>]*? value="([^"]*)"', form))
+    lead = re.search(r'name="lead_unit".*?<option selected>([^<]*)</option>', form, re.S)
+    values["lead_unit"] = lead[1] if lead else ""
+    co = form[form.index('name="co_units"') : form.index("</select>", form.index('"co_units"'))]
+    values["co_units"] = re.findall(r"<option selected>([^<]*)</option>", co)
+    outcome = re.search(r'name="expected_outcome"[^>]*>([^<]*)</textarea>', form)
+    values["expected_outcome"] = outcome[1] if outcome else ""
+    return values
+
+
+def stored(web: WebWorld, code: str) -> dict[str, Any]:
+    with web.db.transaction() as s:
+        t = web.world.task(s, code)
+        return {**tasks.current_values(s, t), "version": t.version}
+
+
+def test_the_edit_form_is_shown_to_supervisors_only(web: WebWorld) -> None:
+    tid = web.task_id("1.1.1.1")
+    for username, shown in [("boss", True), ("local-admin", True), ("port", False),
+                            ("reader", False)]:  # fmt: skip
+        client, csrf = browser(web, username)
+        page = client.get(f"/tasks/{tid}").text
+        assert ('id="edit-form"' in page) is shown, username
+        if shown:
+            form = edit_form(page)
+            assert form["csrf_token"] == csrf
+            assert int(form["version"]) == stored(web, "1.1.1.1")["version"]
+            assert form["lead_unit"] == "市交通运输委" and form["title"].startswith("拓展航线")
+
+
+def test_a_supervisor_edits_and_assigns_through_the_form(web: WebWorld) -> None:
+    boss, _ = browser(web, "boss")
+    tid = web.task_id("1.1.1.2")
+    form = edit_form(boss.get(f"/tasks/{tid}").text)
+    before = stored(web, "1.1.1.2")
+    form.update(
+        lead_unit="市商务局", co_units=["市水务局", "市教委"], person=" 张三 ",
+        start_date="2024-03-01", deadline="2024年9月30日", weight="2",
+        expected_outcome="码头作业\r\n效率提升", title="年内建成智慧码头一期",
+    )  # fmt: skip
+    r = boss.post(f"/tasks/{tid}/edit", data=form, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/tasks/{tid}?notice=saved"
+    page = boss.get(r.headers["location"]).text
+    assert "修改已保存" in page and "年内建成智慧码头一期" in page
+    after = stored(web, "1.1.1.2")
+    assert after == {
+        "title": "年内建成智慧码头一期",
+        "lead_unit": "市商务局",
+        "co_units": ["市水务局", "市教委"],
+        "person": "张三",
+        "start_date": date(2024, 3, 1),
+        "deadline": date(2024, 9, 30),
+        "expected_outcome": "码头作业\n效率提升",
+        "weight": 2.0,
+        "version": before["version"] + 1,
+    }
+    events = web.as_user("boss").get(f"{API}/tasks/{tid}/audit").json()["items"]
+    assert (events[-1]["action"], events[-1]["actor"]) == ("update", "boss")
+    # The form now holds the new values; sent back untouched, it changes nothing.
+    again = boss.post(f"/tasks/{tid}/edit", data=edit_form(page), follow_redirects=False)
+    assert again.headers["location"] == f"/tasks/{tid}?notice=unchanged"
+    assert stored(web, "1.1.1.2") == after
+
+
+def test_the_edit_form_needs_its_csrf_token(web: WebWorld) -> None:
+    boss, _ = browser(web, "boss")
+    tid = web.task_id("1.2.1")
+    form = {**edit_form(boss.get(f"/tasks/{tid}").text), "person": "张三"}
+    before = stored(web, "1.2.1")
+    for token in ("", "forged"):
+        r = boss.post(f"/tasks/{tid}/edit", data={**form, "csrf_token": token})
+        assert r.status_code == 403 and "CSRF" in r.text
+    assert stored(web, "1.2.1") == before
+
+
+def test_a_crafted_edit_from_a_reporter_or_viewer_is_refused(web: WebWorld) -> None:
+    boss, _ = browser(web, "boss")
+    tid = web.task_id("1.1.1.1")  # led by port's own unit
+    form = edit_form(boss.get(f"/tasks/{tid}").text)
+    before = stored(web, "1.1.1.1")
+    for username in ("port", "reader"):
+        client, csrf = browser(web, username)
+        for deadline in ("2024-10-01", "not a date"):
+            data = {**form, "csrf_token": csrf, "person": "我", "deadline": deadline}
+            r = client.post(f"/tasks/{tid}/edit", data=data)
+            assert r.status_code == 403 and "无权修改任务" in r.text, (username, deadline)
+    assert stored(web, "1.1.1.1") == before
+
+
+def test_a_stale_form_shows_the_conflict_and_the_current_values(web: WebWorld) -> None:
+    boss, _ = browser(web, "boss")
+    tid = web.task_id("1.2.1")
+    form = edit_form(boss.get(f"/tasks/{tid}").text)
+    seen = int(form["version"])
+    # Someone else saves first.
+    first = web.as_user("local-admin").patch(
+        f"{API}/tasks/{tid}", json={"person": "先到", "version": seen}
+    )
+    assert first.status_code == 200
+    r = boss.post(f"/tasks/{tid}/edit", data={**form, "person": "后到", "weight": "3"})
+    assert r.status_code == 409
+    assert f"已被他人修改（当前版本 {seen + 1}，您提交的是 {seen}）" in r.text
+    shown = edit_form(r.text)
+    assert shown["person"] == "先到" and shown["version"] == str(seen + 1)
+    yours = r.text[r.text.index('id="yours"') :]
+    assert "后到" in yours[: yours.index("</div>")] and "<dd>3</dd>" in yours
+    after = stored(web, "1.2.1")
+    assert (after["person"], after["weight"], after["version"]) == ("先到", 1.0, seen + 1)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"deadline": "2024-13-01"}, "完成时限「2024-13-01」不是有效日期"),
+        ({"weight": "重"}, "权重「重」应为不小于 0 的数"),
+        ({"weight": "-2"}, "权重「-2」应为不小于 0 的数"),
+        ({"weight": "1e999"}, "权重「1e999」应为不小于 0 的数"),
+        ({"lead_unit": "市气象局"}, "责任单位「市气象局」不存在"),
+        ({"title": "  "}, "任务名称不能为空"),
+    ],
+)
+def test_an_invalid_value_shows_the_form_again_as_typed(
+    web: WebWorld, change: dict[str, str], message: str
+) -> None:
+    boss, _ = browser(web, "boss")
+    tid = web.task_id("1.2.1")
+    form = edit_form(boss.get(f"/tasks/{tid}").text)
+    before = stored(web, "1.2.1")
+    r = boss.post(f"/tasks/{tid}/edit", data={**form, **change, "person": "张三"})
+    assert r.status_code == 422 and message in r.text
+    shown = edit_form(r.text)
+    assert shown["person"] == "张三" and shown["version"] == form["version"]
+    assert stored(web, "1.2.1") == before

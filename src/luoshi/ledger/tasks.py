@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -102,21 +103,34 @@ def _validate(values: dict[str, Any]) -> None:
     if "title" in values and not (isinstance(title, str) and title.strip()):
         raise InputError("任务名称不能为空")
     weight = values.get("weight")
-    if "weight" in values and not (isinstance(weight, int | float) and weight >= 0):
+    # Infinity would turn every roll-up above the task into NaN.
+    if "weight" in values and not (
+        isinstance(weight, int | float) and weight >= 0 and math.isfinite(weight)
+    ):
         raise InputError(f"权重「{weight}」应为不小于 0 的数")
     for key in ("start_date", "deadline"):
         if values.get(key) is not None and not isinstance(values[key], date):
             raise InputError(f"{FIELD_LABELS[key]}「{values[key]}」不是有效日期")
+    co = list(values.get("co_units") or [])
+    # A unit supports a task once; a repeat would break the co-unit table's key.
+    repeated = sorted({n for n in co if co.count(n) > 1}, key=co.index)
+    if repeated:
+        raise InputError(f"配合单位「{'、'.join(repeated)}」重复")
 
 
 def _units(s: Session, diff: dict[str, Any]) -> dict[str, Unit]:
-    names = list(diff.get("co_units", []))
-    if diff.get("lead_unit"):
-        names.append(diff["lead_unit"])
+    asked = {
+        "lead_unit": [diff["lead_unit"]] if diff.get("lead_unit") else [],
+        "co_units": list(diff.get("co_units", [])),
+    }
+    names = [n for group in asked.values() for n in group]
     found = {u.name: u for u in s.scalars(select(Unit).where(Unit.name.in_(names)))}
-    missing = [n for n in names if n not in found]
-    if missing:
-        raise InputError(f"单位「{'、'.join(missing)}」不存在（用 luoshi units add 添加）")
+    for key, group in asked.items():
+        missing = [n for n in group if n not in found]
+        if missing:
+            raise InputError(
+                f"{FIELD_LABELS[key]}「{'、'.join(missing)}」不存在（用 luoshi units add 添加）"
+            )
     return found
 
 

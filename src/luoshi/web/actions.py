@@ -8,11 +8,12 @@ import tempfile
 from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from luoshi.errors import InputError, NotFound, Unauthenticated
-from luoshi.ledger import cycle, documents, plans, units, users
+from luoshi.ledger import cycle, documents, plans, tasks, units, users
 from luoshi.ledger.documents import Ingested
 from luoshi.ledger.models import Chase, Plan, ProgressReport, Review, Round, Unit, User
 from luoshi.text.sources import SUFFIXES, load_document
@@ -80,6 +81,17 @@ def set_public(ctx: WebContext, caller: Caller, plan_id: int, public: bool) -> P
         plan = get_plan(s, plan_id)
         plans.set_public(s, actor, plan, public)
         return plan
+
+
+def edit_task(
+    ctx: WebContext, caller: Caller, task_id: int, version: int, values: dict[str, Any]
+) -> bool:
+    """修改/分派: the ledger checks the caller's role, every value and the version seen;
+    False when every value was already current (nothing written)."""
+    with ctx.work(caller) as (s, actor):
+        task = get_task(s, task_id)
+        label = tasks.task_label(get_plan(s, task.plan_id).name, task)
+        return tasks.edit_task(s, actor, task, label, version, values)
 
 
 def report_round(s: Session, plan_id: int, round_id: int | None) -> Round:

@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from luoshi.errors import LuoshiError
+from luoshi.web.schemas import FIELD_LABELS
 
 log = logging.getLogger("luoshi.web")
 
@@ -93,18 +94,66 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     out = []
     for e in exc.errors()[:20]:
         loc = [str(p) for p in e.get("loc", ())]
+        field = loc[1] if len(loc) > 1 else ""
         out.append(
-            {"loc": loc, "type": e.get("type"), "message": _TYPES.get(e.get("type", ""), "无效")}
+            {
+                "loc": loc,
+                "type": e.get("type"),
+                "message": _phrase(e),
+                "label": FIELD_LABELS.get(field),
+                "given": _shown(e) if "password" not in field else None,
+            }
         )
     return out
 
 
+def _phrase(e: Any) -> str:
+    """What is wrong, in Chinese; range errors say the bound."""
+    kind, ctx = e.get("type", ""), e.get("ctx") or {}
+    if kind == "greater_than_equal" and "ge" in ctx:
+        return f"应不小于 {_bound(ctx['ge'])}"
+    if kind == "less_than_equal" and "le" in ctx:
+        return f"应不大于 {_bound(ctx['le'])}"
+    if kind == "string_too_long" and "max_length" in ctx:
+        return f"太长（最多 {ctx['max_length']} 字）"
+    if kind == "too_long" and "max_length" in ctx:
+        return f"项数太多（最多 {ctx['max_length']} 项）"
+    if kind == "value_error" and ctx.get("error"):
+        # Raised by our own validators (schemas.py), whose messages are Chinese.
+        return str(ctx["error"])
+    return _TYPES.get(kind, "无效")
+
+
+def _bound(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _shown(e: Any) -> str | None:
+    """The value the client sent, to quote back when it is a short printable scalar."""
+    value = e.get("input")
+    if e.get("type") == "extra_forbidden" or isinstance(value, bool):
+        return None
+    if not isinstance(value, str | int | float):
+        return None
+    text = str(value)
+    return text if len(text) <= 50 and text.isprintable() else None
+
+
 def _validation_message(details: list[dict[str, Any]]) -> str:
-    parts = [
-        f"{'.'.join(d['loc'][1:]) or d['loc'][0] if d['loc'] else '请求'}：{d['message']}"
-        for d in details[:5]
-    ]
-    return "请求内容无效：" + "；".join(parts)
+    return "请求内容无效：" + "；".join(_problem(d) for d in details[:5])
+
+
+def _problem(d: dict[str, Any]) -> str:
+    """One problem: 权重（weight）「-1」应不小于 0, or 版本（version）：缺少此项."""
+    loc = d["loc"]
+    name = ".".join(loc[1:]) or loc[0] if loc else "请求"
+    if d["label"]:
+        name = f"{d['label']}（{name}）"
+    if d["given"] is not None:
+        return f"{name}「{d['given']}」{d['message']}"
+    return f"{name}：{d['message']}"
 
 
 async def _luoshi_error(request: Request, exc: Exception) -> Response:

@@ -140,6 +140,22 @@ WORDS: dict[str, tuple[str, str]] = {
     "role.reporter": ("填报人", "Unit reporter"),
     "role.viewer": ("查看者", "Viewer"),
     "saved": ("已保存", "Saved"),
+    "edit_task": ("修改与分派", "Edit and assign"),
+    "task_title": ("任务名称", "Task title"),
+    "start_date": ("开始日期", "Start date"),
+    "expected_outcome": ("预期成效", "Expected outcome"),
+    "weight": ("权重", "Weight"),
+    "version": ("版本", "Version"),
+    "unassigned": ("（未分派）", "(unassigned)"),
+    "co_units_hint": ("按住 Ctrl 可多选", "hold Ctrl to choose several"),
+    "save": ("保存", "Save"),
+    "notice.saved": ("修改已保存。", "Changes saved."),
+    "notice.unchanged": ("没有修改：各项与原来相同。", "Nothing changed: every field as before."),
+    "edit.conflict": (
+        "表单已按当前内容刷新。您填写的以下内容未保存，请核对后重新填写：",
+        "The form now shows the current values. What you entered below was not saved; "
+        "check it and enter it again:",
+    ),
 }
 
 

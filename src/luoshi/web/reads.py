@@ -79,6 +79,11 @@ def may_see(caller: Caller | None, row: TaskRow) -> bool:
     return caller.unit is not None and (row.lead_unit == caller.unit or caller.unit in row.co_units)
 
 
+def unit_names(s: Session) -> list[str]:
+    """The active units' names, in the order they were added."""
+    return list(s.scalars(select(Unit.name).where(Unit.active).order_by(Unit.id)))
+
+
 def plan_record(p: plans.PlanRow) -> dict[str, Any]:
     return {
         "id": p.id,

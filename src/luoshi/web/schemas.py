@@ -7,14 +7,52 @@ are refused, so a typo in a field name is an error, not silently ignored.
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
+
+from luoshi.ledger.tasks import FIELD_LABELS as TASK_FIELD_LABELS
 
 MAX_ID = 2**31 - 1
 MAX_PER_PAGE = 200
+
+# The fields' names in Chinese, for validation messages: 完成时限（deadline）「2024-13-01」…
+FIELD_LABELS = {
+    **TASK_FIELD_LABELS,
+    "title": "标题",  # of a task or of a plan
+    "version": "版本",
+    "username": "用户名",
+    "password": "密码",
+    "display_name": "显示名称",
+    "role": "角色",
+    "percent": "完成百分比",
+    "value": "已达到数值",
+    "narrative": "进展情况",
+    "evidence": "佐证材料",
+    "round_id": "调度轮次",
+    "decision": "审核结论",
+    "reason": "理由",
+    "period": "期间",
+    "due": "填报截止",
+    "unit": "单位",
+    "note": "说明",
+    "document_id": "文件编号",
+    "task_id": "任务编号",
+    "plan_id": "计划编号",
+    "report_id": "报告编号",
+    "name": "名称",
+    "public": "是否公开",
+    "page": "页码",
+    "per_page": "每页条数",
+    "status": "状态",
+    "category": "类别",
+    "deadline_from": "完成时限起",
+    "deadline_to": "完成时限止",
+    "q": "关键词",
+}
 
 
 def _storable(text: str) -> str:
@@ -101,3 +139,45 @@ class UserIn(Body):
 
 class PasswordIn(Body):
     password: Annotated[str, Field(min_length=8, max_length=200), AfterValidator(_storable)]
+
+
+def _iso_date(value: object) -> object:
+    # Pydantic would also take a number of seconds since 1970 as a date.
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value
+    raise ValueError("应为日期，如 2024-06-30")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+UnitName = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_storable)]
+TaskTitle = Annotated[str, Field(max_length=2000), AfterValidator(_storable)]
+Person = Annotated[str, Field(max_length=200), AfterValidator(_storable)]
+Weight = Annotated[float, Field(allow_inf_nan=False, ge=0, le=1e6)]
+
+
+class TaskPatch(Body):
+    """修改与分派任务: only the fields sent change; ``version`` is the task's version the
+    client saw (a newer one means someone else has saved since: 409, nothing written).
+    null clears ``lead_unit``, ``person``, ``start_date``, ``deadline`` and
+    ``expected_outcome``; ``co_units: []`` removes every co-unit."""
+
+    # A field left out stays as it is, hence the None defaults; title, co_units and weight
+    # cannot be null, which their types say (and the OpenAPI document shows).
+    title: TaskTitle = None  # type: ignore[assignment]
+    lead_unit: UnitName | None = None
+    co_units: Annotated[list[UnitName], Field(max_length=50)] = None  # type: ignore[assignment]
+    person: Person | None = None
+    start_date: IsoDate | None = None
+    deadline: IsoDate | None = None
+    expected_outcome: Long | None = None
+    weight: Weight = None  # type: ignore[assignment]
+    version: Annotated[int, Field(ge=1, le=MAX_ID)]
+
+    def changes(self) -> dict[str, Any]:
+        """The fields sent, as the ledger's edit takes them (an empty person or
+        expected outcome clears it, as on the command line)."""
+        values = self.model_dump(exclude_unset=True, exclude={"version"})
+        for key in ("person", "expected_outcome"):
+            if key in values:
+                values[key] = values[key] or None
+        return values

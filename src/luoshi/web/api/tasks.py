@@ -1,4 +1,5 @@
-"""任务: one task with its source, targets, reports and history; reporting progress on it."""
+"""任务: one task with its source, targets, reports and history; editing and assigning it;
+reporting progress on it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from starlette.responses import JSONResponse
 
 from luoshi.web import actions, reads
 from luoshi.web.context import SignedIn, Writer, ctx_of
-from luoshi.web.schemas import PathId, ReportIn, ReviewIn
+from luoshi.web.schemas import PathId, ReportIn, ReviewIn, TaskPatch
 
 router = APIRouter(tags=["tasks"])
 
@@ -17,6 +18,15 @@ router = APIRouter(tags=["tasks"])
 @router.get("/tasks/{task_id}", summary="任务详情 A task")
 def get_task(task_id: PathId, request: Request, caller: SignedIn) -> dict[str, Any]:
     ctx = ctx_of(request)
+    with ctx.read() as s:
+        return reads.task_detail(ctx, s, caller, task_id)
+
+
+@router.patch("/tasks/{task_id}", summary="修改或分派任务 Edit or assign a task")
+def edit_task(task_id: PathId, body: TaskPatch, request: Request, caller: Writer) -> dict[str, Any]:
+    """Supervisors and administrators only; the task as GET returns it, with its new version."""
+    ctx = ctx_of(request)
+    actions.edit_task(ctx, caller, task_id, body.version, body.changes())
     with ctx.read() as s:
         return reads.task_detail(ctx, s, caller, task_id)
 

@@ -1,21 +1,25 @@
 """任务: the source sentence in its context, targets, the progress timeline, reports and
-reviews, the audit history; the report form for the unit, review forms for supervisors."""
+reviews, the audit history; the report form for the unit, review forms and the edit form
+(修改与分派) for supervisors."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from markupsafe import Markup
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from luoshi.errors import InputError
+from luoshi.errors import Conflict, InputError, PermissionDenied
+from luoshi.ledger.access import ROLE_LABELS
 from luoshi.ledger.values import parse_percent
 from luoshi.web import actions, charts, reads
 from luoshi.web.context import Caller, ctx_of
 from luoshi.web.i18n import word
 from luoshi.web.pages.common import back, form_caller, lang_of, page_caller, render, safe_next
-from luoshi.web.schemas import PathId
+from luoshi.web.pages.task_form import EditForm
+from luoshi.web.schemas import MAX_ID, PathId
 
 router = APIRouter()
 FormText = Annotated[str, Form(max_length=10_000)]
@@ -43,21 +47,63 @@ def task_timeline(task: dict[str, Any], lang: str) -> Markup:
     return charts.line(list(by_round), series, word("timeline", lang), height=220)
 
 
+Notice = Literal["saved", "unchanged"]
+NOTICES: tuple[Notice, ...] = ("saved", "unchanged")
+
+
 @router.get("/tasks/{task_id}")
-def task_page(task_id: PathId, request: Request) -> Response:
+def task_page(
+    task_id: PathId, request: Request, notice: Annotated[str, Query(max_length=20)] = ""
+) -> Response:
     caller = page_caller(request)
+    # Where an edit redirects to; only the notices we know are shown.
+    shown = next((n for n in NOTICES if n == notice), None)
+    return show_task(request, caller, task_id, notice=shown)
+
+
+def show_task(
+    request: Request,
+    caller: Caller,
+    task_id: int,
+    status: int = 200,
+    notice: Notice | None = None,
+    entered: EditForm | None = None,
+    problem: InputError | Conflict | None = None,
+) -> Response:
+    """The task page; after a refused edit, with the reason and the form as it should be
+    shown again: as typed for an invalid value, with the current values for a conflict."""
     ctx = ctx_of(request)
     with ctx.read() as s:
         task = reads.task_detail(ctx, s, caller, task_id)
         history = reads.task_audit(s, task_id)
+        units = unit_choices(s, task) if caller.is_manager else []
+    current = EditForm.of_task(task)
+    form, yours = current, []
+    if entered is not None and isinstance(problem, Conflict):
+        yours = entered.differences(current)
+    elif entered is not None:
+        form = entered
     return render(
         request,
         "task.html",
+        status,
         task=task,
         history=history,
         timeline=task_timeline(task, lang_of(request)),
         can_report=may_report(caller, task),
+        form=form,
+        units=units,
+        notice=notice,
+        problem=problem.message if problem else None,
+        yours=yours,
     )
+
+
+def unit_choices(s: Session, task: dict[str, Any]) -> list[str]:
+    """Units a task can be given: the active ones, and those it has now even if not."""
+    names = reads.unit_names(s)
+    held = [u for u in [task["lead_unit"], *task["co_units"]] if u and u not in names]
+    return names + held
 
 
 def parse_number(text: str, label: str) -> float | None:
@@ -108,3 +154,43 @@ def review(
     caller = form_caller(request, csrf_token)
     actions.review(ctx_of(request), caller, report_id, decision == "accept", reason or None)
     return back(safe_next(next, "/review"))
+
+
+@router.post("/tasks/{task_id}/edit")
+def edit(
+    task_id: PathId,
+    request: Request,
+    version: Annotated[int, Form(ge=1, le=MAX_ID)],
+    # Before the fields with plain defaults; a multi-select with nothing chosen sends nothing.
+    co_units: Annotated[list[str], Form(max_length=50, default_factory=list)],
+    title: FormText = "",
+    lead_unit: Annotated[str, Form(max_length=200)] = "",
+    person: Annotated[str, Form(max_length=200)] = "",
+    start_date: Annotated[str, Form(max_length=40)] = "",
+    deadline: Annotated[str, Form(max_length=40)] = "",
+    expected_outcome: FormText = "",
+    weight: Annotated[str, Form(max_length=40)] = "",
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """修改与分派 from the task page: through the ledger's edit, as the API and the CLI."""
+    caller = form_caller(request, csrf_token)
+    if not caller.is_manager:
+        # The ledger refuses too; refusing first keeps a bad date from answering 422.
+        role = ROLE_LABELS.get(caller.role, caller.role)
+        raise PermissionDenied(f"用户 {caller.username}（{role}）无权修改任务")
+    entered = EditForm(
+        version=version,
+        title=title,
+        lead_unit=lead_unit,
+        co_units=co_units,
+        person=person,
+        start_date=start_date,
+        deadline=deadline,
+        expected_outcome=expected_outcome,
+        weight=weight,
+    )
+    try:
+        changed = actions.edit_task(ctx_of(request), caller, task_id, version, entered.values())
+    except (InputError, Conflict) as e:
+        return show_task(request, caller, task_id, e.status, entered=entered, problem=e)
+    return back(f"/tasks/{task_id}?notice={'saved' if changed else 'unchanged'}")

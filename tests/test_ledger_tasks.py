@@ -1,0 +1,55 @@
+"""Task edits (ledger/tasks.py): the values people give are checked before anything is
+written, with a message that names the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from luoshi.errors import InputError
+from luoshi.ledger import audit, tasks
+from luoshi.ledger.db import Database
+from tests.builders import build_world
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"co_units": ["市商务局", "市水务局", "市商务局"]}, "配合单位「市商务局」重复"),
+        ({"weight": float("inf")}, "权重「inf」应为不小于 0 的数"),
+        ({"weight": float("nan")}, "权重「nan」应为不小于 0 的数"),
+        ({"weight": -1}, "权重「-1」应为不小于 0 的数"),
+        ({"lead_unit": "市气象局"}, "责任单位「市气象局」不存在"),
+        ({"co_units": ["市商务局", "市气象局"]}, "配合单位「市气象局」不存在"),
+        ({"title": "  "}, "任务名称不能为空"),
+        ({"deadline": "明年"}, "完成时限「明年」不是有效日期"),
+    ],
+)
+def test_invalid_values_are_refused_and_nothing_is_written(
+    db: Database, values: dict[str, Any], message: str
+) -> None:
+    world = build_world(db)
+    with db.transaction() as s:
+        t = world.task(s, "1.1.1.2")
+        version, events = t.version, len(audit.history(s))
+        with pytest.raises(InputError) as err:
+            tasks.edit_task(s, world.user(s, "boss"), t, "x", version, values)
+        assert message in err.value.message
+    with db.transaction() as s:
+        assert world.task(s, "1.1.1.2").version == version
+        assert len(audit.history(s)) == events
+
+
+def test_a_unit_may_lead_and_support_in_one_edit(db: Database) -> None:
+    world = build_world(db)
+    with db.transaction() as s:
+        t = world.task(s, "1.1.1.2")
+        values = {"lead_unit": "市商务局", "co_units": ["市水务局", "市教委"], "weight": 2}
+        assert tasks.edit_task(s, world.user(s, "boss"), t, "x", t.version, values)
+        now = tasks.current_values(s, t)
+        assert (now["lead_unit"], now["co_units"], now["weight"]) == (
+            "市商务局",
+            ["市水务局", "市教委"],
+            2,
+        )
