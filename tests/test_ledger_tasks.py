@@ -3,6 +3,7 @@ written, with a message that names the field."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -24,6 +25,7 @@ from tests.builders import build_world
         ({"co_units": ["市商务局", "市气象局"]}, "配合单位「市气象局」不存在"),
         ({"title": "  "}, "任务名称不能为空"),
         ({"deadline": "明年"}, "完成时限「明年」不是有效日期"),
+        ({"start_date": date(2099, 1, 1)}, "晚于完成时限"),
     ],
 )
 def test_invalid_values_are_refused_and_nothing_is_written(

@@ -87,6 +87,7 @@ def edit_task(
     diff = {k: v for k, v in values.items() if current[k] != v}
     if not diff:
         return False
+    _check_dates({**current, **diff})
     units = _units(s, diff)
     before = task_snapshot(task, current["co_units"])
     try:
@@ -116,6 +117,16 @@ def _validate(values: dict[str, Any]) -> None:
     repeated = sorted({n for n in co if co.count(n) > 1}, key=co.index)
     if repeated:
         raise InputError(f"配合单位「{'、'.join(repeated)}」重复")
+
+
+def _check_dates(after: dict[str, Any]) -> None:
+    """A task cannot be due before it starts (the expected progress would be undefined)."""
+    start, deadline = after.get("start_date"), after.get("deadline")
+    if isinstance(start, date) and isinstance(deadline, date) and start > deadline:
+        raise InputError(
+            f"{FIELD_LABELS['start_date']}「{start.isoformat()}」晚于"
+            f"{FIELD_LABELS['deadline']}「{deadline.isoformat()}」"
+        )
 
 
 def _units(s: Session, diff: dict[str, Any]) -> dict[str, Unit]:
