@@ -49,6 +49,11 @@ def test_profiles() -> None:
         ("plan.txt", "1200亿元", "target", "地区生产总值", "level", "2025"),
         ("plan.txt", "30个", "target", "智能工厂", "change", "2021-2025"),
         ("policy.txt", "300万元", "target", "每家企业", "level", "2024"),
+        ("district2.txt", "265.3亿元", "actual", "地区生产总值", "level", "2023"),
+        ("district2.txt", "8.6公里", "actual", "道路总长", "level", "2023"),
+        ("district2.txt", "500亿元", "target", "总投资", "level", "2024"),
+        ("district2.txt", "10个", "target", "项目", "change", "2024"),
+        ("district2.txt", "80个", "target", "重点项目", "change", "2024"),
     ],
 )
 def test_quantity_in_context(

@@ -85,7 +85,11 @@ _CHANGE_AFTER = re.compile(
 )
 
 
-def measure_of(folded: str, r: Reading, clause: tuple[int, int]) -> Measure:
+def measure_of(folded: str, r: Reading, clause: tuple[int, int], own_from: int) -> Measure:
+    """Growth, change or level. ``own_from`` is where this quantity's own words
+    begin (after the previous quantity of the clause): in 实施项目80个、总投资500亿元
+    the second figure names its own stock (总投资) and is a level, while the verb
+    of a list (新增A企业20家、B企业500家) still governs every item."""
     left = folded[clause[0] : r.start]
     right = folded[r.end : clause[1]]
     if r.unit == "%":
@@ -93,6 +97,9 @@ def measure_of(folded: str, r: Reading, clause: tuple[int, int]) -> Measure:
     if r.unit == "百分点":
         return "change" if _GROWTH.search(left) else "level"
     if "累计" in left:
+        return "level"
+    own = folded[own_from : r.start]
+    if own_from > clause[0] and _STOCK_NOUN.search(own) and not _CHANGE_BEFORE.search(own):
         return "level"
     cues = [
         (pos, measure)

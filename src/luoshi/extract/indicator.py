@@ -52,12 +52,16 @@ _LEAD_TOKEN = re.compile(
 _TRAIL = re.compile(rf"(?:{alternation(STOCK_VERBS + ADVERBS + TRAILING_WORDS)})+$")
 _RIGHT_LEAD = re.compile(r"(?:以上|以内|以下|左右|上下|之内|余|多)?(?:的)?")
 # Where the noun after a number ends: the verb or adverb that follows it.
-_RIGHT_STOP = re.compile(rf"{alternation(AFTER_NOUN_STOPS)}|[,;:。]")
+# A digit after the noun starts a time or another figure (10个项目6月底前开工).
+_RIGHT_STOP = re.compile(rf"{alternation(AFTER_NOUN_STOPS)}|[,;:。\d]")
 _RIGHT_TRAIL = re.compile(
     r"(?:(?<=..)(?:建设|扶持|改造|整治)任务|改造提升|提升改造|之一|和|及|与|等)+$"
 )
 # Words that name an aspect of the previous quantity's indicator, not a thing.
-_RATIO_WORDS = ("占比", "比重", "增速", "增幅", "涨幅", "比例", "总数", "总量", "总额", "规模")
+_RATIO_WORDS = (
+    *("占比", "比重", "增速", "增幅", "涨幅", "比例", "总数", "总量", "总额", "规模"),
+    *("总长", "全长", "总面积", "长度", "面积"),
+)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NOT_A_NOUN_START = set("以左余多等和及与或之上内的为是将在于")
 _RATE_SUFFIX = re.compile(r"(?:增速|增幅|涨幅|增长率|增长)$")

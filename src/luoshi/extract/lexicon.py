@@ -27,11 +27,11 @@ STOCK_VERBS = """
 控制在 压缩至 压缩到 缩短至 缩短到 降低到 降低至 下降到 下降至 减少到 减少至 减至
 """.split()
 # Nouns that name a stock: an amount right after them is a level.
-STOCK_NOUNS = "总量 总额 总数 保有量 存量 余额 规模".split()
+STOCK_NOUNS = "总量 总额 总数 保有量 存量 余额 规模 总投资 总面积 总长 总规模".split()
 
 # Verbs that state how many things there are: 提出16项, 形成4个, 明确6个方面.
 NEUTRAL_VERBS = """
-提出 明确 梳理 制定 形成 集聚 涉及 包括 细化为 聚焦 围绕 注册 设立 研究制定 给予 按照 遴选 面向
+提出 明确 梳理 制定 形成 集聚 涉及 包括 细化为 聚焦 围绕 注册 设立 研究制定 给予 按照 遴选 面向 实现
 """.split()
 
 # Verbs of doing (besides CHANGE_VERBS) that make a sentence a commitment (举措).

@@ -87,7 +87,7 @@ def _describe(
     previous: tuple[tuple[int, int], str] | None = None
     for i, r in enumerate(kept):
         clause, sentence = bounds.clause(r.start), bounds.sentence(r.start)
-        measure = measure_of(f, r, clause)
+        measure = measure_of(f, r, clause, _neighbours(kept, i, clause)[0])
         prev_ind = previous[1] if previous and previous[0] == sentence else None
         if i in subjects:
             indicator = subjects[i]
