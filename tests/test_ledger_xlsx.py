@@ -11,10 +11,10 @@ from openpyxl import Workbook, load_workbook
 
 from luoshi.errors import Conflict, ImportErrors
 from luoshi.io.ledger_xlsx import COLUMN_OF, SHEET, export_ledger, import_ledger
-from luoshi.ledger import audit, board, tasks
+from luoshi.ledger import audit, board, tasks, units
 from luoshi.ledger.db import Database
 from luoshi.settings import StatusRules
-from tests.builders import REPORT, World, build_world
+from tests.builders import REPORT, World, admin, build_world
 
 TODAY = date(2024, 7, 1)
 
@@ -89,6 +89,37 @@ def test_export_then_import_without_edits_changes_nothing(db: Database, tmp_path
     assert import_(world, path) == []
     assert audit_count(world) == before
     assert row_of(world, "1.1.1.1").version == 1
+
+
+def test_co_units_with_spaces_and_slashes_in_their_names_survive_a_round_trip(
+    db: Database, tmp_path: Path
+) -> None:
+    world = build_world(db)
+    names = ["市 交通 委", "市发展改革委/市粮食局"]
+    with db.transaction() as s:
+        units.ensure_units(s, admin(s), names)
+        t = world.task(s, "1.1.1.1")
+        tasks.assign(s, world.user(s, "boss"), t, "x", t.version, co_units=names)
+    path = export(world, tmp_path / "l.xlsx")
+    assert import_(world, path, dry_run=True) == []
+    assert import_(world, path) == []
+    assert row_of(world, "1.1.1.1").co_units == names
+    edit(path, {("1.2.1", "配合单位"): " 市发展改革委/市粮食局 、市 交通 委、"})
+    [change] = import_(world, path)
+    assert (change.code, change.after) == ("1.2.1", ["市发展改革委/市粮食局", "市 交通 委"])
+    assert row_of(world, "1.2.1").co_units == ["市发展改革委/市粮食局", "市 交通 委"]
+
+
+def test_co_units_separated_by_commas_are_refused_with_a_hint(db: Database, tmp_path: Path) -> None:
+    world = build_world(db)
+    path = export(world, tmp_path / "l.xlsx")
+    edit(path, {("1.2.1", "配合单位"): "市商务局，市水务局"})
+    with pytest.raises(ImportErrors) as err:
+        import_(world, path)
+    assert err.value.problems == [
+        "台账!G10 配合单位「市商务局，市水务局」不存在"
+        "（先用 luoshi units add 添加；多个配合单位请用顿号「、」分隔）"
+    ]
 
 
 def test_edited_cells_are_applied_and_audited(db: Database, tmp_path: Path) -> None:

@@ -7,7 +7,6 @@ row was exported at, so an edit made on an old copy is refused on import.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -28,6 +27,7 @@ from luoshi.ledger.board import Board, TargetRow, TaskRow, plan_board
 from luoshi.ledger.edits import Change, RowEdit, apply, prepare
 from luoshi.ledger.models import Document, Plan, Unit, User
 from luoshi.ledger.status import HEALTH_LABELS
+from luoshi.ledger.units import LIST_SEPARATOR
 from luoshi.ledger.values import parse_date
 from luoshi.settings import StatusRules
 
@@ -94,7 +94,7 @@ def _row_values(row: TaskRow, source: str) -> list[Any]:
         row.category,
         row.lead_unit,
         row.deadline,
-        "、".join(row.co_units) or None,
+        LIST_SEPARATOR.join(row.co_units) or None,
         row.person,
         _clean(row.expected_outcome),
         row.weight,
@@ -186,8 +186,6 @@ def _status_list() -> str:
 
 # -- reading back --------------------------------------------------------------
 
-_SPLIT = re.compile(r"[、,，;；/\s]+")
-
 
 def _text(value: Any) -> str | None:
     if value is None:
@@ -197,7 +195,10 @@ def _text(value: Any) -> str | None:
 
 
 def _co_units(value: Any) -> list[str]:
-    return [p for p in _SPLIT.split(str(value or "")) if p]
+    # Only 、 separates: it is what export writes and what unit names may not contain,
+    # while spaces, slashes and commas do occur inside names (市发展改革委/市粮食局).
+    parts = str(value or "").split(LIST_SEPARATOR)
+    return [name for p in parts if (name := p.strip())]
 
 
 def _title(value: Any) -> str:

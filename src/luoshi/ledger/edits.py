@@ -7,6 +7,7 @@ written — in the caller's single transaction.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,10 @@ from luoshi.ledger.access import require_manager
 from luoshi.ledger.board import TaskRow, task_rows
 from luoshi.ledger.models import Plan, Task, Unit, User
 from luoshi.ledger.tasks import EDITABLE, FIELD_LABELS, edit_task, task_label
+from luoshi.ledger.units import LIST_SEPARATOR
+
+# What people type between units instead of 、: worth a hint when a name is unknown.
+_OTHER_SEPARATORS = re.compile(r"[,，;；]")
 
 
 @dataclass(frozen=True)
@@ -98,9 +103,11 @@ def _unknown_units(e: RowEdit, units: set[str]) -> list[str]:
         missing = [n for n in names if n not in units]
         if missing:
             where = e.cells.get(key, e.row)
+            hint = "先用 luoshi units add 添加"
+            if key == "co_units" and any(_OTHER_SEPARATORS.search(n) for n in missing):
+                hint += f"；多个配合单位请用顿号「{LIST_SEPARATOR}」分隔"
             out.append(
-                f"{where} {FIELD_LABELS[key]}「{'、'.join(missing)}」不存在"
-                "（先用 luoshi units add 添加）"
+                f"{where} {FIELD_LABELS[key]}「{LIST_SEPARATOR.join(missing)}」不存在（{hint}）"
             )
     return out
 

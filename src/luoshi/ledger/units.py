@@ -36,10 +36,19 @@ def get_unit(s: Session, name: str) -> Unit:
     return unit
 
 
+# The ledger lists several units in one cell or line separated by 、 (市教委、市水务局);
+# a name containing it could not be told apart from two units.
+LIST_SEPARATOR = "、"
+
+
 def _clean(name: str) -> str:
     cleaned = name.strip()
     if not cleaned:
         raise InputError("单位名称不能为空")
+    if LIST_SEPARATOR in cleaned:
+        raise InputError(
+            f"单位名称「{cleaned}」不能含顿号「{LIST_SEPARATOR}」（顿号用于分隔多个单位）"
+        )
     return cleaned
 
 
