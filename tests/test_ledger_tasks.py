@@ -55,3 +55,24 @@ def test_a_unit_may_lead_and_support_in_one_edit(db: Database) -> None:
             ["市水务局", "市教委"],
             2,
         )
+
+
+def test_edited_text_is_stored_without_surrounding_spaces(db: Database) -> None:
+    world = build_world(db)
+    values = {
+        "title": " 新建学校8所 ",
+        "lead_unit": " 市商务局",
+        "co_units": ["市水务局 ", " "],
+        "person": "  张三 ",
+        "expected_outcome": "   ",
+    }
+    with db.transaction() as s:
+        t = world.task(s, "1.1.1.2")
+        tasks.edit_task(s, world.user(s, "boss"), t, "x", t.version, values)
+        now = tasks.current_values(s, t)
+    assert (now["title"], now["lead_unit"], now["co_units"]) == (
+        "新建学校8所",
+        "市商务局",
+        ["市水务局"],
+    )
+    assert (now["person"], now["expected_outcome"]) == ("张三", None)

@@ -91,6 +91,27 @@ def test_export_then_import_without_edits_changes_nothing(db: Database, tmp_path
     assert row_of(world, "1.1.1.1").version == 1
 
 
+def test_formulas_and_spaces_survive_a_round_trip_unchanged(db: Database, tmp_path: Path) -> None:
+    world = build_world(db)
+    with db.transaction() as s:
+        t = world.task(s, "1.1.1.1")
+        outcome = {"expected_outcome": "=建成智能工厂10个"}
+        tasks.edit_task(s, world.user(s, "boss"), t, "x", t.version, outcome)
+        # Stored before edits were stripped (or drafted from a document): kept as is.
+        t.title, t.person = t.title + " ", " 张三"
+    path = export(world, tmp_path / "l.xlsx")
+    ws = load_workbook(path)[SHEET]
+    cell = ws.cell(2 + [c.value for c in ws["A"][1:]].index("1.1.1.1"), COLUMN_OF["预期成效"])
+    assert (cell.value, cell.data_type) == ("=建成智能工厂10个", "s")  # text, not a formula
+    before = audit_count(world)
+    assert import_(world, path, dry_run=True) == []
+    assert import_(world, path) == []
+    assert audit_count(world) == before
+    port = row_of(world, "1.1.1.1")
+    assert port.expected_outcome == "=建成智能工厂10个" and port.person == " 张三"
+    assert port.title.endswith(" ")
+
+
 def test_co_units_with_spaces_and_slashes_in_their_names_survive_a_round_trip(
     db: Database, tmp_path: Path
 ) -> None:

@@ -145,6 +145,10 @@ def _format(ws: Worksheet, board: Board) -> None:
         for i, col in enumerate(COLUMNS, 1):
             cell = ws.cell(r, i)
             cell.alignment = wrap
+            if isinstance(cell.value, str):
+                # openpyxl writes a string starting with = as a formula: document text or
+                # an outcome like "=建成智能工厂10个" would run in Excel and read back empty.
+                cell.data_type = "s"
             if col.field is None:
                 cell.fill = READ_ONLY_FILL
         ws.cell(r, COLUMN_OF["编号"]).number_format = "@"

@@ -19,7 +19,7 @@ from luoshi.errors import Conflict, ImportErrors
 from luoshi.ledger.access import require_manager
 from luoshi.ledger.board import TaskRow, task_rows
 from luoshi.ledger.models import Plan, Task, Unit, User
-from luoshi.ledger.tasks import EDITABLE, FIELD_LABELS, edit_task, task_label
+from luoshi.ledger.tasks import EDITABLE, FIELD_LABELS, edit_task, normalize, task_label
 from luoshi.ledger.units import LIST_SEPARATOR
 
 # What people type between units instead of 、: worth a hint when a name is unknown.
@@ -83,7 +83,8 @@ def prepare(
             continue
         first_row[e.code] = e.row
         found.extend(_unknown_units(e, units))
-        diff = _diff(e, current(row))
+        # Stored text may carry spaces the sheet's reading strips: not a change.
+        diff = _diff(e, normalize(current(row)))
         if diff and e.seen != row.version:
             stale.append(f"{e.row} 任务 {e.code}（当前版本 {row.version}，表中是 {e.seen}）")
         changes.extend(diff)

@@ -82,6 +82,7 @@ def edit_task(
     unknown = set(values) - set(EDITABLE)
     if unknown:
         raise InputError(f"任务没有可修改的字段：{'、'.join(sorted(unknown))}")
+    values = normalize(values)
     _validate(values)
     current = current_values(s, task)
     diff = {k: v for k, v in values.items() if current[k] != v}
@@ -97,6 +98,27 @@ def edit_task(
     co = diff.get("co_units", current["co_units"])
     audit.record(s, actor, task, "update", before, task_snapshot(task, co))
     return True
+
+
+_CLEARED_WHEN_BLANK = ("lead_unit", "person", "expected_outcome")
+
+
+def normalize(values: dict[str, Any]) -> dict[str, Any]:
+    """Values as stored: text stripped, blank optional text None, blank co-units dropped.
+
+    Spaces around a name typed into a form or a spreadsheet cell are never meant;
+    keeping them would make an unedited round trip look like a change.
+    """
+    out = dict(values)
+    for key, value in values.items():
+        if key == "co_units" and isinstance(value, list | tuple):
+            out[key] = [n.strip() if isinstance(n, str) else n for n in value]
+            out[key] = [n for n in out[key] if n != ""]
+        elif isinstance(value, str):
+            out[key] = value.strip()
+            if key in _CLEARED_WHEN_BLANK and not out[key]:
+                out[key] = None
+    return out
 
 
 def _validate(values: dict[str, Any]) -> None:
