@@ -104,6 +104,9 @@ def test_build_show_and_assign(run: Any, database_url: str, tmp_path: Path) -> N
     assert query(database_url, "SELECT person, version FROM tasks WHERE code = '1.1.1.1'") == [
         ("张三", 2)
     ]
+    too_long = run("assign", "t2024:1.1.1.1", "--person", "张" * 250)
+    assert too_long.exit_code == 2
+    assert too_long.stderr.startswith("错误：责任人「张张") and "最多 200 个字符" in too_long.stderr
     stale = run("assign", "t2024:1.1.1.1", "--person", "李四", "--version", "1")
     assert stale.exit_code == 2
     assert stale.stderr.strip() == (

@@ -26,6 +26,7 @@ from tests.builders import build_world
         ({"title": "  "}, "任务名称不能为空"),
         ({"deadline": "明年"}, "完成时限「明年」不是有效日期"),
         ({"start_date": date(2099, 1, 1)}, "晚于完成时限"),
+        ({"person": "张" * 201}, "责任人「" + "张" * 20 + "…」过长（201 个字符），最多 200 个字符"),
     ],
 )
 def test_invalid_values_are_refused_and_nothing_is_written(
@@ -76,3 +77,12 @@ def test_edited_text_is_stored_without_surrounding_spaces(db: Database) -> None:
         ["市水务局"],
     )
     assert (now["person"], now["expected_outcome"]) == ("张三", None)
+
+
+def test_a_person_as_long_as_the_column_allows_is_stored(db: Database) -> None:
+    world = build_world(db)
+    with db.transaction() as s:
+        t = world.task(s, "1.1.1.2")
+        tasks.assign(s, world.user(s, "boss"), t, "x", t.version, person="张" * 200)
+    with db.transaction() as s:
+        assert world.task(s, "1.1.1.2").person == "张" * 200

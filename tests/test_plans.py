@@ -56,6 +56,26 @@ def test_units_of_the_keyword_map_are_created(db: Database) -> None:
     assert rows["1.1.2.1"].lead_unit == "招商中心"
 
 
+def test_document_text_longer_than_its_column_is_shortened(db: Database) -> None:
+    heading = "（一）" + "提升港口能级" * 100  # 603 characters; the column holds 500
+    text = REPORT.replace("（一）提升港口能级", heading)
+    with db.transaction() as s:
+        doc = documents.ingest(s, admin(s), SourceText.from_text("r.txt", text)).document
+        plan = plans.build_plan(s, admin(s), doc, "p")
+    with db.transaction() as s:
+        rows = {r.code: r for r in board.task_rows(s, plan.id)}
+    category = rows["1.1.1.1"].category
+    assert len(category) == 500 and category == heading[:499] + "…"
+    assert rows["1.2.1"].category == "（二）办好民生实事"
+
+
+def test_a_plan_title_given_too_long_is_refused(db: Database) -> None:
+    with db.transaction() as s:
+        doc = documents.ingest(s, admin(s), SourceText.from_text("r.txt", REPORT)).document
+        with pytest.raises(InputError, match=r"计划标题「题题题.*」过长（501 个字符），最多 500"):
+            plans.build_plan(s, admin(s), doc, "p", title="题" * 501)
+
+
 def test_plan_and_task_references(db: Database) -> None:
     world = build_world(db)
     with db.transaction() as s:

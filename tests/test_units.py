@@ -26,6 +26,8 @@ def test_units_are_unique_and_counted(db: Database) -> None:
             units.rename_unit(s, admin(s), "市教委", "市教委、市体育局", None)
         with pytest.raises(InputError, match="不能含顿号"):
             units.ensure_units(s, admin(s), ["甲、乙"])
+        with pytest.raises(InputError, match=r"单位名称「局局局.*」过长（201 个字符），最多 200"):
+            units.add_unit(s, admin(s), "局" * 201)
         rows = {u.name: u for u in units.list_units(s)}
         assert rows["市交通运输委"].lead_tasks == 5
         assert rows["市水务局"].co_tasks == 2

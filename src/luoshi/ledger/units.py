@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import Conflict, InputError, NotFound
-from luoshi.ledger import audit, locking
+from luoshi.ledger import audit, limits, locking
 from luoshi.ledger.access import require_manager
 from luoshi.ledger.clock import now
 from luoshi.ledger.models import Task, TaskCoUnit, Unit, User
@@ -49,6 +49,7 @@ def _clean(name: str) -> str:
         raise InputError(
             f"单位名称「{cleaned}」不能含顿号「{LIST_SEPARATOR}」（顿号用于分隔多个单位）"
         )
+    limits.check(Unit.name, cleaned, "单位名称")
     return cleaned
 
 
