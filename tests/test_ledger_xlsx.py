@@ -209,6 +209,35 @@ def test_every_bad_cell_is_reported_at_once_and_nothing_is_applied(
         import_(world, path, dry_run=True)
 
 
+def test_what_a_task_edit_refuses_is_found_by_the_dry_run_cell_by_cell(
+    db: Database, tmp_path: Path
+) -> None:
+    world = build_world(db)
+    path = export(world, tmp_path / "l.xlsx")
+    edit(
+        path,
+        {
+            ("1.1.1.1", "完成时限"): "2023-12-31",  # the task starts on 2024-01-18
+            ("1.1.1.2", "配合单位"): "市商务局、市水务局、市商务局",
+            ("1.1.2.1", "权重"): "inf",
+            ("1.2.1", "责任人"): "张" * 250,
+            ("1.2.1", "预期成效"): "秋季开学投用",  # valid, but must not be applied
+        },
+    )
+    before = audit_count(world)
+    for dry_run in (True, False):
+        with pytest.raises(ImportErrors) as err:
+            import_(world, path, dry_run)
+        assert err.value.problems == [
+            "台账!F5 开始日期「2024-01-18」晚于完成时限「2023-12-31」",
+            "台账!G6 配合单位「市商务局」重复",
+            "台账!J8 权重「inf」应为不小于 0 的数",
+            "台账!H10 责任人「" + "张" * 20 + "…」过长（250 个字符），最多 200 个字符",
+        ]
+    assert row_of(world, "1.2.1").expected_outcome == "学校8所；河道整治10条"
+    assert audit_count(world) == before
+
+
 def test_rows_edited_on_a_stale_copy_are_refused(db: Database, tmp_path: Path) -> None:
     world = build_world(db)
     path = export(world, tmp_path / "l.xlsx")

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import Conflict, ImportErrors
+from luoshi.ledger import tasks
 from luoshi.ledger.access import require_manager
 from luoshi.ledger.board import TaskRow, task_rows
 from luoshi.ledger.models import Plan, Task, Unit, User
@@ -84,7 +85,9 @@ def prepare(
         first_row[e.code] = e.row
         found.extend(_unknown_units(e, units))
         # Stored text may carry spaces the sheet's reading strips: not a change.
-        diff = _diff(e, normalize(current(row)))
+        now = normalize(current(row))
+        diff = _diff(e, now)
+        found.extend(_invalid(e, diff, now))
         if diff and e.seen != row.version:
             stale.append(f"{e.row} 任务 {e.code}（当前版本 {row.version}，表中是 {e.seen}）")
         changes.extend(diff)
@@ -111,6 +114,16 @@ def _unknown_units(e: RowEdit, units: set[str]) -> list[str]:
                 f"{where} {FIELD_LABELS[key]}「{LIST_SEPARATOR.join(missing)}」不存在（{hint}）"
             )
     return out
+
+
+def _invalid(e: RowEdit, diff: Sequence[Change], now: dict[str, Any]) -> list[str]:
+    """What ``edit_task`` would refuse in this row's changes, each at its cell: found
+    here, so a dry run catches it and every bad cell is listed at once."""
+    values = {c.field: c.after for c in diff}
+    found = tasks.problems(values)
+    if (wrong := tasks.date_order_problem(now, values)) is not None:
+        found.append(wrong)
+    return [f"{e.cells.get(p.field, e.row)} {p.message}" for p in found]
 
 
 def _diff(e: RowEdit, now: dict[str, Any]) -> list[Change]:
