@@ -86,3 +86,17 @@ def test_a_person_as_long_as_the_column_allows_is_stored(db: Database) -> None:
         tasks.assign(s, world.user(s, "boss"), t, "x", t.version, person="张" * 200)
     with db.transaction() as s:
         assert world.task(s, "1.1.1.2").person == "张" * 200
+
+
+def test_a_task_with_its_dates_the_wrong_way_round_can_still_be_assigned(db: Database) -> None:
+    world = build_world(db)
+    with db.transaction() as s:
+        t = world.task(s, "1.2.1")
+        t.start_date = date(2024, 6, 30)  # stored before dates were checked; due 2024-05-31
+    with db.transaction() as s:
+        t = world.task(s, "1.2.1")
+        assert tasks.assign(s, world.user(s, "boss"), t, "x", t.version, person="张三")
+        with pytest.raises(InputError, match="开始日期「2024-06-30」晚于完成时限「2024-05-30」"):
+            tasks.edit_task(s, world.user(s, "boss"), t, "x", None, {"deadline": date(2024, 5, 30)})
+        values = {"start_date": date(2024, 1, 1), "deadline": date(2024, 5, 30)}
+        assert tasks.edit_task(s, world.user(s, "boss"), t, "x", None, values)

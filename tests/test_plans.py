@@ -44,6 +44,23 @@ def test_targets_keep_value_span_and_baseline(db: Database) -> None:
     assert t.baseline_value == 15e6 and t.baseline_text == "1500万标准箱"
 
 
+def test_a_task_due_before_its_document_was_issued_starts_when_it_is_due(db: Database) -> None:
+    text = (
+        REPORT.replace("2024", "2025")
+        .replace("2023", "2024")
+        .replace("1月18日", "4月10日")
+        .replace("汛前完成", "3月底前完成")
+    )
+    with db.transaction() as s:
+        doc = documents.ingest(s, admin(s), SourceText.from_text("r.txt", text)).document
+        plan = plans.build_plan(s, admin(s), doc, "p")
+        rows = {r.code: r for r in board.task_rows(s, plan.id)}
+    late = rows["1.2.1"]
+    assert (late.start_date, late.deadline) == (date(2025, 3, 31), date(2025, 3, 31))
+    port = rows["1.1.1.1"]
+    assert (port.start_date, port.deadline) == (date(2025, 4, 10), date(2025, 12, 31))
+
+
 def test_units_of_the_keyword_map_are_created(db: Database) -> None:
     unit_map = UnitMap.from_table({"港口办": ("港口", "航线"), "招商中心": ("外资",)})
     with db.transaction() as s:

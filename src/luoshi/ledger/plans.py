@@ -100,7 +100,7 @@ def _rows(
             end=d.end,
             category=fit(Task.category, d.category),
             lead_unit_id=lead.id if lead else None,
-            start_date=start,
+            start_date=_start_date(start, d.deadline),
             deadline=d.deadline,
             deadline_text=fit(Task.deadline_text, d.deadline_text),
             expected_outcome=d.expected_outcome,
@@ -115,6 +115,14 @@ def _rows(
             if u in units
         )
     return list(tasks.values()), targets, co_units
+
+
+def _start_date(issued: date | None, deadline: date | None) -> date | None:
+    """When a task starts: when its document was issued, unless it is due earlier
+    (a report of 10 April asking for work done 3月底前) — then it is due at once."""
+    if issued is not None and deadline is not None:
+        return min(issued, deadline)
+    return issued
 
 
 def _target(task: Task, position: int, t: TargetDraft) -> Target:

@@ -158,7 +158,13 @@ def problems(values: dict[str, Any]) -> list[Problem]:
 
 
 def date_order_problem(current: dict[str, Any], diff: dict[str, Any]) -> Problem | None:
-    """A task cannot be due before it starts (the expected progress would be undefined)."""
+    """A task cannot be due before it starts (the expected progress would be undefined).
+
+    Only an edit of a date is held to it, so a task stored with its dates the wrong
+    way round can still be assigned; it is corrected by editing a date.
+    """
+    if "start_date" not in diff and "deadline" not in diff:
+        return None
     after = {**current, **diff}
     start, deadline = after.get("start_date"), after.get("deadline")
     if isinstance(start, date) and isinstance(deadline, date) and start > deadline:
