@@ -73,6 +73,34 @@ def test_missing_two_rounds_stalls_a_task_but_never_a_group(db: Database) -> Non
     assert by_code["1.1.1"].status != "stalled"
 
 
+def assign(world: World, code: str, unit: str | None) -> None:
+    with world.db.transaction() as s:
+        t = world.task(s, code)
+        tasks.assign(s, world.user(s, "boss"), t, "x", t.version, unit=unit or "")
+
+
+def test_only_rounds_opened_since_the_unit_got_the_task_count_as_missed(db: Database) -> None:
+    world = build_world(db)
+    assign(world, "1.1.2.1", None)  # unassigned: nobody can miss its rounds
+    run_round(world, "2024-Q1", [("port", "1.1.1.1", 30.0)])
+    run_round(world, "2024-05", [("port", "1.1.1.1", 40.0)])
+    _, by_code = rows(world)
+    assert by_code["1.1.1.2"].status == "stalled"  # 市交通运输委 missed both
+    assign(world, "1.1.1.2", "市商务局")  # reassigned
+    assign(world, "1.1.2.1", "市商务局")  # assigned
+    _, by_code = rows(world)
+    for code in ("1.1.1.2", "1.1.2.1"):
+        assert by_code[code].missed_rounds == 0 and by_code[code].status != "stalled"
+    run_round(world, "2024-06", [("port", "1.1.1.1", 50.0)])
+    _, by_code = rows(world)
+    assert by_code["1.1.1.2"].missed_rounds == 1 and by_code["1.1.2.1"].missed_rounds == 1
+    run_round(world, "2024-Q2", [("port", "1.1.1.1", 60.0)])
+    _, by_code = rows(world)
+    assert by_code["1.1.1.2"].status == "stalled" and by_code["1.1.2.1"].status == "stalled"
+    assign(world, "1.1.1.2", "市商务局")  # the same unit again: nothing new, still stalled
+    assert rows(world)[1]["1.1.1.2"].status == "stalled"
+
+
 def test_an_open_round_past_its_due_date_counts_as_missed(db: Database) -> None:
     world = build_world(db)
     with db.transaction() as s:
