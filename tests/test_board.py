@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, time
 
 import pytest
 
-from luoshi.ledger import board, cycle, tasks
+from luoshi.ledger import asof, board, cycle, tasks
 from luoshi.ledger.db import Database
 from luoshi.settings import StatusRules
-from tests.builders import World, build_world
+from tests.builders import Cycle, World, build_cycle, build_world
 
 TODAY = date(2024, 7, 1)
 EXPECTED = 100 * (TODAY - date(2024, 1, 18)).days / (date(2024, 12, 31) - date(2024, 1, 18)).days
@@ -126,3 +126,37 @@ def test_progress_rolls_up_by_weight_to_groups_and_the_plan(db: Database) -> Non
     assert by_code["1.2"].progress == 100.0
     assert by_code["1"].progress == pytest.approx((15 + 100) / 2)
     assert b.total.progress == pytest.approx(by_code["1"].progress)
+
+
+def as_of(c: Cycle, day: date) -> tuple[board.Board, dict[str, board.TaskRow]]:
+    with c.world.db.transaction() as s:
+        b = board.plan_board(s, c.world.plan(s), StatusRules(), day, asof.end_of_day(day))
+    return b, {r.code: r for r in b.rows}
+
+
+def test_a_past_as_of_shows_the_ledger_as_it_stood_that_day(db: Database) -> None:
+    c = build_cycle(db)  # reports of 8 April, 3 June, 26 June; 90% of 1.2.1 returned 28 June
+    now, by_code = rows(c.world)
+    then, on_1_july = as_of(c, TODAY)
+    assert then.total == now.total and on_1_july == by_code  # all of it had happened by then
+    _, june = as_of(c, date(2024, 6, 27))
+    assert (june["1.2.1"].reported, by_code["1.2.1"].reported) == (90.0, 10.0)
+    _, may = as_of(c, date(2024, 5, 15))
+    # Only the first round's reports had come in, and only that round was over.
+    assert (may["1.1.1.1"].reported, may["1.2.2"].reported) == (20.0, None)
+    assert may["1.3.3"].missed_rounds == 1 and may["1.3.3"].status != "stalled"
+    assert by_code["1.3.3"].status == "stalled"
+    assert may["1.3.2"].status == "done"  # accepted on 9 April
+    _, april = as_of(c, date(2024, 4, 5))
+    assert all(r.reported is None for r in april.values())
+    assert april["1.3.2"].status != "done" and april["1.3.2"].state == "open"
+    # Without a moment to read at, the board shows the latest reports, whatever today is.
+    with db.transaction() as s:
+        latest = board.plan_board(s, c.world.plan(s), StatusRules(), date(2024, 5, 15))
+    assert {r.code: r for r in latest.rows}["1.1.1.1"].reported == 45.0
+
+
+def test_the_end_of_an_as_of_day_is_its_last_moment_on_the_local_clock() -> None:
+    end = asof.end_of_day(date(2024, 5, 15))
+    local = end.replace(tzinfo=UTC).astimezone()
+    assert (local.date(), local.time()) == (date(2024, 5, 15), time(23, 59, 59, 999999))

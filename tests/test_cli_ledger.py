@@ -143,8 +143,10 @@ def test_acting_as_a_reporter_through_the_cycle(
     assert run("review", "1", "--accept", user="boss").exit_code == 0
     assert query(database_url, "SELECT status FROM tasks WHERE code = '1.1.1.1'") == [("done",)]
     assert query(database_url, "SELECT count(*) FROM chases") == [(3,)]
-    status = run("plan", "status", "t2024", "--as-of", "2024-07-01")
+    status = run("plan", "status", "t2024")
     assert "已完成 1" in status.stdout and "市交通运输委" in status.stdout
+    before = run("plan", "status", "t2024", "--as-of", "2024-07-01")  # before it was reported
+    assert "总体进度 0.0%" in before.stdout and "已完成 0" in before.stdout
     audit = [
         json.loads(x) for x in run("audit", "--entity", "tasks", "--jsonl").stdout.splitlines()
     ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -106,10 +106,16 @@ def _row_values(row: TaskRow, source: str) -> list[Any]:
 
 
 def export_ledger(
-    s: Session, plan: Plan, rules: StatusRules, today: date, path: str | Path
+    s: Session,
+    plan: Plan,
+    rules: StatusRules,
+    today: date,
+    path: str | Path,
+    until: datetime | None = None,
 ) -> Board:
-    """Write ``plan`` as of ``today`` to ``path``."""
-    board = plan_board(s, plan, rules, today)
+    """Write ``plan`` as of ``today`` to ``path`` (progress and status at ``until`` when
+    given, see ``board.plan_board``; the editable cells are always current)."""
+    board = plan_board(s, plan, rules, today, until)
     doc_ids = {r.doc for r in board.rows if r.doc is not None}
     raw = dict(s.execute(select(Document.id, Document.raw).where(Document.id.in_(doc_ids))).all())
     units = list(s.scalars(select(Unit.name).where(Unit.active).order_by(Unit.id)))

@@ -15,7 +15,7 @@ from typing import Any, cast
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from luoshi.ledger import status
+from luoshi.ledger import asof, status
 from luoshi.ledger.models import (
     AuditEvent,
     Plan,
@@ -84,13 +84,22 @@ class Board:
     today: date
 
 
-def plan_board(s: Session, plan: Plan, rules: StatusRules, today: date) -> Board:
-    """Every task of ``plan`` in code order, with progress rolled up by weight."""
+def plan_board(
+    s: Session, plan: Plan, rules: StatusRules, today: date, until: datetime | None = None
+) -> Board:
+    """Every task of ``plan`` in code order, with progress rolled up by weight.
+
+    ``today`` is the day expected progress and deadlines are measured at; ``until``,
+    when given, the moment whose reports, reviews and rounds are taken (a past
+    --as-of): what happened later is left out. Tasks and targets are as they are now.
+    """
     rows = task_rows(s, plan.id)
     by_id = {r.id: r for r in rows}
     _attach_targets(s, plan.id, by_id)
-    _attach_reports(s, plan.id, by_id)
-    due = due_rounds(s, plan.id, today)
+    _attach_reports(s, plan.id, by_id, until)
+    if until is not None:
+        _reopen_done_later(s, plan.id, rows, until)
+    due = due_rounds(s, plan.id, today, until)
     total = _roll_up(rows, rules, today, due, lead_unit_assigned_at(s, plan.id))
     return Board(plan, rows, total, today)
 
@@ -191,7 +200,9 @@ def _target_row(f: tuple[Any, ...]) -> TargetRow:
     )
 
 
-def _attach_reports(s: Session, plan_id: int, by_id: dict[int, TaskRow]) -> None:
+def _attach_reports(
+    s: Session, plan_id: int, by_id: dict[int, TaskRow], until: datetime | None
+) -> None:
     """The latest counted (not returned) report of each task, and its round."""
     counted = (
         select(
@@ -200,7 +211,7 @@ def _attach_reports(s: Session, plan_id: int, by_id: dict[int, TaskRow]) -> None
             func.max(ProgressReport.round_id).label("last_round"),
         )
         .join(Round, Round.id == ProgressReport.round_id)
-        .where(Round.plan_id == plan_id, ProgressReport.status != "returned")
+        .where(Round.plan_id == plan_id, asof.report_counted(until))
         .group_by(ProgressReport.task_id)
         .subquery()
     )
@@ -212,14 +223,28 @@ def _attach_reports(s: Session, plan_id: int, by_id: dict[int, TaskRow]) -> None
         by_id[task_id].last_round = round_id
 
 
-def due_rounds(s: Session, plan_id: int, today: date) -> list[tuple[int, datetime]]:
+def _reopen_done_later(s: Session, plan_id: int, rows: Sequence[TaskRow], until: datetime) -> None:
+    """Tasks accepted as done after ``until`` were still open then."""
+    done = set(s.scalars(asof.tasks_done(until).join(Task).where(Task.plan_id == plan_id)))
+    for r in rows:
+        if r.state == "done" and r.id not in done:
+            r.state = "open"
+
+
+def due_rounds(
+    s: Session, plan_id: int, today: date, until: datetime | None = None
+) -> list[tuple[int, datetime]]:
     """(id, opened_at) of the rounds whose reporting time is over: closed, or past
-    their due date."""
+    their due date — among those opened by ``until``, closed by then (default: now)."""
     q = select(Round.id, Round.opened_at, Round.due, Round.closed_at)
+    q = q.where(Round.plan_id == plan_id)
+    if until is not None:
+        q = q.where(Round.opened_at <= until)
     return sorted(
         (rid, opened)
-        for rid, opened, due, closed in s.execute(q.where(Round.plan_id == plan_id))
-        if closed is not None or (due is not None and due < today)
+        for rid, opened, due, closed in s.execute(q)
+        if (closed is not None and (until is None or closed <= until))
+        or (due is not None and due < today)
     )
 
 
