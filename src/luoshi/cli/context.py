@@ -60,6 +60,9 @@ def emit_jsonl(records: Iterable[dict[str, Any]]) -> None:
         out.write(json.dumps(rec, ensure_ascii=False) + "\n")
 
 
+AS_OF_HELP = "按此日期计算进度与状态；过去的日期只计当日及以前的填报、审核与调度（默认今天）"
+
+
 def as_of_option(value: str | None) -> tuple[date, datetime | None]:
     """The day --as-of names (default today) and, when it is past, the moment the
     ledger is read at: its end, so later reports, reviews and rounds are left out."""

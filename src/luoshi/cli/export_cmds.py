@@ -9,21 +9,23 @@ from pathlib import Path
 
 import click
 
-from luoshi.cli.context import AppContext, as_of_option, pass_app
+from luoshi.cli.context import AS_OF_HELP, AppContext, as_of_option, pass_app
 from luoshi.cli.xlsx_cmds import export_group
 from luoshi.io import opendata
 from luoshi.io.bulletin import DEFAULT_ISSUER, export_bulletin
 from luoshi.io.bulletin_figures import period_label
 from luoshi.ledger import plans
 
-AS_OF_HELP = "按此日期计算进度状态（默认今天）"
+BULLETIN_AS_OF_HELP = (
+    "按此日期计算进度与状态，也是落款日期；过去的日期只计当日及以前的填报、审核与调度（默认今天）"
+)
 
 
 @click.command("bulletin")
 @click.argument("plan")
 @click.argument("out", type=click.Path(dir_okay=False, writable=True))
 @click.option("--period", help="调度期间，如 2024-Q2（默认最近一轮调度）")
-@click.option("--as-of", "as_of", help="按此日期计算进度状态，也是落款日期（默认今天）")
+@click.option("--as-of", "as_of", help=BULLETIN_AS_OF_HELP)
 @click.option("--issuer", default=DEFAULT_ISSUER, show_default=True, help="落款单位")
 @pass_app
 def bulletin_cmd(

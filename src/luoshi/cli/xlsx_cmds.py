@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from luoshi.cli.context import AppContext, as_of_option, pass_app
+from luoshi.cli.context import AS_OF_HELP, AppContext, as_of_option, pass_app
 from luoshi.io.ledger_xlsx import export_ledger, import_ledger
 from luoshi.ledger import plans
 from luoshi.ledger.edits import Change
@@ -21,7 +21,7 @@ def export_group() -> None:
 @export_group.command("xlsx")
 @click.argument("plan")
 @click.argument("out", type=click.Path(dir_okay=False, writable=True))
-@click.option("--as-of", "as_of", help="按此日期计算进度状态（默认今天）")
+@click.option("--as-of", "as_of", help=AS_OF_HELP)
 @pass_app
 def export_xlsx(app: AppContext, plan: str, out: str, as_of: str | None) -> None:
     """把计划导出为 Excel 台账。Write a plan's ledger to OUT.xlsx."""
