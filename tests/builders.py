@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from luoshi.ledger import cycle, documents, plans, units, users
 from luoshi.ledger.board import TaskRow
 from luoshi.ledger.db import Database
-from luoshi.ledger.models import Plan, Task, User
+from luoshi.ledger.models import Chase, Plan, ProgressReport, Review, Round, Task, User
 from luoshi.text.document import Document as SourceText
 
 ADMIN = "local-admin"
@@ -119,11 +120,23 @@ class Cycle:
     2024-Q1 (closed) and 2024-05 (closed) are due; 2024-Q2 is still open. 1.3.2 was
     accepted as done, 1.2.2 is past its deadline, 市民政局 never reported (stalled),
     a 90% report on 1.2.1 was returned, and every pending unit was chased once,
-    市民政局 twice.
+    市民政局 twice. Rows carry the times of ``CYCLE_TIMES``, as if it happened then.
     """
 
     world: World
     rounds: dict[str, int]
+
+
+# When each round was opened, reported in, reviewed (and chased) and closed, in 2024;
+# days apart, so that an --as-of day falls clearly between them in any time zone.
+CYCLE_TIMES = {
+    "2024-Q1": (datetime(2024, 4, 1, 9), datetime(2024, 4, 8, 10), datetime(2024, 4, 9, 10),
+                datetime(2024, 4, 11, 9)),
+    "2024-05": (datetime(2024, 5, 25, 9), datetime(2024, 6, 3, 10), datetime(2024, 6, 4, 10),
+                datetime(2024, 6, 6, 9)),
+    "2024-Q2": (datetime(2024, 6, 20, 9), datetime(2024, 6, 26, 10), datetime(2024, 6, 28, 10),
+                None),
+}  # fmt: skip
 
 
 def build_cycle(db: Database) -> Cycle:
@@ -154,4 +167,26 @@ def build_cycle(db: Database) -> Cycle:
         q2 = cycle.get_round(s, ids["2024-Q2"])
         cycle.chase(s, boss, q2, note="请尽快报送")
         cycle.chase(s, boss, q2, unit="市民政局")
+    with db.transaction() as s:
+        for period, (opened, reported, reviewed, closed) in CYCLE_TIMES.items():
+            _backdate(s, ids[period], opened, reported, reviewed, closed)
     return Cycle(world, ids)
+
+
+def _backdate(
+    s: Session,
+    round_id: int,
+    opened: datetime,
+    reported: datetime,
+    reviewed: datetime,
+    closed: datetime | None,
+) -> None:
+    reports = select(ProgressReport.id).where(ProgressReport.round_id == round_id)
+    s.execute(update(Round).where(Round.id == round_id).values(opened_at=opened, closed_at=closed))
+    s.execute(
+        update(ProgressReport)
+        .where(ProgressReport.round_id == round_id)
+        .values(submitted_at=reported)
+    )
+    s.execute(update(Review).where(Review.report_id.in_(reports)).values(at=reviewed))
+    s.execute(update(Chase).where(Chase.round_id == round_id).values(at=reviewed))

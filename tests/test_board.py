@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, time
 
 import pytest
 
-from luoshi.ledger import board, cycle, tasks
+from luoshi.ledger import asof, board, cycle, tasks
 from luoshi.ledger.db import Database
 from luoshi.settings import StatusRules
-from tests.builders import World, build_world
+from tests.builders import Cycle, World, build_cycle, build_world
 
 TODAY = date(2024, 7, 1)
 EXPECTED = 100 * (TODAY - date(2024, 1, 18)).days / (date(2024, 12, 31) - date(2024, 1, 18)).days
@@ -73,6 +73,34 @@ def test_missing_two_rounds_stalls_a_task_but_never_a_group(db: Database) -> Non
     assert by_code["1.1.1"].status != "stalled"
 
 
+def assign(world: World, code: str, unit: str | None) -> None:
+    with world.db.transaction() as s:
+        t = world.task(s, code)
+        tasks.assign(s, world.user(s, "boss"), t, "x", t.version, unit=unit or "")
+
+
+def test_only_rounds_opened_since_the_unit_got_the_task_count_as_missed(db: Database) -> None:
+    world = build_world(db)
+    assign(world, "1.1.2.1", None)  # unassigned: nobody can miss its rounds
+    run_round(world, "2024-Q1", [("port", "1.1.1.1", 30.0)])
+    run_round(world, "2024-05", [("port", "1.1.1.1", 40.0)])
+    _, by_code = rows(world)
+    assert by_code["1.1.1.2"].status == "stalled"  # 市交通运输委 missed both
+    assign(world, "1.1.1.2", "市商务局")  # reassigned
+    assign(world, "1.1.2.1", "市商务局")  # assigned
+    _, by_code = rows(world)
+    for code in ("1.1.1.2", "1.1.2.1"):
+        assert by_code[code].missed_rounds == 0 and by_code[code].status != "stalled"
+    run_round(world, "2024-06", [("port", "1.1.1.1", 50.0)])
+    _, by_code = rows(world)
+    assert by_code["1.1.1.2"].missed_rounds == 1 and by_code["1.1.2.1"].missed_rounds == 1
+    run_round(world, "2024-Q2", [("port", "1.1.1.1", 60.0)])
+    _, by_code = rows(world)
+    assert by_code["1.1.1.2"].status == "stalled" and by_code["1.1.2.1"].status == "stalled"
+    assign(world, "1.1.1.2", "市商务局")  # the same unit again: nothing new, still stalled
+    assert rows(world)[1]["1.1.1.2"].status == "stalled"
+
+
 def test_an_open_round_past_its_due_date_counts_as_missed(db: Database) -> None:
     world = build_world(db)
     with db.transaction() as s:
@@ -98,3 +126,37 @@ def test_progress_rolls_up_by_weight_to_groups_and_the_plan(db: Database) -> Non
     assert by_code["1.2"].progress == 100.0
     assert by_code["1"].progress == pytest.approx((15 + 100) / 2)
     assert b.total.progress == pytest.approx(by_code["1"].progress)
+
+
+def as_of(c: Cycle, day: date) -> tuple[board.Board, dict[str, board.TaskRow]]:
+    with c.world.db.transaction() as s:
+        b = board.plan_board(s, c.world.plan(s), StatusRules(), day, asof.end_of_day(day))
+    return b, {r.code: r for r in b.rows}
+
+
+def test_a_past_as_of_shows_the_ledger_as_it_stood_that_day(db: Database) -> None:
+    c = build_cycle(db)  # reports of 8 April, 3 June, 26 June; 90% of 1.2.1 returned 28 June
+    now, by_code = rows(c.world)
+    then, on_1_july = as_of(c, TODAY)
+    assert then.total == now.total and on_1_july == by_code  # all of it had happened by then
+    _, june = as_of(c, date(2024, 6, 27))
+    assert (june["1.2.1"].reported, by_code["1.2.1"].reported) == (90.0, 10.0)
+    _, may = as_of(c, date(2024, 5, 15))
+    # Only the first round's reports had come in, and only that round was over.
+    assert (may["1.1.1.1"].reported, may["1.2.2"].reported) == (20.0, None)
+    assert may["1.3.3"].missed_rounds == 1 and may["1.3.3"].status != "stalled"
+    assert by_code["1.3.3"].status == "stalled"
+    assert may["1.3.2"].status == "done"  # accepted on 9 April
+    _, april = as_of(c, date(2024, 4, 5))
+    assert all(r.reported is None for r in april.values())
+    assert april["1.3.2"].status != "done" and april["1.3.2"].state == "open"
+    # Without a moment to read at, the board shows the latest reports, whatever today is.
+    with db.transaction() as s:
+        latest = board.plan_board(s, c.world.plan(s), StatusRules(), date(2024, 5, 15))
+    assert {r.code: r for r in latest.rows}["1.1.1.1"].reported == 45.0
+
+
+def test_the_end_of_an_as_of_day_is_its_last_moment_on_the_local_clock() -> None:
+    end = asof.end_of_day(date(2024, 5, 15))
+    local = end.replace(tzinfo=UTC).astimezone()
+    assert (local.date(), local.time()) == (date(2024, 5, 15), time(23, 59, 59, 999999))

@@ -82,6 +82,21 @@ def test_open_data_on_the_command_line(run: Any, tmp_path: Path) -> None:
     assert len(lines) == 1 + targets
 
 
+def test_a_past_as_of_leaves_out_what_came_later(run: Any, tmp_path: Path) -> None:
+    july = run("plan", "status", "b24", "--as-of", "2024-07-01").stdout
+    may = run("plan", "status", "b24", "--as-of", "2024-05-15").stdout
+    assert "总体进度 41.9%" in july and "总体进度 23.6%" in may
+    assert "已完成 1" in may  # 1.3.2 was accepted on 9 April
+    shown = run("plan", "show", "b24", "--jsonl", "--as-of", "2024-05-15").stdout
+    port = next(r for r in map(json.loads, shown.splitlines()) if r["code"] == "1.1.1.1")
+    assert port["progress"] == 20  # 30 and 45 were reported in June
+    out = tmp_path / "b.docx"
+    bulletin = run("export", "bulletin", "b24", str(out), "--as-of", "2024-05-15")
+    assert bulletin.exit_code == 0, bulletin.output
+    assert "（2024年第一季度）" in bulletin.stdout  # 2024-05 was opened on 25 May
+    assert "未报齐单位 2 个" in bulletin.stdout
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

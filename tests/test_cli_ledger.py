@@ -104,6 +104,9 @@ def test_build_show_and_assign(run: Any, database_url: str, tmp_path: Path) -> N
     assert query(database_url, "SELECT person, version FROM tasks WHERE code = '1.1.1.1'") == [
         ("张三", 2)
     ]
+    too_long = run("assign", "t2024:1.1.1.1", "--person", "张" * 250)
+    assert too_long.exit_code == 2
+    assert too_long.stderr.startswith("错误：责任人「张张") and "最多 200 个字符" in too_long.stderr
     stale = run("assign", "t2024:1.1.1.1", "--person", "李四", "--version", "1")
     assert stale.exit_code == 2
     assert stale.stderr.strip() == (
@@ -140,8 +143,10 @@ def test_acting_as_a_reporter_through_the_cycle(
     assert run("review", "1", "--accept", user="boss").exit_code == 0
     assert query(database_url, "SELECT status FROM tasks WHERE code = '1.1.1.1'") == [("done",)]
     assert query(database_url, "SELECT count(*) FROM chases") == [(3,)]
-    status = run("plan", "status", "t2024", "--as-of", "2024-07-01")
+    status = run("plan", "status", "t2024")
     assert "已完成 1" in status.stdout and "市交通运输委" in status.stdout
+    before = run("plan", "status", "t2024", "--as-of", "2024-07-01")  # before it was reported
+    assert "总体进度 0.0%" in before.stdout and "已完成 0" in before.stdout
     audit = [
         json.loads(x) for x in run("audit", "--entity", "tasks", "--jsonl").stdout.splitlines()
     ]

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
 from luoshi.errors import Conflict, InputError, PermissionDenied
 from luoshi.ledger import cycle
+from luoshi.ledger.asof import end_of_day
 from luoshi.ledger.db import Database
 from luoshi.ledger.models import Chase, Round
-from tests.builders import World, build_world
+from tests.builders import World, build_cycle, build_world
 
 
 def open_round(world: World, period: str = "2024-Q1") -> int:
@@ -144,3 +147,16 @@ def test_rounds_list_in_order(db: Database) -> None:
     open_round(world, "2024-Q2")
     with db.transaction() as s:
         assert [r.period for r in cycle.list_rounds(s, world.plan(s))] == ["2024-Q1", "2024-Q2"]
+
+
+def test_pending_as_of_a_past_day_counts_reports_and_chases_made_by_then(db: Database) -> None:
+    c = build_cycle(db)  # 2024-Q2: opened 20 June, reports of 26 June, chased 28 June
+    with db.transaction() as s:
+        q2 = cycle.get_round(s, c.rounds["2024-Q2"])
+        now = {p.unit: (p.tasks, p.chases) for p in cycle.pending(s, q2)}
+        then = {
+            p.unit: (p.tasks, p.chases) for p in cycle.pending(s, q2, end_of_day(date(2024, 6, 22)))
+        }
+    assert now["市工业和信息化局"] == (["1.2.2"], 1) and "市商务局" not in now
+    assert then["市工业和信息化局"] == (["1.1.1.1", "1.2.2"], 0)  # nobody had reported yet
+    assert then["市商务局"] == (["1.1.2.1"], 0) and then["市民政局"] == (["1.3.3"], 0)

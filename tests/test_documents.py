@@ -103,6 +103,8 @@ def test_facts_are_editable_with_validation(db: Database) -> None:
         ({"type": "novel"}, "类型「novel」无效"),
         ({"date": "2024年13月"}, "日期「2024年13月」不是有效日期"),
         ({"title": " "}, "标题不能为空"),
+        ({"title": "报" * 501}, "标题「报报报.*」过长（501 个字符），最多 500 个字符"),
+        ({"issuer": "市" * 201}, "发文单位「市市市.*」过长（201 个字符），最多 200 个字符"),
     ]:
         with pytest.raises(InputError, match=message), db.transaction() as s:
             documents.edit_document(s, admin(s), doc_id, None, changes)

@@ -11,10 +11,10 @@ from openpyxl import Workbook, load_workbook
 
 from luoshi.errors import Conflict, ImportErrors
 from luoshi.io.ledger_xlsx import COLUMN_OF, SHEET, export_ledger, import_ledger
-from luoshi.ledger import audit, board, tasks
+from luoshi.ledger import audit, board, tasks, units
 from luoshi.ledger.db import Database
 from luoshi.settings import StatusRules
-from tests.builders import REPORT, World, build_world
+from tests.builders import REPORT, World, admin, build_world
 
 TODAY = date(2024, 7, 1)
 
@@ -91,6 +91,58 @@ def test_export_then_import_without_edits_changes_nothing(db: Database, tmp_path
     assert row_of(world, "1.1.1.1").version == 1
 
 
+def test_formulas_and_spaces_survive_a_round_trip_unchanged(db: Database, tmp_path: Path) -> None:
+    world = build_world(db)
+    with db.transaction() as s:
+        t = world.task(s, "1.1.1.1")
+        outcome = {"expected_outcome": "=建成智能工厂10个"}
+        tasks.edit_task(s, world.user(s, "boss"), t, "x", t.version, outcome)
+        # Stored before edits were stripped (or drafted from a document): kept as is.
+        t.title, t.person = t.title + " ", " 张三"
+    path = export(world, tmp_path / "l.xlsx")
+    ws = load_workbook(path)[SHEET]
+    cell = ws.cell(2 + [c.value for c in ws["A"][1:]].index("1.1.1.1"), COLUMN_OF["预期成效"])
+    assert (cell.value, cell.data_type) == ("=建成智能工厂10个", "s")  # text, not a formula
+    before = audit_count(world)
+    assert import_(world, path, dry_run=True) == []
+    assert import_(world, path) == []
+    assert audit_count(world) == before
+    port = row_of(world, "1.1.1.1")
+    assert port.expected_outcome == "=建成智能工厂10个" and port.person == " 张三"
+    assert port.title.endswith(" ")
+
+
+def test_co_units_with_spaces_and_slashes_in_their_names_survive_a_round_trip(
+    db: Database, tmp_path: Path
+) -> None:
+    world = build_world(db)
+    names = ["市 交通 委", "市发展改革委/市粮食局"]
+    with db.transaction() as s:
+        units.ensure_units(s, admin(s), names)
+        t = world.task(s, "1.1.1.1")
+        tasks.assign(s, world.user(s, "boss"), t, "x", t.version, co_units=names)
+    path = export(world, tmp_path / "l.xlsx")
+    assert import_(world, path, dry_run=True) == []
+    assert import_(world, path) == []
+    assert row_of(world, "1.1.1.1").co_units == names
+    edit(path, {("1.2.1", "配合单位"): " 市发展改革委/市粮食局 、市 交通 委、"})
+    [change] = import_(world, path)
+    assert (change.code, change.after) == ("1.2.1", ["市发展改革委/市粮食局", "市 交通 委"])
+    assert row_of(world, "1.2.1").co_units == ["市发展改革委/市粮食局", "市 交通 委"]
+
+
+def test_co_units_separated_by_commas_are_refused_with_a_hint(db: Database, tmp_path: Path) -> None:
+    world = build_world(db)
+    path = export(world, tmp_path / "l.xlsx")
+    edit(path, {("1.2.1", "配合单位"): "市商务局，市水务局"})
+    with pytest.raises(ImportErrors) as err:
+        import_(world, path)
+    assert err.value.problems == [
+        "台账!G10 配合单位「市商务局，市水务局」不存在"
+        "（先用 luoshi units add 添加；多个配合单位请用顿号「、」分隔）"
+    ]
+
+
 def test_edited_cells_are_applied_and_audited(db: Database, tmp_path: Path) -> None:
     world = build_world(db)
     path = export(world, tmp_path / "l.xlsx")
@@ -155,6 +207,35 @@ def test_every_bad_cell_is_reported_at_once_and_nothing_is_applied(
     assert audit_count(world) == before
     with pytest.raises(ImportErrors):
         import_(world, path, dry_run=True)
+
+
+def test_what_a_task_edit_refuses_is_found_by_the_dry_run_cell_by_cell(
+    db: Database, tmp_path: Path
+) -> None:
+    world = build_world(db)
+    path = export(world, tmp_path / "l.xlsx")
+    edit(
+        path,
+        {
+            ("1.1.1.1", "完成时限"): "2023-12-31",  # the task starts on 2024-01-18
+            ("1.1.1.2", "配合单位"): "市商务局、市水务局、市商务局",
+            ("1.1.2.1", "权重"): "inf",
+            ("1.2.1", "责任人"): "张" * 250,
+            ("1.2.1", "预期成效"): "秋季开学投用",  # valid, but must not be applied
+        },
+    )
+    before = audit_count(world)
+    for dry_run in (True, False):
+        with pytest.raises(ImportErrors) as err:
+            import_(world, path, dry_run)
+        assert err.value.problems == [
+            "台账!F5 开始日期「2024-01-18」晚于完成时限「2023-12-31」",
+            "台账!G6 配合单位「市商务局」重复",
+            "台账!J8 权重「inf」应为不小于 0 的数",
+            "台账!H10 责任人「" + "张" * 20 + "…」过长（250 个字符），最多 200 个字符",
+        ]
+    assert row_of(world, "1.2.1").expected_outcome == "学校8所；河道整治10条"
+    assert audit_count(world) == before
 
 
 def test_rows_edited_on_a_stale_copy_are_refused(db: Database, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import pytest
 from luoshi.errors import InputError
 from luoshi.io import opendata
 from luoshi.ledger import board
+from luoshi.ledger.asof import end_of_day
 from luoshi.ledger.db import Database
 from luoshi.ledger.status import HEALTH_LABELS
 from luoshi.settings import StatusRules
@@ -85,6 +86,21 @@ def test_targets_carry_baseline_and_the_latest_counted_value(db: Database, tmp_p
     # 3.3 million came with a report that was returned: 1.5 million (2024-05) stands.
     assert port["latest"] == {"value": 1500000, "period": "2024-05"}
     assert all(t["latest"] is None for t in tasks["1.3.1"]["targets"])
+
+
+def test_a_past_as_of_takes_the_values_reported_by_then(db: Database, tmp_path: Path) -> None:
+    c = build_cycle(db)
+    path = tmp_path / "plan.json"
+    for day, latest in [
+        (date(2024, 5, 15), None),  # 1.5 million came on 3 June
+        (date(2024, 6, 27), {"value": 3300000, "period": "2024-Q2"}),  # returned on 28 June
+        (TODAY, {"value": 1500000, "period": "2024-05"}),
+    ]:
+        with c.world.db.transaction() as s:
+            plan = c.world.plan(s)
+            opendata.export_json(s, plan, StatusRules(), day, path, end_of_day(day))
+        tasks = {t["code"]: t for t in json.loads(path.read_text(encoding="utf-8"))["tasks"]}
+        assert tasks["1.2.1"]["targets"][0]["latest"] == latest
 
 
 def test_csv_tables_equal_the_json(db: Database, tmp_path: Path) -> None:

@@ -44,6 +44,23 @@ def test_targets_keep_value_span_and_baseline(db: Database) -> None:
     assert t.baseline_value == 15e6 and t.baseline_text == "1500万标准箱"
 
 
+def test_a_task_due_before_its_document_was_issued_starts_when_it_is_due(db: Database) -> None:
+    text = (
+        REPORT.replace("2024", "2025")
+        .replace("2023", "2024")
+        .replace("1月18日", "4月10日")
+        .replace("汛前完成", "3月底前完成")
+    )
+    with db.transaction() as s:
+        doc = documents.ingest(s, admin(s), SourceText.from_text("r.txt", text)).document
+        plan = plans.build_plan(s, admin(s), doc, "p")
+        rows = {r.code: r for r in board.task_rows(s, plan.id)}
+    late = rows["1.2.1"]
+    assert (late.start_date, late.deadline) == (date(2025, 3, 31), date(2025, 3, 31))
+    port = rows["1.1.1.1"]
+    assert (port.start_date, port.deadline) == (date(2025, 4, 10), date(2025, 12, 31))
+
+
 def test_units_of_the_keyword_map_are_created(db: Database) -> None:
     unit_map = UnitMap.from_table({"港口办": ("港口", "航线"), "招商中心": ("外资",)})
     with db.transaction() as s:
@@ -54,6 +71,26 @@ def test_units_of_the_keyword_map_are_created(db: Database) -> None:
     assert names == {"港口办", "招商中心"}
     assert rows["1.1.1.1"].lead_unit == "港口办"
     assert rows["1.1.2.1"].lead_unit == "招商中心"
+
+
+def test_document_text_longer_than_its_column_is_shortened(db: Database) -> None:
+    heading = "（一）" + "提升港口能级" * 100  # 603 characters; the column holds 500
+    text = REPORT.replace("（一）提升港口能级", heading)
+    with db.transaction() as s:
+        doc = documents.ingest(s, admin(s), SourceText.from_text("r.txt", text)).document
+        plan = plans.build_plan(s, admin(s), doc, "p")
+    with db.transaction() as s:
+        rows = {r.code: r for r in board.task_rows(s, plan.id)}
+    category = rows["1.1.1.1"].category
+    assert len(category) == 500 and category == heading[:499] + "…"
+    assert rows["1.2.1"].category == "（二）办好民生实事"
+
+
+def test_a_plan_title_given_too_long_is_refused(db: Database) -> None:
+    with db.transaction() as s:
+        doc = documents.ingest(s, admin(s), SourceText.from_text("r.txt", REPORT)).document
+        with pytest.raises(InputError, match=r"计划标题「题题题.*」过长（501 个字符），最多 500"):
+            plans.build_plan(s, admin(s), doc, "p", title="题" * 501)
 
 
 def test_plan_and_task_references(db: Database) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -14,6 +14,7 @@ from luoshi.ledger.status import (
     missed_rounds,
     plan_progress,
     roll_up,
+    rounds_opened_after,
     weighted,
 )
 from luoshi.settings import StatusRules
@@ -88,6 +89,14 @@ def test_missed_rounds_count_those_after_the_last_report() -> None:
     assert missed_rounds([1, 2], None) == 2
     assert missed_rounds([1, 2, 3], 1) == 2
     assert missed_rounds([1, 2, 3], 3) == 0
+
+
+def test_only_rounds_opened_after_an_assignment_can_be_missed() -> None:
+    rounds = [(1, datetime(2024, 1, 5)), (2, datetime(2024, 4, 1)), (3, datetime(2024, 7, 1))]
+    assert rounds_opened_after(rounds, None) == [1, 2, 3]
+    assert rounds_opened_after(rounds, datetime(2024, 4, 1)) == [3]  # opened as it was given
+    assert rounds_opened_after(rounds, datetime(2024, 3, 31, 23, 59)) == [2, 3]
+    assert missed_rounds(rounds_opened_after(rounds, datetime(2024, 2, 1)), None) == 2
 
 
 def test_weighted_mean() -> None:

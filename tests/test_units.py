@@ -19,6 +19,15 @@ def test_units_are_unique_and_counted(db: Database) -> None:
             units.add_unit(s, admin(s), "  ")
         with pytest.raises(PermissionDenied):
             units.add_unit(s, world.user(s, "reader"), "新单位")
+        # 、 separates units in the ledger's 配合单位 column and on the command line.
+        with pytest.raises(InputError, match="单位名称「市商务局、市水务局」不能含顿号"):
+            units.add_unit(s, admin(s), "市商务局、市水务局")
+        with pytest.raises(InputError, match="不能含顿号"):
+            units.rename_unit(s, admin(s), "市教委", "市教委、市体育局", None)
+        with pytest.raises(InputError, match="不能含顿号"):
+            units.ensure_units(s, admin(s), ["甲、乙"])
+        with pytest.raises(InputError, match=r"单位名称「局局局.*」过长（201 个字符），最多 200"):
+            units.add_unit(s, admin(s), "局" * 201)
         rows = {u.name: u for u in units.list_units(s)}
         assert rows["市交通运输委"].lead_tasks == 5
         assert rows["市水务局"].co_tasks == 2

@@ -5,36 +5,37 @@ The commands join the one ``export`` group defined with ``export xlsx``.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
 
-from luoshi.cli.context import AppContext, option_date, pass_app
+from luoshi.cli.context import AS_OF_HELP, AppContext, as_of_option, pass_app
 from luoshi.cli.xlsx_cmds import export_group
 from luoshi.io import opendata
 from luoshi.io.bulletin import DEFAULT_ISSUER, export_bulletin
 from luoshi.io.bulletin_figures import period_label
 from luoshi.ledger import plans
 
-AS_OF_HELP = "按此日期计算进度状态（默认今天）"
+BULLETIN_AS_OF_HELP = (
+    "按此日期计算进度与状态，也是落款日期；过去的日期只计当日及以前的填报、审核与调度（默认今天）"
+)
 
 
 @click.command("bulletin")
 @click.argument("plan")
 @click.argument("out", type=click.Path(dir_okay=False, writable=True))
 @click.option("--period", help="调度期间，如 2024-Q2（默认最近一轮调度）")
-@click.option("--as-of", "as_of", help="按此日期计算进度状态，也是落款日期（默认今天）")
+@click.option("--as-of", "as_of", help=BULLETIN_AS_OF_HELP)
 @click.option("--issuer", default=DEFAULT_ISSUER, show_default=True, help="落款单位")
 @pass_app
 def bulletin_cmd(
     app: AppContext, plan: str, out: str, period: str | None, as_of: str | None, issuer: str
 ) -> None:
     """把落实情况写成 Word 督查通报（A4）。Write a supervision bulletin to OUT.docx."""
-    today = option_date(as_of, "--as-of") or date.today()
+    today, until = as_of_option(as_of)
     with app.work() as (s, _actor):
         p = plans.get_plan(s, plan)
-        fig = export_bulletin(s, p, app.settings.status, today, out, period, issuer)
+        fig = export_bulletin(s, p, app.settings.status, today, out, period, issuer, until)
     when = period_label(fig.round.period) if fig.round else "尚无调度"
     click.echo(
         f"已生成通报 {out}（{when}）：末级任务 {fig.total.tasks} 项，"
@@ -49,10 +50,10 @@ def bulletin_cmd(
 @pass_app
 def json_cmd(app: AppContext, plan: str, out: Path, as_of: str | None) -> None:
     """导出公开数据：计划、来源文件、任务与目标，一个 JSON 文件。Open data as JSON."""
-    today = option_date(as_of, "--as-of") or date.today()
+    today, until = as_of_option(as_of)
     with app.work() as (s, _actor):
         p = plans.get_plan(s, plan)
-        data = opendata.export_json(s, p, app.settings.status, today, out)
+        data = opendata.export_json(s, p, app.settings.status, today, out, until)
     click.echo(f"已导出 {len(data.board.rows)} 项任务到 {out}")
 
 
@@ -64,10 +65,10 @@ def json_cmd(app: AppContext, plan: str, out: Path, as_of: str | None) -> None:
 def csv_cmd(app: AppContext, plan: str, out: Path, as_of: str | None) -> None:
     """导出公开数据为 CSV（UTF-8，Excel 可直接打开）。OUT 为目录时写入 tasks.csv 和
     targets.csv；为 X.csv 时写入 X.csv 和 X_targets.csv。Open data as CSV tables."""
-    today = option_date(as_of, "--as-of") or date.today()
+    today, until = as_of_option(as_of)
     with app.work() as (s, _actor):
         p = plans.get_plan(s, plan)
-        data, (tasks, targets) = opendata.export_csv(s, p, app.settings.status, today, out)
+        data, (tasks, targets) = opendata.export_csv(s, p, app.settings.status, today, out, until)
     n_targets = sum(len(r.targets) for r in data.board.rows)
     click.echo(f"已导出 {len(data.board.rows)} 项任务到 {tasks}，{n_targets} 个目标到 {targets}")
 

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 from pathlib import Path
 
 import click
 
-from luoshi.cli.context import AppContext, emit_jsonl, option_date, pass_app
+from luoshi.cli.context import (
+    AS_OF_HELP,
+    AppContext,
+    as_of_option,
+    emit_jsonl,
+    option_date,
+    pass_app,
+)
 from luoshi.cli.doc_cmds import describe, ingest_file
 from luoshi.cli.table import render
 from luoshi.errors import InputError
@@ -71,13 +77,13 @@ def list_cmd(app: AppContext) -> None:
 @plan_group.command("show")
 @click.argument("plan")
 @click.option("--jsonl", is_flag=True, help="每项任务输出一行 JSON。")
-@click.option("--as-of", "as_of", help="按此日期计算应有进度（默认今天）")
+@click.option("--as-of", "as_of", help=AS_OF_HELP)
 @pass_app
 def show_cmd(app: AppContext, plan: str, jsonl: bool, as_of: str | None) -> None:
     """显示计划的任务、责任单位、时限、进度与状态。Show a plan's tasks."""
-    today = option_date(as_of, "--as-of") or date.today()
+    today, until = as_of_option(as_of)
     with app.work() as (s, _actor):
-        b = board.plan_board(s, plans.get_plan(s, plan), app.settings.status, today)
+        b = board.plan_board(s, plans.get_plan(s, plan), app.settings.status, today, until)
     if jsonl:
         emit_jsonl(task_record(r) for r in b.rows)
         return
@@ -100,13 +106,13 @@ def show_cmd(app: AppContext, plan: str, jsonl: bool, as_of: str | None) -> None
 
 @plan_group.command("status")
 @click.argument("plan")
-@click.option("--as-of", "as_of", help="按此日期计算应有进度（默认今天）")
+@click.option("--as-of", "as_of", help=AS_OF_HELP)
 @pass_app
 def status_cmd(app: AppContext, plan: str, as_of: str | None) -> None:
     """计划总体进度（按权重汇总）与各状态的任务数。Roll-up of a plan."""
-    today = option_date(as_of, "--as-of") or date.today()
+    today, until = as_of_option(as_of)
     with app.work() as (s, _actor):
-        b = board.plan_board(s, plans.get_plan(s, plan), app.settings.status, today)
+        b = board.plan_board(s, plans.get_plan(s, plan), app.settings.status, today, until)
     leaves = summary.leaves(b)
     total = summary.tally("", leaves, today)
     click.echo(

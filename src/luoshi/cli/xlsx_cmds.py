@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from luoshi.cli.context import AppContext, option_date, pass_app
+from luoshi.cli.context import AS_OF_HELP, AppContext, as_of_option, pass_app
 from luoshi.io.ledger_xlsx import export_ledger, import_ledger
 from luoshi.ledger import plans
 from luoshi.ledger.edits import Change
@@ -21,13 +21,14 @@ def export_group() -> None:
 @export_group.command("xlsx")
 @click.argument("plan")
 @click.argument("out", type=click.Path(dir_okay=False, writable=True))
-@click.option("--as-of", "as_of", help="按此日期计算进度状态（默认今天）")
+@click.option("--as-of", "as_of", help=AS_OF_HELP)
 @pass_app
 def export_xlsx(app: AppContext, plan: str, out: str, as_of: str | None) -> None:
     """把计划导出为 Excel 台账。Write a plan's ledger to OUT.xlsx."""
-    today = option_date(as_of, "--as-of") or date.today()
+    today, until = as_of_option(as_of)
     with app.work() as (s, _actor):
-        board = export_ledger(s, plans.get_plan(s, plan), app.settings.status, today, out)
+        p = plans.get_plan(s, plan)
+        board = export_ledger(s, p, app.settings.status, today, out, until)
     click.echo(f"已导出 {len(board.rows)} 项任务到 {out}")
 
 

@@ -9,7 +9,7 @@ have not reported in the round (催办). The figures are those of
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import docx
@@ -51,9 +51,11 @@ def export_bulletin(
     path: str | Path,
     period: str | None = None,
     issuer: str = DEFAULT_ISSUER,
+    until: datetime | None = None,
 ) -> BulletinFigures:
-    """Write the bulletin of ``plan`` as of ``today`` for the round of ``period``."""
-    figures = load_figures(s, plan, rules, today, period)
+    """Write the bulletin of ``plan`` as of ``today`` for the round of ``period``
+    (``until``: the ledger as it stood then, for a past --as-of)."""
+    figures = load_figures(s, plan, rules, today, period, until)
     write_bulletin(figures, path, issuer)
     return figures
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -84,22 +84,33 @@ def gather(
 
 
 def load_figures(
-    s: Session, plan: Plan, rules: StatusRules, today: date, period: str | None = None
+    s: Session,
+    plan: Plan,
+    rules: StatusRules,
+    today: date,
+    period: str | None = None,
+    until: datetime | None = None,
 ) -> BulletinFigures:
     """The figures of ``plan`` as of ``today`` for the round of ``period`` (default the
-    latest round; none when the plan has no rounds yet)."""
-    rnd = pick_round(s, plan, period)
-    board = plan_board(s, plan, rules, today)
+    latest round; none when the plan has no rounds yet). ``until``: the ledger as it
+    stood then (a past --as-of), see ``board.plan_board``."""
+    rnd = pick_round(s, plan, period, until)
+    board = plan_board(s, plan, rules, today, until)
     if rnd is None:
         return gather(board, None, [])
-    facts = RoundFacts(rnd.period, rnd.due, rnd.closed_at is not None)
-    return gather(board, facts, cycle.pending(s, rnd))
+    closed = rnd.closed_at is not None and (until is None or rnd.closed_at <= until)
+    facts = RoundFacts(rnd.period, rnd.due, closed)
+    return gather(board, facts, cycle.pending(s, rnd, until))
 
 
-def pick_round(s: Session, plan: Plan, period: str | None) -> Round | None:
+def pick_round(
+    s: Session, plan: Plan, period: str | None, until: datetime | None = None
+) -> Round | None:
     rounds = list(cycle.list_rounds(s, plan))
     if period is None:
-        return rounds[-1] if rounds else None
+        # The latest round there was at the time: one opened later was not news then.
+        opened = [r for r in rounds if until is None or r.opened_at <= until]
+        return opened[-1] if opened else None
     for rnd in rounds:
         if rnd.period == period:
             return rnd

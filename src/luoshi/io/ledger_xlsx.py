@@ -7,10 +7,9 @@ row was exported at, so an edit made on an old copy is refused on import.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from luoshi.ledger.board import Board, TargetRow, TaskRow, plan_board
 from luoshi.ledger.edits import Change, RowEdit, apply, prepare
 from luoshi.ledger.models import Document, Plan, Unit, User
 from luoshi.ledger.status import HEALTH_LABELS
+from luoshi.ledger.units import LIST_SEPARATOR
 from luoshi.ledger.values import parse_date
 from luoshi.settings import StatusRules
 
@@ -94,7 +94,7 @@ def _row_values(row: TaskRow, source: str) -> list[Any]:
         row.category,
         row.lead_unit,
         row.deadline,
-        "、".join(row.co_units) or None,
+        LIST_SEPARATOR.join(row.co_units) or None,
         row.person,
         _clean(row.expected_outcome),
         row.weight,
@@ -106,10 +106,16 @@ def _row_values(row: TaskRow, source: str) -> list[Any]:
 
 
 def export_ledger(
-    s: Session, plan: Plan, rules: StatusRules, today: date, path: str | Path
+    s: Session,
+    plan: Plan,
+    rules: StatusRules,
+    today: date,
+    path: str | Path,
+    until: datetime | None = None,
 ) -> Board:
-    """Write ``plan`` as of ``today`` to ``path``."""
-    board = plan_board(s, plan, rules, today)
+    """Write ``plan`` as of ``today`` to ``path`` (progress and status at ``until`` when
+    given, see ``board.plan_board``; the editable cells are always current)."""
+    board = plan_board(s, plan, rules, today, until)
     doc_ids = {r.doc for r in board.rows if r.doc is not None}
     raw = dict(s.execute(select(Document.id, Document.raw).where(Document.id.in_(doc_ids))).all())
     units = list(s.scalars(select(Unit.name).where(Unit.active).order_by(Unit.id)))
@@ -145,6 +151,10 @@ def _format(ws: Worksheet, board: Board) -> None:
         for i, col in enumerate(COLUMNS, 1):
             cell = ws.cell(r, i)
             cell.alignment = wrap
+            if isinstance(cell.value, str):
+                # openpyxl writes a string starting with = as a formula: document text or
+                # an outcome like "=建成智能工厂10个" would run in Excel and read back empty.
+                cell.data_type = "s"
             if col.field is None:
                 cell.fill = READ_ONLY_FILL
         ws.cell(r, COLUMN_OF["编号"]).number_format = "@"
@@ -186,8 +196,6 @@ def _status_list() -> str:
 
 # -- reading back --------------------------------------------------------------
 
-_SPLIT = re.compile(r"[、,，;；/\s]+")
-
 
 def _text(value: Any) -> str | None:
     if value is None:
@@ -197,7 +205,10 @@ def _text(value: Any) -> str | None:
 
 
 def _co_units(value: Any) -> list[str]:
-    return [p for p in _SPLIT.split(str(value or "")) if p]
+    # Only 、 separates: it is what export writes and what unit names may not contain,
+    # while spaces, slashes and commas do occur inside names (市发展改革委/市粮食局).
+    parts = str(value or "").split(LIST_SEPARATOR)
+    return [name for p in parts if (name := p.strip())]
 
 
 def _title(value: Any) -> str:

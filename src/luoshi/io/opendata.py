@@ -14,7 +14,7 @@ import csv
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -55,12 +55,15 @@ class OpenData:
     latest: dict[int, ReportedValue]  # by target id
 
 
-def load(s: Session, plan: Plan, rules: StatusRules, today: date) -> OpenData:
-    board = plan_board(s, plan, rules, today)
+def load(
+    s: Session, plan: Plan, rules: StatusRules, today: date, until: datetime | None = None
+) -> OpenData:
+    """The plan as of ``today``; ``until``: the ledger as it stood then (a past --as-of)."""
+    board = plan_board(s, plan, rules, today, until)
     ids = {r.doc for r in board.rows} | {plan.document_id}
     ids.discard(None)
     docs = s.scalars(select(Document).where(Document.id.in_(ids)).order_by(Document.id))
-    return OpenData(board, list(docs), latest_values(s, plan.id))
+    return OpenData(board, list(docs), latest_values(s, plan.id, until))
 
 
 # -- JSON --------------------------------------------------------------------------
@@ -113,8 +116,15 @@ def _task(r: TaskRow, data: OpenData) -> dict[str, Any]:
     return rec
 
 
-def export_json(s: Session, plan: Plan, rules: StatusRules, today: date, path: Path) -> OpenData:
-    data = load(s, plan, rules, today)
+def export_json(
+    s: Session,
+    plan: Plan,
+    rules: StatusRules,
+    today: date,
+    path: Path,
+    until: datetime | None = None,
+) -> OpenData:
+    data = load(s, plan, rules, today, until)
     text = json.dumps(plan_json(data), ensure_ascii=False, indent=2)
     _write(path, lambda f: f.write(text + "\n"), "utf-8")
     return data
@@ -159,9 +169,14 @@ def csv_paths(out: Path) -> tuple[Path, Path]:
 
 
 def export_csv(
-    s: Session, plan: Plan, rules: StatusRules, today: date, out: Path
+    s: Session,
+    plan: Plan,
+    rules: StatusRules,
+    today: date,
+    out: Path,
+    until: datetime | None = None,
 ) -> tuple[OpenData, tuple[Path, Path]]:
-    data = load(s, plan, rules, today)
+    data = load(s, plan, rules, today, until)
     tasks_path, targets_path = csv_paths(out)
     if out.suffix.lower() != ".csv":
         _mkdir(out)

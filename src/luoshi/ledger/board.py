@@ -9,14 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from luoshi.ledger import status
-from luoshi.ledger.models import Plan, ProgressReport, Round, Target, Task, TaskCoUnit, Unit
+from luoshi.ledger import asof, status
+from luoshi.ledger.models import (
+    AuditEvent,
+    Plan,
+    ProgressReport,
+    Round,
+    Target,
+    Task,
+    TaskCoUnit,
+    Unit,
+)
 from luoshi.settings import StatusRules
 
 
@@ -75,13 +84,23 @@ class Board:
     today: date
 
 
-def plan_board(s: Session, plan: Plan, rules: StatusRules, today: date) -> Board:
-    """Every task of ``plan`` in code order, with progress rolled up by weight."""
+def plan_board(
+    s: Session, plan: Plan, rules: StatusRules, today: date, until: datetime | None = None
+) -> Board:
+    """Every task of ``plan`` in code order, with progress rolled up by weight.
+
+    ``today`` is the day expected progress and deadlines are measured at; ``until``,
+    when given, the moment whose reports, reviews and rounds are taken (a past
+    --as-of): what happened later is left out. Tasks and targets are as they are now.
+    """
     rows = task_rows(s, plan.id)
     by_id = {r.id: r for r in rows}
     _attach_targets(s, plan.id, by_id)
-    _attach_reports(s, plan.id, by_id)
-    total = _roll_up(rows, rules, today, due_rounds(s, plan.id, today))
+    _attach_reports(s, plan.id, by_id, until)
+    if until is not None:
+        _reopen_done_later(s, plan.id, rows, until)
+    due = due_rounds(s, plan.id, today, until)
+    total = _roll_up(rows, rules, today, due, lead_unit_assigned_at(s, plan.id))
     return Board(plan, rows, total, today)
 
 
@@ -181,7 +200,9 @@ def _target_row(f: tuple[Any, ...]) -> TargetRow:
     )
 
 
-def _attach_reports(s: Session, plan_id: int, by_id: dict[int, TaskRow]) -> None:
+def _attach_reports(
+    s: Session, plan_id: int, by_id: dict[int, TaskRow], until: datetime | None
+) -> None:
     """The latest counted (not returned) report of each task, and its round."""
     counted = (
         select(
@@ -190,7 +211,7 @@ def _attach_reports(s: Session, plan_id: int, by_id: dict[int, TaskRow]) -> None
             func.max(ProgressReport.round_id).label("last_round"),
         )
         .join(Round, Round.id == ProgressReport.round_id)
-        .where(Round.plan_id == plan_id, ProgressReport.status != "returned")
+        .where(Round.plan_id == plan_id, asof.report_counted(until))
         .group_by(ProgressReport.task_id)
         .subquery()
     )
@@ -202,26 +223,69 @@ def _attach_reports(s: Session, plan_id: int, by_id: dict[int, TaskRow]) -> None
         by_id[task_id].last_round = round_id
 
 
-def due_rounds(s: Session, plan_id: int, today: date) -> list[int]:
-    """Rounds whose reporting time is over: closed, or past their due date."""
-    q = select(Round.id, Round.due, Round.closed_at).where(Round.plan_id == plan_id)
+def _reopen_done_later(s: Session, plan_id: int, rows: Sequence[TaskRow], until: datetime) -> None:
+    """Tasks accepted as done after ``until`` were still open then."""
+    done = set(s.scalars(asof.tasks_done(until).join(Task).where(Task.plan_id == plan_id)))
+    for r in rows:
+        if r.state == "done" and r.id not in done:
+            r.state = "open"
+
+
+def due_rounds(
+    s: Session, plan_id: int, today: date, until: datetime | None = None
+) -> list[tuple[int, datetime]]:
+    """(id, opened_at) of the rounds whose reporting time is over: closed, or past
+    their due date — among those opened by ``until``, closed by then (default: now)."""
+    q = select(Round.id, Round.opened_at, Round.due, Round.closed_at)
+    q = q.where(Round.plan_id == plan_id)
+    if until is not None:
+        q = q.where(Round.opened_at <= until)
     return sorted(
-        rid
-        for rid, due, closed in s.execute(q)
-        if closed is not None or (due is not None and due < today)
+        (rid, opened)
+        for rid, opened, due, closed in s.execute(q)
+        if (closed is not None and (until is None or closed <= until))
+        or (due is not None and due < today)
     )
 
 
+def lead_unit_assigned_at(s: Session, plan_id: int) -> dict[int, datetime]:
+    """By task id, when its lead unit was last changed by an edit (the audit trail).
+
+    Tasks not listed have had their lead unit since the plan was built, before any
+    of its rounds. Only edits that changed the unit are read, so this stays cheap.
+    """
+    before = AuditEvent.before["lead_unit_id"].as_integer()
+    after = AuditEvent.after["lead_unit_id"].as_integer()
+    q = (
+        select(AuditEvent.entity_id, func.max(AuditEvent.at))
+        .where(
+            AuditEvent.entity == Task.__tablename__,
+            AuditEvent.entity_id.in_(select(Task.id).where(Task.plan_id == plan_id)),
+            AuditEvent.action == "update",
+            before.is_distinct_from(after),
+        )
+        .group_by(AuditEvent.entity_id)
+    )
+    return {task_id: at for task_id, at in s.execute(q)}
+
+
 def _roll_up(
-    rows: Sequence[TaskRow], rules: StatusRules, today: date, due: Sequence[int]
+    rows: Sequence[TaskRow],
+    rules: StatusRules,
+    today: date,
+    due: Sequence[tuple[int, datetime]],
+    assigned_at: dict[int, datetime],
 ) -> status.Rolled:
     by_id = {r.id: r for r in rows}
     ids_by_code = {r.code: r.id for r in rows}
     parents = {r.parent for r in rows}
+    due_ids = [rid for rid, _ in due]
     for r in rows:
         # Only leaves are reported on; a group's colour comes from its children.
         if r.code not in parents and r.state != "done" and r.lead_unit is not None:
-            r.missed_rounds = status.missed_rounds(due, r.last_round)
+            since = assigned_at.get(r.id)
+            counted = due_ids if since is None else status.rounds_opened_after(due, since)
+            r.missed_rounds = status.missed_rounds(counted, r.last_round)
     nodes = [
         status.Node(
             r.id,

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from luoshi.errors import Conflict, InputError, NotFound
-from luoshi.ledger import audit, locking
+from luoshi.ledger import asof, audit, locking
 from luoshi.ledger.access import require_manager, require_unit_member
 from luoshi.ledger.board import code_key
 from luoshi.ledger.clock import now
@@ -132,22 +132,26 @@ def _first_target(s: Session, task: Task) -> int | None:
     return s.scalars(q).first()
 
 
-def pending(s: Session, rnd: Round) -> list[Pending]:
-    """催办名单: units with leaf tasks that have no counted report in the round."""
+def pending(s: Session, rnd: Round, until: datetime | None = None) -> list[Pending]:
+    """催办名单: units with leaf tasks that have no counted report in the round — at
+    ``until`` when given (reports, acceptances and chases up to then), else now."""
     child = aliased(Task)
     reported = exists().where(
         ProgressReport.round_id == rnd.id,
         ProgressReport.task_id == Task.id,
-        ProgressReport.status != "returned",
+        asof.report_counted(until),
     )
+    open_ = Task.status != "done" if until is None else Task.id.not_in(asof.tasks_done(until))
     q = (
         select(Unit.id, Unit.name, Task.code)
         .join(Task, Task.lead_unit_id == Unit.id)
-        .where(Task.plan_id == rnd.plan_id, Task.status != "done", ~reported)
+        .where(Task.plan_id == rnd.plan_id, open_, ~reported)
         .where(~exists().where(child.parent_id == Task.id))
         .order_by(Unit.id, Task.id)
     )
     per_unit = select(Chase.unit_id, func.count()).where(Chase.round_id == rnd.id)
+    if until is not None:
+        per_unit = per_unit.where(Chase.at <= until)
     chases = dict(s.execute(per_unit.group_by(Chase.unit_id)).all())
     out: dict[int, Pending] = {}
     for unit_id, name, code in s.execute(q):

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from luoshi.errors import Busy, Conflict, InputError
+
+# What a unique key of each ledger table means, for "已存在…". Tables not listed (web
+# sessions, secrets) keep the IntegrityError: their callers handle the race themselves.
+_DUPLICATES = {
+    "units": "同名的单位",
+    "plans": "同名的计划",
+    "users": "同名的用户",
+    "rounds": "同一期间的调度",
+    "tasks": "同一编号的任务",
+    "task_co_units": "相同的配合单位",
+    "documents": "内容相同的文件",
+}
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (\w+)\.")
+_PG_UNIQUE_VIOLATION = "23505"
 
 
 def make_engine(url: str) -> Engine:
@@ -93,6 +108,13 @@ class Database:
         except StaleDataError:
             # Another writer committed between our read and our write.
             raise Conflict("数据已被他人修改，本次修改未保存，请刷新后重试") from None
+        except IntegrityError as e:
+            # Two people adding the same unit (or round, plan…) at once: both checked
+            # that it did not exist, and the unique key stopped the second.
+            what = _DUPLICATES.get(_unique_violation_table(e) or "")
+            if what is None:
+                raise
+            raise Conflict(f"已存在{what}，本次修改未保存，请刷新后重试") from None
         except OperationalError as e:
             # SQLite allows one writer at a time; after busy_timeout the loser gets
             # "database is locked". Nothing was written: say so, and to try again.
@@ -102,3 +124,12 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _unique_violation_table(e: IntegrityError) -> str | None:
+    """The table whose unique key ``e`` violated; None for other integrity errors."""
+    if getattr(e.orig, "sqlstate", None) == _PG_UNIQUE_VIOLATION:
+        table = getattr(getattr(e.orig, "diag", None), "table_name", None)
+        return table if isinstance(table, str) else None
+    m = _SQLITE_UNIQUE.search(str(e.orig))
+    return m[1] if m else None

@@ -15,14 +15,16 @@ from luoshi.errors import InputError, NotFound
 from luoshi.extract.pipeline import Extraction, extract
 from luoshi.extract.profile import GENRE_LABELS
 from luoshi.extract.records import heading_record, quantity_record
-from luoshi.ledger import audit, dedup, locking
+from luoshi.ledger import audit, dedup, limits, locking
 from luoshi.ledger.access import require_manager
 from luoshi.ledger.clock import now
+from luoshi.ledger.limits import fit
 from luoshi.ledger.models import Document, DocumentSpan, User
 from luoshi.ledger.values import parse_date
 from luoshi.text.document import Document as SourceText
 
 LEVELS = ("国家", "省", "市", "区", "县")
+_LABELS = {"title": "标题", "issuer": "发文单位"}
 Outcome = Literal["new", "exists", "near_duplicate"]
 
 _TITLE_LINE = re.compile(r"政府工作报告|规划|方案|措施|意见|通知|办法|决定|建议|发布会")
@@ -81,9 +83,9 @@ def _new_document(
     assert p is not None
     normalized = dedup.normalized(source.raw)
     return Document(
-        name=source.name,
-        title=infer_title(source.raw, p.year),
-        issuer=infer_issuer(source.raw),
+        name=fit(Document.name, source.name),
+        title=fit(Document.title, infer_title(source.raw, p.year)),
+        issuer=fit(Document.issuer, infer_issuer(source.raw)),
         level=p.level,
         type=p.genre,
         date=date.fromisoformat(p.date) if p.date else None,
@@ -191,4 +193,6 @@ def _document_value(field: str, text: str) -> Any:
             raise InputError(f"日期「{text}」不是有效日期") from None
     if field not in ("title", "issuer", "level", "type"):
         raise InputError(f"文件没有可修改的字段「{field}」")
+    if field in _LABELS:
+        limits.check(getattr(Document, field), text, _LABELS[field])
     return text or None

@@ -7,6 +7,7 @@ written — in the caller's single transaction.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,10 +16,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import Conflict, ImportErrors
+from luoshi.ledger import tasks
 from luoshi.ledger.access import require_manager
 from luoshi.ledger.board import TaskRow, task_rows
 from luoshi.ledger.models import Plan, Task, Unit, User
-from luoshi.ledger.tasks import EDITABLE, FIELD_LABELS, edit_task, task_label
+from luoshi.ledger.tasks import EDITABLE, FIELD_LABELS, edit_task, normalize, task_label
+from luoshi.ledger.units import LIST_SEPARATOR
+
+# What people type between units instead of 、: worth a hint when a name is unknown.
+_OTHER_SEPARATORS = re.compile(r"[,，;；]")
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,10 @@ def prepare(
             continue
         first_row[e.code] = e.row
         found.extend(_unknown_units(e, units))
-        diff = _diff(e, current(row))
+        # Stored text may carry spaces the sheet's reading strips: not a change.
+        now = normalize(current(row))
+        diff = _diff(e, now)
+        found.extend(_invalid(e, diff, now))
         if diff and e.seen != row.version:
             stale.append(f"{e.row} 任务 {e.code}（当前版本 {row.version}，表中是 {e.seen}）")
         changes.extend(diff)
@@ -98,11 +107,23 @@ def _unknown_units(e: RowEdit, units: set[str]) -> list[str]:
         missing = [n for n in names if n not in units]
         if missing:
             where = e.cells.get(key, e.row)
+            hint = "先用 luoshi units add 添加"
+            if key == "co_units" and any(_OTHER_SEPARATORS.search(n) for n in missing):
+                hint += f"；多个配合单位请用顿号「{LIST_SEPARATOR}」分隔"
             out.append(
-                f"{where} {FIELD_LABELS[key]}「{'、'.join(missing)}」不存在"
-                "（先用 luoshi units add 添加）"
+                f"{where} {FIELD_LABELS[key]}「{LIST_SEPARATOR.join(missing)}」不存在（{hint}）"
             )
     return out
+
+
+def _invalid(e: RowEdit, diff: Sequence[Change], now: dict[str, Any]) -> list[str]:
+    """What ``edit_task`` would refuse in this row's changes, each at its cell: found
+    here, so a dry run catches it and every bad cell is listed at once."""
+    values = {c.field: c.after for c in diff}
+    found = tasks.problems(values)
+    if (wrong := tasks.date_order_problem(now, values)) is not None:
+        found.append(wrong)
+    return [f"{e.cells.get(p.field, e.row)} {p.message}" for p in found]
 
 
 def _diff(e: RowEdit, now: dict[str, Any]) -> list[Change]:

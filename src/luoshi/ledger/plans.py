@@ -14,9 +14,10 @@ from luoshi.errors import Conflict, InputError, NotFound
 from luoshi.extract.lead_units import UnitMap, load_unit_map
 from luoshi.extract.pipeline import extract
 from luoshi.extract.tasks import TargetDraft, TaskDraft, draft_plan
-from luoshi.ledger import audit, locking
+from luoshi.ledger import audit, limits, locking
 from luoshi.ledger.access import require_manager
 from luoshi.ledger.clock import now
+from luoshi.ledger.limits import fit
 from luoshi.ledger.models import Document, Plan, Target, Task, TaskCoUnit, Unit, User
 from luoshi.ledger.tasks import task_snapshot
 from luoshi.ledger.units import ensure_units
@@ -48,6 +49,7 @@ def build_plan(
     """A new plan named ``name`` whose tasks are drafted from ``document``."""
     require_manager(actor, "建立计划")
     _check_name(s, name)
+    limits.check(Plan.title, title, "计划标题")
     units = unit_map or load_unit_map()
     x = extract(SourceText(name=document.name, raw=document.raw))
     drafts = draft_plan(x, units)
@@ -96,11 +98,11 @@ def _rows(
             document_id=document.id,
             start=d.start,
             end=d.end,
-            category=d.category,
+            category=fit(Task.category, d.category),
             lead_unit_id=lead.id if lead else None,
-            start_date=start,
+            start_date=_start_date(start, d.deadline),
             deadline=d.deadline,
-            deadline_text=d.deadline_text,
+            deadline_text=fit(Task.deadline_text, d.deadline_text),
             expected_outcome=d.expected_outcome,
             weight=1.0,
             status="open",
@@ -115,27 +117,35 @@ def _rows(
     return list(tasks.values()), targets, co_units
 
 
+def _start_date(issued: date | None, deadline: date | None) -> date | None:
+    """When a task starts: when its document was issued, unless it is due earlier
+    (a report of 10 April asking for work done 3月底前) — then it is due at once."""
+    if issued is not None and deadline is not None:
+        return min(issued, deadline)
+    return issued
+
+
 def _target(task: Task, position: int, t: TargetDraft) -> Target:
     b = t.baseline
     return Target(
         task=task,
         position=position,
-        indicator=t.indicator,
+        indicator=fit(Target.indicator, t.indicator),
         comparator=t.comparator,
         value=t.value,
         value_max=t.value_max,
-        unit=t.unit,
-        period=t.period,
+        unit=fit(Target.unit, t.unit),
+        period=fit(Target.period, t.period),
         measure=t.measure,
         start=t.start,
         end=t.end,
-        text=t.text,
+        text=fit(Target.text, t.text),
         baseline_value=b.value if b else None,
-        baseline_unit=b.unit if b else None,
-        baseline_period=b.period if b else None,
+        baseline_unit=fit(Target.baseline_unit, b.unit) if b else None,
+        baseline_period=fit(Target.baseline_period, b.period) if b else None,
         baseline_start=b.start if b else None,
         baseline_end=b.end if b else None,
-        baseline_text=b.text if b else None,
+        baseline_text=fit(Target.baseline_text, b.text) if b else None,
     )
 
 

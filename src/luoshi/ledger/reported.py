@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from luoshi.ledger import asof
 from luoshi.ledger.models import ProgressReport, Round, Target, Task
 
 
@@ -17,8 +19,11 @@ class ReportedValue:
     report_id: int
 
 
-def latest_values(s: Session, plan_id: int) -> dict[int, ReportedValue]:
-    """Per target id: the latest counted (not returned) report that states a value.
+def latest_values(
+    s: Session, plan_id: int, until: datetime | None = None
+) -> dict[int, ReportedValue]:
+    """Per target id: the latest counted (not returned) report that states a value —
+    counted at ``until`` when given (a past --as-of), else now.
 
     A later report without a value does not erase an earlier value, just as a
     unit reporting only a percentage has not taken back the figure it gave.
@@ -29,7 +34,7 @@ def latest_values(s: Session, plan_id: int) -> dict[int, ReportedValue]:
         .join(Task, Task.id == Target.task_id)
         .where(
             Task.plan_id == plan_id,
-            ProgressReport.status != "returned",
+            asof.report_counted(until),
             ProgressReport.value.is_not(None),
         )
         .group_by(ProgressReport.target_id)

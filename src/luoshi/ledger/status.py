@@ -5,7 +5,8 @@ Pure functions, no database: the ledger feeds them facts, tests feed them edges.
 * expected progress grows linearly from the task's start to its deadline;
 * green when reported progress is within ``green_within`` points of expected,
   amber within ``amber_within``, red beyond that or once the deadline has passed;
-* stalled when the unit has missed ``stalled_after`` reporting rounds in a row;
+* stalled when the unit has missed ``stalled_after`` reporting rounds in a row
+  (counting only rounds opened since it was given the task);
 * done only after a supervisor accepts a report claiming 100%.
 
 Order of precedence: done, stalled, overdue, then the gap to expected.
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from luoshi.settings import StatusRules
@@ -70,6 +71,14 @@ def classify(
     if gap <= rules.amber_within:
         return "amber"
     return "red"
+
+
+def rounds_opened_after(
+    rounds: Sequence[tuple[int, datetime]], since: datetime | None
+) -> list[int]:
+    """Ids of the (id, opened_at) rounds opened after ``since`` (all when None): a unit
+    given a task cannot have missed the rounds opened before it had the task."""
+    return [rid for rid, opened in rounds if since is None or opened > since]
 
 
 def missed_rounds(due_round_ids: Sequence[int], last_reported_round: int | None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from luoshi.errors import Conflict, InputError
-from luoshi.ledger import audit
+from luoshi.ledger import audit, limits
 from luoshi.ledger.access import require_manager
 from luoshi.ledger.locking import check_version
 from luoshi.ledger.models import Task, TaskCoUnit, Unit, User
@@ -82,12 +83,14 @@ def edit_task(
     unknown = set(values) - set(EDITABLE)
     if unknown:
         raise InputError(f"任务没有可修改的字段：{'、'.join(sorted(unknown))}")
+    values = normalize(values)
     _validate(values)
     current = current_values(s, task)
     diff = {k: v for k, v in values.items() if current[k] != v}
     if not diff:
         return False
-    _check_dates({**current, **diff})
+    if (wrong := date_order_problem(current, diff)) is not None:
+        raise InputError(wrong.message)
     units = _units(s, diff)
     before = task_snapshot(task, current["co_units"])
     try:
@@ -99,34 +102,84 @@ def edit_task(
     return True
 
 
-def _validate(values: dict[str, Any]) -> None:
+_CLEARED_WHEN_BLANK = ("lead_unit", "person", "expected_outcome")
+
+
+def normalize(values: dict[str, Any]) -> dict[str, Any]:
+    """Values as stored: text stripped, blank optional text None, blank co-units dropped.
+
+    Spaces around a name typed into a form or a spreadsheet cell are never meant;
+    keeping them would make an unedited round trip look like a change.
+    """
+    out = dict(values)
+    for key, value in values.items():
+        if key == "co_units" and isinstance(value, list | tuple):
+            out[key] = [n.strip() if isinstance(n, str) else n for n in value]
+            out[key] = [n for n in out[key] if n != ""]
+        elif isinstance(value, str):
+            out[key] = value.strip()
+            if key in _CLEARED_WHEN_BLANK and not out[key]:
+                out[key] = None
+    return out
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An invalid value and the field it was given for."""
+
+    field: str
+    message: str
+
+
+def problems(values: dict[str, Any]) -> list[Problem]:
+    """Every invalid value among (normalized) ``values``; unit names are checked apart,
+    against the database, by whoever applies them."""
+    found: list[Problem] = []
     title = values.get("title")
     if "title" in values and not (isinstance(title, str) and title.strip()):
-        raise InputError("任务名称不能为空")
+        found.append(Problem("title", "任务名称不能为空"))
     weight = values.get("weight")
     # Infinity would turn every roll-up above the task into NaN.
     if "weight" in values and not (
         isinstance(weight, int | float) and weight >= 0 and math.isfinite(weight)
     ):
-        raise InputError(f"权重「{weight}」应为不小于 0 的数")
+        found.append(Problem("weight", f"权重「{weight}」应为不小于 0 的数"))
     for key in ("start_date", "deadline"):
         if values.get(key) is not None and not isinstance(values[key], date):
-            raise InputError(f"{FIELD_LABELS[key]}「{values[key]}」不是有效日期")
+            found.append(Problem(key, f"{FIELD_LABELS[key]}「{values[key]}」不是有效日期"))
     co = list(values.get("co_units") or [])
     # A unit supports a task once; a repeat would break the co-unit table's key.
     repeated = sorted({n for n in co if co.count(n) > 1}, key=co.index)
     if repeated:
-        raise InputError(f"配合单位「{'、'.join(repeated)}」重复")
+        found.append(Problem("co_units", f"配合单位「{'、'.join(repeated)}」重复"))
+    if (message := limits.too_long(Task.person, values.get("person"), "责任人")) is not None:
+        found.append(Problem("person", message))
+    return found
 
 
-def _check_dates(after: dict[str, Any]) -> None:
-    """A task cannot be due before it starts (the expected progress would be undefined)."""
+def date_order_problem(current: dict[str, Any], diff: dict[str, Any]) -> Problem | None:
+    """A task cannot be due before it starts (the expected progress would be undefined).
+
+    Only an edit of a date is held to it, so a task stored with its dates the wrong
+    way round can still be assigned; it is corrected by editing a date.
+    """
+    if "start_date" not in diff and "deadline" not in diff:
+        return None
+    after = {**current, **diff}
     start, deadline = after.get("start_date"), after.get("deadline")
     if isinstance(start, date) and isinstance(deadline, date) and start > deadline:
-        raise InputError(
+        return Problem(
+            "start_date" if "start_date" in diff else "deadline",
             f"{FIELD_LABELS['start_date']}「{start.isoformat()}」晚于"
-            f"{FIELD_LABELS['deadline']}「{deadline.isoformat()}」"
+            f"{FIELD_LABELS['deadline']}「{deadline.isoformat()}」",
         )
+    return None
+
+
+def _validate(values: dict[str, Any]) -> None:
+    found = problems(values)
+    if found:
+        raise InputError("；".join(p.message for p in found))
 
 
 def _units(s: Session, diff: dict[str, Any]) -> dict[str, Unit]:

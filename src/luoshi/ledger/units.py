@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import Conflict, InputError, NotFound
-from luoshi.ledger import audit, locking
+from luoshi.ledger import audit, limits, locking
 from luoshi.ledger.access import require_manager
 from luoshi.ledger.clock import now
 from luoshi.ledger.models import Task, TaskCoUnit, Unit, User
@@ -36,10 +36,20 @@ def get_unit(s: Session, name: str) -> Unit:
     return unit
 
 
+# The ledger lists several units in one cell or line separated by 、 (市教委、市水务局);
+# a name containing it could not be told apart from two units.
+LIST_SEPARATOR = "、"
+
+
 def _clean(name: str) -> str:
     cleaned = name.strip()
     if not cleaned:
         raise InputError("单位名称不能为空")
+    if LIST_SEPARATOR in cleaned:
+        raise InputError(
+            f"单位名称「{cleaned}」不能含顿号「{LIST_SEPARATOR}」（顿号用于分隔多个单位）"
+        )
+    limits.check(Unit.name, cleaned, "单位名称")
     return cleaned
 
 
