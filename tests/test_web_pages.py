@@ -4,14 +4,18 @@ edit and assign tasks on the task page."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 from typing import Any
+from urllib.parse import parse_qs, urlencode
 
 import pytest
 from fastapi.testclient import TestClient
 
 from luoshi.ledger import tasks
+from luoshi.web.figures import Group
+from luoshi.web.pages.dashboard import group_bars
 from tests.web_support import API, PASSWORD, WebWorld
 
 HTML = {"Accept": "text/html"}
@@ -136,6 +140,27 @@ def test_the_ledger_page_filters_and_searches(web: WebWorld) -> None:
     assert '<b id="total">1</b>' in client.get(url, params={"deadline_to": "2024-06-30"}).text
     bad = client.get(url, params={"deadline_to": "2024-02-31"})
     assert bad.status_code == 422 and "不是有效日期" in bad.text
+
+
+def test_every_category_and_unit_bar_links_to_its_ledger(web: WebWorld) -> None:
+    client, _ = browser(web, "reader")
+    page = client.get("/", params={"plan": web.world.plan_id}).text
+    links = [html.unescape(h) for h in re.findall(r'<a href="([^"]+)">', page)]
+    ledger = f"/plans/{web.world.plan_id}/ledger?"
+    categories = [parse_qs(u.split("?")[1])["category"][0] for u in links if "category=" in u]
+    assert categories == ["（一）提升港口能级", "（二）办好民生实事"]
+    assert len([u for u in links if u.startswith(ledger + "unit=")]) == 3
+    followed = client.get(next(u for u in links if "category=" in u)).text
+    assert '<b id="total">6</b>' in followed  # the category heading and all below it
+
+
+def test_bar_links_are_encoded_and_placeholders_have_none() -> None:
+    groups = [Group(name, 1, 50.0, 60.0, 0) for name in ("研发&转化#1", "（未分类）", "（一）产业")]
+    hrefs = [b.href for b in group_bars(groups, 7, "category")]
+    assert hrefs[0] == "/plans/7/ledger?" + urlencode({"category": "研发&转化#1"})
+    assert parse_qs(hrefs[0].split("?")[1]) == {"category": ["研发&转化#1"]}
+    assert hrefs[1] is None and hrefs[2] is not None
+    assert group_bars([Group("（未分派）", 1, 0, 0, 1)], 7, "unit")[0].href is None
 
 
 def test_language_switch(web: WebWorld) -> None:
