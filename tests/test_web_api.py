@@ -182,7 +182,17 @@ def test_uploads_of_unknown_kinds_or_unreadable_files_are_refused(web: WebWorld)
     exe = boss.post(f"{API}/documents", files={"file": ("a.exe", b"MZ\x00\x01", "x/y")})
     assert "不支持的文件类型" in assert_error(exe, 422)["message"]
     empty = boss.post(f"{API}/documents", files={"file": ("a.txt", b"   ", "text/plain")})
-    assert "文件为空" in assert_error(empty, 400, "unreadable_file")["message"]
+    assert assert_error(empty, 400, "unreadable_file")["message"] == "a.txt：文件为空"
+
+
+def test_a_long_file_name_is_shortened_and_keeps_its_suffix(web: WebWorld) -> None:
+    name = "临港区关于加快建设国际航运中心推进港口高质量发展的实施方案" * 5 + ".txt"
+    assert len(name) > 135
+    text = "临港区2025年重点工作\n一、重点任务\n新建泊位3个。\n".encode()
+    r = web.as_user("boss").post(f"{API}/documents", files={"file": (name, text, "text/plain")})
+    assert r.status_code == 201, r.text
+    stored = r.json()["name"]
+    assert stored.endswith(".txt") and len(stored) == 120 and name.startswith(stored[:-4])
 
 
 def test_a_plan_is_published_and_read_without_signing_in(web: WebWorld) -> None:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from luoshi.errors import InputError, NotFound, Unauthenticated
+from luoshi.errors import InputError, NotFound, ReadError, Unauthenticated
 from luoshi.ledger import cycle, documents, plans, tasks, units, users
 from luoshi.ledger.documents import Ingested
 from luoshi.ledger.models import Chase, Plan, ProgressReport, Review, Round, Unit, User
@@ -22,6 +23,7 @@ from luoshi.web.context import Caller, WebContext
 from luoshi.web.reads import get_plan, get_task, open_round_of
 
 _UNSAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff（）()]+")
+MAX_NAME = 120
 
 
 def login(ctx: WebContext, username: str, password: str, ip: str) -> tuple[str, User]:
@@ -49,7 +51,12 @@ def safe_filename(name: str) -> str:
     """A file name from an upload, without directories or odd characters."""
     base = Path(name.replace("\\", "/")).name.strip()
     cleaned = _UNSAFE_NAME.sub("_", base).strip("._") or "upload"
-    return cleaned[:120]
+    if len(cleaned) <= MAX_NAME:
+        return cleaned
+    # Shorten the stem, not the suffix: the suffix says how the file is read.
+    suffix = Path(cleaned).suffix
+    suffix = suffix if len(suffix) <= 10 else ""
+    return cleaned[: MAX_NAME - len(suffix)] + suffix
 
 
 def upload(ctx: WebContext, caller: Caller, filename: str, data: bytes) -> Ingested:
@@ -61,9 +68,14 @@ def upload(ctx: WebContext, caller: Caller, filename: str, data: bytes) -> Inges
     if not name.lower().endswith(SUFFIXES):
         raise InputError(f"不支持的文件类型「{name}」，可上传：{'、'.join(SUFFIXES)}")
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / name
+        # Our own name on disk: 120 Chinese characters are 360 bytes, more than file
+        # systems allow in a name; errors and the ledger still say the uploaded name.
+        path = Path(tmp) / f"upload{Path(name).suffix}"
         path.write_bytes(data)
-        source = load_document(path)
+        try:
+            source = replace(load_document(path), name=name)
+        except ReadError as e:
+            raise ReadError(name, e.reason) from None
     with ctx.work(caller) as (s, actor):
         return documents.ingest(s, actor, source)
 
