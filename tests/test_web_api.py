@@ -227,6 +227,16 @@ def test_units_for_all_users_for_admins(web: WebWorld) -> None:
     assert_error(admin.post(f"{API}/users", json=short), 422)
 
 
+@pytest.mark.parametrize("username", ["   ", "a", " b "])
+def test_blank_or_one_letter_usernames_are_refused(web: WebWorld, username: str) -> None:
+    admin = web.as_user("local-admin")
+    new = {"username": username, "role": "viewer", "password": "long-enough-1"}
+    message = assert_error(admin.post(f"{API}/users", json=new), 422)["message"]
+    assert "用户名" in message
+    names = {u["username"] for u in admin.get(f"{API}/users").json()["items"]}
+    assert names == {"local-admin", "boss", "port", "school", "reader"}
+
+
 def test_a_user_changes_its_own_password(web: WebWorld) -> None:
     port = web.as_user("port")
     assert port.post(f"{API}/me/password", json={"password": "a-new-password"}).status_code == 200

@@ -163,6 +163,16 @@ def test_bar_links_are_encoded_and_placeholders_have_none() -> None:
     assert group_bars([Group("（未分派）", 1, 0, 0, 1)], 7, "unit")[0].href is None
 
 
+def test_the_users_form_adds_accounts_and_refuses_blank_names(web: WebWorld) -> None:
+    client, csrf = browser(web, "local-admin")
+    assert 'name="username" required minlength="2"' in client.get("/users").text
+    new = {"role": "viewer", "password": "long-enough-1", "csrf_token": csrf}
+    blank = client.post("/users", data={**new, "username": "   "})
+    assert blank.status_code == 422 and "用户名至少 2 个字符" in blank.text
+    added = client.post("/users", data={**new, "username": " 张三 "})
+    assert added.status_code == 200 and "<td>张三</td>" in added.text
+
+
 def test_language_switch(web: WebWorld) -> None:
     client, _ = browser(web, "reader")
     assert "总览" in client.get("/").text

@@ -53,6 +53,9 @@ def add_user(
 ) -> User:
     """A new user; a reporter must belong to a unit. Without a password it cannot sign in."""
     require(actor, ("admin",), "添加用户")
+    username = username.strip()
+    if not username:
+        raise InputError("用户名不能为空")
     if role not in ROLES:
         choices = "、".join(f"{r}（{ROLE_LABELS[r]}）" for r in ROLES)
         raise InputError(f"角色「{role}」无效，可选：{choices}")

@@ -24,6 +24,8 @@ from luoshi.web.reads import get_plan, get_task, open_round_of
 
 _UNSAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff（）()]+")
 MAX_NAME = 120
+# Accounts added on the web: a one-letter name is a slip of the keyboard, not a person.
+MIN_USERNAME = 2
 
 
 def login(ctx: WebContext, username: str, password: str, ip: str) -> tuple[str, User]:
@@ -182,10 +184,11 @@ def add_user(
     unit: str | None = None,
     display_name: str | None = None,
 ) -> User:
+    username = username.strip()
+    if len(username) < MIN_USERNAME:
+        raise InputError(f"用户名至少 {MIN_USERNAME} 个字符")
     with ctx.work(caller) as (s, actor):
-        return users.add_user(
-            s, actor, username.strip(), role, display_name, unit or None, password
-        )
+        return users.add_user(s, actor, username, role, display_name, unit or None, password)
 
 
 def set_password(ctx: WebContext, caller: Caller, username: str, password: str) -> None:
