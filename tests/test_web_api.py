@@ -272,7 +272,7 @@ def test_uploads_past_the_size_limit_are_refused(tmp_path: Path) -> None:
     web = web_world(tmp_path, max_upload_mb=0.001)
     big = ("新建学校8所。" * 200).encode()
     r = web.as_user("boss").post(f"{API}/documents", files={"file": ("big.txt", big, "text/plain")})
-    assert "文件太大" in assert_error(r, 422)["message"]
+    assert "文件太大（上限 0.001 MB）" in assert_error(r, 413, "too_large")["message"]
     web.db.dispose()
 
 

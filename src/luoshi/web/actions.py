@@ -18,7 +18,7 @@ from luoshi.ledger import cycle, documents, plans, tasks, units, users
 from luoshi.ledger.documents import Ingested
 from luoshi.ledger.models import Chase, Plan, ProgressReport, Review, Round, Unit, User
 from luoshi.text.sources import SUFFIXES, load_document
-from luoshi.web import sessions
+from luoshi.web import sessions, uploads
 from luoshi.web.context import Caller, WebContext
 from luoshi.web.reads import get_plan, get_task, open_round_of
 
@@ -61,14 +61,21 @@ def safe_filename(name: str) -> str:
     return cleaned[: MAX_NAME - len(suffix)] + suffix
 
 
+def may_upload(ctx: WebContext, caller: Caller) -> None:
+    """Refuse a caller the ledger would refuse, before its file is read."""
+    with ctx.work(caller) as (_s, actor):
+        documents.require_ingester(actor)
+
+
 def upload(ctx: WebContext, caller: Caller, filename: str, data: bytes) -> Ingested:
     """Read an uploaded file (txt, docx, pdf, html) and store it with its spans."""
-    limit = int(ctx.settings.web.max_upload_mb * 1024 * 1024)
-    if len(data) > limit:
-        raise InputError(f"文件太大（上限 {ctx.settings.web.max_upload_mb:g} MB）")
+    web = ctx.settings.web
+    if len(data) > web.max_upload_bytes:
+        raise uploads.too_large(web)
     name = safe_filename(filename)
     if not name.lower().endswith(SUFFIXES):
         raise InputError(f"不支持的文件类型「{name}」，可上传：{'、'.join(SUFFIXES)}")
+    uploads.check_unpacked(data, web)
     with tempfile.TemporaryDirectory() as tmp:
         # Our own name on disk: 120 Chinese characters are 360 bytes, more than file
         # systems allow in a name; errors and the ledger still say the uploaded name.
@@ -78,6 +85,7 @@ def upload(ctx: WebContext, caller: Caller, filename: str, data: bytes) -> Inges
             source = replace(load_document(path), name=name)
         except ReadError as e:
             raise ReadError(name, e.reason) from None
+    uploads.check_text(len(source.raw), web)
     with ctx.work(caller) as (s, actor):
         return documents.ingest(s, actor, source)
 
