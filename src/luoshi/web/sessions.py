@@ -3,21 +3,30 @@
 A session is a random token given to the browser (cookie) or API client
 (bearer); the database keeps its hash and when it was last used. It expires
 after the configured idle time.
+
+Resuming a session is a read: refreshing ``last_seen`` and removing an expired
+session are bookkeeping, done only when the database is free at that moment,
+so a plain GET never waits for (or fails because of) another writer.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Delete, Update, delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from luoshi.errors import TooManyRequests
+from luoshi.errors import Busy, TooManyRequests
 from luoshi.ledger.clock import now
 from luoshi.ledger.db import Database
-from luoshi.ledger.models import AppSecret, LoginFailure, User, WebSession
+from luoshi.ledger.models import AppSecret, LoginFailure, Unit, User, WebSession
 from luoshi.web.security import new_token, token_hash
+
+log = logging.getLogger("luoshi.web")
 
 SECRET_NAME = "session_key"
 # Writing last_seen on every request would serialise readers behind a write lock;
@@ -54,23 +63,50 @@ def start(s: Session, user: User) -> str:
     return token
 
 
-def resume(s: Session, token: str, idle: timedelta) -> User | None:
-    """The user of a live session, or None when the token is unknown or has expired."""
-    row = s.execute(
-        select(WebSession, User)
-        .join(User, User.id == WebSession.user_id)
-        .where(WebSession.token_hash == token_hash(token))
-    ).one_or_none()
+def resume(db: Database, token: str, idle: timedelta) -> tuple[User, str | None] | None:
+    """The user of a live session and the name of its unit, or None when the token is
+    unknown or has expired."""
+    with db.transaction() as s:
+        row = s.execute(
+            select(WebSession, User, Unit.name)
+            .join(User, User.id == WebSession.user_id)
+            .outerjoin(Unit, Unit.id == User.unit_id)
+            .where(WebSession.token_hash == token_hash(token))
+        ).one_or_none()
     if row is None:
         return None
-    session, user = row
+    session, user, unit = row
     at = now()
     if at - session.last_seen > idle or not user.active:
-        s.delete(session)
+        _if_free(db, delete(WebSession).where(WebSession.id == session.id))
         return None
     if at - session.last_seen > TOUCH_EVERY:
-        session.last_seen = at
-    return user
+        _if_free(db, update(WebSession).where(WebSession.id == session.id).values(last_seen=at))
+    return user, unit
+
+
+def _if_free(db: Database, statement: Update | Delete) -> None:
+    """Run a bookkeeping write now, or skip it when another writer holds the database:
+    the next request will try again, and an expired session is refused all the same."""
+    try:
+        with db.transaction() as s, _no_wait(s):
+            s.execute(statement)
+    except Busy:
+        log.debug("session bookkeeping skipped: the database is busy")
+
+
+@contextmanager
+def _no_wait(s: Session) -> Iterator[None]:
+    """SQLite waits busy_timeout (5 s) for a lock; for this write, not at all."""
+    if s.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    waited = s.execute(text("PRAGMA busy_timeout")).scalar()
+    s.execute(text("PRAGMA busy_timeout=0"))
+    try:
+        yield
+    finally:
+        s.execute(text(f"PRAGMA busy_timeout={int(waited or 0)}"))
 
 
 def end(s: Session, token: str) -> None:

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from luoshi.web import charts
@@ -66,7 +67,8 @@ def dashboard_charts(f: Figures, plan_id: int, lang: str) -> dict[str, Markup]:
 
 @router.get("/")
 async def dashboard(request: Request, plan: str | None = None) -> Response:
-    page_caller(request)
+    # Resuming the session may write: in a worker thread, never on the event loop.
+    await run_in_threadpool(page_caller, request)
     ctx = ctx_of(request)
     with ctx.read() as s:
         chosen = choose_plan(s, plan_id_param(plan))
