@@ -1,24 +1,31 @@
 """Sessions (web/sessions.py, web/context.py): resuming one is a read done off the
 event loop; refreshing or removing it is skipped while another writer holds the
-database, so plain reads neither stall nor fail."""
+database, so plain reads neither stall nor fail. Password checks are counted
+before they are made, so a burst of wrong logins gets no more than the limit."""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select, update
 
+from luoshi.errors import LuoshiError, TooManyRequests, Unauthenticated
+from luoshi.ledger import users
 from luoshi.ledger.clock import now
 from luoshi.ledger.models import WebSession
-from luoshi.web import sessions
-from tests.web_support import API, WebWorld, assert_error
+from luoshi.web import actions, sessions
+from tests.web_support import API, PASSWORD, WebWorld, assert_error, web_world
 
 
 @contextmanager
@@ -108,3 +115,46 @@ def test_the_caller_is_resolved_off_the_event_loop(
     r = client.get(path.format(plan=web.world.plan_id))
     assert r.status_code == 200, r.text
     assert on_loop == [False]
+
+
+def test_concurrent_wrong_logins_check_no_more_passwords_than_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    web = web_world(tmp_path, login_attempts=5, login_window_minutes=15)
+    ctx = web.app.state.ctx
+    checks: list[str] = []
+    verify = users.verify_password
+
+    def slow_verify(user: Any, password: str) -> bool:
+        checks.append(password)
+        time.sleep(0.05)  # argon2's real cost: the window a burst slips through
+        return verify(user, password)
+
+    monkeypatch.setattr(users, "verify_password", slow_verify)
+    start = threading.Barrier(40)
+
+    def attempt(_: int) -> str:
+        start.wait()
+        try:
+            actions.login(ctx, "port", "wrong-password", "10.0.0.9")
+        except LuoshiError as e:
+            return e.code
+        return "signed_in"
+
+    with ThreadPoolExecutor(40) as pool:
+        outcomes = Counter(pool.map(attempt, range(40)))
+    assert set(outcomes) <= {"unauthenticated", "too_many_requests"}, outcomes
+    assert len(checks) <= 5 and outcomes["unauthenticated"] == len(checks)
+    # One by one after the burst: checks go on until exactly 5 were made, then 429.
+    while True:
+        try:
+            actions.login(ctx, "port", "wrong-password", "10.0.0.9")
+        except TooManyRequests:
+            break
+        except Unauthenticated:
+            continue
+    assert len(checks) == 5
+    with pytest.raises(TooManyRequests):
+        actions.login(ctx, "port", PASSWORD, "10.0.0.9")  # even the right one, for now
+    assert actions.login(ctx, "port", PASSWORD, "10.0.0.10")[1].username == "port"
+    web.db.dispose()

@@ -29,19 +29,23 @@ MIN_USERNAME = 2
 
 
 def login(ctx: WebContext, username: str, password: str, ip: str) -> tuple[str, User]:
-    """Check a password; a session token on success. Failures are counted per username
-    and address, and refused outright past the limit (HTTP 429)."""
-    web = ctx.settings.web
-    window = timedelta(minutes=web.login_window_minutes)
+    """Check a password; a session token on success. Checks are counted per username
+    and address before they are made, and refused outright past the limit (HTTP 429)."""
+    sessions.begin_attempt(ctx.db, username, ip, throttle(ctx))
+    # Checked outside any transaction: argon2 takes a while and holds no lock.
     with ctx.db.transaction() as s:
-        sessions.check_attempts(s, username, ip, web.login_attempts, window)
         user = users.find_user(s, username)
-        if users.verify_password(user, password) and user is not None:
-            sessions.clear_failures(s, username, ip)
-            return sessions.start(s, user), user
-        sessions.record_failure(s, username, ip)
-    # Raised after the transaction, so the failure is counted.
-    raise Unauthenticated("用户名或密码错误")
+    # Verified even for an unknown name, so it answers no faster (verify_password).
+    if not users.verify_password(user, password) or user is None:
+        raise Unauthenticated("用户名或密码错误")
+    with ctx.db.transaction() as s:
+        sessions.clear_failures(s, username, ip)
+        return sessions.start(s, user), user
+
+
+def throttle(ctx: WebContext) -> sessions.Throttle:
+    web = ctx.settings.web
+    return sessions.Throttle(web.login_attempts, timedelta(minutes=web.login_window_minutes))
 
 
 def logout(ctx: WebContext, caller: Caller) -> None:

@@ -14,7 +14,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import Delete, Update, delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -113,23 +114,55 @@ def end(s: Session, token: str) -> None:
     s.execute(delete(WebSession).where(WebSession.token_hash == token_hash(token)))
 
 
-def check_attempts(s: Session, username: str, ip: str, limit: int, window: timedelta) -> None:
-    """Refuse to even check a password after ``limit`` failures within ``window``."""
-    since = now() - window
+@dataclass(frozen=True)
+class Throttle:
+    """At most ``limit`` password checks per username and address within ``window``."""
+
+    limit: int
+    window: timedelta
+
+    def refusal(self) -> TooManyRequests:
+        minutes = round(self.window.total_seconds() / 60)
+        return TooManyRequests(f"登录失败次数过多，请 {minutes} 分钟后再试")
+
+
+def begin_attempt(db: Database, username: str, ip: str, throttle: Throttle) -> None:
+    """Count a password check before it is made; 429 past the limit.
+
+    The attempt is written (and committed) first, then the attempts of the window are
+    counted, this one and those in flight included: however many arrive at once, each
+    sees at least every attempt committed before it, so no more than ``limit`` get
+    through. The attempt stays as a failure unless ``clear_failures`` follows a right
+    password; a refused one is taken back, so refusals do not prolong the lock-out."""
+    who, addr = _key(username, ip)
+    since = now() - throttle.window
+    with db.transaction() as s:
+        if _attempts(s, who, addr, since) >= throttle.limit:
+            raise throttle.refusal()  # nothing written while locked out
+        attempt = LoginFailure(username=who, ip=addr, at=now())
+        s.add(attempt)
+    with db.transaction() as s:
+        counted = _attempts(s, who, addr, since)
+    if counted > throttle.limit:
+        with db.transaction() as s:
+            s.execute(delete(LoginFailure).where(LoginFailure.id == attempt.id))
+        raise throttle.refusal()
+
+
+def _key(username: str, ip: str) -> tuple[str, str]:
+    return username[:100], ip[:64]
+
+
+def _attempts(s: Session, username: str, ip: str, since: datetime) -> int:
     count = s.scalar(
         select(func.count()).where(
             LoginFailure.username == username, LoginFailure.ip == ip, LoginFailure.at > since
         )
     )
-    if (count or 0) >= limit:
-        minutes = round(window.total_seconds() / 60)
-        raise TooManyRequests(f"登录失败次数过多，请 {minutes} 分钟后再试")
-
-
-def record_failure(s: Session, username: str, ip: str) -> None:
-    s.add(LoginFailure(username=username[:100], ip=ip[:64], at=now()))
+    return count or 0
 
 
 def clear_failures(s: Session, username: str, ip: str) -> None:
     """Forget the failures of a username and address once the right password is given."""
-    s.execute(delete(LoginFailure).where(LoginFailure.username == username, LoginFailure.ip == ip))
+    who, addr = _key(username, ip)
+    s.execute(delete(LoginFailure).where(LoginFailure.username == who, LoginFailure.ip == addr))
