@@ -239,7 +239,8 @@ def test_blank_or_one_letter_usernames_are_refused(web: WebWorld, username: str)
 
 def test_a_user_changes_its_own_password(web: WebWorld) -> None:
     port = web.as_user("port")
-    assert port.post(f"{API}/me/password", json={"password": "a-new-password"}).status_code == 200
+    body = {"current_password": PASSWORD, "password": "a-new-password"}
+    assert port.post(f"{API}/me/password", json=body).status_code == 200
     old = web.client().post(
         f"{API}/auth/login", json={"username": "port", "password": "correct-horse-9"}
     )

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlencode
 import pytest
 from fastapi.testclient import TestClient
 
-from luoshi.ledger import tasks
+from luoshi.ledger import tasks, users
 from luoshi.web.figures import Group
 from luoshi.web.pages.dashboard import group_bars
 from tests.web_support import API, PASSWORD, WebWorld
@@ -171,6 +171,33 @@ def test_the_users_form_adds_accounts_and_refuses_blank_names(web: WebWorld) -> 
     assert blank.status_code == 422 and "用户名至少 2 个字符" in blank.text
     added = client.post("/users", data={**new, "username": " 张三 "})
     assert added.status_code == 200 and "<td>张三</td>" in added.text
+
+
+def test_an_administrator_deactivates_and_reactivates_through_the_form(web: WebWorld) -> None:
+    client, csrf = browser(web, "local-admin")
+    port_token = web.token("port")
+    page = client.get("/users").text
+    rows = re.findall(r'<form method="post" action="/users/(\d+)/active"', page)
+    assert len(rows) == 4  # everyone but the administrator itself
+    with web.db.transaction() as s:
+        port = users.get_user(s, "port").id
+    assert str(port) in rows
+    r = client.post(f"/users/{port}/active", data={"active": "0", "csrf_token": csrf})
+    assert r.status_code == 200 and "已停用" in r.text and f'id="toggle-{port}">重新启用' in r.text
+    me = web.client(headers={"Authorization": f"Bearer {port_token}"}).get(f"{API}/me")
+    assert me.status_code == 401
+    stale = client.post(f"/users/{port}/active", data={"active": "1", "csrf_token": "x"})
+    assert stale.status_code == 403
+    boss, boss_csrf = browser(web, "boss")
+    refused = boss.post(f"/users/{port}/active", data={"active": "1", "csrf_token": boss_csrf})
+    assert refused.status_code == 403 and "无权启用用户" in refused.text
+    client.post(f"/users/{port}/active", data={"active": "1", "csrf_token": csrf})
+    assert (
+        web.client()
+        .post(f"{API}/auth/login", json={"username": "port", "password": PASSWORD})
+        .status_code
+        == 200
+    )
 
 
 def test_language_switch(web: WebWorld) -> None:

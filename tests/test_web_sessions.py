@@ -158,3 +158,94 @@ def test_concurrent_wrong_logins_check_no_more_passwords_than_the_limit(
         actions.login(ctx, "port", PASSWORD, "10.0.0.9")  # even the right one, for now
     assert actions.login(ctx, "port", PASSWORD, "10.0.0.10")[1].username == "port"
     web.db.dispose()
+
+
+def login(web: WebWorld, username: str, password: str = PASSWORD) -> Any:
+    return web.client().post(f"{API}/auth/login", json={"username": username, "password": password})
+
+
+def signed_in(web: WebWorld, token: str) -> int:
+    status: int = (
+        web.client(headers={"Authorization": f"Bearer {token}"}).get(f"{API}/me").status_code
+    )
+    return status
+
+
+def test_changing_ones_password_needs_the_current_one_and_ends_other_sessions(
+    web: WebWorld,
+) -> None:
+    here, elsewhere = login(web, "port").json()["token"], login(web, "port").json()["token"]
+    client = web.client(headers={"Authorization": f"Bearer {here}"})
+    url = f"{API}/me/password"
+    missing = client.post(url, json={"password": "a-new-password"})
+    assert "当前密码" in assert_error(missing, 422)["message"]
+    wrong = client.post(url, json={"current_password": "not-mine-1", "password": "a-new-password"})
+    assert assert_error(wrong, 403, "forbidden")["message"] == "当前密码不正确，密码未修改"
+    assert signed_in(web, elsewhere) == 200  # nothing changed yet
+    ok = client.post(url, json={"current_password": PASSWORD, "password": "a-new-password"})
+    assert ok.status_code == 200, ok.text
+    assert signed_in(web, here) == 200  # the session that made the change goes on
+    assert signed_in(web, elsewhere) == 401  # every other one has ended
+    assert_error(login(web, "port"), 401)
+    assert login(web, "port", "a-new-password").status_code == 200
+
+
+def test_guessing_the_current_password_is_throttled_like_logins(tmp_path: Path) -> None:
+    web = web_world(tmp_path, login_attempts=3)
+    client = web.as_user("port")
+    url = f"{API}/me/password"
+    for _ in range(3):
+        r = client.post(url, json={"current_password": "guess-123", "password": "a-new-password"})
+        assert_error(r, 403)
+    right = client.post(url, json={"current_password": PASSWORD, "password": "a-new-password"})
+    assert_error(right, 429, "too_many_requests")
+    web.db.dispose()
+
+
+def test_an_administrators_reset_ends_every_session_of_the_user(web: WebWorld) -> None:
+    tokens = [login(web, "port").json()["token"] for _ in range(2)]
+    other = web.token("school")
+    with web.db.transaction() as s:  # as `luoshi users passwd port` does
+        users.set_password(
+            s, users.get_user(s, "local-admin"), users.get_user(s, "port"), "reset-by-admin"
+        )
+    assert [signed_in(web, t) for t in tokens] == [401, 401]
+    assert signed_in(web, other) == 200
+
+
+def test_a_session_ends_after_the_maximum_age_however_busy(tmp_path: Path) -> None:
+    web = web_world(tmp_path, session_max_days=7)
+    client = web.as_user("reader")
+    with web.db.transaction() as s:
+        s.execute(update(WebSession).values(created_at=now() - timedelta(days=6, hours=23)))
+    assert client.get(f"{API}/me").status_code == 200
+    with web.db.transaction() as s:
+        s.execute(update(WebSession).values(created_at=now() - timedelta(days=7, minutes=1)))
+    assert_error(client.get(f"{API}/me"), 401, "unauthenticated")  # used a second ago
+    web.db.dispose()
+
+
+def test_a_deactivated_user_is_signed_out_and_cannot_sign_in(web: WebWorld) -> None:
+    port = web.as_user("port")
+    admin = web.as_user("local-admin")
+    port_id = next(
+        u["id"] for u in admin.get(f"{API}/users").json()["items"] if u["username"] == "port"
+    )
+    assert_error(web.as_user("boss").patch(f"{API}/users/{port_id}", json={"active": False}), 403)
+    r = admin.patch(f"{API}/users/{port_id}", json={"active": False})
+    assert (
+        r.status_code == 200 and r.json()["active"] is False and r.json()["unit"] == "市交通运输委"
+    )
+    assert_error(port.get(f"{API}/me"), 401)
+    with web.db.transaction() as s:
+        assert s.scalars(select(WebSession).where(WebSession.user_id == port_id)).all() == []
+    assert_error(login(web, "port"), 401)
+    assert admin.patch(f"{API}/users/{port_id}", json={"active": True}).json()["active"] is True
+    assert login(web, "port").status_code == 200
+    admin_id = next(
+        u["id"] for u in admin.get(f"{API}/users").json()["items"] if u["username"] == "local-admin"
+    )
+    own = admin.patch(f"{API}/users/{admin_id}", json={"active": False})
+    assert "不能停用自己的账号" in assert_error(own, 422)["message"]
+    assert_error(admin.patch(f"{API}/users/999", json={"active": False}), 404)
+    assert_error(admin.patch(f"{API}/users/{port_id}", json={"active": "no"}), 422)

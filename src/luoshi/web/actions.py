@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from luoshi.errors import InputError, NotFound, ReadError, Unauthenticated
+from luoshi.errors import InputError, NotFound, PermissionDenied, ReadError, Unauthenticated
 from luoshi.ledger import cycle, documents, plans, tasks, units, users
 from luoshi.ledger.documents import Ingested
 from luoshi.ledger.models import Chase, Plan, ProgressReport, Review, Round, Unit, User
@@ -21,6 +21,7 @@ from luoshi.text.sources import SUFFIXES, load_document
 from luoshi.web import sessions, uploads
 from luoshi.web.context import Caller, WebContext
 from luoshi.web.reads import get_plan, get_task, open_round_of
+from luoshi.web.security import token_hash
 
 _UNSAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff（）()]+")
 MAX_NAME = 120
@@ -203,9 +204,27 @@ def add_user(
         return users.add_user(s, actor, username, role, display_name, unit or None, password)
 
 
-def set_password(ctx: WebContext, caller: Caller, username: str, password: str) -> None:
+def change_own_password(
+    ctx: WebContext, caller: Caller, current: str, password: str, ip: str
+) -> None:
+    """修改本人密码: only with the current password, so a stolen session cannot take the
+    account over; its checks count against the same limit as logins. The caller's
+    other sessions end, this one goes on."""
+    sessions.begin_attempt(ctx.db, caller.username, ip, throttle(ctx))
+    with ctx.db.transaction() as s:
+        user = s.get(User, caller.user_id)
+    if user is None or not users.verify_password(user, current):
+        raise PermissionDenied("当前密码不正确，密码未修改")
     with ctx.work(caller) as (s, actor):
-        user = users.find_user(s, username)
+        sessions.clear_failures(s, caller.username, ip)
+        users.set_password(s, actor, actor, password, keep_session=token_hash(caller.token))
+
+
+def set_active(ctx: WebContext, caller: Caller, user_id: int, active: bool) -> User:
+    """停用/启用 an account (administrators); a deactivated one is signed out everywhere."""
+    with ctx.work(caller) as (s, actor):
+        user = s.get(User, user_id)
         if user is None:
-            raise NotFound(f"用户「{username}」不存在")
-        users.set_password(s, actor, user, password)
+            raise NotFound(f"用户 {user_id} 不存在")
+        users.set_active(s, actor, user, active)
+        return user

@@ -134,6 +134,10 @@ class WebContext:
     def idle(self) -> timedelta:
         return timedelta(minutes=self.settings.web.session_idle_minutes)
 
+    @property
+    def max_age(self) -> timedelta:
+        return timedelta(days=self.settings.web.session_max_days)
+
 
 def ctx_of(request: Request) -> WebContext:
     ctx: WebContext = request.app.state.ctx
@@ -158,7 +162,7 @@ def optional_caller(request: Request) -> Caller | None:
     caller = None
     if found is not None:
         ctx = ctx_of(request)
-        resumed = sessions.resume(ctx.db, found[0], ctx.idle)
+        resumed = sessions.resume(ctx.db, found[0], ctx.idle, ctx.max_age)
         if resumed is not None:
             user, unit = resumed
             caller = Caller(

@@ -2,7 +2,7 @@
 
 A session is a random token given to the browser (cookie) or API client
 (bearer); the database keeps its hash and when it was last used. It expires
-after the configured idle time.
+after the configured idle time, and in any case after the maximum age.
 
 Resuming a session is a read: refreshing ``last_seen`` and removing an expired
 session are bookkeeping, done only when the database is free at that moment,
@@ -64,9 +64,11 @@ def start(s: Session, user: User) -> str:
     return token
 
 
-def resume(db: Database, token: str, idle: timedelta) -> tuple[User, str | None] | None:
+def resume(
+    db: Database, token: str, idle: timedelta, max_age: timedelta
+) -> tuple[User, str | None] | None:
     """The user of a live session and the name of its unit, or None when the token is
-    unknown or has expired."""
+    unknown, or has gone unused for ``idle``, or is older than ``max_age``."""
     with db.transaction() as s:
         row = s.execute(
             select(WebSession, User, Unit.name)
@@ -78,7 +80,8 @@ def resume(db: Database, token: str, idle: timedelta) -> tuple[User, str | None]
         return None
     session, user, unit = row
     at = now()
-    if at - session.last_seen > idle or not user.active:
+    expired = at - session.last_seen > idle or at - session.created_at > max_age
+    if expired or not user.active:
         _if_free(db, delete(WebSession).where(WebSession.id == session.id))
         return None
     if at - session.last_seen > TOUCH_EVERY:
