@@ -1,4 +1,5 @@
-"""``luoshi users add --password-stdin`` and ``luoshi demo``: read the database back."""
+"""``luoshi users add --password-stdin``, ``passwd``, ``deactivate`` and ``luoshi demo``:
+read the database back."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from sqlalchemy import func, select
 
 from luoshi.cli import cli
 from luoshi.ledger import users
+from luoshi.ledger.clock import now
 from luoshi.ledger.db import Database
-from luoshi.ledger.models import Chase, ProgressReport, Review, Round, User
+from luoshi.ledger.models import Chase, ProgressReport, Review, Round, User, WebSession
+from luoshi.web.security import new_token
 
 
 def test_users_add_reads_the_password_from_stdin(tmp_path: Path) -> None:
@@ -46,6 +49,49 @@ def test_users_add_reads_the_password_from_stdin(tmp_path: Path) -> None:
         cli, ["--database-url", url, "users", "passwd", "school", "--password-stdin"], input=""
     )
     assert empty.exit_code == 2 and "没有密码" in empty.stderr
+
+
+def test_passwd_and_deactivate_end_the_users_sessions(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'l.db'}"
+    run = CliRunner()
+    args = ["--database-url", url, "users"]
+    added = run.invoke(
+        cli, [*args, "add", "lin", "--role", "viewer", "--password-stdin"], input="first-password\n"
+    )
+    assert added.exit_code == 0, added.output
+    db = Database.open(url)
+
+    def sign_in() -> None:
+        with db.transaction() as s:
+            user = users.get_user(s, "lin")
+            s.add(
+                WebSession(
+                    token_hash=new_token(), user_id=user.id, created_at=now(), last_seen=now()
+                )
+            )
+
+    def sessions() -> int:
+        with db.transaction() as s:
+            return s.scalar(select(func.count()).select_from(WebSession)) or 0
+
+    sign_in()
+    passwd = run.invoke(
+        cli, [*args, "passwd", "lin", "--password-stdin"], input="second-password\n"
+    )
+    assert passwd.exit_code == 0 and sessions() == 0
+    sign_in()
+    off = run.invoke(cli, [*args, "deactivate", "lin"])
+    assert off.exit_code == 0 and "用户 lin 已停用" in off.output and sessions() == 0
+    assert "已停用" in run.invoke(cli, [*args, "list"]).output
+    with db.transaction() as s:
+        assert not users.verify_password(users.get_user(s, "lin"), "second-password")
+    on = run.invoke(cli, [*args, "activate", "lin"])
+    assert on.exit_code == 0 and "用户 lin 已启用" in on.output
+    with db.transaction() as s:
+        assert users.verify_password(users.get_user(s, "lin"), "second-password")
+    refused = run.invoke(cli, [*args, "deactivate", "local-admin"])
+    assert refused.exit_code == 2 and "不能停用自己的账号" in refused.stderr
+    db.dispose()
 
 
 def test_demo_builds_a_lively_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -43,6 +43,10 @@ def test_web_settings_from_the_environment() -> None:
             "LUOSHI_LOGIN_WINDOW_MINUTES": "5",
             "LUOSHI_SECURE_COOKIES": "1",
             "LUOSHI_MAX_UPLOAD_MB": "2.5",
+            "LUOSHI_MAX_UNPACKED_MB": "10",
+            "LUOSHI_MAX_TEXT_CHARS": "100000",
+            "LUOSHI_SESSION_MAX_DAYS": "1.5",
         }
     ).web
-    assert web == WebSettings("k" * 40, 30.0, 3, 5.0, True, 2.5)
+    assert web == WebSettings("k" * 40, 30.0, 3, 5.0, True, 2.5, 10.0, 100_000, 1.5)
+    assert web.max_upload_bytes == 2_621_440 and web.max_unpacked_bytes == 10_485_760

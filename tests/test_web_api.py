@@ -182,7 +182,17 @@ def test_uploads_of_unknown_kinds_or_unreadable_files_are_refused(web: WebWorld)
     exe = boss.post(f"{API}/documents", files={"file": ("a.exe", b"MZ\x00\x01", "x/y")})
     assert "不支持的文件类型" in assert_error(exe, 422)["message"]
     empty = boss.post(f"{API}/documents", files={"file": ("a.txt", b"   ", "text/plain")})
-    assert "文件为空" in assert_error(empty, 400, "unreadable_file")["message"]
+    assert assert_error(empty, 400, "unreadable_file")["message"] == "a.txt：文件为空"
+
+
+def test_a_long_file_name_is_shortened_and_keeps_its_suffix(web: WebWorld) -> None:
+    name = "临港区关于加快建设国际航运中心推进港口高质量发展的实施方案" * 5 + ".txt"
+    assert len(name) > 135
+    text = "临港区2025年重点工作\n一、重点任务\n新建泊位3个。\n".encode()
+    r = web.as_user("boss").post(f"{API}/documents", files={"file": (name, text, "text/plain")})
+    assert r.status_code == 201, r.text
+    stored = r.json()["name"]
+    assert stored.endswith(".txt") and len(stored) == 120 and name.startswith(stored[:-4])
 
 
 def test_a_plan_is_published_and_read_without_signing_in(web: WebWorld) -> None:
@@ -217,9 +227,20 @@ def test_units_for_all_users_for_admins(web: WebWorld) -> None:
     assert_error(admin.post(f"{API}/users", json=short), 422)
 
 
+@pytest.mark.parametrize("username", ["   ", "a", " b "])
+def test_blank_or_one_letter_usernames_are_refused(web: WebWorld, username: str) -> None:
+    admin = web.as_user("local-admin")
+    new = {"username": username, "role": "viewer", "password": "long-enough-1"}
+    message = assert_error(admin.post(f"{API}/users", json=new), 422)["message"]
+    assert "用户名" in message
+    names = {u["username"] for u in admin.get(f"{API}/users").json()["items"]}
+    assert names == {"local-admin", "boss", "port", "school", "reader"}
+
+
 def test_a_user_changes_its_own_password(web: WebWorld) -> None:
     port = web.as_user("port")
-    assert port.post(f"{API}/me/password", json={"password": "a-new-password"}).status_code == 200
+    body = {"current_password": PASSWORD, "password": "a-new-password"}
+    assert port.post(f"{API}/me/password", json=body).status_code == 200
     old = web.client().post(
         f"{API}/auth/login", json={"username": "port", "password": "correct-horse-9"}
     )
@@ -252,7 +273,7 @@ def test_uploads_past_the_size_limit_are_refused(tmp_path: Path) -> None:
     web = web_world(tmp_path, max_upload_mb=0.001)
     big = ("新建学校8所。" * 200).encode()
     r = web.as_user("boss").post(f"{API}/documents", files={"file": ("big.txt", big, "text/plain")})
-    assert "文件太大" in assert_error(r, 422)["message"]
+    assert "文件太大（上限 0.001 MB）" in assert_error(r, 413, "too_large")["message"]
     web.db.dispose()
 
 

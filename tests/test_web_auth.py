@@ -46,7 +46,7 @@ def test_nobody_signed_in_gets_401_on_every_api_path_but_login_and_public(web: W
             continue
         url = path.replace("{plan_id}", "1").replace("{task_id}", "1")
         url = url.replace("{round_id}", "1").replace("{report_id}", "1")
-        url = url.replace("{document_id}", "1")
+        url = url.replace("{document_id}", "1").replace("{user_id}", "1")
         for method in methods:
             r = anonymous.request(method.upper(), url, json={})
             assert r.status_code in (401, 422), (method, url, r.text)

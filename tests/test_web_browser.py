@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -110,6 +111,26 @@ def browser(tmp_path: Path) -> Iterator[object]:
         driver.quit()
 
 
+def replaced(el: object) -> Any:
+    """A wait condition: ``el``'s page has been replaced. While the old page is torn down,
+    chromedriver sometimes answers "Node with given id does not belong to the document"
+    (an unknown error) instead of a stale element: that is replaced too."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def check(_driver: object) -> bool:
+        try:
+            el.is_enabled()  # type: ignore[attr-defined]
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as e:
+            if "does not belong to the document" in str(e):
+                return True
+            raise
+        return False
+
+    return check
+
+
 class Walk:
     """A person at the browser: navigation, forms, and a screenshot of every page."""
 
@@ -145,12 +166,11 @@ class Walk:
 
     def click(self, css: str) -> None:
         """Click, and wait until the page the click leads to has replaced this one."""
-        from selenium.webdriver.support import expected_conditions as ec
         from selenium.webdriver.support.ui import WebDriverWait
 
         el = self.find(css)
         el.click()  # type: ignore[attr-defined]
-        WebDriverWait(self.d, 15).until(ec.staleness_of(el))
+        WebDriverWait(self.d, 15).until(replaced(el))
 
     def shot(self, name: str) -> None:
         self.shots += 1

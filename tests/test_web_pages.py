@@ -4,14 +4,18 @@ edit and assign tasks on the task page."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 from typing import Any
+from urllib.parse import parse_qs, urlencode
 
 import pytest
 from fastapi.testclient import TestClient
 
-from luoshi.ledger import tasks
+from luoshi.ledger import tasks, users
+from luoshi.web.figures import Group
+from luoshi.web.pages.dashboard import group_bars
 from tests.web_support import API, PASSWORD, WebWorld
 
 HTML = {"Accept": "text/html"}
@@ -136,6 +140,64 @@ def test_the_ledger_page_filters_and_searches(web: WebWorld) -> None:
     assert '<b id="total">1</b>' in client.get(url, params={"deadline_to": "2024-06-30"}).text
     bad = client.get(url, params={"deadline_to": "2024-02-31"})
     assert bad.status_code == 422 and "不是有效日期" in bad.text
+
+
+def test_every_category_and_unit_bar_links_to_its_ledger(web: WebWorld) -> None:
+    client, _ = browser(web, "reader")
+    page = client.get("/", params={"plan": web.world.plan_id}).text
+    links = [html.unescape(h) for h in re.findall(r'<a href="([^"]+)">', page)]
+    ledger = f"/plans/{web.world.plan_id}/ledger?"
+    categories = [parse_qs(u.split("?")[1])["category"][0] for u in links if "category=" in u]
+    assert categories == ["（一）提升港口能级", "（二）办好民生实事"]
+    assert len([u for u in links if u.startswith(ledger + "unit=")]) == 3
+    followed = client.get(next(u for u in links if "category=" in u)).text
+    assert '<b id="total">6</b>' in followed  # the category heading and all below it
+
+
+def test_bar_links_are_encoded_and_placeholders_have_none() -> None:
+    groups = [Group(name, 1, 50.0, 60.0, 0) for name in ("研发&转化#1", "（未分类）", "（一）产业")]
+    hrefs = [b.href for b in group_bars(groups, 7, "category")]
+    assert hrefs[0] == "/plans/7/ledger?" + urlencode({"category": "研发&转化#1"})
+    assert parse_qs(hrefs[0].split("?")[1]) == {"category": ["研发&转化#1"]}
+    assert hrefs[1] is None and hrefs[2] is not None
+    assert group_bars([Group("（未分派）", 1, 0, 0, 1)], 7, "unit")[0].href is None
+
+
+def test_the_users_form_adds_accounts_and_refuses_blank_names(web: WebWorld) -> None:
+    client, csrf = browser(web, "local-admin")
+    assert 'name="username" required minlength="2"' in client.get("/users").text
+    new = {"role": "viewer", "password": "long-enough-1", "csrf_token": csrf}
+    blank = client.post("/users", data={**new, "username": "   "})
+    assert blank.status_code == 422 and "用户名至少 2 个字符" in blank.text
+    added = client.post("/users", data={**new, "username": " 张三 "})
+    assert added.status_code == 200 and "<td>张三</td>" in added.text
+
+
+def test_an_administrator_deactivates_and_reactivates_through_the_form(web: WebWorld) -> None:
+    client, csrf = browser(web, "local-admin")
+    port_token = web.token("port")
+    page = client.get("/users").text
+    rows = re.findall(r'<form method="post" action="/users/(\d+)/active"', page)
+    assert len(rows) == 4  # everyone but the administrator itself
+    with web.db.transaction() as s:
+        port = users.get_user(s, "port").id
+    assert str(port) in rows
+    r = client.post(f"/users/{port}/active", data={"active": "0", "csrf_token": csrf})
+    assert r.status_code == 200 and "已停用" in r.text and f'id="toggle-{port}">重新启用' in r.text
+    me = web.client(headers={"Authorization": f"Bearer {port_token}"}).get(f"{API}/me")
+    assert me.status_code == 401
+    stale = client.post(f"/users/{port}/active", data={"active": "1", "csrf_token": "x"})
+    assert stale.status_code == 403
+    boss, boss_csrf = browser(web, "boss")
+    refused = boss.post(f"/users/{port}/active", data={"active": "1", "csrf_token": boss_csrf})
+    assert refused.status_code == 403 and "无权启用用户" in refused.text
+    client.post(f"/users/{port}/active", data={"active": "1", "csrf_token": csrf})
+    assert (
+        web.client()
+        .post(f"{API}/auth/login", json={"username": "port", "password": PASSWORD})
+        .status_code
+        == 200
+    )
 
 
 def test_language_switch(web: WebWorld) -> None:

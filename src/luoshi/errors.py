@@ -8,6 +8,7 @@
     ├── PermissionDenied        the user may not do this (HTTP 403)
     ├── Unauthenticated         nobody is logged in (HTTP 401)
     ├── Conflict                a stale or duplicate write was refused (HTTP 409)
+    ├── TooLarge                an upload past the size limit (HTTP 413)
     ├── TooManyRequests         rate limit hit, e.g. failed logins (HTTP 429)
     └── Busy                    the database is locked by another writer (HTTP 503)
 
@@ -74,6 +75,11 @@ class Unauthenticated(LuoshiError):
 class Conflict(LuoshiError):
     status = 409
     code = "conflict"
+
+
+class TooLarge(LuoshiError):
+    status = 413
+    code = "too_large"
 
 
 class TooManyRequests(LuoshiError):

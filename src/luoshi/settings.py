@@ -7,10 +7,13 @@ LUOSHI_STALLED_AFTER    missed reporting rounds that make a task stalled (defaul
 LUOSHI_SECRET_KEY       key that signs sessions and CSRF tokens (default: generated on
                         first run and kept in the database)
 LUOSHI_SESSION_IDLE_MINUTES  minutes without a request before a sign-in expires (default 480)
+LUOSHI_SESSION_MAX_DAYS days after which a sign-in expires however busy (default 7)
 LUOSHI_LOGIN_ATTEMPTS   failed logins per username and address allowed in the window (5)
 LUOSHI_LOGIN_WINDOW_MINUTES  the window failed logins are counted in (default 15)
 LUOSHI_SECURE_COOKIES   1 to send cookies only over HTTPS (behind a TLS proxy)
 LUOSHI_MAX_UPLOAD_MB    largest document accepted by upload (default 20)
+LUOSHI_MAX_UNPACKED_MB  largest a .docx upload may be once unzipped (default 50)
+LUOSHI_MAX_TEXT_CHARS   most characters of text an uploaded document may hold (5000000)
 """
 
 from __future__ import annotations
@@ -44,6 +47,20 @@ class WebSettings:
     login_window_minutes: float = 15.0
     secure_cookies: bool = False
     max_upload_mb: float = 20.0
+    # A 20 MB .docx may unzip to gigabytes: refused before it is parsed, and any
+    # document is refused past this much text, before extraction.
+    max_unpacked_mb: float = 50.0
+    max_text_chars: int = 5_000_000
+    # A stolen token must not live for ever by being used: sign in again after this.
+    session_max_days: float = 7.0
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def max_unpacked_bytes(self) -> int:
+        return int(self.max_unpacked_mb * 1024 * 1024)
 
 
 @dataclass(frozen=True)
@@ -81,6 +98,9 @@ def _web(env: Mapping[str, str]) -> WebSettings:
         login_window_minutes=_number(env, "LUOSHI_LOGIN_WINDOW_MINUTES", d.login_window_minutes),
         secure_cookies=env.get("LUOSHI_SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
         max_upload_mb=_number(env, "LUOSHI_MAX_UPLOAD_MB", d.max_upload_mb),
+        max_unpacked_mb=_number(env, "LUOSHI_MAX_UNPACKED_MB", d.max_unpacked_mb),
+        max_text_chars=int(_number(env, "LUOSHI_MAX_TEXT_CHARS", d.max_text_chars)),
+        session_max_days=_number(env, "LUOSHI_SESSION_MAX_DAYS", d.session_max_days),
     )
 
 

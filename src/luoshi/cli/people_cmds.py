@@ -91,11 +91,32 @@ def add_user_cmd(
 @click.option("--password-stdin", is_flag=True, required=True, help="从标准输入读取新密码")
 @pass_app
 def passwd_cmd(app: AppContext, username: str, password_stdin: bool) -> None:
-    """设置用户的登录密码。Set a user's password, read from standard input."""
+    """设置用户的登录密码（其已登录的会话全部失效）。Set a user's password, read from
+    standard input; the user's sessions end."""
     password = read_password()
     with app.work() as (s, actor):
         users.set_password(s, actor, users.get_user(s, username), password)
         click.echo(f"用户 {username} 的密码已设置")
+
+
+@users_group.command("deactivate")
+@click.argument("username")
+@pass_app
+def deactivate_cmd(app: AppContext, username: str) -> None:
+    """停用用户：不能再登录，已登录的会话立即失效。Deactivate a user; its sessions end."""
+    with app.work() as (s, actor):
+        users.set_active(s, actor, users.get_user(s, username), False)
+        click.echo(f"用户 {username} 已停用")
+
+
+@users_group.command("activate")
+@click.argument("username")
+@pass_app
+def activate_cmd(app: AppContext, username: str) -> None:
+    """重新启用已停用的用户。Reactivate a user."""
+    with app.work() as (s, actor):
+        users.set_active(s, actor, users.get_user(s, username), True)
+        click.echo(f"用户 {username} 已启用")
 
 
 def read_password() -> str:

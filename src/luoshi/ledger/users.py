@@ -7,14 +7,14 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import Conflict, InputError, NotFound
 from luoshi.ledger import audit, locking
 from luoshi.ledger.access import ROLE_LABELS, require
 from luoshi.ledger.clock import now
-from luoshi.ledger.models import ROLES, Unit, User
+from luoshi.ledger.models import ROLES, Unit, User, WebSession
 from luoshi.ledger.units import get_unit
 
 
@@ -53,6 +53,9 @@ def add_user(
 ) -> User:
     """A new user; a reporter must belong to a unit. Without a password it cannot sign in."""
     require(actor, ("admin",), "添加用户")
+    username = username.strip()
+    if not username:
+        raise InputError("用户名不能为空")
     if role not in ROLES:
         choices = "、".join(f"{r}（{ROLE_LABELS[r]}）" for r in ROLES)
         raise InputError(f"角色「{role}」无效，可选：{choices}")
@@ -95,13 +98,43 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
-def set_password(s: Session, actor: User, user: User, password: str) -> None:
-    """设置密码: an administrator sets anyone's password, a user its own."""
+def set_password(
+    s: Session, actor: User, user: User, password: str, keep_session: str | None = None
+) -> None:
+    """设置密码: an administrator sets anyone's password, a user its own. Every session
+    of ``user`` ends (whoever held an old token is out), except ``keep_session`` (the
+    token hash of the session making the change)."""
     if actor.id != user.id:
         require(actor, ("admin",), f"设置用户 {user.username} 的密码")
     # The audit event records that the password changed, never the hash itself.
     changes = {"password_hash": hash_password(password)}
     locking.update(s, actor, user, f"用户 {user.username}", None, changes, "set_password")
+    end_sessions(s, user, keep_session)
+
+
+def set_active(s: Session, actor: User, user: User, active: bool) -> bool:
+    """停用/启用: a deactivated user cannot sign in and its sessions end at once; its
+    name stays on everything it did. False when it already was as asked."""
+    action = "启用" if active else "停用"
+    require(actor, ("admin",), f"{action}用户")
+    if actor.id == user.id and not active:
+        raise InputError(f"不能停用自己的账号（{user.username}），请由另一位管理员操作")
+    label = f"用户 {user.username}"
+    changed = locking.update(
+        s, actor, user, label, None, {"active": active}, "activate" if active else "deactivate"
+    )
+    if not active:
+        end_sessions(s, user)
+    return changed
+
+
+def end_sessions(s: Session, user: User, keep: str | None = None) -> int:
+    """End every web session of ``user`` but the one whose token hash is ``keep``."""
+    q = delete(WebSession).where(WebSession.user_id == user.id)
+    if keep is not None:
+        q = q.where(WebSession.token_hash != keep)
+    ended: int = s.execute(q).rowcount  # type: ignore[attr-defined]
+    return ended
 
 
 def verify_password(user: User | None, password: str) -> bool:

@@ -6,38 +6,47 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from luoshi.errors import InputError, NotFound, Unauthenticated
+from luoshi.errors import InputError, NotFound, PermissionDenied, ReadError, Unauthenticated
 from luoshi.ledger import cycle, documents, plans, tasks, units, users
 from luoshi.ledger.documents import Ingested
 from luoshi.ledger.models import Chase, Plan, ProgressReport, Review, Round, Unit, User
 from luoshi.text.sources import SUFFIXES, load_document
-from luoshi.web import sessions
+from luoshi.web import sessions, uploads
 from luoshi.web.context import Caller, WebContext
 from luoshi.web.reads import get_plan, get_task, open_round_of
+from luoshi.web.security import token_hash
 
 _UNSAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff（）()]+")
+MAX_NAME = 120
+# Accounts added on the web: a one-letter name is a slip of the keyboard, not a person.
+MIN_USERNAME = 2
 
 
 def login(ctx: WebContext, username: str, password: str, ip: str) -> tuple[str, User]:
-    """Check a password; a session token on success. Failures are counted per username
-    and address, and refused outright past the limit (HTTP 429)."""
-    web = ctx.settings.web
-    window = timedelta(minutes=web.login_window_minutes)
+    """Check a password; a session token on success. Checks are counted per username
+    and address before they are made, and refused outright past the limit (HTTP 429)."""
+    sessions.begin_attempt(ctx.db, username, ip, throttle(ctx))
+    # Checked outside any transaction: argon2 takes a while and holds no lock.
     with ctx.db.transaction() as s:
-        sessions.check_attempts(s, username, ip, web.login_attempts, window)
         user = users.find_user(s, username)
-        if users.verify_password(user, password) and user is not None:
-            sessions.clear_failures(s, username, ip)
-            return sessions.start(s, user), user
-        sessions.record_failure(s, username, ip)
-    # Raised after the transaction, so the failure is counted.
-    raise Unauthenticated("用户名或密码错误")
+    # Verified even for an unknown name, so it answers no faster (verify_password).
+    if not users.verify_password(user, password) or user is None:
+        raise Unauthenticated("用户名或密码错误")
+    with ctx.db.transaction() as s:
+        sessions.clear_failures(s, username, ip)
+        return sessions.start(s, user), user
+
+
+def throttle(ctx: WebContext) -> sessions.Throttle:
+    web = ctx.settings.web
+    return sessions.Throttle(web.login_attempts, timedelta(minutes=web.login_window_minutes))
 
 
 def logout(ctx: WebContext, caller: Caller) -> None:
@@ -49,21 +58,39 @@ def safe_filename(name: str) -> str:
     """A file name from an upload, without directories or odd characters."""
     base = Path(name.replace("\\", "/")).name.strip()
     cleaned = _UNSAFE_NAME.sub("_", base).strip("._") or "upload"
-    return cleaned[:120]
+    if len(cleaned) <= MAX_NAME:
+        return cleaned
+    # Shorten the stem, not the suffix: the suffix says how the file is read.
+    suffix = Path(cleaned).suffix
+    suffix = suffix if len(suffix) <= 10 else ""
+    return cleaned[: MAX_NAME - len(suffix)] + suffix
+
+
+def may_upload(ctx: WebContext, caller: Caller) -> None:
+    """Refuse a caller the ledger would refuse, before its file is read."""
+    with ctx.work(caller) as (_s, actor):
+        documents.require_ingester(actor)
 
 
 def upload(ctx: WebContext, caller: Caller, filename: str, data: bytes) -> Ingested:
     """Read an uploaded file (txt, docx, pdf, html) and store it with its spans."""
-    limit = int(ctx.settings.web.max_upload_mb * 1024 * 1024)
-    if len(data) > limit:
-        raise InputError(f"文件太大（上限 {ctx.settings.web.max_upload_mb:g} MB）")
+    web = ctx.settings.web
+    if len(data) > web.max_upload_bytes:
+        raise uploads.too_large(web)
     name = safe_filename(filename)
     if not name.lower().endswith(SUFFIXES):
         raise InputError(f"不支持的文件类型「{name}」，可上传：{'、'.join(SUFFIXES)}")
+    uploads.check_unpacked(data, web)
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / name
+        # Our own name on disk: 120 Chinese characters are 360 bytes, more than file
+        # systems allow in a name; errors and the ledger still say the uploaded name.
+        path = Path(tmp) / f"upload{Path(name).suffix}"
         path.write_bytes(data)
-        source = load_document(path)
+        try:
+            source = replace(load_document(path), name=name)
+        except ReadError as e:
+            raise ReadError(name, e.reason) from None
+    uploads.check_text(len(source.raw), web)
     with ctx.work(caller) as (s, actor):
         return documents.ingest(s, actor, source)
 
@@ -170,15 +197,34 @@ def add_user(
     unit: str | None = None,
     display_name: str | None = None,
 ) -> User:
+    username = username.strip()
+    if len(username) < MIN_USERNAME:
+        raise InputError(f"用户名至少 {MIN_USERNAME} 个字符")
     with ctx.work(caller) as (s, actor):
-        return users.add_user(
-            s, actor, username.strip(), role, display_name, unit or None, password
-        )
+        return users.add_user(s, actor, username, role, display_name, unit or None, password)
 
 
-def set_password(ctx: WebContext, caller: Caller, username: str, password: str) -> None:
+def change_own_password(
+    ctx: WebContext, caller: Caller, current: str, password: str, ip: str
+) -> None:
+    """修改本人密码: only with the current password, so a stolen session cannot take the
+    account over; its checks count against the same limit as logins. The caller's
+    other sessions end, this one goes on."""
+    sessions.begin_attempt(ctx.db, caller.username, ip, throttle(ctx))
+    with ctx.db.transaction() as s:
+        user = s.get(User, caller.user_id)
+    if user is None or not users.verify_password(user, current):
+        raise PermissionDenied("当前密码不正确，密码未修改")
     with ctx.work(caller) as (s, actor):
-        user = users.find_user(s, username)
+        sessions.clear_failures(s, caller.username, ip)
+        users.set_password(s, actor, actor, password, keep_session=token_hash(caller.token))
+
+
+def set_active(ctx: WebContext, caller: Caller, user_id: int, active: bool) -> User:
+    """停用/启用 an account (administrators); a deactivated one is signed out everywhere."""
+    with ctx.work(caller) as (s, actor):
+        user = s.get(User, user_id)
         if user is None:
-            raise NotFound(f"用户「{username}」不存在")
-        users.set_password(s, actor, user, password)
+            raise NotFound(f"用户 {user_id} 不存在")
+        users.set_active(s, actor, user, active)
+        return user

@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from luoshi.errors import NotFound, PermissionDenied, Unauthenticated
 from luoshi.ledger.access import MANAGERS
 from luoshi.ledger.db import Database
-from luoshi.ledger.models import Plan, Unit, User
+from luoshi.ledger.models import Plan, User
 from luoshi.settings import Settings
 from luoshi.web import sessions
 from luoshi.web.cache import StampedCache
@@ -134,6 +134,10 @@ class WebContext:
     def idle(self) -> timedelta:
         return timedelta(minutes=self.settings.web.session_idle_minutes)
 
+    @property
+    def max_age(self) -> timedelta:
+        return timedelta(days=self.settings.web.session_max_days)
+
 
 def ctx_of(request: Request) -> WebContext:
     ctx: WebContext = request.app.state.ctx
@@ -158,40 +162,40 @@ def optional_caller(request: Request) -> Caller | None:
     caller = None
     if found is not None:
         ctx = ctx_of(request)
-        with ctx.db.transaction() as s:
-            user = sessions.resume(s, found[0], ctx.idle)
-            if user is not None:
-                unit = s.get(Unit, user.unit_id) if user.unit_id else None
-                caller = Caller(
-                    user.id,
-                    user.username,
-                    user.display_name,
-                    user.role,
-                    user.unit_id,
-                    unit.name if unit else None,
-                    found[0],
-                    found[1],
-                )
+        resumed = sessions.resume(ctx.db, found[0], ctx.idle, ctx.max_age)
+        if resumed is not None:
+            user, unit = resumed
+            caller = Caller(
+                user.id,
+                user.username,
+                user.display_name,
+                user.role,
+                user.unit_id,
+                unit,
+                found[0],
+                found[1],
+            )
     request.state.caller = caller
     return caller
 
 
-async def signed_in(request: Request) -> Caller:
+def signed_in(request: Request) -> Caller:
     """FastAPI dependency: the caller, else 401.
 
-    Async on purpose: the session lookup is one indexed read, cheaper than the hop to
-    a worker thread a sync dependency costs on every request."""
+    Sync on purpose, so FastAPI runs it in a worker thread: resuming a session may
+    write (last_seen, an expired session), and the event loop must never wait on the
+    database's lock or its connection pool."""
     caller = optional_caller(request)
     if caller is None:
         raise Unauthenticated("请先登录（登录已过期或未登录）")
     return caller
 
 
-async def api_writer(request: Request) -> Caller:
+def api_writer(request: Request) -> Caller:
     """FastAPI dependency for JSON writes: a cookie-signed-in caller must also send the
     session's CSRF token in X-CSRF-Token; bearer tokens are never sent by a browser on
     its own, so they need none."""
-    caller = await signed_in(request)
+    caller = signed_in(request)
     if caller.via == "cookie" and request.method not in SAFE_METHODS:
         ctx = ctx_of(request)
         if not same(request.headers.get(CSRF_HEADER), ctx.csrf_for(caller.token)):
@@ -199,9 +203,9 @@ async def api_writer(request: Request) -> Caller:
     return caller
 
 
-async def manager(request: Request) -> Caller:
+def manager(request: Request) -> Caller:
     """FastAPI dependency: reads only managers may see (pending lists, all users)."""
-    caller = await signed_in(request)
+    caller = signed_in(request)
     if not caller.is_manager:
         raise PermissionDenied(f"用户 {caller.username} 无权查看此内容")
     return caller

@@ -26,6 +26,8 @@ FIELD_LABELS = {
     "version": "版本",
     "username": "用户名",
     "password": "密码",
+    "current_password": "当前密码",
+    "active": "是否启用",
     "display_name": "显示名称",
     "role": "角色",
     "percent": "完成百分比",
@@ -138,7 +140,16 @@ class UserIn(Body):
 
 
 class PasswordIn(Body):
+    """修改本人密码: the current password, and the new one."""
+
+    current_password: Password
     password: Annotated[str, Field(min_length=8, max_length=200), AfterValidator(_storable)]
+
+
+class UserPatch(Body):
+    """停用或启用用户 (administrators): a deactivated user is signed out and cannot sign in."""
+
+    active: StrictBool
 
 
 def _iso_date(value: object) -> object:

@@ -72,5 +72,9 @@ def me(request: Request, caller: SignedIn) -> dict[str, Any]:
 
 @router.post("/me/password", summary="修改本人密码 Change own password")
 def change_password(body: PasswordIn, request: Request, caller: Writer) -> dict[str, Any]:
-    actions.set_password(ctx_of(request), caller, caller.username, body.password)
+    """Needs the current password; every other session of the caller ends."""
+    ctx = ctx_of(request)
+    actions.change_own_password(
+        ctx, caller, body.current_password, body.password, client_ip(request)
+    )
     return {"ok": True}

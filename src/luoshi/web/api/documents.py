@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
 from luoshi.ledger import documents
 from luoshi.ledger.records import document_record
-from luoshi.web import actions, reads
+from luoshi.web import actions, reads, uploads
 from luoshi.web.context import SignedIn, Writer, ctx_of
 from luoshi.web.schemas import PageNo, PathId, PerPage
 
@@ -28,10 +29,34 @@ def list_documents(
     return JSONResponse(reads.Page(items, total, page, per_page).record())
 
 
-@router.post("/documents", status_code=201, summary="上传文件 Upload a document")
-def upload(request: Request, caller: Writer, file: Annotated[UploadFile, File()]) -> JSONResponse:
-    data = file.file.read()
-    result = actions.upload(ctx_of(request), caller, file.filename or "upload.txt", data)
+# The body is read by the handler, after the caller is checked, so it is described here.
+UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/documents", status_code=201, summary="上传文件 Upload a document", openapi_extra=UPLOAD_BODY
+)
+async def upload(request: Request, caller: Writer) -> JSONResponse:
+    """Who may upload is settled before the body is read; the body is read no further
+    than the size limit (413 past it)."""
+    ctx = ctx_of(request)
+    await run_in_threadpool(actions.may_upload, ctx, caller)
+    got = await uploads.read_upload(request, ctx.settings.web)
+    name = got.filename or "upload.txt"
+    result = await run_in_threadpool(actions.upload, ctx, caller, name, got.data)
     body = {
         **document_record(result.document),
         "outcome": result.outcome,

@@ -9,10 +9,10 @@ from starlette.responses import JSONResponse
 
 from luoshi.errors import PermissionDenied
 from luoshi.ledger import units, users
-from luoshi.ledger.models import User
+from luoshi.ledger.models import Unit, User
 from luoshi.web import actions
 from luoshi.web.context import Caller, SignedIn, Writer, ctx_of
-from luoshi.web.schemas import UnitIn, UserIn
+from luoshi.web.schemas import PathId, UnitIn, UserIn, UserPatch
 
 router = APIRouter(tags=["people"])
 
@@ -57,6 +57,16 @@ def list_users(request: Request, caller: SignedIn) -> JSONResponse:
     with ctx_of(request).read() as s:
         items = [user_record(u, unit) for u, unit in users.list_users(s)]
     return JSONResponse({"items": items, "total": len(items)})
+
+
+@router.patch("/users/{user_id}", summary="停用或启用用户（管理员）Deactivate or reactivate a user")
+def patch_user(user_id: PathId, body: UserPatch, request: Request, caller: Writer) -> JSONResponse:
+    _admin(caller)
+    ctx = ctx_of(request)
+    user = actions.set_active(ctx, caller, user_id, body.active)
+    with ctx.read() as s:
+        unit = s.get(Unit, user.unit_id) if user.unit_id else None
+    return JSONResponse(user_record(user, unit.name if unit else None))
 
 
 @router.post("/users", status_code=201, summary="添加用户（管理员）Add a user")

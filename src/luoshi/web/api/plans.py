@@ -70,7 +70,8 @@ async def list_tasks(
     page: PageNo = 1,
     per_page: PerPage = 50,
 ) -> JSONResponse:
-    # Async: the busiest read, answered from the cached board without a thread hop.
+    # Async: the busiest read, answered from the cached board on the event loop (the
+    # caller alone is resolved in a worker thread, by the SignedIn dependency).
     f = reads.parse_filter(unit, category, status, deadline_from, deadline_to, q, leaves_only)
     _plan, view, _figs = await ctx_of(request).cached_view(plan_id)
     return JSONResponse(reads.list_tasks(view, caller, f, page, per_page).record())

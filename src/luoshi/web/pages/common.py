@@ -53,9 +53,13 @@ def render(request: Request, template: str, status: int = 200, **data: Any) -> R
 def form_caller(request: Request, token: str | None) -> Caller:
     """The caller of a form post, which must carry the session's CSRF token."""
     caller = page_caller(request)
+    check_csrf(request, caller, token)
+    return caller
+
+
+def check_csrf(request: Request, caller: Caller, token: str | None) -> None:
     if not same(token, ctx_of(request).csrf_for(caller.token)):
         raise PermissionDenied("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
-    return caller
 
 
 def back(url: str) -> RedirectResponse:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Request
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from luoshi.web import charts
 from luoshi.web.context import ctx_of
-from luoshi.web.figures import HEALTH_ORDER, Figures, Group
+from luoshi.web.figures import HEALTH_ORDER, UNASSIGNED, UNCATEGORISED, Figures, Group
 from luoshi.web.i18n import word
 from luoshi.web.pages.common import (
     all_plans,
@@ -22,11 +25,20 @@ from luoshi.web.pages.common import (
 router = APIRouter()
 
 
+# The groups of tasks without a category or lead unit: no ledger filter selects them.
+PLACEHOLDERS = (UNCATEGORISED, UNASSIGNED)
+
+
 def group_bars(groups: list[Group], plan_id: int, by: str) -> list[charts.Bar]:
+    """One bar per group, linked to the ledger filtered to it. Real names may start with
+    "（" (（一）构建现代化产业体系) or hold "&" and "#", hence the exact placeholder test
+    and the encoded query."""
     out = []
     for g in groups:
         colour = charts.HEALTH_COLOURS["red" if g.behind else "green"]
-        href = f"/plans/{plan_id}/ledger?{by}={g.name}" if not g.name.startswith("（") else None
+        href = None
+        if g.name not in PLACEHOLDERS:
+            href = f"/plans/{plan_id}/ledger?{urlencode({by: g.name})}"
         out.append(charts.Bar(g.name, g.progress, g.expected, colour, href))
     return out
 
@@ -55,7 +67,8 @@ def dashboard_charts(f: Figures, plan_id: int, lang: str) -> dict[str, Markup]:
 
 @router.get("/")
 async def dashboard(request: Request, plan: str | None = None) -> Response:
-    page_caller(request)
+    # Resuming the session may write: in a worker thread, never on the event loop.
+    await run_in_threadpool(page_caller, request)
     ctx = ctx_of(request)
     with ctx.read() as s:
         chosen = choose_plan(s, plan_id_param(plan))

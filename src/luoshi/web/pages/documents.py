@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Form, Request
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from luoshi.extract.profile import GENRE_LABELS
 from luoshi.ledger import documents
 from luoshi.ledger.models import Plan
-from luoshi.web import actions, reads
+from luoshi.web import actions, reads, uploads
 from luoshi.web.context import ctx_of
 from luoshi.web.highlight import marked_text
-from luoshi.web.pages.common import back, form_caller, page_caller, render
+from luoshi.web.pages.common import back, check_csrf, form_caller, page_caller, render
 from luoshi.web.schemas import PathId
 
 router = APIRouter()
@@ -30,11 +31,15 @@ def document_list(request: Request) -> Response:
 
 
 @router.post("/documents/upload")
-def upload(
-    request: Request, file: Annotated[UploadFile, File()], csrf_token: FormText = ""
-) -> Response:
-    caller = form_caller(request, csrf_token)
-    result = actions.upload(ctx_of(request), caller, file.filename or "", file.file.read())
+async def upload(request: Request) -> Response:
+    """As the API's upload: the caller is checked before the body is read. The form's
+    CSRF token comes with the body, so it is checked once the (capped) body is in."""
+    ctx = ctx_of(request)
+    caller = await run_in_threadpool(page_caller, request)
+    await run_in_threadpool(actions.may_upload, ctx, caller)
+    got = await uploads.read_upload(request, ctx.settings.web)
+    check_csrf(request, caller, got.fields.get("csrf_token"))
+    result = await run_in_threadpool(actions.upload, ctx, caller, got.filename, got.data)
     return back(f"/documents/{result.document.id}")
 
 

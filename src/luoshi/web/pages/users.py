@@ -1,4 +1,5 @@
-"""用户: administrators list accounts and add them (with a first password)."""
+"""用户: administrators list accounts, add them (with a first password), deactivate
+and reactivate them."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from luoshi.ledger.models import ROLES
 from luoshi.web import actions
 from luoshi.web.context import ctx_of
 from luoshi.web.pages.common import back, form_caller, page_caller, render
+from luoshi.web.schemas import PathId
 
 router = APIRouter()
 FormText = Annotated[str, Form(max_length=200)]
@@ -43,4 +45,16 @@ def add_user(
     actions.add_user(
         ctx_of(request), caller, username, role, password, unit or None, display_name or None
     )
+    return back("/users")
+
+
+@router.post("/users/{user_id}/active")
+def set_active(
+    user_id: PathId,
+    request: Request,
+    active: Annotated[bool, Form()],
+    csrf_token: FormText = "",
+) -> Response:
+    caller = form_caller(request, csrf_token)
+    actions.set_active(ctx_of(request), caller, user_id, active)
     return back("/users")
