@@ -149,6 +149,22 @@ def _target(task: Task, position: int, t: TargetDraft) -> Target:
     )
 
 
+def plan_by_id(s: Session, plan_id: int) -> Plan:
+    """A plan by its numeric id (the web's URLs), or NotFound."""
+    plan = s.get(Plan, plan_id)
+    if plan is None:
+        raise NotFound(f"计划 {plan_id} 不存在")
+    return plan
+
+
+def task_by_id(s: Session, task_id: int) -> Task:
+    """A task by its numeric id (the web's URLs), or NotFound."""
+    task = s.get(Task, task_id)
+    if task is None:
+        raise NotFound(f"任务 {task_id} 不存在")
+    return task
+
+
 def get_plan(s: Session, ref: str) -> Plan:
     """A plan by id (digits) or by name."""
     plan = s.get(Plan, int(ref)) if ref.isdigit() else None

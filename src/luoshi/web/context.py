@@ -17,10 +17,11 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from luoshi.errors import NotFound, PermissionDenied, Unauthenticated
+from luoshi.errors import PermissionDenied, Unauthenticated
 from luoshi.ledger.access import MANAGERS
 from luoshi.ledger.db import Database
 from luoshi.ledger.models import Plan, User
+from luoshi.ledger.plans import plan_by_id
 from luoshi.settings import Settings
 from luoshi.web import sessions
 from luoshi.web.cache import StampedCache
@@ -121,10 +122,7 @@ class WebContext:
 
     @staticmethod
     def _plan(s: Session, plan_id: int) -> Plan:
-        plan = s.get(Plan, plan_id)
-        if plan is None:
-            raise NotFound(f"计划 {plan_id} 不存在")
-        return plan
+        return plan_by_id(s, plan_id)
 
     def csrf_for(self, token: str) -> str:
         """The CSRF token of the session ``token``."""

@@ -22,7 +22,6 @@ from luoshi.ledger.listing import TaskFilter, positions
 from luoshi.ledger.models import (
     AuditEvent,
     Document,
-    Plan,
     ProgressReport,
     Review,
     Round,
@@ -59,18 +58,9 @@ def paginate(items: Sequence[Any], page: int, per_page: int) -> tuple[Sequence[A
     return items[start : start + per_page], len(items)
 
 
-def get_plan(s: Session, plan_id: int) -> Plan:
-    plan = s.get(Plan, plan_id)
-    if plan is None:
-        raise NotFound(f"计划 {plan_id} 不存在")
-    return plan
-
-
-def get_task(s: Session, task_id: int) -> Task:
-    task = s.get(Task, task_id)
-    if task is None:
-        raise NotFound(f"任务 {task_id} 不存在")
-    return task
+# By numeric id, as the web's URLs name them; one lookup shared with the ledger.
+get_plan = plans.plan_by_id
+get_task = plans.task_by_id
 
 
 def may_see(caller: Caller | None, row: TaskRow) -> bool:
