@@ -29,6 +29,7 @@ lint: $(STAMP)  ## ruff (lint + format check) and mypy
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(STAMP)  ## apply ruff formatting and safe fixes
 	$(BIN)/ruff format src tests benchmarks

@@ -11,9 +11,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from luoshi.ledger import cycle, documents, plans, units, users
-from luoshi.ledger.board import TaskRow
 from luoshi.ledger.db import Database
 from luoshi.ledger.models import Chase, Plan, ProgressReport, Review, Round, Task, User
+from luoshi.ledger.read.rows import TaskRow
 from luoshi.text.document import Document as SourceText
 
 ADMIN = "local-admin"

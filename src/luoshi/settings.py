@@ -29,8 +29,8 @@ DEFAULT_DATABASE_URL = "sqlite:///./luoshi.db"
 
 
 @dataclass(frozen=True)
-class StatusRules:
-    """状态规则: how far behind expected progress a task may fall before it changes colour."""
+class HealthRules:
+    """健康规则: how far behind expected progress a task may fall before it changes colour."""
 
     green_within: float = 10.0
     amber_within: float = 25.0
@@ -66,7 +66,7 @@ class WebSettings:
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
-    status: StatusRules = field(default_factory=StatusRules)
+    health: HealthRules = field(default_factory=HealthRules)
     # The user the CLI acts as when no --as is given (本地管理员).
     local_admin: str = "local-admin"
     web: WebSettings = field(default_factory=WebSettings)
@@ -75,14 +75,14 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Settings from ``env`` (default ``os.environ``); keyword overrides win."""
         env = os.environ if env is None else env
-        rules = StatusRules(
-            green_within=_number(env, "LUOSHI_GREEN_WITHIN", StatusRules.green_within),
-            amber_within=_number(env, "LUOSHI_AMBER_WITHIN", StatusRules.amber_within),
-            stalled_after=int(_number(env, "LUOSHI_STALLED_AFTER", StatusRules.stalled_after)),
+        rules = HealthRules(
+            green_within=_number(env, "LUOSHI_GREEN_WITHIN", HealthRules.green_within),
+            amber_within=_number(env, "LUOSHI_AMBER_WITHIN", HealthRules.amber_within),
+            stalled_after=int(_number(env, "LUOSHI_STALLED_AFTER", HealthRules.stalled_after)),
         )
         base = cls(
             database_url=env.get("LUOSHI_DATABASE_URL") or DEFAULT_DATABASE_URL,
-            status=rules,
+            health=rules,
             web=_web(env),
         )
         given = {k: v for k, v in overrides.items() if v is not None}

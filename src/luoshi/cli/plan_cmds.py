@@ -19,9 +19,12 @@ from luoshi.cli.doc_cmds import describe, ingest_file
 from luoshi.cli.table import render
 from luoshi.errors import InputError
 from luoshi.extract.lead_units import load_unit_map
-from luoshi.ledger import board, documents, plans, summary, tasks
-from luoshi.ledger.records import task_record
-from luoshi.ledger.status import HEALTH_LABELS
+from luoshi.ledger import documents, plans, tasks
+from luoshi.ledger.health import HEALTH_LABELS
+from luoshi.ledger.read import figures
+from luoshi.ledger.read.compute import plan_view, task_rows
+from luoshi.ledger.read.records import task_record
+from luoshi.ledger.read.rows import TaskRow
 
 
 @click.group("plan")
@@ -44,7 +47,7 @@ def build_cmd(
     with app.work() as (s, actor):
         doc = documents.get_document(s, document_id)
         plan = plans.build_plan(s, actor, doc, name, units, title)
-        rows = board.task_rows(s, plan.id)
+        rows = task_rows(s, plan.id)
         kinds = Counter(r.kind for r in rows)
         click.echo(
             f"计划 {plan.id} {plan.name}：{len(rows)} 项（分组 {kinds['group']}、"
@@ -81,11 +84,11 @@ def list_cmd(app: AppContext) -> None:
 @pass_app
 def show_cmd(app: AppContext, plan: str, jsonl: bool, as_of: str | None) -> None:
     """显示计划的任务、责任单位、时限、进度与状态。Show a plan's tasks."""
-    today, until = as_of_option(as_of)
+    at = as_of_option(as_of)
     with app.work() as (s, _actor):
-        b = board.plan_board(s, plans.get_plan(s, plan), app.settings.status, today, until)
+        view = plan_view(s, plans.get_plan(s, plan), app.settings.health, at)
     if jsonl:
-        emit_jsonl(task_record(r) for r in b.rows)
+        emit_jsonl(task_record(r) for r in view.rows)
         return
     rows = [
         [
@@ -94,13 +97,13 @@ def show_cmd(app: AppContext, plan: str, jsonl: bool, as_of: str | None) -> None
             r.lead_unit or "",
             r.deadline.isoformat() if r.deadline else "",
             f"{r.progress:.0f}%",
-            HEALTH_LABELS[r.status],
+            HEALTH_LABELS[r.health],
             "；".join(f"{t.indicator}{t.text}" for t in r.targets),
         ]
-        for r in b.rows
+        for r in view.rows
     ]
     header = ["编号", "任务", "责任单位", "完成时限", "进度", "状态", "目标"]
-    click.echo(f"计划 {b.plan.name}《{b.plan.title}》 截至 {today}：{len(rows)} 项")
+    click.echo(f"计划 {view.plan.name}《{view.plan.title}》 截至 {at.day}：{len(rows)} 项")
     click.echo(render(header, rows, [10, 50, 16, 10, 5, 8, 30]))
 
 
@@ -110,24 +113,40 @@ def show_cmd(app: AppContext, plan: str, jsonl: bool, as_of: str | None) -> None
 @pass_app
 def status_cmd(app: AppContext, plan: str, as_of: str | None) -> None:
     """计划总体进度（按权重汇总）与各状态的任务数。Roll-up of a plan."""
-    today, until = as_of_option(as_of)
+    at = as_of_option(as_of)
     with app.work() as (s, _actor):
-        b = board.plan_board(s, plans.get_plan(s, plan), app.settings.status, today, until)
-    leaves = summary.leaves(b)
-    total = summary.tally("", leaves, today)
+        p = plans.get_plan(s, plan)
+        f = figures.plan_figures(plan_view(s, p, app.settings.health, at))
+    total = f.total
     click.echo(
-        f"计划 {b.plan.name} 截至 {today}：总体进度 {b.total.progress:.1f}%，"
-        f"应有进度 {b.total.expected:.1f}%；末级任务 {total.tasks} 项"
+        f"计划 {p.name} 截至 {at.day}：总体进度 {f.progress:.1f}%，"
+        f"应有进度 {f.expected:.1f}%；末级任务 {total.tasks} 项"
     )
     click.echo("  " + "  ".join(f"{v} {total.counts[k]}" for k, v in HEALTH_LABELS.items()))
-    click.echo(_units_behind(summary.tally_by(leaves, summary.lead_unit_of, today)))
+    click.echo(_units_behind(f.by_unit))
+    if f.attention:
+        click.echo(f"需关注（严重滞后、逾期或停滞）{len(f.attention)} 项：")
+        click.echo(_attention(f.attention))
 
 
-def _units_behind(units: list[summary.Tally]) -> str:
-    """Which unit is behind: per lead unit, tasks that are red or stalled."""
-    ordered = summary.most_behind_first(units)
-    rows = [[t.name, str(t.tasks), f"{t.progress:.0f}%", str(t.behind)] for t in ordered]
+def _units_behind(units: list[figures.Tally]) -> str:
+    """Which unit is behind: per lead unit (most behind first), tasks red or stalled."""
+    rows = [[t.name, str(t.tasks), f"{t.progress:.1f}%", str(t.behind)] for t in units]
     return render(["责任单位", "任务", "平均进度", "滞后/停滞"], rows, [20, 6, 8, 9])
+
+
+def _attention(rows: list[TaskRow]) -> str:
+    table = [
+        [
+            r.code,
+            r.title,
+            r.lead_unit or "",
+            f"{r.progress:.0f}%/{r.expected:.0f}%",
+            HEALTH_LABELS[r.health] + ("（逾期）" if r.overdue else ""),
+        ]
+        for r in rows
+    ]
+    return render(["编号", "任务", "责任单位", "进度/应有", "状态"], table, [10, 40, 16, 9, 12])
 
 
 @click.command("assign")

@@ -151,7 +151,8 @@ class Task(Versioned, Base):
     deadline_text: Mapped[str | None] = mapped_column(String(100))
     expected_outcome: Mapped[str | None] = mapped_column(Text)
     weight: Mapped[float] = mapped_column(Float, default=1.0)
-    status: Mapped[str] = mapped_column(String(10), default="open")
+    # 状态: open or done (not the health colour, which is derived; see ledger.health).
+    state: Mapped[str] = mapped_column("status", String(10), default="open")
     # Set when building a tree in one flush; never loaded implicitly (no N+1 queries).
     parent: Mapped[Task | None] = relationship(remote_side=[id], lazy="raise")
 
@@ -220,7 +221,8 @@ class ProgressReport(Versioned, Base):
     value: Mapped[float | None] = mapped_column(Float)
     narrative: Mapped[str] = mapped_column(Text, default="")
     evidence: Mapped[list[str]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(10), default="submitted")
+    # 审核状态: submitted, accepted or returned.
+    state: Mapped[str] = mapped_column("status", String(10), default="submitted")
     submitted_at: Mapped[datetime] = mapped_column(DateTime)
 
 
@@ -234,6 +236,15 @@ class Review(Base):
     decision: Mapped[str] = mapped_column(String(10))
     reason: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class RoundPoint(Base):
+    """进度曲线上的点: the plan's progress when a round closed, written once at the close."""
+
+    __tablename__ = "round_points"
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), primary_key=True)
+    progress: Mapped[float] = mapped_column(Float)
+    expected: Mapped[float] = mapped_column(Float)
 
 
 class Chase(Base):

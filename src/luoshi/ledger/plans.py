@@ -105,7 +105,7 @@ def _rows(
             deadline_text=fit(Task.deadline_text, d.deadline_text),
             expected_outcome=d.expected_outcome,
             weight=1.0,
-            status="open",
+            state="open",
         )
         tasks[d.code] = task
         targets.extend(_target(task, i, t) for i, t in enumerate(d.targets))

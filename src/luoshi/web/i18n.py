@@ -44,6 +44,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "timeline": ("进度变化（按调度轮次）", "Progress over rounds"),
     "attention": ("需要关注（严重滞后、停滞或逾期）", "Needs attention (red, stalled or overdue)"),
     "nothing": ("暂无", "None"),
+    "attention_more": (
+        "共 %d 项，此处列出最需关注的 %d 项",
+        "%d in all; the %d most urgent are listed",
+    ),
     "code": ("编号", "Code"),
     "task": ("任务", "Task"),
     "category": ("类别", "Category"),
@@ -63,6 +67,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "text": ("关键词", "Text"),
     "results": ("条结果", "results"),
     "prev": ("上一页", "Previous"),
+    "per_page": ("每页", "Per page"),
     "next": ("下一页", "Next"),
     "documents": ("文件", "Documents"),
     "upload": ("上传文件", "Upload a document"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from luoshi.web.pages import (
+    assets,
     auth,
     dashboard,
     documents,
@@ -18,6 +19,6 @@ from luoshi.web.pages import (
 
 def router() -> APIRouter:
     pages = APIRouter(include_in_schema=False)
-    for module in (auth, dashboard, documents, ledger, tasks, rounds, public, users):
+    for module in (assets, auth, dashboard, documents, ledger, tasks, rounds, public, users):
         pages.include_router(module.router)
     return pages

@@ -1,21 +1,20 @@
-"""The plan as people read it: one row per task with targets, latest progress and status.
+"""A plan's view computed from the ledger's records: the definition of every row's figures.
 
 Everything is read in a fixed handful of queries per plan (tasks, co-units,
-targets, rounds, latest reports), never one per task, so a plan of 10,000
-tasks with 100,000 reports is shown in well under a second.
+targets, rounds, latest reports), never one per task. The health rules themselves
+are in ``ledger.health``; this module feeds them the facts of one ``AsOf``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from luoshi.ledger import asof, status
+from luoshi.ledger import health
 from luoshi.ledger.models import (
     AuditEvent,
     Plan,
@@ -26,91 +25,34 @@ from luoshi.ledger.models import (
     TaskCoUnit,
     Unit,
 )
-from luoshi.settings import StatusRules
+from luoshi.ledger.read import asof
+from luoshi.ledger.read.asof import AsOf
+from luoshi.ledger.read.rows import PlanRef, PlanView, TargetRow, TaskRow, code_key
+from luoshi.settings import HealthRules
 
 
-@dataclass(frozen=True)
-class TargetRow:
-    id: int
-    indicator: str
-    comparator: str
-    value: float
-    value_max: float | None
-    unit: str
-    period: str | None
-    start: int | None
-    end: int | None
-    text: str
-    baseline: dict[str, Any] | None
+def plan_ref(plan: Plan) -> PlanRef:
+    return PlanRef(plan.id, plan.name, plan.title, plan.document_id, plan.public)
 
 
-@dataclass
-class TaskRow:
-    """A task with everything the ledger shows about it."""
+def plan_view(s: Session, plan: Plan, rules: HealthRules, at: AsOf) -> PlanView:
+    """Every task of ``plan`` in code order, with progress rolled up by weight, as of ``at``.
 
-    id: int
-    code: str
-    parent: str | None
-    level: int
-    kind: str
-    title: str
-    doc: int | None
-    start: int | None
-    end: int | None
-    category: str
-    lead_unit: str | None
-    person: str | None
-    start_date: date | None
-    deadline: date | None
-    expected_outcome: str | None
-    weight: float
-    state: str
-    version: int
-    co_units: list[str] = field(default_factory=list)
-    targets: list[TargetRow] = field(default_factory=list)
-    reported: float | None = None  # latest reported percent, None before any report
-    progress: float = 0.0
-    expected: float = 0.0
-    status: status.Health = "green"
-    missed_rounds: int = 0
-    last_round: int | None = None  # the latest round with a counted report
-
-
-@dataclass(frozen=True)
-class Board:
-    plan: Plan
-    rows: list[TaskRow]
-    total: status.Rolled
-    today: date
-
-
-def plan_board(
-    s: Session, plan: Plan, rules: StatusRules, today: date, until: datetime | None = None
-) -> Board:
-    """Every task of ``plan`` in code order, with progress rolled up by weight.
-
-    ``today`` is the day expected progress and deadlines are measured at; ``until``,
-    when given, the moment whose reports, reviews and rounds are taken (a past
-    --as-of): what happened later is left out. Tasks and targets are as they are now.
-    """
+    Tasks and targets are as they are now; reports, reviews and rounds as they were
+    at ``at.until`` when it is set (a past day)."""
     rows = task_rows(s, plan.id)
     by_id = {r.id: r for r in rows}
     _attach_targets(s, plan.id, by_id)
-    _attach_reports(s, plan.id, by_id, until)
-    if until is not None:
-        _reopen_done_later(s, plan.id, rows, until)
-    due = due_rounds(s, plan.id, today, until)
-    total = _roll_up(rows, rules, today, due, lead_unit_assigned_at(s, plan.id))
-    return Board(plan, rows, total, today)
-
-
-def code_key(code: str) -> tuple[int | str, ...]:
-    """Sort key that puts 1.2 before 1.10."""
-    return tuple(int(p) if p.isdigit() else p for p in code.split("."))
+    _attach_reports(s, plan.id, by_id, at.until)
+    if at.until is not None:
+        _reopen_done_later(s, plan.id, rows, at.until)
+    due = due_rounds(s, plan.id, at)
+    total = roll_up(rows, rules, at, due, lead_unit_assigned_at(s, plan.id))
+    return PlanView(plan_ref(plan), at, rows, total)
 
 
 def task_rows(s: Session, plan_id: int) -> list[TaskRow]:
-    """The plan's tasks in code order (1.2 before 1.10), with unit names."""
+    """The plan's tasks in code order (1.2 before 1.10), with unit names and leaves marked."""
     # Plain columns, not ORM objects: building 10,000 tracked objects costs more
     # than the query.
     parent = aliased(Task)
@@ -132,7 +74,7 @@ def task_rows(s: Session, plan_id: int) -> list[TaskRow]:
             Task.deadline,
             Task.expected_outcome,
             Task.weight,
-            Task.status,
+            Task.state,
             Task.version,
         )
         .outerjoin(Unit, Unit.id == Task.lead_unit_id)
@@ -141,6 +83,9 @@ def task_rows(s: Session, plan_id: int) -> list[TaskRow]:
     )
     out = [TaskRow(*cast(tuple[Any, ...], row)) for row in s.execute(q)]
     _attach_co_units(s, plan_id, {r.id: r for r in out})
+    parents = {r.parent for r in out}
+    for r in out:
+        r.leaf = r.code not in parents
     out.sort(key=lambda r: code_key(r.code))
     return out
 
@@ -157,40 +102,28 @@ def _attach_co_units(s: Session, plan_id: int, by_id: dict[int, TaskRow]) -> Non
         by_id[task_id].co_units.append(name)
 
 
+TARGET_COLUMNS = (
+    Target.id, Target.indicator, Target.comparator, Target.value, Target.value_max,
+    Target.unit, Target.period, Target.start, Target.end, Target.text,
+    Target.baseline_value, Target.baseline_unit, Target.baseline_period,
+    Target.baseline_start, Target.baseline_end, Target.baseline_text,
+)  # fmt: skip
+_BASELINE_KEYS = ("value", "unit", "period", "start", "end", "text")
+
+
 def _attach_targets(s: Session, plan_id: int, by_id: dict[int, TaskRow]) -> None:
     q = (
-        select(
-            Target.task_id,
-            Target.id,
-            Target.indicator,
-            Target.comparator,
-            Target.value,
-            Target.value_max,
-            Target.unit,
-            Target.period,
-            Target.start,
-            Target.end,
-            Target.text,
-            Target.baseline_value,
-            Target.baseline_unit,
-            Target.baseline_period,
-            Target.baseline_start,
-            Target.baseline_end,
-            Target.baseline_text,
-        )
+        select(Target.task_id, *TARGET_COLUMNS)
         .join(Task, Task.id == Target.task_id)
         .where(Task.plan_id == plan_id)
         .order_by(Target.task_id, Target.position)
     )
     for row in s.execute(q):
-        by_id[row[0]].targets.append(_target_row(cast(tuple[Any, ...], row)[1:]))
+        by_id[row[0]].targets.append(target_row(cast(tuple[Any, ...], row)[1:]))
 
 
-_BASELINE_KEYS = ("value", "unit", "period", "start", "end", "text")
-
-
-def _target_row(f: tuple[Any, ...]) -> TargetRow:
-    """A TargetRow from the columns selected in ``_attach_targets`` (task id dropped)."""
+def target_row(f: Sequence[Any]) -> TargetRow:
+    """A TargetRow from the columns of ``TARGET_COLUMNS``."""
     baseline = None
     if f[10] is not None:
         baseline = dict(zip(_BASELINE_KEYS, f[10:16], strict=True))
@@ -231,11 +164,10 @@ def _reopen_done_later(s: Session, plan_id: int, rows: Sequence[TaskRow], until:
             r.state = "open"
 
 
-def due_rounds(
-    s: Session, plan_id: int, today: date, until: datetime | None = None
-) -> list[tuple[int, datetime]]:
-    """(id, opened_at) of the rounds whose reporting time is over: closed, or past
-    their due date — among those opened by ``until``, closed by then (default: now)."""
+def due_rounds(s: Session, plan_id: int, at: AsOf) -> list[tuple[int, datetime]]:
+    """(id, opened_at) of the rounds whose reporting time is over at ``at``: closed, or
+    past their due date — among those opened by then, closed by then."""
+    until = at.until
     q = select(Round.id, Round.opened_at, Round.due, Round.closed_at)
     q = q.where(Round.plan_id == plan_id)
     if until is not None:
@@ -244,7 +176,7 @@ def due_rounds(
         (rid, opened)
         for rid, opened, due, closed in s.execute(q)
         if (closed is not None and (until is None or closed <= until))
-        or (due is not None and due < today)
+        or (due is not None and due < at.day)
     )
 
 
@@ -269,44 +201,46 @@ def lead_unit_assigned_at(s: Session, plan_id: int) -> dict[int, datetime]:
     return {task_id: at for task_id, at in s.execute(q)}
 
 
-def _roll_up(
+def roll_up(
     rows: Sequence[TaskRow],
-    rules: StatusRules,
-    today: date,
+    rules: HealthRules,
+    at: AsOf,
     due: Sequence[tuple[int, datetime]],
     assigned_at: dict[int, datetime],
-) -> status.Rolled:
+) -> health.Rolled:
+    """Give every row its progress, expected progress, health and missed rounds on
+    ``at.day``; returns the plan's weighted total."""
     by_id = {r.id: r for r in rows}
     ids_by_code = {r.code: r.id for r in rows}
-    parents = {r.parent for r in rows}
     due_ids = [rid for rid, _ in due]
     for r in rows:
-        # Only leaves are reported on; a group's colour comes from its children.
-        if r.code not in parents and r.state != "done" and r.lead_unit is not None:
+        # Only leaves are reported on; a group's health comes from its children.
+        if r.leaf and r.state != "done" and r.lead_unit is not None:
             since = assigned_at.get(r.id)
-            counted = due_ids if since is None else status.rounds_opened_after(due, since)
-            r.missed_rounds = status.missed_rounds(counted, r.last_round)
+            counted = due_ids if since is None else health.rounds_opened_after(due, since)
+            r.missed_rounds = health.missed_rounds(counted, r.last_round)
     nodes = [
-        status.Node(
+        health.Node(
             r.id,
             ids_by_code.get(r.parent) if r.parent else None,
             r.weight,
             r.reported or 0.0,
-            status.expected_progress(r.start_date, r.deadline, today),
+            health.expected_progress(r.start_date, r.deadline, at.day),
             r.state == "done",
         )
         for r in rows
     ]
-    rolled = status.roll_up(nodes)
+    rolled = health.roll_up(nodes)
     for node_id, result in rolled.items():
         row = by_id[node_id]
         row.progress, row.expected = result.progress, result.expected
-        row.status = status.classify(
+        row.overdue = health.is_overdue(row.deadline, at.day, result.done)
+        row.health = health.classify(
             rules,
             result.progress,
             result.expected,
-            overdue=status.is_overdue(row.deadline, today, result.done),
+            overdue=row.overdue,
             missed_rounds=row.missed_rounds,
             done=result.done,
         )
-    return status.plan_progress(nodes, rolled)
+    return health.plan_progress(nodes, rolled)

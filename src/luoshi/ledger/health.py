@@ -1,6 +1,9 @@
-"""Status rules (状态): how far along a task should be, and what colour that makes it.
+"""健康状态 (health): how far along a task should be, and what colour that makes it.
 
-Pure functions, no database: the ledger feeds them facts, tests feed them edges.
+A task's *health* is derived from its progress against the calendar; it is not the
+task's *state* (open or done) nor a report's *state* (submitted, accepted,
+returned). Pure functions, no database: the ledger feeds them facts, tests feed
+them edges.
 
 * expected progress grows linearly from the task's start to its deadline;
 * green when reported progress is within ``green_within`` points of expected,
@@ -10,6 +13,10 @@ Pure functions, no database: the ledger feeds them facts, tests feed them edges.
 * done only after a supervisor accepts a report claiming 100%.
 
 Order of precedence: done, stalled, overdue, then the gap to expected.
+
+The names, labels and palette live here too: the web's SVG charts, the Word
+bulletin's charts and the Excel ledger's cell fills share them, so a colour means
+the same everywhere.
 """
 
 from __future__ import annotations
@@ -19,9 +26,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from luoshi.settings import StatusRules
+from luoshi.settings import HealthRules
 
 Health = Literal["green", "amber", "red", "stalled", "done"]
+HEALTH_ORDER: tuple[Health, ...] = ("green", "amber", "red", "stalled", "done")
 HEALTH_LABELS: dict[str, str] = {
     "green": "正常",
     "amber": "滞后",
@@ -29,6 +37,28 @@ HEALTH_LABELS: dict[str, str] = {
     "stalled": "停滞",
     "done": "已完成",
 }
+HEALTH_COLOURS: dict[str, str] = {
+    "green": "#2e7d32",
+    "amber": "#f9a825",
+    "red": "#c62828",
+    "stalled": "#6a1b9a",
+    "done": "#1565c0",
+}
+# Health that puts a task on the attention list (需关注): an overdue task that is not
+# done is always one of these, since being overdue makes it red unless it is stalled.
+NEEDS_ATTENTION: tuple[Health, ...] = ("stalled", "red")
+
+# Groups of tasks without a category or lead unit, in tallies.
+UNASSIGNED = "（未分派）"
+UNCATEGORISED = "（未分类）"
+
+
+def tint(colour: str, amount: float = 0.75) -> str:
+    """``colour`` mixed with white (``amount`` 0 → the colour, 1 → white), as RRGGBB:
+    a light fill for table cells that reads as the same health."""
+    rgb = [int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
+    mixed = [round(c + (255 - c) * amount) for c in rgb]
+    return "".join(f"{c:02X}" for c in mixed)
 
 
 def expected_progress(start: date | None, deadline: date | None, today: date) -> float:
@@ -50,7 +80,7 @@ def is_overdue(deadline: date | None, today: date, done: bool) -> bool:
 
 
 def classify(
-    rules: StatusRules,
+    rules: HealthRules,
     progress: float | None,
     expected: float,
     *,

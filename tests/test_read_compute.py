@@ -6,18 +6,22 @@ from datetime import UTC, date, time
 
 import pytest
 
-from luoshi.ledger import asof, board, cycle, tasks
+from luoshi.ledger import cycle, tasks
 from luoshi.ledger.db import Database
-from luoshi.settings import StatusRules
+from luoshi.ledger.read import asof
+from luoshi.ledger.read.asof import AsOf
+from luoshi.ledger.read.compute import plan_view
+from luoshi.ledger.read.rows import PlanView, TaskRow
+from luoshi.settings import HealthRules
 from tests.builders import Cycle, World, build_cycle, build_world
 
 TODAY = date(2024, 7, 1)
 EXPECTED = 100 * (TODAY - date(2024, 1, 18)).days / (date(2024, 12, 31) - date(2024, 1, 18)).days
 
 
-def rows(world: World, today: date = TODAY) -> tuple[board.Board, dict[str, board.TaskRow]]:
+def rows(world: World, today: date = TODAY) -> tuple[PlanView, dict[str, TaskRow]]:
     with world.db.transaction() as s:
-        b = board.plan_board(s, world.plan(s), StatusRules(), today)
+        b = plan_view(s, world.plan(s), HealthRules(), AsOf(today))
     return b, {r.code: r for r in b.rows}
 
 
@@ -38,11 +42,11 @@ def test_without_reports_progress_is_zero_and_colour_follows_expected(db: Databa
     world = build_world(db)
     _, by_code = rows(world, date(2024, 1, 20))
     assert all(r.progress == 0 and r.reported is None for r in by_code.values())
-    assert by_code["1.1.1.1"].status == "green"  # two days in, little expected
+    assert by_code["1.1.1.1"].health == "green"  # two days in, little expected
     _, by_code = rows(world)
     assert by_code["1.1.1.1"].expected == pytest.approx(EXPECTED)
-    assert by_code["1.1.1.1"].status == "red"
-    assert by_code["1.2.1"].status == "red"  # overdue since 31 May
+    assert by_code["1.1.1.1"].health == "red"
+    assert by_code["1.2.1"].health == "red"  # overdue since 31 May
 
 
 def test_latest_counted_report_sets_progress_and_colour(db: Database) -> None:
@@ -53,11 +57,11 @@ def test_latest_counted_report_sets_progress_and_colour(db: Database) -> None:
         cycle.review(s, world.user(s, "boss"), cycle.get_report(s, returned), False, "数据有误")
     _, by_code = rows(world)
     assert by_code["1.1.1.1"].reported == 20.0  # the returned 90% does not count
-    assert by_code["1.1.1.1"].status == "red"
+    assert by_code["1.1.1.1"].health == "red"
     run_round(world, "2024-06", [("port", "1.1.1.1", 40.0)])
     _, by_code = rows(world)
     assert by_code["1.1.1.1"].progress == 40.0
-    assert by_code["1.1.1.1"].status == "green"  # 47.4 expected: within 10 points
+    assert by_code["1.1.1.1"].health == "green"  # 47.4 expected: within 10 points
 
 
 def test_missing_two_rounds_stalls_a_task_but_never_a_group(db: Database) -> None:
@@ -65,12 +69,12 @@ def test_missing_two_rounds_stalls_a_task_but_never_a_group(db: Database) -> Non
     run_round(world, "2024-Q1", [("port", "1.1.1.1", 30.0)])
     _, by_code = rows(world)
     assert by_code["1.1.1.2"].missed_rounds == 1
-    assert by_code["1.1.1.2"].status != "stalled"
+    assert by_code["1.1.1.2"].health != "stalled"
     run_round(world, "2024-Q2", [("port", "1.1.1.1", 45.0)])
     _, by_code = rows(world)
-    assert by_code["1.1.1.2"].missed_rounds == 2 and by_code["1.1.1.2"].status == "stalled"
-    assert by_code["1.1.1.1"].missed_rounds == 0 and by_code["1.1.1.1"].status == "green"
-    assert by_code["1.1.1"].status != "stalled"
+    assert by_code["1.1.1.2"].missed_rounds == 2 and by_code["1.1.1.2"].health == "stalled"
+    assert by_code["1.1.1.1"].missed_rounds == 0 and by_code["1.1.1.1"].health == "green"
+    assert by_code["1.1.1"].health != "stalled"
 
 
 def assign(world: World, code: str, unit: str | None) -> None:
@@ -85,20 +89,20 @@ def test_only_rounds_opened_since_the_unit_got_the_task_count_as_missed(db: Data
     run_round(world, "2024-Q1", [("port", "1.1.1.1", 30.0)])
     run_round(world, "2024-05", [("port", "1.1.1.1", 40.0)])
     _, by_code = rows(world)
-    assert by_code["1.1.1.2"].status == "stalled"  # 市交通运输委 missed both
+    assert by_code["1.1.1.2"].health == "stalled"  # 市交通运输委 missed both
     assign(world, "1.1.1.2", "市商务局")  # reassigned
     assign(world, "1.1.2.1", "市商务局")  # assigned
     _, by_code = rows(world)
     for code in ("1.1.1.2", "1.1.2.1"):
-        assert by_code[code].missed_rounds == 0 and by_code[code].status != "stalled"
+        assert by_code[code].missed_rounds == 0 and by_code[code].health != "stalled"
     run_round(world, "2024-06", [("port", "1.1.1.1", 50.0)])
     _, by_code = rows(world)
     assert by_code["1.1.1.2"].missed_rounds == 1 and by_code["1.1.2.1"].missed_rounds == 1
     run_round(world, "2024-Q2", [("port", "1.1.1.1", 60.0)])
     _, by_code = rows(world)
-    assert by_code["1.1.1.2"].status == "stalled" and by_code["1.1.2.1"].status == "stalled"
+    assert by_code["1.1.1.2"].health == "stalled" and by_code["1.1.2.1"].health == "stalled"
     assign(world, "1.1.1.2", "市商务局")  # the same unit again: nothing new, still stalled
-    assert rows(world)[1]["1.1.1.2"].status == "stalled"
+    assert rows(world)[1]["1.1.1.2"].health == "stalled"
 
 
 def test_an_open_round_past_its_due_date_counts_as_missed(db: Database) -> None:
@@ -108,7 +112,7 @@ def test_an_open_round_past_its_due_date_counts_as_missed(db: Database) -> None:
             cycle.open_round(s, world.user(s, "boss"), world.plan(s), period, due)
 
     assert rows(world, date(2024, 7, 5))[1]["1.1.1.2"].missed_rounds == 1
-    assert rows(world, date(2024, 7, 11))[1]["1.1.1.2"].status == "stalled"
+    assert rows(world, date(2024, 7, 11))[1]["1.1.1.2"].health == "stalled"
 
 
 def test_progress_rolls_up_by_weight_to_groups_and_the_plan(db: Database) -> None:
@@ -122,15 +126,15 @@ def test_progress_rolls_up_by_weight_to_groups_and_the_plan(db: Database) -> Non
     b, by_code = rows(world)
     assert by_code["1.1.1"].progress == pytest.approx((3 * 40 + 0) / 4)
     assert by_code["1.1"].progress == pytest.approx((30 + 0) / 2)
-    assert by_code["1.2.1"].status == "done" and by_code["1.2"].status == "done"
+    assert by_code["1.2.1"].health == "done" and by_code["1.2"].health == "done"
     assert by_code["1.2"].progress == 100.0
     assert by_code["1"].progress == pytest.approx((15 + 100) / 2)
     assert b.total.progress == pytest.approx(by_code["1"].progress)
 
 
-def as_of(c: Cycle, day: date) -> tuple[board.Board, dict[str, board.TaskRow]]:
+def as_of(c: Cycle, day: date) -> tuple[PlanView, dict[str, TaskRow]]:
     with c.world.db.transaction() as s:
-        b = board.plan_board(s, c.world.plan(s), StatusRules(), day, asof.end_of_day(day))
+        b = plan_view(s, c.world.plan(s), HealthRules(), AsOf(day, asof.end_of_day(day)))
     return b, {r.code: r for r in b.rows}
 
 
@@ -144,15 +148,15 @@ def test_a_past_as_of_shows_the_ledger_as_it_stood_that_day(db: Database) -> Non
     _, may = as_of(c, date(2024, 5, 15))
     # Only the first round's reports had come in, and only that round was over.
     assert (may["1.1.1.1"].reported, may["1.2.2"].reported) == (20.0, None)
-    assert may["1.3.3"].missed_rounds == 1 and may["1.3.3"].status != "stalled"
-    assert by_code["1.3.3"].status == "stalled"
-    assert may["1.3.2"].status == "done"  # accepted on 9 April
+    assert may["1.3.3"].missed_rounds == 1 and may["1.3.3"].health != "stalled"
+    assert by_code["1.3.3"].health == "stalled"
+    assert may["1.3.2"].health == "done"  # accepted on 9 April
     _, april = as_of(c, date(2024, 4, 5))
     assert all(r.reported is None for r in april.values())
-    assert april["1.3.2"].status != "done" and april["1.3.2"].state == "open"
+    assert april["1.3.2"].health != "done" and april["1.3.2"].state == "open"
     # Without a moment to read at, the board shows the latest reports, whatever today is.
     with db.transaction() as s:
-        latest = board.plan_board(s, c.world.plan(s), StatusRules(), date(2024, 5, 15))
+        latest = plan_view(s, c.world.plan(s), HealthRules(), AsOf(date(2024, 5, 15)))
     assert {r.code: r for r in latest.rows}["1.1.1.1"].reported == 45.0
 
 

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from luoshi.ledger import asof
 from luoshi.ledger.models import ProgressReport, Round, Target, Task
+from luoshi.ledger.read import asof
 
 
 @dataclass(frozen=True)

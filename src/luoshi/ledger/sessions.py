@@ -1,4 +1,5 @@
-"""登录会话: sign-in sessions, the generated secret key, and counting failed logins.
+"""登录会话: the storage of sign-in sessions, the generated secret key, and counting failed
+logins (the web keeps only the cookie and token plumbing).
 
 A session is a random token given to the browser (cookie) or API client
 (bearer); the database keeps its hash and when it was last used. It expires
@@ -25,9 +26,9 @@ from luoshi.errors import Busy, TooManyRequests
 from luoshi.ledger.clock import now
 from luoshi.ledger.db import Database
 from luoshi.ledger.models import AppSecret, LoginFailure, Unit, User, WebSession
-from luoshi.web.security import new_token, token_hash
+from luoshi.ledger.tokens import new_token, token_hash
 
-log = logging.getLogger("luoshi.web")
+log = logging.getLogger("luoshi.ledger")
 
 SECRET_NAME = "session_key"
 # Writing last_seen on every request would serialise readers behind a write lock;

@@ -1,4 +1,5 @@
-"""Status rules: expected progress, colours at their exact edges, stalls, roll-up."""
+"""Health rules (ledger/health.py): expected progress, colours at their exact edges, stalls,
+roll-up, and one palette."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from luoshi.ledger.status import (
+from luoshi.ledger.health import (
     Node,
     classify,
     expected_progress,
@@ -17,9 +18,9 @@ from luoshi.ledger.status import (
     rounds_opened_after,
     weighted,
 )
-from luoshi.settings import StatusRules
+from luoshi.settings import HealthRules
 
-RULES = StatusRules()
+RULES = HealthRules()
 START, DUE = date(2024, 1, 1), date(2024, 12, 31)  # 365 days apart
 
 
@@ -78,7 +79,7 @@ def test_stalled_after_two_missed_rounds_and_done_wins() -> None:
 
 
 def test_thresholds_are_configurable() -> None:
-    strict = StatusRules(green_within=5, amber_within=8, stalled_after=1)
+    strict = HealthRules(green_within=5, amber_within=8, stalled_after=1)
     assert classify(strict, 50.0, 56.0) == "amber"
     assert classify(strict, 50.0, 59.0) == "red"
     assert classify(strict, 50.0, 40.0, missed_rounds=1) == "stalled"
@@ -128,3 +129,12 @@ def test_roll_up_of_a_deep_chain_does_not_recurse() -> None:
     nodes = [Node(i, i - 1 if i else None, 1, 0, 0, False) for i in range(depth)]
     nodes.append(Node(depth, depth - 1, 1, 42.0, 0, False))
     assert roll_up(nodes)[0].progress == 42.0
+
+
+def test_one_palette_for_every_health_and_tints_of_it() -> None:
+    from luoshi.ledger.health import HEALTH_COLOURS, HEALTH_LABELS, HEALTH_ORDER, tint
+
+    assert set(HEALTH_COLOURS) == set(HEALTH_LABELS) == set(HEALTH_ORDER)
+    assert len(set(HEALTH_COLOURS.values())) == len(HEALTH_COLOURS)
+    assert tint("#000000", 0.5) == "808080" and tint("#2e7d32", 0.0) == "2E7D32"
+    assert tint("#123456", 1.0) == "FFFFFF"
