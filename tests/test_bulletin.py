@@ -21,7 +21,7 @@ from luoshi.ledger.db import Database
 from luoshi.ledger.health import HEALTH_LABELS
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.bulletin import bulletin_figures
-from luoshi.ledger.read.compute import plan_view
+from luoshi.ledger.read.views import plan_view
 from luoshi.ledger.read.rows import PlanView, TaskRow
 from luoshi.settings import HealthRules
 from tests.builders import Cycle, build_cycle, build_world

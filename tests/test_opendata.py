@@ -15,7 +15,7 @@ from luoshi.io import opendata
 from luoshi.ledger.db import Database
 from luoshi.ledger.health import HEALTH_LABELS
 from luoshi.ledger.read.asof import AsOf, end_of_day
-from luoshi.ledger.read.compute import plan_view
+from luoshi.ledger.read.views import plan_view
 from luoshi.ledger.read.opendata import open_data
 from luoshi.ledger.read.rows import TaskRow
 from luoshi.settings import HealthRules

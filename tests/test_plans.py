@@ -14,7 +14,8 @@ from luoshi.ledger import documents, plans
 from luoshi.ledger.db import Database
 from luoshi.ledger.models import Target, Task, Unit
 from luoshi.ledger.read.asof import AsOf
-from luoshi.ledger.read.compute import plan_view, task_rows
+from luoshi.ledger.read.compute import task_rows
+from luoshi.ledger.read.views import plan_view
 from luoshi.settings import HealthRules
 from luoshi.text.document import Document as SourceText
 from luoshi.text.sources import load_document

@@ -10,12 +10,13 @@ import pytest
 from luoshi.errors import InputError
 from luoshi.ledger.db import Database
 from luoshi.ledger.read.asof import AsOf
-from luoshi.ledger.read.compute import plan_view, task_rows
+from luoshi.ledger.read.compute import task_rows
+from luoshi.ledger.read.views import plan_view
 from luoshi.ledger.read.listing import (
     Sort,
     TaskFilter,
     filter_rows,
-    list_tasks,
+    list_computed,
     paginate,
     source_texts,
 )
@@ -72,7 +73,7 @@ def listed(
 ) -> tuple[list[str], int]:
     with world.db.transaction() as s:
         view = plan_view(s, world.plan(s), HealthRules(), AsOf(date(2024, 7, 1)))
-        found = list_tasks(s, view, viewer, TaskFilter(), Sort.parse(sort), page, per_page)
+        found = list_computed(s, view, viewer, TaskFilter(), Sort.parse(sort), page, per_page)
     return [r.code for r in found.items], found.total
 
 

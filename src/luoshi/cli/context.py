@@ -32,7 +32,7 @@ class AppContext:
 
     def database(self) -> Database:
         if self._db is None:
-            self._db = Database.open(self.settings.database_url)
+            self._db = Database.open(self.settings.database_url, rules=self.settings.health)
         return self._db
 
     @contextmanager

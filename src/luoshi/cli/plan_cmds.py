@@ -22,9 +22,10 @@ from luoshi.extract.lead_units import load_unit_map
 from luoshi.ledger import documents, plans, tasks
 from luoshi.ledger.health import HEALTH_LABELS
 from luoshi.ledger.read import figures
-from luoshi.ledger.read.compute import plan_view, task_rows
+from luoshi.ledger.read.compute import task_rows
 from luoshi.ledger.read.records import task_record
 from luoshi.ledger.read.rows import TaskRow
+from luoshi.ledger.read.views import figures_of, plan_view
 
 
 @click.group("plan")
@@ -116,7 +117,7 @@ def status_cmd(app: AppContext, plan: str, as_of: str | None) -> None:
     at = as_of_option(as_of)
     with app.work() as (s, _actor):
         p = plans.get_plan(s, plan)
-        f = figures.plan_figures(plan_view(s, p, app.settings.health, at))
+        f = figures_of(s, p, app.settings.health, at)
     total = f.total
     click.echo(
         f"计划 {p.name} 截至 {at.day}：总体进度 {f.progress:.1f}%，"

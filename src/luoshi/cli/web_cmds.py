@@ -64,7 +64,7 @@ def demo_cmd(app: AppContext, path: str, host: str, port: int, no_serve: bool) -
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_file}{suffix}").unlink(missing_ok=True)
     url = f"sqlite:///{db_file}"
-    db = Database.open(url)
+    db = Database.open(url, rules=app.settings.health)
     try:
         demo = build_demo(db, app.settings.local_admin)
     finally:

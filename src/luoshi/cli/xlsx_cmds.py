@@ -12,8 +12,8 @@ from luoshi.io.ledger_xlsx import read_ledger, write_ledger
 from luoshi.ledger import plans
 from luoshi.ledger.edits import Change, import_edits
 from luoshi.ledger.read.catalog import unit_names
-from luoshi.ledger.read.compute import plan_view
 from luoshi.ledger.read.opendata import document_texts
+from luoshi.ledger.read.views import plan_view
 
 
 @click.group("export")

@@ -15,6 +15,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from luoshi.ledger.clock import now
+from luoshi.ledger.db import TOUCHED
 from luoshi.ledger.models import AuditEvent, Base, User
 
 # Large or derived columns kept out of before/after snapshots.
@@ -52,6 +53,8 @@ def record(
         after=after,
     )
     s.add(event)
+    # The figures kept for the plan follow every audited change (read.state.maintain).
+    s.info.setdefault(TOUCHED, []).append(obj)
     return event
 
 

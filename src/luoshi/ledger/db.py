@@ -15,6 +15,10 @@ from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from luoshi.errors import Busy, Conflict, InputError
+from luoshi.settings import HealthRules
+
+# Where a transaction's session lists the rows its audit events name (``audit.record``).
+TOUCHED = "luoshi.touched"
 
 # What a unique key of each ledger table means, for "已存在…". Tables not listed (web
 # sessions, secrets) keep the IntegrityError: their callers handle the race themselves.
@@ -67,16 +71,20 @@ def _sqlite_pragmas(file_backed: bool) -> Any:
 
 
 class Database:
-    """The ledger's database: hands out one transaction per unit of work."""
+    """The ledger's database: hands out one transaction per unit of work.
 
-    def __init__(self, engine: Engine) -> None:
+    Before a transaction commits, the figures its writes change are brought up to date
+    in it (``read.state.maintain``), measured with ``rules``."""
+
+    def __init__(self, engine: Engine, rules: HealthRules | None = None) -> None:
         self.engine = engine
+        self.rules = rules or HealthRules()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
-    def open(cls, url: str, upgrade: bool = True) -> Database:
+    def open(cls, url: str, upgrade: bool = True, rules: HealthRules | None = None) -> Database:
         """Connect to ``url`` and, unless told otherwise, migrate it to the newest schema."""
-        db = cls(make_engine(url))
+        db = cls(make_engine(url), rules)
         if upgrade:
             db.upgrade()
         return db
@@ -106,6 +114,11 @@ class Database:
         try:
             with self._sessions.begin() as session:
                 yield session
+                touched = session.info.pop(TOUCHED, None)
+                if touched:
+                    from luoshi.ledger.read.state import maintain
+
+                    maintain(session, self.rules, touched)
         except StaleDataError:
             # Another writer committed between our read and our write.
             raise Conflict("数据已被他人修改，本次修改未保存，请刷新后重试") from None

@@ -306,3 +306,80 @@ class AppSecret(Base):
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# -- figures kept current by the writes (ledger/read/state.py); never edited by people --
+
+
+class TaskState(Base):
+    """任务现状: a task's figures on the plan's state day, kept current by every write
+    that changes them, so reads need no rebuild. Fields copied from the task (unit,
+    category, deadline, weight) are those the list filters and sorts on."""
+
+    __tablename__ = "task_state"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "sort_key"),
+        Index("ix_task_state_health", "plan_id", "health", "sort_key"),
+        Index("ix_task_state_unit", "plan_id", "lead_unit_id", "sort_key"),
+        Index("ix_task_state_category", "plan_id", "category", "sort_key"),
+        Index("ix_task_state_deadline", "plan_id", "deadline", "sort_key"),
+        Index("ix_task_state_attention", "plan_id", "leaf", "health", "gap"),
+    )
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    sort_key: Mapped[str] = mapped_column(String(200))  # code order: 1.2 before 1.10
+    parent_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    leaf: Mapped[bool] = mapped_column()
+    lead_unit_id: Mapped[int | None] = mapped_column(Integer)
+    category: Mapped[str] = mapped_column(String(500))
+    deadline: Mapped[date | None] = mapped_column(Date)
+    weight: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(Text)  # the source sentence, for text search
+    done: Mapped[bool] = mapped_column()
+    reported: Mapped[float | None] = mapped_column(Float)
+    last_round_id: Mapped[int | None] = mapped_column(Integer)
+    assigned_at: Mapped[datetime | None] = mapped_column(DateTime)
+    progress: Mapped[float] = mapped_column(Float)
+    expected: Mapped[float] = mapped_column(Float)
+    gap: Mapped[float] = mapped_column(Float)
+    health: Mapped[str] = mapped_column(String(10))
+    overdue: Mapped[bool] = mapped_column()
+    missed_rounds: Mapped[int] = mapped_column(Integer)
+
+
+class PlanState(Base):
+    """计划现状: the day (and health rules) a plan's kept figures are measured at, and
+    its weighted total. A write to the plan locks this row first, so writers of one plan
+    take turns while writers of different plans do not wait for each other."""
+
+    __tablename__ = "plan_state"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    rules: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer)
+    progress: Mapped[float] = mapped_column(Float)
+    expected: Mapped[float] = mapped_column(Float)
+    refreshed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class PlanTally(Base):
+    """汇总: a plan's leaf tasks in one group (all, a lead unit, a category) on the state
+    day: how many of each health, and the sums the weighted means are made of."""
+
+    __tablename__ = "plan_tallies"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), primary_key=True)
+    dim: Mapped[str] = mapped_column(String(10), primary_key=True)  # all, unit, category
+    key: Mapped[str] = mapped_column(String(500), primary_key=True)
+    first_key: Mapped[str] = mapped_column(String(200))  # the group's first task, in code order
+    tasks: Mapped[int] = mapped_column(Integer)
+    green: Mapped[int] = mapped_column(Integer)
+    amber: Mapped[int] = mapped_column(Integer)
+    red: Mapped[int] = mapped_column(Integer)
+    stalled: Mapped[int] = mapped_column(Integer)
+    done: Mapped[int] = mapped_column(Integer)
+    overdue: Mapped[int] = mapped_column(Integer)
+    weight: Mapped[float] = mapped_column(Float)
+    weighted_progress: Mapped[float] = mapped_column(Float)
+    weighted_expected: Mapped[float] = mapped_column(Float)
+    progress_sum: Mapped[float] = mapped_column(Float)  # plain sums, for weights adding to 0
+    expected_sum: Mapped[float] = mapped_column(Float)

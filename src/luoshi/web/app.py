@@ -32,7 +32,7 @@ def templates() -> Jinja2Templates:
 
 def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     """The web app for ``settings``; opens (and migrates) the database unless given one."""
-    database = db or Database.open(settings.database_url)
+    database = db or Database.open(settings.database_url, rules=settings.health)
     ctx = WebContext(
         settings=settings,
         db=database,

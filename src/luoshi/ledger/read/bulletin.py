@@ -15,8 +15,8 @@ from luoshi.errors import NotFound
 from luoshi.ledger import cycle
 from luoshi.ledger.models import Plan, Round
 from luoshi.ledger.read.asof import AsOf
-from luoshi.ledger.read.compute import plan_view
-from luoshi.ledger.read.figures import PlanFigures, plan_figures
+from luoshi.ledger.read.figures import PlanFigures
+from luoshi.ledger.read.views import figures_of
 from luoshi.settings import HealthRules
 
 
@@ -47,7 +47,7 @@ def bulletin_figures(
 ) -> BulletinFigures:
     """The figures of ``plan`` as of ``at`` for the round of ``period`` (default the latest
     round opened by then; none when the plan has no rounds yet)."""
-    figures = plan_figures(plan_view(s, plan, rules, at))
+    figures = figures_of(s, plan, rules, at)
     rnd = pick_round(s, plan, period, at)
     if rnd is None:
         return BulletinFigures(plan.name, plan.title, figures, None, [])

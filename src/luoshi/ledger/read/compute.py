@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from luoshi.ledger import health
@@ -35,7 +35,7 @@ def plan_ref(plan: Plan) -> PlanRef:
     return PlanRef(plan.id, plan.name, plan.title, plan.document_id, plan.public)
 
 
-def plan_view(s: Session, plan: Plan, rules: HealthRules, at: AsOf) -> PlanView:
+def computed_view(s: Session, plan: Plan, rules: HealthRules, at: AsOf) -> PlanView:
     """Every task of ``plan`` in code order, with progress rolled up by weight, as of ``at``.
 
     Tasks and targets are as they are now; reports, reviews and rounds as they were
@@ -51,37 +51,37 @@ def plan_view(s: Session, plan: Plan, rules: HealthRules, at: AsOf) -> PlanView:
     return PlanView(plan_ref(plan), at, rows, total)
 
 
+# The columns a TaskRow is made of, in its fields' order, then parent_id and lead_unit_id.
+parent_task = aliased(Task)
+ROW_COLUMNS = (
+    Task.id, Task.code, parent_task.code, Task.level, Task.kind, Task.title,
+    Task.document_id, Task.start, Task.end, Task.category, Unit.name, Task.person,
+    Task.start_date, Task.deadline, Task.expected_outcome, Task.weight, Task.state,
+    Task.version, Task.parent_id, Task.lead_unit_id,
+)  # fmt: skip
+
+
+def row_select() -> Select[*tuple[Any, ...]]:
+    """Tasks as rows: their own columns, the parent's code and the lead unit's name."""
+    return (
+        select(*ROW_COLUMNS)
+        .outerjoin(Unit, Unit.id == Task.lead_unit_id)
+        .outerjoin(parent_task, parent_task.id == Task.parent_id)
+    )
+
+
+def task_row(f: Sequence[Any]) -> TaskRow:
+    """A TaskRow from the columns of ``ROW_COLUMNS``."""
+    row = TaskRow(*f[:18])
+    row.parent_id, row.lead_unit_id = f[18], f[19]
+    return row
+
+
 def task_rows(s: Session, plan_id: int) -> list[TaskRow]:
     """The plan's tasks in code order (1.2 before 1.10), with unit names and leaves marked."""
     # Plain columns, not ORM objects: building 10,000 tracked objects costs more
     # than the query.
-    parent = aliased(Task)
-    q = (
-        select(
-            Task.id,
-            Task.code,
-            parent.code,
-            Task.level,
-            Task.kind,
-            Task.title,
-            Task.document_id,
-            Task.start,
-            Task.end,
-            Task.category,
-            Unit.name,
-            Task.person,
-            Task.start_date,
-            Task.deadline,
-            Task.expected_outcome,
-            Task.weight,
-            Task.state,
-            Task.version,
-        )
-        .outerjoin(Unit, Unit.id == Task.lead_unit_id)
-        .outerjoin(parent, parent.id == Task.parent_id)
-        .where(Task.plan_id == plan_id)
-    )
-    out = [TaskRow(*cast(tuple[Any, ...], row)) for row in s.execute(q)]
+    out = [task_row(r) for r in s.execute(row_select().where(Task.plan_id == plan_id))]
     _attach_co_units(s, plan_id, {r.id: r for r in out})
     parents = {r.parent for r in out}
     for r in out:
@@ -180,7 +180,9 @@ def due_rounds(s: Session, plan_id: int, at: AsOf) -> list[tuple[int, datetime]]
     )
 
 
-def lead_unit_assigned_at(s: Session, plan_id: int) -> dict[int, datetime]:
+def lead_unit_assigned_at(
+    s: Session, plan_id: int, task_id: int | None = None
+) -> dict[int, datetime]:
     """By task id, when its lead unit was last changed by an edit (the audit trail).
 
     Tasks not listed have had their lead unit since the plan was built, before any
@@ -188,11 +190,14 @@ def lead_unit_assigned_at(s: Session, plan_id: int) -> dict[int, datetime]:
     """
     before = AuditEvent.before["lead_unit_id"].as_integer()
     after = AuditEvent.after["lead_unit_id"].as_integer()
+    tasks = select(Task.id).where(Task.plan_id == plan_id)
+    if task_id is not None:
+        tasks = tasks.where(Task.id == task_id)
     q = (
         select(AuditEvent.entity_id, func.max(AuditEvent.at))
         .where(
             AuditEvent.entity == Task.__tablename__,
-            AuditEvent.entity_id.in_(select(Task.id).where(Task.plan_id == plan_id)),
+            AuditEvent.entity_id.in_(tasks),
             AuditEvent.action == "update",
             before.is_distinct_from(after),
         )

@@ -8,9 +8,10 @@ from sqlalchemy.orm import Session
 
 from luoshi.ledger.models import Plan
 from luoshi.ledger.read.asof import AsOf
-from luoshi.ledger.read.compute import plan_view
-from luoshi.ledger.read.figures import PlanFigures, plan_figures
+from luoshi.ledger.read.figures import PlanFigures
+from luoshi.ledger.read.records import ATTENTION_SHOWN
 from luoshi.ledger.read.timeline import TimelinePoint, timeline
+from luoshi.ledger.read.views import figures_of
 from luoshi.ledger.read.visibility import Viewer
 from luoshi.settings import HealthRules
 
@@ -24,5 +25,6 @@ class Dashboard:
 def dashboard(
     s: Session, plan: Plan, rules: HealthRules, viewer: Viewer | None, at: AsOf
 ) -> Dashboard:
-    view = plan_view(s, plan, rules, at)
-    return Dashboard(plan_figures(view, viewer), timeline(s, plan, view))
+    """The figures (the first tasks needing attention, and how many) and the timeline."""
+    f = figures_of(s, plan, rules, at, viewer, ATTENTION_SHOWN)
+    return Dashboard(f, timeline(s, plan, at, (f.progress, f.expected)))

@@ -12,9 +12,10 @@ from luoshi.errors import NotFound, PermissionDenied
 from luoshi.ledger.models import AuditEvent, Document, ProgressReport, Review, Round, Target, Task
 from luoshi.ledger.plans import plan_by_id, task_by_id
 from luoshi.ledger.read.asof import AsOf
-from luoshi.ledger.read.compute import plan_ref, plan_view
+from luoshi.ledger.read.compute import plan_ref
 from luoshi.ledger.read.reports import ReportRow, task_reports
-from luoshi.ledger.read.rows import PlanRef, PlanView, TaskRow
+from luoshi.ledger.read.rows import PlanRef, TaskRow
+from luoshi.ledger.read.views import task_row
 from luoshi.ledger.read.visibility import Viewer, may_report, may_see
 from luoshi.settings import HealthRules
 
@@ -72,8 +73,7 @@ class TaskDetail:
         )
 
 
-def visible_row(view: PlanView, viewer: Viewer | None, task_id: int) -> TaskRow:
-    row = view.by_id.get(task_id)
+def visible_row(row: TaskRow | None, viewer: Viewer | None, task_id: int) -> TaskRow:
     if row is None:
         raise NotFound(f"任务 {task_id} 不存在")
     if not may_see(viewer, row):
@@ -87,8 +87,7 @@ def task_detail(
     """Everything the task page shows, as ``viewer`` may see it."""
     task = task_by_id(s, task_id)
     plan = plan_by_id(s, task.plan_id)
-    view = plan_view(s, plan, rules, at or AsOf.today())
-    row = visible_row(view, viewer, task_id)
+    row = visible_row(task_row(s, plan, task_id, rules, at or AsOf.today()), viewer, task_id)
     rnd = open_round_of(s, task.plan_id)
     return TaskDetail(
         plan=plan_ref(plan),
@@ -116,7 +115,7 @@ def task_history(s: Session, viewer: Viewer, task_id: int, rules: HealthRules) -
     for those who may see the task."""
     task = task_by_id(s, task_id)
     plan = plan_by_id(s, task.plan_id)
-    visible_row(plan_view(s, plan, rules, AsOf.today()), viewer, task_id)
+    visible_row(task_row(s, plan, task_id, rules, AsOf.today()), viewer, task_id)
     return audit_of_task(s, task_id)
 
 

@@ -58,7 +58,8 @@ class PlanFigures:
     total: Tally  # all leaves
     by_category: list[Tally]  # in the order categories first appear in the plan
     by_unit: list[Tally]  # most behind first
-    attention: list[TaskRow]  # red or stalled leaves, worst first
+    attention: list[TaskRow]  # red or stalled leaves, worst first (perhaps only the first)
+    attention_total: int = 0  # how many need attention in all
 
     @property
     def leaves(self) -> int:
@@ -124,4 +125,5 @@ def plan_figures(view: PlanView, viewer: Viewer | None = None) -> PlanFigures:
         by_category=tally_by(leaves, category_of),
         by_unit=by_unit,
         attention=attention,
+        attention_total=len(attention),
     )

@@ -75,6 +75,7 @@ class Page(Generic[T]):
     total: int
     page: int
     per_page: int
+    after: str | None = None  # where the next page starts, in code order (keyset paging)
 
     @property
     def pages(self) -> int:
@@ -149,7 +150,7 @@ def sort_rows(rows: list[TaskRow], sort: Sort) -> list[TaskRow]:
     return sorted(rows, key=_SORTERS[sort.key], reverse=sort.descending)
 
 
-def list_tasks(
+def list_computed(
     s: Session,
     view: PlanView,
     viewer: Viewer | None,
@@ -164,7 +165,7 @@ def list_tasks(
     return paginate(sort_rows(found, sort or Sort()), page, per_page)
 
 
-def distinct_values(view: PlanView) -> tuple[list[str], list[str]]:
+def distinct_computed(view: PlanView) -> tuple[list[str], list[str]]:
     """The lead units and the categories of a plan, sorted (for the list's filters)."""
     units = sorted({r.lead_unit for r in view.rows if r.lead_unit})
     categories = sorted({r.category for r in view.rows if r.category})

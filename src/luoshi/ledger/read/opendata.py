@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 
 from luoshi.ledger.models import Document, Plan
 from luoshi.ledger.read.asof import AsOf
-from luoshi.ledger.read.compute import plan_view
 from luoshi.ledger.read.figures import PlanFigures, plan_figures
 from luoshi.ledger.read.rows import PlanView
 from luoshi.ledger.read.values import ReportedValue, latest_values
+from luoshi.ledger.read.views import plan_view
 from luoshi.settings import HealthRules
 
 

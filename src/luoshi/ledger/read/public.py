@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 
 from luoshi.ledger.models import Plan
 from luoshi.ledger.read.asof import AsOf
-from luoshi.ledger.read.compute import plan_view
 from luoshi.ledger.read.figures import PlanFigures, plan_figures
 from luoshi.ledger.read.rows import PlanRef, TaskRow
+from luoshi.ledger.read.views import plan_view
 from luoshi.settings import HealthRules
 
 

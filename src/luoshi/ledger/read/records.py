@@ -245,7 +245,7 @@ def figures_record(f: PlanFigures, timeline: list[TimelinePoint] | None = None) 
         "overdue": f.total.overdue,
         "by_category": [tally_record(t) for t in f.by_category],
         "by_unit": [tally_record(t) for t in f.by_unit],
-        "attention_total": len(f.attention),
+        "attention_total": f.attention_total,
         "attention": [attention_record(r) for r in f.attention[:ATTENTION_SHOWN]],
         "timeline": [point_record(p) for p in timeline or []],
     }

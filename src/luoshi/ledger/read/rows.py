@@ -65,6 +65,8 @@ class TaskRow:
     overdue: bool = False
     missed_rounds: int = 0
     last_round: int | None = None  # the latest round with a counted report
+    parent_id: int | None = None
+    lead_unit_id: int | None = None
 
     def belongs_to(self, unit: str) -> bool:
         """Whether ``unit`` leads or supports the task."""

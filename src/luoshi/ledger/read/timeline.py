@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session
 
 from luoshi.ledger.models import Plan, Round, RoundPoint
 from luoshi.ledger.read.asof import AsOf
-from luoshi.ledger.read.compute import plan_view
-from luoshi.ledger.read.rows import PlanView
+from luoshi.ledger.read.compute import computed_view
 from luoshi.settings import HealthRules
 
 
@@ -30,9 +29,10 @@ class TimelinePoint:
     closed: bool
 
 
-def timeline(s: Session, plan: Plan, view: PlanView) -> list[TimelinePoint]:
-    """One point per round opened by the view's moment, oldest first."""
-    until = view.at.until
+def timeline(s: Session, plan: Plan, at: AsOf, live: tuple[float, float]) -> list[TimelinePoint]:
+    """One point per round opened by ``at``, oldest first; ``live`` is the plan's
+    (progress, expected) as of ``at``, the point of a round still open then."""
+    until = at.until
     q = select(Round).where(Round.plan_id == plan.id).order_by(Round.id)
     if until is not None:
         q = q.where(Round.opened_at <= until)
@@ -49,8 +49,7 @@ def timeline(s: Session, plan: Plan, view: PlanView) -> list[TimelinePoint]:
             point = stored.get(rnd.id) or closing_point(s, plan, rnd, rnd.closed_at)
             points.append(TimelinePoint(rnd.id, rnd.period, point.progress, point.expected, True))
         else:
-            total = view.total
-            points.append(TimelinePoint(rnd.id, rnd.period, total.progress, total.expected, False))
+            points.append(TimelinePoint(rnd.id, rnd.period, *live, False))
     return points
 
 
@@ -58,5 +57,5 @@ def closing_point(s: Session, plan: Plan, rnd: Round, closed_at: datetime) -> Ro
     """The round's point at ``closed_at``, computed from the records (not stored).
     Progress and expected progress do not depend on the health rules."""
     day = rnd.due or closed_at.date()
-    view = plan_view(s, plan, HealthRules(), AsOf(day, closed_at))
+    view = computed_view(s, plan, HealthRules(), AsOf(day, closed_at))
     return RoundPoint(round_id=rnd.id, progress=view.total.progress, expected=view.total.expected)

@@ -10,9 +10,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
 from luoshi.ledger import cycle, plans
-from luoshi.ledger.read import listing, records
+from luoshi.ledger.read import listing, records, views
 from luoshi.ledger.read.asof import AsOf
-from luoshi.ledger.read.compute import plan_view
 from luoshi.ledger.read.dashboard import dashboard as plan_dashboard
 from luoshi.ledger.read.detail import open_round_of, round_row
 from luoshi.ledger.read.reports import review_queue
@@ -67,16 +66,18 @@ def patch_plan(
 
 def _list(
     request: Request, caller: Caller, plan_id: int, f: listing.TaskFilter, sort: str | None,
-    page: int, per_page: int, day: date | None,
+    page: int, per_page: int, day: date | None, after: str | None,
 ) -> dict[str, Any]:  # fmt: skip
     ctx = ctx_of(request)
     with ctx.read() as s:
-        view = plan_view(s, plans.plan_by_id(s, plan_id), ctx.rules, AsOf.of(day))
-        found = listing.list_tasks(
-            s, view, caller.viewer, f, listing.Sort.parse(sort), page, per_page
+        plan = plans.plan_by_id(s, plan_id)
+        order = listing.Sort.parse(sort)
+        found = views.list_tasks(
+            s, plan, ctx.rules, AsOf.of(day), caller.viewer, f, order, page, per_page, after
         )
     items = [records.task_record(r) for r in found.items]
-    return records.page_record(listing.Page(items, found.total, found.page, found.per_page))
+    page_of = listing.Page(items, found.total, found.page, found.per_page, found.after)
+    return records.page_record(page_of)
 
 
 @router.get("/plans/{plan_id}/tasks", summary="台账：筛选任务 The ledger, filtered")
@@ -95,10 +96,12 @@ async def list_tasks(
     page: PageNo = 1,
     per_page: PerPage = 50,
     as_of: AsOfDay = None,
+    after: Annotated[str | None, Query(max_length=200)] = None,
 ) -> JSONResponse:
     """Sorted by ``sort`` (code, deadline, progress, health, lead_unit, title; a leading
     ``-`` for descending); ``as_of`` measures health on that day (a past day also reads
-    the ledger as it stood then)."""
+    the ledger as it stood then). ``after``: the ``after`` of the previous page, to page
+    on in code order without counting from the start (keyset paging)."""
     f = listing.TaskFilter(
         unit=unit or None,
         category=category or None,
@@ -108,7 +111,8 @@ async def list_tasks(
         text=(q or "").strip() or None,
         leaves_only=leaves_only,
     )
-    body = await run_in_threadpool(_list, request, caller, plan_id, f, sort, page, per_page, as_of)
+    args = (request, caller, plan_id, f, sort, page, per_page, as_of, after)
+    body = await run_in_threadpool(_list, *args)
     return JSONResponse(body)
 
 

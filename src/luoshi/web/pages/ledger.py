@@ -10,9 +10,8 @@ from starlette.responses import Response
 
 from luoshi.ledger.health import HEALTH_ORDER
 from luoshi.ledger.plans import plan_by_id
-from luoshi.ledger.read import listing
+from luoshi.ledger.read import listing, views
 from luoshi.ledger.read.asof import AsOf
-from luoshi.ledger.read.compute import plan_view
 from luoshi.web import actions
 from luoshi.web.context import Caller, ctx_of
 from luoshi.web.pages.common import (
@@ -59,9 +58,9 @@ def _read(
     ctx = ctx_of(request)
     with ctx.read() as s:
         plan = plan_by_id(s, plan_id)
-        view = plan_view(s, plan, ctx.rules, AsOf.today())
-        result = listing.list_tasks(s, view, caller.viewer, f, sort, page, per_page)
-    units, categories = listing.distinct_values(view)
+        today = AsOf.today()
+        result = views.list_tasks(s, plan, ctx.rules, today, caller.viewer, f, sort, page, per_page)
+        units, categories = views.filter_choices(s, plan, ctx.rules, today)
     return {"plan": plan, "result": result, "units": units, "categories": categories}
 
 

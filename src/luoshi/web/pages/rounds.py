@@ -11,11 +11,10 @@ from starlette.responses import Response
 from luoshi.errors import PermissionDenied
 from luoshi.ledger import cycle
 from luoshi.ledger.plans import plan_by_id
-from luoshi.ledger.read import records
+from luoshi.ledger.read import records, views
 from luoshi.ledger.read.asof import AsOf
-from luoshi.ledger.read.compute import plan_view
 from luoshi.ledger.read.detail import open_round_of
-from luoshi.ledger.read.listing import TaskFilter, filter_rows
+from luoshi.ledger.read.listing import MAX_PER_PAGE, TaskFilter
 from luoshi.ledger.read.reports import reported_in_round, review_queue, round_reports
 from luoshi.web import actions
 from luoshi.web.context import ctx_of
@@ -49,8 +48,10 @@ def rounds_page(request: Request, plan: str | None = None) -> Response:
         current = open_round_of(s, chosen.id)
         mine, reported = [], set()
         if caller.is_reporter:
-            view = plan_view(s, chosen, ctx.rules, AsOf.today())
-            mine = filter_rows(view.rows, TaskFilter(leaves_only=True), {}, caller.viewer)
+            leaves = TaskFilter(leaves_only=True)
+            mine = views.list_tasks(
+                s, chosen, ctx.rules, AsOf.today(), caller.viewer, leaves, per_page=MAX_PER_PAGE
+            ).items
             if current is not None:
                 reported = reported_in_round(s, current.id)
     return render(

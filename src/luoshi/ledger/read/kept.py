@@ -1,0 +1,300 @@
+"""Reads from the kept figures (``state``): a page of the list, the dashboard's figures, one
+task's row — each in a few indexed queries, however large the plan.
+
+They answer exactly what the computed reads answer for the state day (a test holds
+them to it); ``views`` chooses between the two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from luoshi.ledger.health import (
+    HEALTH_ORDER,
+    NEEDS_ATTENTION,
+    UNASSIGNED,
+    UNCATEGORISED,
+    Rolled,
+)
+from luoshi.ledger.models import (
+    Plan,
+    PlanState,
+    PlanTally,
+    Target,
+    Task,
+    TaskCoUnit,
+    TaskState,
+    Unit,
+)
+from luoshi.ledger.read.asof import AsOf
+from luoshi.ledger.read.compute import TARGET_COLUMNS, plan_ref, row_select, target_row, task_row
+from luoshi.ledger.read.figures import PlanFigures, Tally, most_behind_first
+from luoshi.ledger.read.listing import MAX_PER_PAGE, Page, Sort, TaskFilter
+from luoshi.ledger.read.rows import PlanView, TaskRow
+from luoshi.ledger.read.visibility import Viewer
+
+STATE_COLUMNS = (
+    TaskState.leaf, TaskState.reported, TaskState.progress, TaskState.expected,
+    TaskState.health, TaskState.overdue, TaskState.missed_rounds, TaskState.last_round_id,
+)  # fmt: skip
+CHUNK = 2000
+
+
+def _rows_select() -> Select[Any]:
+    return row_select().join(TaskState, TaskState.task_id == Task.id).add_columns(*STATE_COLUMNS)
+
+
+def _row(f: Sequence[Any]) -> TaskRow:
+    row = task_row(f)
+    (row.leaf, row.reported, row.progress, row.expected, row.health, row.overdue,
+     row.missed_rounds, row.last_round) = f[20:28]  # fmt: skip
+    return row
+
+
+def rows_by_id(s: Session, ids: Sequence[int]) -> dict[int, TaskRow]:
+    """The kept rows of ``ids``, with their co-units and targets."""
+    if not ids:
+        return {}
+    found = {r[0]: _row(r) for r in s.execute(_rows_select().where(Task.id.in_(ids)))}
+    _attach(s, found)
+    return found
+
+
+def _attach(s: Session, rows: dict[int, TaskRow]) -> None:
+    ids = list(rows)
+    co = (
+        select(TaskCoUnit.task_id, Unit.name)
+        .join(Unit, Unit.id == TaskCoUnit.unit_id)
+        .where(TaskCoUnit.task_id.in_(ids))
+        .order_by(TaskCoUnit.task_id, TaskCoUnit.position)
+    )
+    for task_id, name in s.execute(co):
+        rows[task_id].co_units.append(name)
+    targets = (
+        select(Target.task_id, *TARGET_COLUMNS)
+        .where(Target.task_id.in_(ids))
+        .order_by(Target.task_id, Target.position)
+    )
+    for t in s.execute(targets):
+        rows[t[0]].targets.append(target_row(t[1:]))
+
+
+def iter_rows(s: Session, plan_id: int, chunk: int = CHUNK) -> Iterator[TaskRow]:
+    """Every kept row of a plan in code order, read a chunk at a time (keyset on the sort
+    key), so a plan of a million tasks is never held in memory at once."""
+    after = ""
+    while True:
+        q = (
+            _rows_select()
+            .add_columns(TaskState.sort_key)
+            .where(TaskState.plan_id == plan_id, TaskState.sort_key > after)
+            .order_by(TaskState.sort_key)
+            .limit(chunk)
+        )
+        found = list(s.execute(q))
+        if not found:
+            return
+        rows = {r[0]: _row(r) for r in found}
+        _attach(s, rows)
+        yield from rows.values()
+        after = found[-1][-1]
+
+
+def kept_view(s: Session, plan: Plan, st: PlanState, at: AsOf) -> PlanView:
+    """The whole plan from its kept figures."""
+    rows = list(iter_rows(s, plan.id))
+    total = Rolled(st.progress, st.expected, _all_done(s, plan.id))
+    return PlanView(plan_ref(plan), at, rows, total)
+
+
+def _all_done(s: Session, plan_id: int) -> bool:
+    tops = select(TaskState.health).where(
+        TaskState.plan_id == plan_id, TaskState.parent_id.is_(None)
+    )
+    colours = list(s.scalars(tops))
+    return bool(colours) and all(c == "done" for c in colours)
+
+
+# -- the list ------------------------------------------------------------------------------
+
+
+def _unit_id(s: Session, name: str) -> int | None:
+    return s.scalar(select(Unit.id).where(Unit.name == name))
+
+
+def _belongs_to(unit_id: int | None) -> ColumnElement[bool]:
+    if unit_id is None:
+        return TaskState.task_id.is_(None)  # nobody: no such unit
+    supports = select(TaskCoUnit.task_id).where(TaskCoUnit.unit_id == unit_id)
+    return or_(TaskState.lead_unit_id == unit_id, TaskState.task_id.in_(supports))
+
+
+def _conditions(
+    s: Session, plan_id: int, f: TaskFilter, viewer: Viewer | None
+) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [TaskState.plan_id == plan_id]
+    scope = viewer.unit_scope if viewer is not None else None
+    for unit in (f.unit, scope):
+        if unit is not None:
+            where.append(_belongs_to(_unit_id(s, unit) if unit else None))
+    if f.category is not None:
+        where.append(TaskState.category == f.category)
+    if f.health is not None:
+        where.append(TaskState.health == f.health)
+    if f.kind is not None:
+        where.append(Task.kind == f.kind)
+    if f.leaves_only:
+        where.append(TaskState.leaf.is_(True))
+    if f.deadline_from is not None:
+        where.append(TaskState.deadline >= f.deadline_from)
+    if f.deadline_to is not None:
+        where.append(TaskState.deadline <= f.deadline_to)
+    if f.text:
+        needle = f.text.casefold()
+        in_title = func.lower(Task.title).contains(needle, autoescape=True)
+        in_leaf = func.lower(TaskState.source).contains(needle, autoescape=True)
+        in_source = and_(TaskState.leaf.is_(True), in_leaf)
+        where.append(or_(in_title, in_source))
+    return where
+
+
+def _order(sort: Sort) -> list[Any]:
+    key = sort.key
+    if key == "code":
+        return [TaskState.sort_key.desc() if sort.descending else TaskState.sort_key]
+    if key == "deadline":
+        column: list[Any] = [TaskState.deadline.is_(None), TaskState.deadline]
+    elif key == "progress":
+        column = [TaskState.progress]
+    elif key == "health":
+        column = [case({h: i for i, h in enumerate(HEALTH_ORDER)}, value=TaskState.health)]
+    elif key == "lead_unit":
+        column = [Unit.name.is_(None), Unit.name]
+    else:
+        column = [Task.title]
+    if sort.descending:
+        column = [c.desc() for c in column]
+    return [*column, TaskState.sort_key]
+
+
+def kept_list(
+    s: Session,
+    plan_id: int,
+    viewer: Viewer | None,
+    f: TaskFilter,
+    sort: Sort,
+    page: int,
+    per_page: int,
+    after: str | None = None,
+) -> Page[TaskRow]:
+    """A page of the ledger list, filtered, sorted and counted in SQL. ``after`` (a sort
+    key, code order only) continues where the previous page ended (keyset paging)."""
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    where = _conditions(s, plan_id, f, viewer)
+    base = select(TaskState.task_id, TaskState.sort_key).join(Task, Task.id == TaskState.task_id)
+    base = base.outerjoin(Unit, Unit.id == TaskState.lead_unit_id).where(*where)
+    total = s.scalar(select(func.count()).select_from(base.subquery())) or 0
+    q = base.order_by(*_order(sort)).limit(per_page)
+    if after is not None and sort.key == "code" and not sort.descending:
+        q = q.where(TaskState.sort_key > after)
+    else:
+        q = q.offset((max(page, 1) - 1) * per_page)
+    found = list(s.execute(q))
+    rows = rows_by_id(s, [i for i, _ in found])
+    items = [rows[i] for i, _ in found]
+    return Page(items, total, page, per_page, found[-1][1] if found else None)
+
+
+def kept_distinct(s: Session, plan_id: int) -> tuple[list[str], list[str]]:
+    """The lead units and categories of a plan's tasks, sorted (the list's filter choices)."""
+    units = s.scalars(
+        select(Unit.name)
+        .join(TaskState, TaskState.lead_unit_id == Unit.id)
+        .where(TaskState.plan_id == plan_id)
+        .distinct()
+    )
+    categories = s.scalars(
+        select(TaskState.category)
+        .where(TaskState.plan_id == plan_id, TaskState.category != "")
+        .distinct()
+    )
+    return sorted(units), sorted(categories)
+
+
+# -- figures ---------------------------------------------------------------------------------
+
+
+def _tally(name: str, t: PlanTally) -> Tally:
+    counts: dict[str, int] = {h: getattr(t, h) for h in HEALTH_ORDER}
+    if t.weight > 0:
+        progress, expected = t.weighted_progress / t.weight, t.weighted_expected / t.weight
+    else:
+        progress = t.progress_sum / t.tasks if t.tasks else 0.0
+        expected = t.expected_sum / t.tasks if t.tasks else 0.0
+    return Tally(name, t.tasks, progress, expected, counts, t.overdue)
+
+
+def kept_figures(
+    s: Session, plan: Plan, st: PlanState, viewer: Viewer | None, limit: int | None
+) -> PlanFigures:
+    """The plan's figures from its tallies, and the first ``limit`` tasks needing attention."""
+    tallies = list(
+        s.scalars(select(PlanTally).where(PlanTally.plan_id == plan.id, PlanTally.tasks > 0))
+    )
+    names = dict(s.execute(select(Unit.id, Unit.name)).all())
+    total = next((t for t in tallies if t.dim == "all"), None)
+    categories = sorted((t for t in tallies if t.dim == "category"), key=lambda t: t.first_key)
+    units = [
+        _tally(names.get(int(t.key), UNASSIGNED) if t.key else UNASSIGNED, t)
+        for t in tallies
+        if t.dim == "unit"
+    ]
+    by_unit = most_behind_first(units)
+    scope = viewer.unit_scope if viewer is not None else None
+    if scope is not None:
+        by_unit = [t for t in by_unit if t.name == scope]
+    attention, count = _attention(s, plan.id, scope, limit)
+    empty = Tally("全部", 0, 0.0, 0.0, dict.fromkeys(HEALTH_ORDER, 0), 0)
+    return PlanFigures(
+        plan_id=plan.id,
+        day=st.day,
+        progress=st.progress,
+        expected=st.expected,
+        total=_tally("全部", total) if total is not None else empty,
+        by_category=[_tally(t.key or UNCATEGORISED, t) for t in categories],
+        by_unit=by_unit,
+        attention=attention,
+        attention_total=count,
+    )
+
+
+def _attention(
+    s: Session, plan_id: int, scope: str | None, limit: int | None
+) -> tuple[list[TaskRow], int]:
+    where: list[ColumnElement[bool]] = [
+        TaskState.plan_id == plan_id,
+        TaskState.leaf.is_(True),
+        TaskState.health.in_(NEEDS_ATTENTION),
+    ]
+    if scope is not None:
+        where.append(_belongs_to(_unit_id(s, scope) if scope else None))
+    count = s.scalar(select(func.count()).select_from(TaskState).where(*where)) or 0
+    q = (
+        select(TaskState.task_id)
+        .where(*where)
+        .order_by(TaskState.health != "stalled", TaskState.gap.desc(), TaskState.sort_key)
+    )
+    if limit is not None:
+        q = q.limit(limit)
+    ids = list(s.scalars(q))
+    rows = rows_by_id(s, ids)
+    return [rows[i] for i in ids], count
+
+
+def kept_day(st: PlanState) -> date:
+    return st.day

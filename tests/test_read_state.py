@@ -1,0 +1,186 @@
+"""Kept figures (ledger/read/state.py, kept.py) answer exactly what computing from the
+records answers, after every kind of write, and reads use them only when they are for
+the day and rules asked."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from luoshi.ledger import cycle, tasks
+from luoshi.ledger.db import Database
+from luoshi.ledger.models import PlanState, TaskState
+from luoshi.ledger.read import kept, listing, state, views
+from luoshi.ledger.read.asof import AsOf
+from luoshi.ledger.read.compute import computed_view
+from luoshi.ledger.read.figures import plan_figures
+from luoshi.ledger.read.listing import Sort, TaskFilter
+from luoshi.ledger.read.visibility import Viewer
+from luoshi.settings import HealthRules
+from tests.builders import Cycle, build_cycle
+
+RULES = HealthRules()
+
+
+def today() -> AsOf:
+    return AsOf(date.today())
+
+
+def same_rows(c: Cycle) -> None:
+    """The kept view equals the computed one, row for row (floats to 1e-9)."""
+    with c.world.db.transaction() as s:
+        plan = c.world.plan(s)
+        st = state.plan_state(s, plan.id)
+        assert state.is_fresh(st, RULES, today()), "the writes kept the figures"
+        assert st is not None
+        got = kept.kept_view(s, plan, st, today())
+        want = computed_view(s, plan, RULES, today())
+    assert [r.code for r in got.rows] == [r.code for r in want.rows]
+    for a, b in zip(got.rows, want.rows, strict=True):
+        assert _close(asdict(a), asdict(b)), a.code
+    assert got.total.progress == pytest.approx(want.total.progress, abs=1e-9)
+    assert got.total.expected == pytest.approx(want.total.expected, abs=1e-9)
+
+
+def _close(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    for key, value in a.items():
+        other = b[key]
+        if isinstance(value, float) and isinstance(other, float):
+            if abs(value - other) > 1e-9:
+                return False
+        elif value != other:
+            return False
+    return True
+
+
+def same_figures(c: Cycle, viewer: Viewer | None = None) -> None:
+    with c.world.db.transaction() as s:
+        plan = c.world.plan(s)
+        st = state.plan_state(s, plan.id)
+        assert st is not None
+        got = kept.kept_figures(s, plan, st, viewer, None)
+        want = plan_figures(computed_view(s, plan, RULES, today()), viewer)
+    assert got.total.counts == want.total.counts and got.total.overdue == want.total.overdue
+    for mine, theirs in ((got.by_category, want.by_category), (got.by_unit, want.by_unit)):
+        assert [(t.name, t.tasks, t.counts) for t in mine] == [
+            (t.name, t.tasks, t.counts) for t in theirs
+        ]
+        for t, u in zip(mine, theirs, strict=True):
+            assert t.progress == pytest.approx(u.progress) and t.expected == pytest.approx(
+                u.expected
+            )
+    assert [r.code for r in got.attention] == [r.code for r in want.attention]
+    assert got.attention_total == len(want.attention)
+
+
+FILTERS = [
+    TaskFilter(),
+    TaskFilter(leaves_only=True),
+    TaskFilter(health="red"),
+    TaskFilter(unit="市交通运输委"),
+    TaskFilter(unit="市民政局", leaves_only=True),
+    TaskFilter(category="（二）提升港口能级"),
+    TaskFilter(text="码头"),
+    TaskFilter(deadline_from=date(2024, 6, 1), deadline_to=date(2024, 12, 31)),
+]
+SORTS = [
+    "",
+    "-code",
+    "deadline",
+    "-deadline",
+    "progress",
+    "-progress",
+    "health",
+    "lead_unit",
+    "title",
+]
+
+
+def same_lists(c: Cycle, viewer: Viewer | None = None) -> None:
+    with c.world.db.transaction() as s:
+        plan = c.world.plan(s)
+        view = computed_view(s, plan, RULES, today())
+        for f in FILTERS:
+            for text in SORTS:
+                sort = Sort.parse(text)
+                got = kept.kept_list(s, plan.id, viewer, f, sort, 1, 4)
+                want = listing.list_computed(s, view, viewer, f, sort, 1, 4)
+                assert got.total == want.total, (f, text)
+                assert [r.code for r in got.items] == [r.code for r in want.items], (f, text)
+
+
+def check_all(c: Cycle) -> None:
+    same_rows(c)
+    same_figures(c)
+    same_lists(c)
+    reporter = Viewer(9, "reporter", None, "市交通运输委")
+    same_figures(c, reporter)
+    same_lists(c, reporter)
+
+
+def test_after_a_whole_cycle_the_kept_figures_are_the_computed_ones(db: Database) -> None:
+    check_all(build_cycle(db))
+
+
+def refreshed(c: Cycle) -> tuple[Any, int]:
+    with c.world.db.transaction() as s:
+        st = s.get_one(PlanState, c.world.plan_id)
+        return st.refreshed_at, st.version
+
+
+def test_every_kind_of_write_keeps_them_so(db: Database) -> None:
+    c = build_cycle(db)
+    before = refreshed(c)
+    with db.transaction() as s:
+        boss = c.world.user(s, "boss")
+        q2 = cycle.get_round(s, c.rounds["2024-Q2"])
+        report = cycle.submit_report(s, boss, q2, c.world.task(s, "1.2.2"), 100)
+    check_all(c)  # a report
+    after = refreshed(c)
+    assert after[0] == before[0] and after[1] == before[1] + 1  # kept, not recomputed
+    with db.transaction() as s:
+        cycle.review(s, c.world.user(s, "boss"), cycle.get_report(s, report.id), True)
+    check_all(c)  # accepted: done
+    with db.transaction() as s:
+        boss = c.world.user(s, "boss")
+        late = c.world.task(s, "1.1.1.1")
+        tasks.edit_task(
+            s, boss, late, "x", late.version,
+            {"deadline": date.today() + timedelta(days=30), "weight": 3.0},
+        )  # fmt: skip
+        moved = c.world.task(s, "1.3.1")
+        tasks.edit_task(s, boss, moved, "x", moved.version, {"lead_unit": "市教委"})
+    check_all(c)  # a deadline, a weight and a lead unit changed
+    with db.transaction() as s:
+        cycle.close_round(s, c.world.user(s, "boss"), cycle.get_round(s, c.rounds["2024-Q2"]))
+    check_all(c)  # a round closed: missed rounds move
+    assert refreshed(c)[0] > after[0]  # recomputed as a whole
+
+
+def test_reads_keep_to_their_day_and_rules(db: Database) -> None:
+    c = build_cycle(db)
+    with db.transaction() as s:
+        plan = c.world.plan(s)
+        st = state.plan_state(s, plan.id)
+        assert st is not None and st.day == date.today()
+        assert not state.is_fresh(st, RULES, AsOf(date(2024, 7, 1)))  # another day: computed
+        assert not state.is_fresh(st, HealthRules(5, 15, 3), today())  # other rules
+        other = views.plan_view(s, plan, HealthRules(5, 15, 3), today())
+        assert other.rows == computed_view(s, plan, HealthRules(5, 15, 3), today()).rows
+        count = s.scalar(select(func.count()).select_from(TaskState))
+        assert count == len(other.rows)
+
+
+def test_a_stale_day_is_refreshed_by_the_next_write(db: Database) -> None:
+    c = build_cycle(db)
+    with db.transaction() as s:
+        st = s.get_one(PlanState, c.world.plan_id)
+        st.day = date(2024, 1, 1)
+    with db.transaction() as s:
+        t = c.world.task(s, "1.1.1.1")
+        tasks.edit_task(s, c.world.user(s, "boss"), t, "x", t.version, {"person": "张三"})
+    check_all(c)
