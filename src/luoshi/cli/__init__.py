@@ -16,6 +16,7 @@ from luoshi.cli import (
     extract_cmds,
     people_cmds,
     plan_cmds,
+    promise_cmds,
     web_cmds,
     xlsx_cmds,
 )
@@ -56,6 +57,7 @@ def cli(ctx: click.Context, database_url: str | None, username: str | None) -> N
 
 for module in (
     extract_cmds,
+    promise_cmds,
     doc_cmds,
     plan_cmds,
     people_cmds,

@@ -1,0 +1,169 @@
+"""Promise check (承诺核对): were a report's targets for its year met?
+
+A work report of year N sets year-N targets; the report of year N+1 reviews
+year N. ``check_promises`` pairs every year-N target of the OLD report with
+the figure the NEW report's review of year N states for the same indicator,
+and judges it (see ``verdict.py``). Pairing uses general cues only: the review
+stretch about year N (``review.py``), compatible units and measures, the
+indicator key and its scope qualifiers (``indicator_book.py``), and the time
+scope words (年末 against a whole-year target).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from luoshi.errors import InputError
+from luoshi.extract.clauses import Boundaries
+from luoshi.extract.indicator_book import Direction, IndicatorBook, load_indicator_book
+from luoshi.extract.pipeline import Extraction, extract
+from luoshi.extract.quantities import Quantity
+from luoshi.extract.review import ReviewCues, load_promise_cues, review_cues_from, review_quantities
+from luoshi.extract.verdict import TargetFigure, Verdict, judge
+from luoshi.extract.year_targets import TargetCues, year_targets
+from luoshi.text.document import Document
+
+MIN_SIMILARITY = 0.6
+_MEASURE_MISMATCH = 0.1  # a change paired with a level of the same noun ranks lower
+_FORECAST = 0.05  # an estimate in the review (预计增长5%) ranks below a stated figure
+
+
+@dataclass(frozen=True, slots=True)
+class Promise:
+    """承诺: a year-N target, the actual a later report states for it, and the verdict."""
+
+    target: Quantity
+    actual: Quantity | None
+    actual_value: float | None  # signed as the target reads: a fall against a rise is < 0
+    verdict: Verdict
+    direction: Direction | None  # the target's own direction (a reduction turns it round)
+    scope_note: str | None  # why the scopes differ, for ``unclear``
+
+
+@dataclass(frozen=True)
+class PromiseCheck:
+    """目标完成情况核对: every year-N target of OLD with its actual from NEW."""
+
+    old: Extraction
+    new: Extraction
+    year: int
+    promises: list[Promise]
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """The word lists the check needs, read once."""
+
+    book: IndicatorBook
+    review: ReviewCues
+    targets: TargetCues
+
+    @classmethod
+    def load(cls, indicators: str | None = None) -> Knowledge:
+        cues = load_promise_cues()
+        return cls(
+            load_indicator_book(indicators), review_cues_from(cues), TargetCues.from_table(cues)
+        )
+
+
+def check_promises(
+    old: Document, new: Document, knowledge: Knowledge | None = None, year: int | None = None
+) -> PromiseCheck:
+    """Check OLD's targets for its year (or ``year``) against NEW's review of that year."""
+    k = knowledge or Knowledge.load()
+    ox, nx = extract(old), extract(new)
+    assert ox.profile is not None
+    n = year if year is not None else ox.profile.year
+    if n is None:
+        raise InputError(f"{old.name}：无法确定这份报告的年份，请用 --year 指明目标所属年份")
+    return PromiseCheck(ox, nx, n, check_extractions(ox, nx, n, k))
+
+
+def check_extractions(old: Extraction, new: Extraction, year: int, k: Knowledge) -> list[Promise]:
+    candidates = review_quantities(new, year, k.review)
+    old_bounds, new_bounds = Boundaries.of(old.doc.folded), Boundaries.of(new.doc.folded)
+    out: list[Promise] = []
+    for t in year_targets(old, year, k.targets):
+        t_left = _left(old, old_bounds, t)
+        found = best_actual(t, candidates, k.book)
+        a_left = _left(new, new_bounds, found) if found is not None else ""
+        out.append(judge_pair(t, t_left, found, a_left, k.book))
+    return out
+
+
+def best_actual(t: Quantity, candidates: list[Quantity], book: IndicatorBook) -> Quantity | None:
+    """The review figure most surely of the same indicator as ``t``, or None."""
+    best: tuple[float, int] | None = None
+    found: Quantity | None = None
+    for c in candidates:
+        if not comparable(t, c):
+            continue
+        score = book.similarity(t.indicator, c.indicator)
+        if score < MIN_SIMILARITY:
+            continue
+        score -= _MEASURE_MISMATCH * (t.measure != c.measure) + _FORECAST * (c.kind == "target")
+        if best is None or (score, -c.start) > best:
+            best, found = (score, -c.start), c
+    return found
+
+
+def comparable(t: Quantity, c: Quantity) -> bool:
+    """Same unit, and for percentages the same measure (a growth rate is not a share)."""
+    if t.unit != c.unit:
+        return False
+    rates = {"growth", "level"}
+    return not (t.unit == "%" and {t.measure, c.measure} == rates)
+
+
+def judge_pair(
+    t: Quantity, t_left: str, a: Quantity | None, a_left: str, book: IndicatorBook
+) -> Promise:
+    """The verdict on target ``t`` given its actual ``a``; ``*_left`` are the words
+    before each figure in its clause (polarity and time scope are read there)."""
+    direction = target_direction(t, t_left, book)
+    figure = TargetFigure(t.value, t.comparator, t.unit == "%", t.value_max)
+    if a is None:
+        return Promise(t, None, None, judge(figure, None, direction), direction, None)
+    value = a.value
+    if _is_change(t) and _is_change(a):
+        tp, ap = book.polarity(t_left), book.polarity(a_left)
+        if tp is not None and ap is not None and tp != ap:
+            value = -value
+    note = scope_difference(t, t_left, a, a_left, book)
+    verdict = judge(figure, value, direction, scope_differs=note is not None)
+    return Promise(t, a, value, verdict, direction, note)
+
+
+def target_direction(t: Quantity, left: str, book: IndicatorBook) -> Direction | None:
+    """Which way is better for the figure itself: a reduction of a lower-is-better
+    indicator (能耗降低3%) is better the larger it is."""
+    way = book.direction(t.indicator) or book.direction(left)
+    if way is None or not _is_change(t) or book.polarity(left) != "decrease":
+        return way
+    # A price rise (居民消费价格涨幅) stays a ceiling; a cut is a floor on the cut.
+    return "higher" if way == "lower" else "lower"
+
+
+def scope_difference(
+    t: Quantity, t_left: str, a: Quantity, a_left: str, book: IndicatorBook
+) -> str | None:
+    """Why ``a`` is of a different time scope than ``t`` (a whole-year average
+    target against a year-end figure), or None."""
+    ts = book.time_scope(t_left + t.indicator)
+    as_ = book.time_scope(a_left + a.indicator)
+    if ts is None and book.is_averaged(t.indicator):
+        ts = "whole_year"
+    if ts is None or as_ is None or ts == as_:
+        return None
+    labels = {"year_end": "年末数", "whole_year": "全年数"}
+    return f"目标为{labels[ts]}，实绩为{labels[as_]}"
+
+
+def _is_change(q: Quantity) -> bool:
+    return q.measure in ("growth", "change")
+
+
+def _left(x: Extraction, bounds: Boundaries, q: Quantity) -> str:
+    """The folded words before ``q`` in its clause."""
+    clause = bounds.clause(q.start)
+    return x.doc.folded[clause[0] : q.start]
