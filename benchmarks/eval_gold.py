@@ -25,6 +25,8 @@ BARS = {
     "measure_acc": 0.90,
 }
 HEADINGS_F1 = 0.90
+# The promise check (issue 11): target recall, actual and verdict accuracy.
+PROMISE_BARS = {"--min-recall": 0.90, "--min-actual": 0.90, "--min-verdict": 0.90}
 
 
 def run(cmd: list[str], out: Path | None = None) -> str:
@@ -34,6 +36,25 @@ def run(cmd: list[str], out: Path | None = None) -> str:
     if out is not None:
         out.write_text(result.stdout, encoding="utf-8")
     return result.stdout
+
+
+def promise_gate(shared: Path, luoshi: list[str]) -> list[str]:
+    """Run ``luoshi promises`` on every gold year pair and score it; the bars missed."""
+    gold = sorted((shared / "eval" / "gold" / "promises").glob("*.jsonl"))
+    failed: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for g in gold:
+            first = json.loads(g.read_text(encoding="utf-8").splitlines()[0])
+            old, new = (str(shared / "corpus" / first[k]) for k in ("old", "new"))
+            pred = Path(tmp) / f"{g.stem}.jsonl"
+            run([*luoshi, "promises", old, new, "--jsonl"], pred)
+            bars = [str(a) for kv in PROMISE_BARS.items() for a in kv]
+            score = [sys.executable, str(shared / "eval" / "score_promises.py"), str(pred), str(g)]
+            result = subprocess.run([*score, *bars], capture_output=True, text=True, check=False)
+            print(result.stdout, end="")
+            if result.returncode != 0:
+                failed.append(f"promises {g.stem}: {result.stdout.strip().splitlines()[-1]}")
+    return failed
 
 
 def main() -> int:
@@ -64,6 +85,7 @@ def main() -> int:
         htotal = json.loads(run([*hscore, *map(str, heading_gold), "--json"]))["total"]
         if htotal["f1"] < HEADINGS_F1:
             failed.append(f"headings F1 {htotal['f1']:.3f} < {HEADINGS_F1}")
+    failed += promise_gate(shared, luoshi)
     if failed:
         print("BELOW THE BARS: " + "; ".join(failed))
         return 0 if args.no_gate else 1

@@ -46,27 +46,39 @@ class IndicatorBook:
     synonyms: tuple[tuple[str, str], ...]  # (word, canonical), longest word first
     decrease: tuple[str, ...] = ()
     increase: tuple[str, ...] = ()
+    between: tuple[str, ...] = ()
 
     def direction(self, phrase: str) -> Direction | None:
-        """``lower`` or ``higher`` from the longest listed word the phrase contains."""
+        """``lower`` or ``higher`` from the listed word nearest the end of the phrase
+        (the head of a Chinese noun phrase comes last: 单位生产总值能耗 is about 能耗);
+        of two ending at the same place, the longer."""
         text = self.canonical(phrase)
-        best: tuple[int, Direction] | None = None
+        best: tuple[int, int, Direction] | None = None
         for words, way in ((self.lower, "lower"), (self.higher, "higher")):
             for w in words:
-                if w in text and (best is None or len(w) > best[0]):
-                    best = (len(w), way)  # type: ignore[assignment]
-        return best[1] if best else None
+                at = text.rfind(w)
+                if at >= 0 and (best is None or (at + len(w), len(w)) > best[:2]):
+                    best = (at + len(w), len(w), way)  # type: ignore[assignment]
+        return best[2] if best else None
 
     def polarity(self, left: str) -> Polarity | None:
-        """Whether the words before a change figure make it a decrease or an increase."""
-        folded = fold(left)
-        found: tuple[int, int, Polarity] | None = None
-        for words, way in ((self.decrease, "decrease"), (self.increase, "increase")):
-            for w in words:
-                at = folded.rfind(w)
-                if at >= 0 and (found is None or (at + len(w), len(w)) > found[:2]):
-                    found = (at + len(w), len(w), way)  # type: ignore[assignment]
-        return found[2] if found else None
+        """Whether the verb right before a change figure makes it a decrease or an
+        increase; ``left`` is the text before the figure in its clause."""
+        text = _PUNCT.sub("", fold(left))
+        changed = True
+        while changed:
+            changed = False
+            for w in self.between:
+                if text.endswith(w):
+                    text, changed = text[: -len(w)], True
+        for w in self.polarity_words:
+            if text.endswith(w):
+                return "decrease" if w in self.decrease else "increase"
+        return None
+
+    @property
+    def polarity_words(self) -> tuple[str, ...]:
+        return tuple(sorted(self.decrease + self.increase, key=len, reverse=True))
 
     def is_averaged(self, phrase: str) -> bool:
         """Whether the phrase names a figure whose yearly value is an average."""
@@ -189,6 +201,7 @@ def _book(data: dict[str, Any], name: str) -> IndicatorBook:
         synonyms=tuple(synonyms),
         decrease=words("polarity", "decrease"),
         increase=words("polarity", "increase"),
+        between=_longest_first(words("polarity", "between")),
     )
 
 

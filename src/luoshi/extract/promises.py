@@ -11,6 +11,7 @@ scope words (年末 against a whole-year target).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from luoshi.errors import InputError
@@ -23,6 +24,7 @@ from luoshi.extract.verdict import TargetFigure, Verdict, judge
 from luoshi.extract.year_targets import TargetCues, year_targets
 from luoshi.text.document import Document
 
+_RATE_NOUN = re.compile(r"增速|增幅|涨幅|降幅|增长率")
 MIN_SIMILARITY = 0.6
 _MEASURE_MISMATCH = 0.1  # a change paired with a level of the same noun ranks lower
 _FORECAST = 0.05  # an estimate in the review (预计增长5%) ranks below a stated figure
@@ -111,8 +113,12 @@ def comparable(t: Quantity, c: Quantity) -> bool:
     """Same unit, and for percentages the same measure (a growth rate is not a share)."""
     if t.unit != c.unit:
         return False
-    rates = {"growth", "level"}
-    return not (t.unit == "%" and {t.measure, c.measure} == rates)
+    return t.unit != "%" or _is_rate(t) == _is_rate(c)
+
+
+def _is_rate(q: Quantity) -> bool:
+    """A growth rate, also where the verb reads as a level (增速保持在5%—6%)."""
+    return q.measure == "growth" or _RATE_NOUN.search(q.indicator) is not None
 
 
 def judge_pair(

@@ -84,12 +84,14 @@ def review_stretches(x: Extraction, year: int, cues: ReviewCues) -> list[tuple[i
     joined = False  # whether the previous paragraph is in the last stretch
     for p in outline.paragraphs:
         node = outline.node_at(p.start)
-        if node is None or node.stance != "retrospective":
+        # The top-level part decides: a review part's sections keep reviewing
+        # even when a heading reads like a task (（二）聚力落实国家重大战略任务).
+        top = outline.path(node)[0] if node is not None else None
+        if node is None or top is None or (top.stance or node.stance) != "retrospective":
             state, part, joined = "review_year", None, False
             continue
-        top = outline.path(node)[0].index
-        if top != part:  # a new top-level part starts about the year under review
-            state, part = "review_year", top
+        if top.index != part:  # a new top-level part starts about the year under review
+            state, part = "review_year", top.index
         kind = cues.opening_kind(folded[p.start : p.start + cues.opening_chars], year)
         state = kind or state
         if state == "review_year":
