@@ -17,6 +17,7 @@ from luoshi.cli import (
     people_cmds,
     plan_cmds,
     promise_cmds,
+    target_cmds,
     web_cmds,
     xlsx_cmds,
 )
@@ -60,6 +61,7 @@ for module in (
     promise_cmds,
     doc_cmds,
     plan_cmds,
+    target_cmds,
     people_cmds,
     cycle_cmds,
     xlsx_cmds,

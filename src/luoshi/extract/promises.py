@@ -82,15 +82,39 @@ def check_promises(
 
 
 def check_extractions(old: Extraction, new: Extraction, year: int, k: Knowledge) -> list[Promise]:
-    candidates = review_quantities(new, year, k.review)
-    old_bounds, new_bounds = Boundaries.of(old.doc.folded), Boundaries.of(new.doc.folded)
-    out: list[Promise] = []
-    for t in year_targets(old, year, k.targets):
-        t_left = _left(old, old_bounds, t)
-        found = best_actual(t, candidates, k.book)
-        a_left = _left(new, new_bounds, found) if found is not None else ""
-        out.append(judge_pair(t, t_left, found, a_left, k.book))
-    return out
+    """Every year-``year`` target of ``old`` against ``new``'s review of that year."""
+    review = Review.of(new, year, k)
+    old_bounds = Boundaries.of(old.doc.folded)
+    return [
+        review.assess(t, clause_left(old.doc.folded, old_bounds, t.start))
+        for t in year_targets(old, year, k.targets)
+    ]
+
+
+@dataclass(frozen=True)
+class Review:
+    """回顾: the figures a report states for one year, ready to be paired with targets."""
+
+    new: Extraction
+    candidates: list[Quantity]
+    bounds: Boundaries
+    book: IndicatorBook
+
+    @classmethod
+    def of(cls, new: Extraction, year: int, k: Knowledge) -> Review:
+        candidates = review_quantities(new, year, k.review)
+        return cls(new, candidates, Boundaries.of(new.doc.folded), k.book)
+
+    def assess(self, target: Quantity, target_left: str) -> Promise:
+        """The promise for ``target``; ``target_left`` is the text before it in its clause."""
+        found = best_actual(target, self.candidates, self.book)
+        a_left = clause_left(self.new.doc.folded, self.bounds, found.start) if found else ""
+        return judge_pair(target, target_left, found, a_left, self.book)
+
+
+def clause_left(folded: str, bounds: Boundaries, start: int) -> str:
+    """The folded words before ``start`` in its clause."""
+    return folded[bounds.clause(start)[0] : start]
 
 
 def best_actual(t: Quantity, candidates: list[Quantity], book: IndicatorBook) -> Quantity | None:
@@ -167,9 +191,3 @@ def scope_difference(
 
 def _is_change(q: Quantity) -> bool:
     return q.measure in ("growth", "change")
-
-
-def _left(x: Extraction, bounds: Boundaries, q: Quantity) -> str:
-    """The folded words before ``q`` in its clause."""
-    clause = bounds.clause(q.start)
-    return x.doc.folded[clause[0] : q.start]
