@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -11,11 +10,16 @@ from luoshi.cli.context import AppContext, emit_jsonl, pass_app
 from luoshi.cli.doc_cmds import describe, ingest_file
 from luoshi.cli.table import render
 from luoshi.extract.promises import Knowledge
-from luoshi.extract.records import number
 from luoshi.extract.verdict import VERDICT_LABELS, VERDICTS
 from luoshi.ledger import documents, plans
 from luoshi.ledger.promises import check_plan, checks_of
-from luoshi.ledger.target_verdicts import FILTER_LABELS, FILTERS, TargetVerdict, target_verdicts
+from luoshi.ledger.target_verdicts import (
+    FILTER_LABELS,
+    FILTERS,
+    TargetVerdict,
+    target_verdicts,
+    verdict_record,
+)
 
 
 @click.command("check")
@@ -93,49 +97,6 @@ def checks_cmd(app: AppContext, plan: str) -> None:
         ]
     header = ["核对", "文件", "年份", "核对人", "时间", "结论"]
     click.echo(render(header, rows, [6, 6, 6, 16, 19, 50]))
-
-
-def verdict_record(plan: str, r: TargetVerdict) -> dict[str, Any]:
-    """One target of 目标完成情况 as JSON (open data shape, one line per target)."""
-    stated = r.stated
-    return {
-        "plan": plan,
-        "task": r.task_code,
-        "target_id": r.target_id,
-        "indicator": r.indicator,
-        "target": {
-            "text": r.text,
-            "value": number(r.value),
-            "value_max": number(r.value_max) if r.value_max is not None else None,
-            "unit": r.unit,
-            "comparator": r.comparator,
-            "period": r.period,
-            "sentence": r.target_sentence,
-        },
-        "baseline": {"text": r.baseline_text, "period": r.baseline_period}
-        if r.baseline_text
-        else None,
-        "actual": {
-            "text": stated.text,
-            "value": number(stated.value),
-            "unit": stated.unit,
-            "document_id": stated.document_id,
-            "start": stated.start,
-            "end": stated.end,
-            "sentence": stated.sentence,
-            "year": stated.year,
-        }
-        if stated
-        else None,
-        "reported": {"value": number(r.reported_value), "period": r.reported_period}
-        if r.reported_value is not None
-        else None,
-        "verdict": r.verdict,
-        "note": r.note,
-        "check_id": r.check_id,
-        "checked_at": stated.checked_at.isoformat(timespec="seconds") if stated else None,
-        "checked_by": stated.checked_by if stated else None,
-    }
 
 
 def _table(rows: list[TargetVerdict]) -> str:

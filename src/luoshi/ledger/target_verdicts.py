@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import InputError
 from luoshi.extract.clauses import Boundaries
+from luoshi.extract.records import number
 from luoshi.extract.verdict import VERDICT_LABELS, VERDICTS
 from luoshi.ledger.models import Document, Plan, TargetCheck, TargetCheckResult, Task
 from luoshi.ledger.promises import plan_targets
@@ -194,3 +196,46 @@ class _Sentences:
 def verdict_counts(rows: list[TargetVerdict]) -> dict[str, int]:
     """How many targets have each verdict (unchecked included), in FILTERS order."""
     return {v: sum(r.verdict == v for r in rows) for v in FILTERS}
+
+
+def verdict_record(plan: str, r: TargetVerdict) -> dict[str, Any]:
+    """One target of 目标完成情况 as JSON (the CLI's --jsonl, the API, open data)."""
+    stated = r.stated
+    return {
+        "plan": plan,
+        "task": r.task_code,
+        "target_id": r.target_id,
+        "indicator": r.indicator,
+        "target": {
+            "text": r.text,
+            "value": number(r.value),
+            "value_max": number(r.value_max) if r.value_max is not None else None,
+            "unit": r.unit,
+            "comparator": r.comparator,
+            "period": r.period,
+            "sentence": r.target_sentence,
+        },
+        "baseline": {"text": r.baseline_text, "period": r.baseline_period}
+        if r.baseline_text
+        else None,
+        "actual": {
+            "text": stated.text,
+            "value": number(stated.value),
+            "unit": stated.unit,
+            "document_id": stated.document_id,
+            "start": stated.start,
+            "end": stated.end,
+            "sentence": stated.sentence,
+            "year": stated.year,
+        }
+        if stated
+        else None,
+        "reported": {"value": number(r.reported_value), "period": r.reported_period}
+        if r.reported_value is not None
+        else None,
+        "verdict": r.verdict,
+        "note": r.note,
+        "check_id": r.check_id,
+        "checked_at": stated.checked_at.isoformat(timespec="seconds") if stated else None,
+        "checked_by": stated.checked_by if stated else None,
+    }

@@ -11,6 +11,7 @@ from luoshi.web.pages import (
     ledger,
     public,
     rounds,
+    targets,
     tasks,
     users,
 )
@@ -18,6 +19,6 @@ from luoshi.web.pages import (
 
 def router() -> APIRouter:
     pages = APIRouter(include_in_schema=False)
-    for module in (auth, dashboard, documents, ledger, tasks, rounds, public, users):
+    for module in (auth, dashboard, documents, ledger, tasks, rounds, public, users, targets):
         pages.include_router(module.router)
     return pages
