@@ -165,3 +165,20 @@ def test_national_pair_meets_the_bars(tmp_path: Path) -> None:
         check=False,
     )
     assert score.returncode == 0, score.stdout
+
+
+def test_a_sentence_naming_the_year_counts_inside_a_multi_year_review() -> None:
+    old = Document.from_text(
+        "o.txt",
+        "某市2026年政府工作报告\n一、2025年工作回顾\n全市生产总值增长5%。\n"
+        "二、2026年主要目标\n今年全市生产总值增长5%左右，城镇新增就业10万人。\n",
+    )
+    new = Document.from_text(
+        "n.txt",
+        "某市2027年政府工作报告\n一、过去五年工作回顾\n五年来，全市生产总值年均增长5.8%，"
+        "城镇新增就业累计52万人。\n2026年，全市生产总值增长6.1%。\n二、2027年主要目标\n"
+        "今年全市生产总值增长5%左右。\n",
+    )
+    gdp, jobs = check_promises(old, new).promises
+    assert (actual_of(gdp), gdp.verdict) == ("6.1%", "met")
+    assert (jobs.actual, jobs.verdict) == (None, "not_reported")  # 52万 is five years'

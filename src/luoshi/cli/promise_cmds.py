@@ -13,6 +13,7 @@ from luoshi.extract.promises import Knowledge, Promise, PromiseCheck, check_prom
 from luoshi.extract.verdict import VERDICT_LABELS, VERDICTS
 from luoshi.text.sources import load_document
 
+EXCERPT = 40
 COMPARATOR_WORDS = {">": "超过", ">=": "不低于", "<=": "不超过", "~": "左右", "=": ""}
 
 
@@ -77,9 +78,14 @@ def _row(i: int, p: Promise) -> list[str]:
 
 
 def _sentence(check: PromiseCheck, p: Promise, old: bool) -> str:
+    """The figure's sentence, cut to about ``EXCERPT`` characters each side, the figure in 【】."""
     x, q = (check.old, p.target) if old else (check.new, p.actual)
     assert q is not None
-    return " ".join(x.doc.raw[q.sentence[0] : q.sentence[1]].split())
+    raw, (lo, hi) = x.doc.raw, q.sentence
+    a, b = max(lo, q.start - EXCERPT), min(hi, q.end + EXCERPT)
+    text = f"{raw[a : q.start]}【{raw[q.start : q.end]}】{raw[q.end : b]}"
+    text = " ".join(text.split())
+    return f"{'…' if a > lo else ''}{text}{'…' if b < hi else ''}"
 
 
 def register(group: click.Group) -> None:

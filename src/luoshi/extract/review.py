@@ -35,6 +35,7 @@ class ReviewCues:
     opening_chars: int
     cues: dict[PeriodKind, tuple[str, ...]]
     other_period: tuple[str, ...]
+    this_year: tuple[str, ...]
 
     def opening_kind(self, opening: str, year: int) -> PeriodKind | None:
         """The period a paragraph opening with ``opening`` is about (earliest cue wins)."""
@@ -50,6 +51,13 @@ class ReviewCues:
             return "review_year" if y == year else "multi_year" if y < year else "current_year"
         return found[1] if found else None
 
+    def names_year(self, left: str, year: int) -> bool:
+        """Whether the words before a figure name ``year`` itself (2017年, 去年)."""
+        years = [int(m.group(1)) for m in _YEAR.finditer(left)]
+        if years:
+            return years[-1] == year
+        return any(w in left for w in self.this_year)
+
     def names_other_period(self, left: str, year: int) -> bool:
         """Whether the words before a figure in its sentence put it outside ``year``."""
         if any(int(m.group(1)) != year for m in _YEAR.finditer(left)):
@@ -59,26 +67,37 @@ class ReviewCues:
 
 
 def review_quantities(x: Extraction, year: int, cues: ReviewCues) -> list[Quantity]:
-    """Quantities of ``x`` that state an outcome of ``year`` in its review parts."""
-    stretches = review_stretches(x, year, cues)
+    """Quantities of ``x`` that state an outcome of ``year`` in its review parts: in a
+    stretch about that year unless their sentence names another period, or in
+    another stretch of the review when their sentence names that year itself
+    (五年来… then 2017年国内生产总值增长6.9%)."""
+    parts = review_periods(x, year, cues)
     folded = x.doc.folded
     out: list[Quantity] = []
     i = 0
     for q in x.quantities:
-        while i < len(stretches) and stretches[i][1] <= q.start:
+        while i < len(parts) and parts[i][1] <= q.start:
             i += 1
-        if i == len(stretches) or q.start < stretches[i][0]:
+        if i == len(parts) or q.start < parts[i][0]:
             continue
-        if not cues.names_other_period(folded[q.sentence[0] : q.start], year):
+        left = folded[q.sentence[0] : q.start]
+        if cues.names_other_period(left, year):
+            continue
+        if parts[i][2] == "review_year" or cues.names_year(left, year):
             out.append(q)
     return out
 
 
 def review_stretches(x: Extraction, year: int, cues: ReviewCues) -> list[tuple[int, int]]:
     """Spans of paragraphs about ``year`` inside the retrospective parts, in order."""
+    return [(a, b) for a, b, kind in review_periods(x, year, cues) if kind == "review_year"]
+
+
+def review_periods(x: Extraction, year: int, cues: ReviewCues) -> list[tuple[int, int, PeriodKind]]:
+    """The retrospective parts as stretches of paragraphs, each with the period it is about."""
     assert x.outline is not None
     outline, folded = x.outline, x.doc.folded
-    out: list[tuple[int, int]] = []
+    out: list[tuple[int, int, PeriodKind]] = []
     state: PeriodKind = "review_year"
     part: int | None = None
     joined = False  # whether the previous paragraph is in the last stretch
@@ -91,12 +110,14 @@ def review_stretches(x: Extraction, year: int, cues: ReviewCues) -> list[tuple[i
             state, part, joined = "review_year", None, False
             continue
         if top.index != part:  # a new top-level part starts about the year under review
-            state, part = "review_year", top.index
+            state, part, joined = "review_year", top.index, False
         kind = cues.opening_kind(folded[p.start : p.start + cues.opening_chars], year)
         state = kind or state
-        if state == "review_year":
-            out[-1:] = [(out[-1][0], p.end)] if joined else [*out[-1:], (p.start, p.end)]
-        joined = state == "review_year"
+        if joined and out[-1][2] == state:
+            out[-1] = (out[-1][0], p.end, state)
+        else:
+            out.append((p.start, p.end, state))
+        joined = True
     return out
 
 
@@ -122,5 +143,7 @@ def review_cues_from(data: dict[str, Any]) -> ReviewCues:
         raise InputError("提示词表 promises.toml：[review] 的 opening_chars 必须是不小于 2 的整数")
     assert isinstance(review, dict)
     cues = {kind: cue_words(review.get("cues"), kind, "review.cues") for kind in _KINDS}
-    other = cue_words(review.get("sentence"), "other_period", "review.sentence")
-    return ReviewCues(chars, cues, other)
+    sentence = review.get("sentence")
+    other = cue_words(sentence, "other_period", "review.sentence")
+    this_year = cue_words(sentence, "this_year", "review.sentence")
+    return ReviewCues(chars, cues, other, this_year)
