@@ -182,3 +182,20 @@ def test_a_sentence_naming_the_year_counts_inside_a_multi_year_review() -> None:
     gdp, jobs = check_promises(old, new).promises
     assert (actual_of(gdp), gdp.verdict) == ("6.1%", "met")
     assert (jobs.actual, jobs.verdict) == (None, "not_reported")  # 52万 is five years'
+
+
+def test_a_total_so_far_is_not_the_outcome_of_an_amount_added() -> None:
+    old = Document.from_text(
+        "o.txt",
+        "某市2026年政府工作报告\n一、2025年工作回顾\n全市生产总值增长5%。\n"
+        "二、2026年主要目标\n今年新增5G基站1万个，拟安排专项债券300亿元。\n",
+    )
+    new = Document.from_text(
+        "n.txt",
+        "某市2027年政府工作报告\n一、2026年工作回顾\n过去一年，累计建成5G基站7.2万个，"
+        "新增专项债券310亿元。\n二、2027年主要目标\n今年新增5G基站1万个。\n",
+    )
+    base, bonds = check_promises(old, new).promises
+    assert (base.actual, base.verdict) == (None, "not_reported")
+    # An allocation (安排) against the amount issued (新增) is the same year's figure.
+    assert (actual_of(bonds), bonds.verdict) == ("310亿元", "met")

@@ -47,6 +47,7 @@ class IndicatorBook:
     decrease: tuple[str, ...] = ()
     increase: tuple[str, ...] = ()
     between: tuple[str, ...] = ()
+    stock: tuple[str, ...] = ()
 
     def direction(self, phrase: str) -> Direction | None:
         """``lower`` or ``higher`` from the listed word nearest the end of the phrase
@@ -79,6 +80,11 @@ class IndicatorBook:
     @property
     def polarity_words(self) -> tuple[str, ...]:
         return tuple(sorted(self.decrease + self.increase, key=len, reverse=True))
+
+    def is_stock(self, left: str) -> bool:
+        """Whether the words before a figure make it a total so far (累计建成…)."""
+        folded = fold(left)
+        return any(w in folded for w in self.stock)
 
     def is_averaged(self, phrase: str) -> bool:
         """Whether the phrase names a figure whose yearly value is an average."""
@@ -202,6 +208,7 @@ def _book(data: dict[str, Any], name: str) -> IndicatorBook:
         decrease=words("polarity", "decrease"),
         increase=words("polarity", "increase"),
         between=_longest_first(words("polarity", "between")),
+        stock=words("scope", "stock"),
     )
 
 

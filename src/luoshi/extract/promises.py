@@ -26,7 +26,7 @@ from luoshi.text.document import Document
 
 _RATE_NOUN = re.compile(r"增速|增幅|涨幅|降幅|增长率")
 MIN_SIMILARITY = 0.6
-_MEASURE_MISMATCH = 0.1  # a change paired with a level of the same noun ranks lower
+_MEASURE_MISMATCH = 0.1  # a growth amount (增长0.5万亿元) against a level ranks lower
 _FORECAST = 0.05  # an estimate in the review (预计增长5%) ranks below a stated figure
 
 
@@ -96,20 +96,20 @@ class Review:
     """回顾: the figures a report states for one year, ready to be paired with targets."""
 
     new: Extraction
-    candidates: list[Quantity]
-    bounds: Boundaries
+    candidates: list[tuple[Quantity, str]]  # each with the words before it in its clause
     book: IndicatorBook
 
     @classmethod
     def of(cls, new: Extraction, year: int, k: Knowledge) -> Review:
-        candidates = review_quantities(new, year, k.review)
-        return cls(new, candidates, Boundaries.of(new.doc.folded), k.book)
+        folded, bounds = new.doc.folded, Boundaries.of(new.doc.folded)
+        found = review_quantities(new, year, k.review)
+        return cls(new, [(q, clause_left(folded, bounds, q.start)) for q in found], k.book)
 
     def assess(self, target: Quantity, target_left: str) -> Promise:
         """The promise for ``target``; ``target_left`` is the text before it in its clause."""
-        found = best_actual(target, self.candidates, self.book)
-        a_left = clause_left(self.new.doc.folded, self.bounds, found.start) if found else ""
-        return judge_pair(target, target_left, found, a_left, self.book)
+        found = best_actual(target, target_left, self.candidates, self.book)
+        a, a_left = found if found else (None, "")
+        return judge_pair(target, target_left, a, a_left, self.book)
 
 
 def clause_left(folded: str, bounds: Boundaries, start: int) -> str:
@@ -117,27 +117,36 @@ def clause_left(folded: str, bounds: Boundaries, start: int) -> str:
     return folded[bounds.clause(start)[0] : start]
 
 
-def best_actual(t: Quantity, candidates: list[Quantity], book: IndicatorBook) -> Quantity | None:
-    """The review figure most surely of the same indicator as ``t``, or None."""
+def best_actual(
+    t: Quantity, t_left: str, candidates: list[tuple[Quantity, str]], book: IndicatorBook
+) -> tuple[Quantity, str] | None:
+    """The review figure most surely of the same indicator as ``t``, with its
+    clause's words before it, or None."""
     best: tuple[float, int] | None = None
-    found: Quantity | None = None
-    for c in candidates:
-        if not comparable(t, c):
+    found: tuple[Quantity, str] | None = None
+    for c, c_left in candidates:
+        if not comparable(t, t_left, c, c_left, book):
             continue
         score = book.similarity(t.indicator, c.indicator)
         if score < MIN_SIMILARITY:
             continue
         score -= _MEASURE_MISMATCH * (t.measure != c.measure) + _FORECAST * (c.kind == "target")
         if best is None or (score, -c.start) > best:
-            best, found = (score, -c.start), c
+            best, found = (score, -c.start), (c, c_left)
     return found
 
 
-def comparable(t: Quantity, c: Quantity) -> bool:
-    """Same unit, and for percentages the same measure (a growth rate is not a share)."""
+def comparable(t: Quantity, t_left: str, c: Quantity, c_left: str, book: IndicatorBook) -> bool:
+    """Same unit and the same kind of figure: a growth rate is not a share, and an
+    amount added (新增5G基站1万个) is not a stock (累计建成5G基站7.2万个)."""
     if t.unit != c.unit:
         return False
-    return t.unit != "%" or _is_rate(t) == _is_rate(c)
+    if t.unit == "%":
+        return _is_rate(t) == _is_rate(c)
+    if {t.measure, c.measure} == {"change", "level"}:
+        level_left = t_left if t.measure == "level" else c_left
+        return not book.is_stock(level_left)
+    return True
 
 
 def _is_rate(q: Quantity) -> bool:
