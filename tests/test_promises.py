@@ -199,3 +199,17 @@ def test_a_total_so_far_is_not_the_outcome_of_an_amount_added() -> None:
     assert (base.actual, base.verdict) == (None, "not_reported")
     # An allocation (安排) against the amount issued (新增) is the same year's figure.
     assert (actual_of(bonds), bonds.verdict) == ("310亿元", "met")
+
+
+def test_a_summary_without_headings_offers_its_facts_not_its_goals() -> None:
+    old = Document.from_text(
+        "o.txt",
+        "某市2026年政府工作报告\n一、2025年工作回顾\n全市生产总值增长5%。\n"
+        "二、2026年主要目标\n今年全市生产总值增长5%左右，城镇新增就业10万人。\n",
+    )
+    new = Document.from_text(
+        "n.txt", "某市2026年工作总结\n全市生产总值增长5.3%。明年城镇新增就业力争12万人。\n"
+    )
+    gdp, jobs = check_promises(old, new, year=2026).promises
+    assert (actual_of(gdp), gdp.verdict) == ("5.3%", "met")
+    assert (jobs.actual, jobs.verdict) == (None, "not_reported")

@@ -70,9 +70,20 @@ def review_quantities(x: Extraction, year: int, cues: ReviewCues) -> list[Quanti
     """Quantities of ``x`` that state an outcome of ``year`` in its review parts: in a
     stretch about that year unless their sentence names another period, or in
     another stretch of the review when their sentence names that year itself
-    (五年来… then 2017年国内生产总值增长6.9%)."""
+    (五年来… then 2017年国内生产总值增长6.9%). A document without review parts
+    offers the facts it states for that year."""
     parts = review_periods(x, year, cues)
     folded = x.doc.folded
+    if not parts:
+        # No review part at all (a summary without headings): its stated facts
+        # of that year, never its goals.
+        return [
+            q
+            for q in x.quantities
+            if q.kind == "actual"
+            and q.period in (str(year), None)
+            and not cues.names_other_period(folded[q.sentence[0] : q.start], year)
+        ]
     out: list[Quantity] = []
     i = 0
     for q in x.quantities:
