@@ -54,6 +54,34 @@ def check_plan(
     """Check every target of ``plan`` against ``document``'s review of ``year``
     (default: the year before the one the document speaks from)."""
     require_manager(actor, "核对目标完成情况")
+    reviewed, results = assess_targets(s, plan, document, year, knowledge)
+    counts = Counter(r.verdict for r in results)
+    check = TargetCheck(
+        plan_id=plan.id,
+        document_id=document.id,
+        year=reviewed,
+        actor_id=actor.id,
+        actor=actor.username,
+        at=now(),
+        counts={v: counts.get(v, 0) for v in VERDICTS},
+    )
+    s.add(check)
+    audit.created(s, actor, [check])
+    for r in results:
+        r.check_id = check.id
+    s.add_all(results)
+    audit.created(s, actor, results)
+    return check
+
+
+def assess_targets(
+    s: Session,
+    plan: Plan,
+    document: Document,
+    year: int | None = None,
+    knowledge: Knowledge | None = None,
+) -> tuple[int, list[TargetCheckResult]]:
+    """The year reviewed and, unsaved, every target's result against ``document``."""
     targets = plan_targets(s, plan.id)
     if not targets:
         raise InputError(f"计划 {plan.name} 没有量化目标，无需核对")
@@ -71,24 +99,7 @@ def check_plan(
         _result(t, review.assess(target_quantity(t), lefts.get(t.id, "")), reviewed)
         for t in targets
     ]
-    counts = Counter(r.verdict for r in results)
-    check = TargetCheck(
-        plan_id=plan.id,
-        document_id=document.id,
-        year=reviewed,
-        actor_id=actor.id,
-        actor=actor.username,
-        at=now(),
-        counts={v: counts.get(v, 0) for v in VERDICTS},
-    )
-    s.add(check)
-    s.flush()
-    for r in results:
-        r.check_id = check.id
-    audit.created(s, actor, [check])
-    s.add_all(results)
-    audit.created(s, actor, results)
-    return check
+    return reviewed, results
 
 
 def plan_targets(s: Session, plan_id: int) -> list[Target]:

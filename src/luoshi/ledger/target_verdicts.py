@@ -21,9 +21,9 @@ from luoshi.errors import InputError
 from luoshi.extract.clauses import Boundaries
 from luoshi.extract.records import number
 from luoshi.extract.verdict import VERDICT_LABELS, VERDICTS
-from luoshi.ledger.models import Document, Plan, TargetCheck, TargetCheckResult, Task
+from luoshi.ledger.models import Document, Plan, Target, TargetCheck, TargetCheckResult, Task
 from luoshi.ledger.promises import plan_targets
-from luoshi.ledger.reported import latest_values
+from luoshi.ledger.reported import ReportedValue, latest_values
 from luoshi.text.normalize import fold
 
 UNCHECKED = "unchecked"
@@ -86,46 +86,55 @@ def target_verdicts(s: Session, plan: Plan, verdict: str | None = None) -> list[
     if verdict is not None and verdict not in FILTERS:
         allowed = "、".join(f"{v}（{FILTER_LABELS[v]}）" for v in FILTERS)
         raise InputError(f"结论「{verdict}」无效，可选：{allowed}")
-    targets = plan_targets(s, plan.id)
     latest = _latest_results(s, plan.id)
     checks = {c.id: c for c in s.scalars(select(TargetCheck).where(TargetCheck.plan_id == plan.id))}
     docs = _documents(s, plan, checks.values())
     tasks = {t.id: t for t in s.scalars(select(Task).where(Task.plan_id == plan.id))}
     reported = latest_values(s, plan.id)
     plan_doc = docs.get(plan.document_id) if plan.document_id is not None else None
-    plan_sentences = _Sentences(plan_doc.raw if plan_doc else "")
+    sentences = _Sentences(plan_doc.raw if plan_doc else "")
     rows: list[TargetVerdict] = []
-    for t in targets:
+    for t in plan_targets(s, plan.id):
         r = latest.get(t.id)
         check = checks[r.check_id] if r else None
         stated = _stated(r, check, docs) if r and check else None
-        rep = reported.get(t.id)
-        row = TargetVerdict(
-            target_id=t.id,
-            task_id=t.task_id,
-            task_code=tasks[t.task_id].code,
-            task_title=tasks[t.task_id].title,
-            indicator=t.indicator,
-            comparator=t.comparator,
-            value=t.value,
-            value_max=t.value_max,
-            unit=t.unit,
-            text=t.text,
-            period=t.period,
-            target_sentence=plan_sentences.around(t.start),
-            baseline_text=t.baseline_text,
-            baseline_value=t.baseline_value,
-            baseline_period=t.baseline_period,
-            verdict=r.verdict if r else UNCHECKED,
-            note=r.note if r else None,
-            stated=stated,
-            reported_value=rep.value if rep else None,
-            reported_period=rep.period if rep else None,
-            check_id=check.id if check else None,
-        )
+        row = _row(t, tasks[t.task_id], r, stated, reported.get(t.id), sentences.around(t.start))
         if verdict is None or row.verdict == verdict:
             rows.append(row)
     return rows
+
+
+def _row(
+    t: Target,
+    task: Task,
+    r: TargetCheckResult | None,
+    stated: Stated | None,
+    rep: ReportedValue | None,
+    sentence: str,
+) -> TargetVerdict:
+    return TargetVerdict(
+        target_id=t.id,
+        task_id=t.task_id,
+        task_code=task.code,
+        task_title=task.title,
+        indicator=t.indicator,
+        comparator=t.comparator,
+        value=t.value,
+        value_max=t.value_max,
+        unit=t.unit,
+        text=t.text,
+        period=t.period,
+        target_sentence=sentence,
+        baseline_text=t.baseline_text,
+        baseline_value=t.baseline_value,
+        baseline_period=t.baseline_period,
+        verdict=r.verdict if r else UNCHECKED,
+        note=r.note if r else None,
+        stated=stated,
+        reported_value=rep.value if rep else None,
+        reported_period=rep.period if rep else None,
+        check_id=r.check_id if r else None,
+    )
 
 
 def _latest_results(s: Session, plan_id: int) -> dict[int, TargetCheckResult]:
