@@ -213,3 +213,19 @@ def test_a_summary_without_headings_offers_its_facts_not_its_goals() -> None:
     gdp, jobs = check_promises(old, new, year=2026).promises
     assert (actual_of(gdp), gdp.verdict) == ("5.3%", "met")
     assert (jobs.actual, jobs.verdict) == (None, "not_reported")
+
+
+def test_a_figure_stated_twice_is_taken_where_first_stated() -> None:
+    old = Document.from_text(
+        "o.txt",
+        "某市2026年政府工作报告\n一、2025年工作回顾\n全市生产总值增长5%。\n"
+        "二、2026年主要目标\n今年城镇新增就业10万人以上。\n",
+    )
+    new = Document.from_text(
+        "n.txt",
+        "某市2027年政府工作报告\n一、2026年工作回顾\n过去一年，新增就业10.5万人。\n"
+        "民生保障有力。城镇新增就业10.5万人，零就业家庭动态清零。\n二、2027年主要目标\n"
+        "今年城镇新增就业10万人以上。\n",
+    )
+    (jobs,) = check_promises(old, new).promises
+    assert jobs.actual is not None and new.raw.index("10.5万人") == jobs.actual.start

@@ -121,9 +121,9 @@ def best_actual(
     t: Quantity, t_left: str, candidates: list[tuple[Quantity, str]], book: IndicatorBook
 ) -> tuple[Quantity, str] | None:
     """The review figure most surely of the same indicator as ``t``, with its
-    clause's words before it, or None."""
-    best: tuple[float, int] | None = None
-    found: tuple[Quantity, str] | None = None
+    clause's words before it, or None. When the same figure is stated more than
+    once (the year's headline, then its detail), the first statement counts."""
+    passing: list[tuple[float, Quantity, str]] = []
     for c, c_left in candidates:
         if not comparable(t, t_left, c, c_left, book):
             continue
@@ -131,9 +131,19 @@ def best_actual(
         if score < MIN_SIMILARITY:
             continue
         score -= _MEASURE_MISMATCH * (t.measure != c.measure) + _FORECAST * (c.kind == "target")
-        if best is None or (score, -c.start) > best:
-            best, found = (score, -c.start), (c, c_left)
-    return found
+        passing.append((score, c, c_left))
+    if not passing:
+        return None
+    _score, best, _left = max(passing, key=lambda p: (p[0], -p[1].start))
+    first = min(
+        (p for p in passing if p[1].measure == best.measure and _same_value(p[1], best)),
+        key=lambda p: p[1].start,
+    )
+    return first[1], first[2]
+
+
+def _same_value(a: Quantity, b: Quantity) -> bool:
+    return abs(a.value - b.value) <= 0.005 * max(abs(a.value), abs(b.value), 1e-9)
 
 
 def comparable(t: Quantity, t_left: str, c: Quantity, c_left: str, book: IndicatorBook) -> bool:
