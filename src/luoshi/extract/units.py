@@ -7,7 +7,7 @@ recorded for a quantity is its base unit as written, without magnitude:
 
 from __future__ import annotations
 
-import re
+from luoshi.extract.lexicon import trie_alternation
 
 # Longest first so that 万亿 wins over 万, 千万 over 千.
 MAGNITUDES: dict[str, float] = {
@@ -48,7 +48,7 @@ NOT_UNITS = ("周年", "个月", "个季度", "季度", "年度", "年代", "年
 
 _ALL_UNITS = sorted(set(COUNTERS + MEASURES + TIME_UNITS), key=len, reverse=True)
 # ASCII units must not run into further letters (5G is a name, 5GW is a unit).
-_UNIT_ALT = "|".join(re.escape(u) + ("(?![A-Za-z])" if u.isascii() else "") for u in _ALL_UNITS)
+_UNIT_ALT = trie_alternation({u: "(?![A-Za-z])" if u.isascii() else "" for u in _ALL_UNITS})
 UNIT_PATTERN = f"(?:{_UNIT_ALT})"
 
 # 千/百 are magnitudes except where they begin a unit (千瓦, 千米, 百分点).
