@@ -106,5 +106,11 @@ def _join_range(
     return replace(high, start=m.start(), digits_end=m.end(), value=low_value, value_max=high.value)
 
 
+# A bare magnitude may still end the amount before a comparator: 减少1000万以上.
+_COMPARATOR_AFTER = re.compile(r"以上|以下|以内|左右|之内|上下")
+
+
 def _continues_as_word(folded: str, pos: int) -> bool:
+    if _COMPARATOR_AFTER.match(folded, pos):
+        return False
     return pos < len(folded) and folded[pos].isalnum()

@@ -19,9 +19,10 @@ from luoshi.extract.attributes import (
     own_comparator,
 )
 from luoshi.extract.clauses import Boundaries
+from luoshi.extract.cues import Cues
 from luoshi.extract.indicator import indicator_of, segment_of, split_subjects, trim_lead
 from luoshi.extract.numbers import Reading, readings
-from luoshi.extract.period import period_of
+from luoshi.extract.period import EXPLICIT, period_of
 from luoshi.extract.profile import Profile
 from luoshi.extract.scope import Context, exclusion
 from luoshi.text.document import Document
@@ -29,6 +30,7 @@ from luoshi.text.outline import Outline, OutlineNode
 
 _LIST_GAP = re.compile(r"\s*(?:、|和|及|与|以及|,)\s*")
 _RESPECTIVELY = re.compile(r"分别[^、,;。]{0,6}$")
+_RESPECTIVELY_REACH = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,13 +83,14 @@ def _describe(
     doc: Document, outline: Outline, profile: Profile, bounds: Boundaries, kept: list[Reading]
 ) -> list[Quantity]:
     f = doc.folded
+    cues = Cues(f)
     comparators = _comparators(f, bounds, kept)
     subjects = _respective_subjects(f, doc.raw, bounds, kept)
     out: list[Quantity] = []
     previous: tuple[tuple[int, int], str] | None = None
     for i, r in enumerate(kept):
         clause, sentence = bounds.clause(r.start), bounds.sentence(r.start)
-        measure = measure_of(f, r, clause, _neighbours(kept, i, clause)[0])
+        measure = measure_of(cues, r, clause, _neighbours(kept, i, clause)[0])
         prev_ind = previous[1] if previous and previous[0] == sentence else None
         if i in subjects:
             indicator = subjects[i]
@@ -97,7 +100,7 @@ def _describe(
             indicator = indicator_of(f, doc.raw, (r.start, r.end), segment, prev_ind, growth)
         node = outline.node_at(r.start)
         stance = node.stance if node is not None else None
-        kind = kind_of(f, r, sentence, stance, profile.default_kind, profile.reference_year)
+        kind = kind_of(cues, r, sentence, stance, profile.default_kind, profile.reference_year)
         out.append(
             Quantity(
                 start=r.start,
@@ -110,7 +113,7 @@ def _describe(
                 comparator=comparators[i],
                 measure=measure,
                 period=period_of(
-                    f[sentence[0] : r.start],
+                    cues.last(EXPLICIT, sentence[0], r.start),
                     headings_of(outline, node),
                     kind,
                     stance == "retrospective",
@@ -176,12 +179,12 @@ def _respective_subjects(
         if len(run) < 2:
             continue
         first = kept[run[0]]
-        clause = bounds.clause(first.start)
-        head = f[clause[0] : first.start]
-        m = _RESPECTIVELY.search(head)
+        # The subjects follow the quantity before the list, if it shares the clause.
+        lo = _neighbours(kept, run[0], bounds.clause(first.start))[0]
+        m = _RESPECTIVELY.search(f, max(lo, first.start - _RESPECTIVELY_REACH), first.start)
         if m is None:
             continue
-        items = split_subjects(f, clause[0], clause[0] + m.start())
+        items = split_subjects(f, lo, m.start())
         if len(items) != len(run):
             continue
         for i, (lo, hi) in zip(run, items, strict=True):

@@ -29,6 +29,7 @@ _DATE_REACH = 14  # longest date prefix before a number: "2024 年 1 — 12 月"
 _QUOTED = re.compile(
     r"“[^“”\n]{1,24}”|\"[^\"\n]{1,24}\"|《[^《》\n]{1,40}》|「[^「」\n]{1,24}」|【[^【】\n]{1,24}】"
 )
+_LEAD = re.compile(r"[ (]*")
 _SECTION_NUMBER = re.compile(r"(?:\d{1,3}|\(\d{1,3}\))(?=[.、)]|$)")
 _DURATION_CUE = re.compile(r"(?:延长|为期|连续|历时|长达|满|期限|缩短|压缩|提前|用|近|超过)\s?$")
 _LABEL_FOLLOW_OK = re.compile(r"(?:以上|以内|以下|左右|之内|内|的|、|和|及|或)")
@@ -106,7 +107,9 @@ def _identifier(ctx: Context, r: Reading, before: str, after: str) -> str | None
 
 def _section_number(ctx: Context, r: Reading, before: str, after: str) -> str | None:
     i = bisect_right(ctx.paragraph_starts, r.start) - 1
-    at_start = i >= 0 and ctx.folded[ctx.paragraph_starts[i] : r.start].strip(" (") == ""
+    # Only spaces and an opening bracket between the paragraph's start and the number
+    # (matched in place: copying the paragraph up to every number is quadratic).
+    at_start = i >= 0 and _LEAD.fullmatch(ctx.folded, ctx.paragraph_starts[i], r.start) is not None
     if at_start and _SECTION_NUMBER.match(ctx.folded, r.start - (before == "(")):
         return "section number"
     return None

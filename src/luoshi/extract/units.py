@@ -7,7 +7,7 @@ recorded for a quantity is its base unit as written, without magnitude:
 
 from __future__ import annotations
 
-import re
+from luoshi.extract.lexicon import trie_alternation
 
 # Longest first so that 万亿 wins over 万, 千万 over 千.
 MAGNITUDES: dict[str, float] = {
@@ -35,7 +35,7 @@ COUNTERS = (
 MEASURES = (
     "个百分点 百分点 % ‰ 标准箱 标箱 TEU 元 美元 欧元 港元 日元 英镑 "
     "平方公里 平方千米 平方米 立方米 公里 千米 厘米 毫米 米 公顷 亩 "
-    "吨标准煤 吨标煤 吨 千克 公斤 克 升 毫升 "
+    "吨标准煤 吨标煤 吨 千克 公斤 克 斤 升 毫升 "
     "千瓦时 千瓦 兆瓦 吉瓦 瓦 千伏安 千伏 伏 度 "
     "倍 床 户 km kg MW GW kW kWh t 微克/立方米 毫克/立方米 微克每立方米 毫克/升 分贝"
 ).split()
@@ -48,7 +48,7 @@ NOT_UNITS = ("周年", "个月", "个季度", "季度", "年度", "年代", "年
 
 _ALL_UNITS = sorted(set(COUNTERS + MEASURES + TIME_UNITS), key=len, reverse=True)
 # ASCII units must not run into further letters (5G is a name, 5GW is a unit).
-_UNIT_ALT = "|".join(re.escape(u) + ("(?![A-Za-z])" if u.isascii() else "") for u in _ALL_UNITS)
+_UNIT_ALT = trie_alternation({u: "(?![A-Za-z])" if u.isascii() else "" for u in _ALL_UNITS})
 UNIT_PATTERN = f"(?:{_UNIT_ALT})"
 
 # 千/百 are magnitudes except where they begin a unit (千瓦, 千米, 百分点).

@@ -306,3 +306,47 @@ class AppSecret(Base):
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class TargetCheck(Base):
+    """目标核对: one reading of a later report against a plan's targets — which
+    document, which year it reviews, who ran it and when. Written once: running
+    the check again adds a new one, so the history of checks is kept."""
+
+    __tablename__ = "target_checks"
+    __table_args__ = (Index("ix_target_checks_plan_id_id", "plan_id", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    year: Mapped[int] = mapped_column(Integer)  # the year whose review was read
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    actor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON)  # verdict → number of targets
+
+
+class TargetCheckResult(Base):
+    """核对结果: a target's stated actual in one check — the evidence (the span of the
+    checked document and the value it states) and the verdict. Written once."""
+
+    __tablename__ = "target_check_results"
+    __table_args__ = (
+        UniqueConstraint("check_id", "target_id"),
+        Index("ix_target_check_results_target_id_check_id", "target_id", "check_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("target_checks.id"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id"))
+    verdict: Mapped[str] = mapped_column(String(20))  # met missed not_reported unclear
+    direction: Mapped[str | None] = mapped_column(String(10))  # higher / lower
+    note: Mapped[str | None] = mapped_column(Text)  # why unclear
+    # The evidence: offsets into the checked document's raw text.
+    actual_start: Mapped[int | None] = mapped_column(Integer)
+    actual_end: Mapped[int | None] = mapped_column(Integer)
+    actual_text: Mapped[str | None] = mapped_column(String(500))
+    actual_value: Mapped[float | None] = mapped_column(Float)  # as written
+    compared_value: Mapped[float | None] = mapped_column(Float)  # signed as the target reads
+    actual_unit: Mapped[str | None] = mapped_column(String(50))
+    actual_indicator: Mapped[str | None] = mapped_column(String(500))
+    sentence_start: Mapped[int | None] = mapped_column(Integer)
+    sentence_end: Mapped[int | None] = mapped_column(Integer)

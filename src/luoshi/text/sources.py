@@ -17,9 +17,10 @@ from pathlib import Path
 from luoshi.errors import ReadError
 from luoshi.text.document import Document
 from luoshi.text.formats import signatures
+from luoshi.text.formats.limits import DEFAULT_LIMITS, ReadLimits
 from luoshi.text.reading import decode_bytes, read_bytes
 
-Reader = Callable[[bytes, str], str]
+Reader = Callable[[bytes, str, ReadLimits], str]
 
 BY_SUFFIX = {
     ".docx": "docx",
@@ -45,8 +46,11 @@ _HTML_START = re.compile(
 _TAG_START = re.compile(rb"\s*<(?:[!?]|[a-zA-Z])")
 
 
-def load_document(path: str | Path) -> Document:
-    """Read ``path`` into a Document; raise ReadError with a clerk-readable reason."""
+def load_document(path: str | Path, limits: ReadLimits = DEFAULT_LIMITS) -> Document:
+    """Read ``path`` into a Document; raise ReadError with a clerk-readable reason.
+
+    ``limits`` bound what a file may unpack to and how much text it may hold.
+    """
     name = str(path)
     data = read_bytes(path)
     if not data.strip():
@@ -54,8 +58,11 @@ def load_document(path: str | Path) -> Document:
     fmt = sniff_format(data, Path(path).suffix)
     if fmt == "text":
         raw, encoding = decode_bytes(data, name)
+        limits.check_text(name, len(raw))
         return Document(name=Path(path).name, raw=raw, encoding=encoding)
-    return Document(name=Path(path).name, raw=reader(fmt)(data, name), source_format=fmt)
+    raw = reader(fmt)(data, name, limits)
+    limits.check_text(name, len(raw))
+    return Document(name=Path(path).name, raw=raw, source_format=fmt)
 
 
 def sniff_format(data: bytes, suffix: str) -> str:

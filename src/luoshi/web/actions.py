@@ -86,7 +86,9 @@ def upload(ctx: WebContext, caller: Caller, filename: str, data: bytes) -> Inges
         path = Path(tmp) / f"upload{Path(name).suffix}"
         path.write_bytes(data)
         try:
-            source = replace(load_document(path), name=name)
+            # The text's length is checked below, in the upload's own words.
+            limits = replace(web.read_limits, max_text_chars=None)
+            source = replace(load_document(path, limits), name=name)
         except ReadError as e:
             raise ReadError(name, e.reason) from None
     uploads.check_text(len(source.raw), web)

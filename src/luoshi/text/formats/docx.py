@@ -19,6 +19,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
 from luoshi.errors import ReadError
+from luoshi.text.formats.limits import DEFAULT_LIMITS, ReadLimits
 from luoshi.text.formats.signatures import OLE, ZIP
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -43,17 +44,30 @@ EMPTY = "Word 文档中没有文字"
 NOT_DOCX = "文件内容不是 .docx 格式（可能只是改了扩展名）"
 
 
-def read_docx(data: bytes, name: str) -> str:
+def read_docx(data: bytes, name: str, limits: ReadLimits = DEFAULT_LIMITS) -> str:
     """The document body as text: paragraphs in order, table cells joined by tabs."""
     if data.startswith(OLE):
         raise ReadError(name, _compound_file_reason(data))
     if not data.startswith(ZIP):
         raise ReadError(name, NOT_DOCX)
+    _check_unpacked(data, name, limits)
     lines = [line.strip() for line in _block_lines(_body(data, name))]
     text = "\n".join(line for line in lines if line)
     if not text:
         raise ReadError(name, EMPTY)
     return text + "\n"
+
+
+def _check_unpacked(data: bytes, name: str, limits: ReadLimits) -> None:
+    """Refuse a package that would unzip past the limit. The sizes its directory
+    declares bound what Python's zipfile yields (more fails its CRC check)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            size = sum(info.file_size for info in z.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        raise ReadError(name, DAMAGED) from None
+    if size > limits.max_unpacked_bytes:
+        raise limits.too_large(name, size)
 
 
 def _compound_file_reason(data: bytes) -> str:
