@@ -28,6 +28,14 @@ from luoshi.extract.scope import Context, exclusion
 from luoshi.text.document import Document
 from luoshi.text.outline import Outline, OutlineNode
 
+# 从77%提高到80%: the first figure is where the indicator stands now (a baseline,
+# an actual level), only the second is the goal.
+_FROM = re.compile(r"(?:从|由)[^\d,;:。从由]{0,8}$")
+_TO = re.compile(
+    r"\s?(?:提高|增加|提升|下降|降低|减少|缩短|扩大|增长|上升|压减|压缩|降|升|增)?"
+    r"(?:到|至)(?:超过|突破|约|近)?\s?"
+)
+_FROM_REACH = 10
 _LIST_GAP = re.compile(r"\s*(?:、|和|及|与|以及|,)\s*")
 _RESPECTIVELY = re.compile(r"分别[^、,;。]{0,6}$")
 _RESPECTIVELY_REACH = 8
@@ -49,7 +57,13 @@ class Quantity:
     period: str | None
     section: int | None  # index of the innermost outline node, if any
     sentence: tuple[int, int]
-    value_max: float | None = None
+    value_max: float | None = None  # the low end of a range: its high end
+    value_min: float | None = None  # the high end of a range: its low end
+
+    @property
+    def range_end(self) -> bool:
+        """The high end of a range, whose low end (with ``value_max``) states it whole."""
+        return self.value_min is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +100,7 @@ def _describe(
     cues = Cues(f)
     comparators = _comparators(f, bounds, kept)
     subjects = _respective_subjects(f, doc.raw, bounds, kept)
+    baselines = _baselines(f, bounds, kept)
     out: list[Quantity] = []
     previous: tuple[tuple[int, int], str] | None = None
     for i, r in enumerate(kept):
@@ -101,6 +116,8 @@ def _describe(
         node = outline.node_at(r.start)
         stance = node.stance if node is not None else None
         kind = kind_of(cues, r, sentence, stance, profile.default_kind, profile.reference_year)
+        if i in baselines:
+            kind, measure = "actual", "level"
         out.append(
             Quantity(
                 start=r.start,
@@ -122,6 +139,7 @@ def _describe(
                 section=node.index if node is not None else None,
                 sentence=sentence,
                 value_max=r.value_max,
+                value_min=r.value_min,
             )
         )
         previous = (sentence, indicator)
@@ -134,6 +152,19 @@ def headings_of(outline: Outline, node: OutlineNode | None) -> list[str]:
         return []
     f = outline.doc.folded
     return [f[n.heading.start : n.heading.end] for n in reversed(outline.path(node))]
+
+
+def _baselines(f: str, bounds: Boundaries, kept: list[Reading]) -> set[int]:
+    """Indices of the quantities that are the 从 of a 从…提高到… (their clause's baseline)."""
+    out: set[int] = set()
+    for i in range(len(kept) - 1):
+        r, nxt = kept[i], kept[i + 1]
+        lo = bounds.clause(r.start)[0]
+        if not _FROM.search(f, max(lo, r.start - _FROM_REACH), r.start):
+            continue
+        if _TO.fullmatch(f, r.end, nxt.start) and r.unit == nxt.unit:
+            out.add(i)
+    return out
 
 
 def _neighbours(kept: list[Reading], i: int, clause: tuple[int, int]) -> tuple[int, int]:

@@ -308,7 +308,7 @@ class _Builder:
         spans = sorted(((d.start, d.end, d.level, i) for i, d in enumerate(self.drafts)))
         starts = [s[0] for s in spans]
         for q in self.x.quantities:
-            if q.kind != "target":
+            if q.kind != "target" or q.range_end:  # a range is one target, on its low end
                 continue
             draft = _deepest(spans, starts, self.drafts, q.start)
             if draft is not None:

@@ -87,8 +87,11 @@ def _inflated_size(data: bytes, start: int, budget: int) -> tuple[int, int]:
             pos += len(chunk)
             out = inflater.decompress(chunk, _CHUNK)
             size += len(out)
-            while inflater.unconsumed_tail and size <= budget:
-                size += len(inflater.decompress(inflater.unconsumed_tail, _CHUNK))
+            # Drain what max_length held back; stop at the stream's end or when
+            # nothing more comes out, so that the loop always ends.
+            while out and inflater.unconsumed_tail and not inflater.eof and size <= budget:
+                out = inflater.decompress(inflater.unconsumed_tail, _CHUNK)
+                size += len(out)
     except zlib.error:
         pass  # not (or no longer) zlib data: what inflated so far is what counts
     return size, pos - len(inflater.unused_data)
