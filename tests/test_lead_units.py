@@ -13,7 +13,7 @@ def test_default_map_suggests_a_typical_unit() -> None:
     assert units.suggest("集装箱吞吐量突破2000万标准箱，拓展航线")[0] == "市交通运输委"
     assert units.suggest("新建改扩建义务教育学校10所，增加学位")[0] == "市教委"
     assert units.suggest("新建高标准农田5万亩")[0] == "市农业农村委"
-    assert units.suggest("天气晴朗") == (None, [])
+    assert units.suggest("各位代表，大家好") == (None, [])
 
 
 def test_runner_up_becomes_co_unit_when_close() -> None:

@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import Conflict, InputError, NotFound
+from luoshi.extract.drafts import TargetDraft, TaskDraft
 from luoshi.extract.lead_units import UnitMap, load_unit_map
 from luoshi.extract.pipeline import extract
-from luoshi.extract.tasks import TargetDraft, TaskDraft, draft_plan
+from luoshi.extract.tasks import draft_plan
 from luoshi.ledger import audit, limits, locking
 from luoshi.ledger.access import require_manager
 from luoshi.ledger.clock import now
