@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import Response
 
+from luoshi.errors import InputError
+from luoshi.ledger import confirm
 from luoshi.web import actions, reads
 from luoshi.web.context import ctx_of
 from luoshi.web.figures import HEALTH_ORDER
@@ -18,6 +20,7 @@ from luoshi.web.pages.common import (
     page_caller,
     query_with,
     render,
+    safe_next,
 )
 from luoshi.web.schemas import PathId
 
@@ -51,6 +54,7 @@ def ledger(
     with ctx.read() as s:
         plan = reads.get_plan(s, plan_id)
         view = ctx.plan_view(s, plan)
+        pending = confirm.pending_count(s, plan.id) if caller.is_manager else 0
     result = reads.list_tasks(view, caller, f, page, PER_PAGE)
     units = sorted({r.lead_unit for r in view.rows if r.lead_unit})
     categories = sorted({r.category for r in view.rows if r.category})
@@ -73,6 +77,7 @@ def ledger(
         },
         page=page,
         pages=pages,
+        pending=pending,
         prev_url=query_with(request, page=page - 1) if page > 1 else None,
         next_url=query_with(request, page=page + 1) if page < pages else None,
     )
@@ -88,6 +93,24 @@ def publish(
     caller = form_caller(request, csrf_token)
     actions.set_public(ctx_of(request), caller, plan_id, public == "1")
     return back(f"/plans/{plan_id}/ledger")
+
+
+@router.post("/plans/{plan_id}/confirm")
+def confirm_units(
+    plan_id: PathId,
+    request: Request,
+    codes: Annotated[str, Form(max_length=20_000)] = "",
+    all: Annotated[str, Form(max_length=5)] = "",
+    next: Annotated[str, Form(max_length=200)] = "",
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """确认: every pending suggestion (``all``) or the codes typed, then back to the page."""
+    caller = form_caller(request, csrf_token)
+    chosen = None if all == "1" else codes.replace("，", " ").replace(",", " ").split()
+    if chosen == []:
+        raise InputError("请填写要确认的任务编号（以空格或逗号分隔），或点击「全部确认」")
+    actions.confirm_lead_units(ctx_of(request), caller, plan_id, chosen)
+    return back(safe_next(next, f"/plans/{plan_id}/ledger"))
 
 
 @router.get("/ledger")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from luoshi.errors import Conflict, InputError, PermissionDenied
+from luoshi.ledger import confirm
 from luoshi.ledger.access import ROLE_LABELS
 from luoshi.ledger.values import parse_percent
 from luoshi.web import actions, charts, reads
@@ -76,6 +77,8 @@ def show_task(
     with ctx.read() as s:
         task = reads.task_detail(ctx, s, caller, task_id)
         history = reads.task_audit(s, task_id)
+        row = reads.get_task(s, task_id)
+        basis, initial_progress = confirm.basis_of(row), row.initial_progress_note
         units = unit_choices(s, task) if caller.is_manager else []
     current = EditForm.of_task(task)
     form, yours = current, []
@@ -96,6 +99,8 @@ def show_task(
         notice=notice,
         problem=problem.message if problem else None,
         yours=yours,
+        basis=basis,
+        initial_progress=initial_progress,
     )
 
 
