@@ -35,6 +35,7 @@ def apply_annotations(
                 _fill(d, ann, raw, folded, year)
     _lift(drafts)
     _push_down(drafts)
+    _lift_deadlines(drafts)
 
 
 def _range(folded: str, ann: Annotation, previous_end: int) -> tuple[int, int]:
@@ -90,6 +91,15 @@ def _lift(drafts: list[TaskDraft]) -> None:
             d.unit_origin, d.unit_reason = "document", INHERITED_REASON
             dues = [k.deadline for k in mine if k.deadline is not None]
             d.deadline = max(dues, default=d.deadline)
+
+
+def _lift_deadlines(drafts: list[TaskDraft]) -> None:
+    """A part that states no deadline of its own is due when its last task is."""
+    kids = _children(drafts)
+    for d in reversed(drafts):
+        dues = [k.deadline for k in kids.get(d.code, []) if k.deadline is not None]
+        if dues and not d.deadline_text:
+            d.deadline = max(dues)
 
 
 def _push_down(drafts: list[TaskDraft]) -> None:
