@@ -138,12 +138,14 @@ class _Builder:
     def _build_from_tables(self) -> bool:
         p = self.x.profile
         assert p is not None
+        year = _table_year(self.x)
+        due = self.default_due or (year_end(year) if year else None)
         drafts, left_out = table_drafts(
             self.x.doc.tables,
             self.raw,
             self.folded,
-            _table_year(self.x),
-            self.default_due,
+            year,
+            due,
             self.units,
             knows_merges=bool(self.x.doc.reader_tables),
         )
