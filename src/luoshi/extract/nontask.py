@@ -36,6 +36,7 @@ class Cues:
     period_words: re.Pattern[str]
     openings: re.Pattern[str]
     done: re.Pattern[str]
+    done_weak: re.Pattern[str]
     forward: re.Pattern[str]
     situation_headings: re.Pattern[str]
     glossary_headings: re.Pattern[str]
@@ -61,6 +62,7 @@ def parse_cues(d: dict[str, Any]) -> Cues:
         period_words=re.compile(d["review"]["period_words"]),
         openings=_any(rs["openings"]),
         done=_any(rs["done"]),
+        done_weak=_any(rs.get("done_weak", [])),
         forward=_any(rs["forward"]),
         situation_headings=_any(d["situation"]["headings"]),
         glossary_headings=_any(d["glossary"]["headings"]),
@@ -121,8 +123,9 @@ class NonTasks:
     def in_toc(self, pos: int) -> bool:
         return self.toc is not None and self.toc[0] <= pos < self.toc[1]
 
-    def sentence_reason(self, start: int, end: int) -> str | None:
-        """Why a sentence of a kept part is still left out, or None."""
+    def sentence_reason(self, start: int, end: int, has_target: bool = False) -> str | None:
+        """Why a sentence of a kept part is still left out, or None. A sentence stating
+        a target is held only to the strong signs of a report."""
         if self.in_toc(start):
             return self.cues.reasons["toc"]
         text = self.folded[start:end]
@@ -130,16 +133,31 @@ class NonTasks:
         line_start = self.folded.rfind("\n", 0, start) + 1
         if c.note_lines.match(self.folded, line_start) and line_start >= start - 2:
             return c.reasons["glossary"]
-        if self.reports_results(text):
+        if self.reports_results(text, has_target) or (
+            self._paragraph_looks_back(line_start, start) and not c.forward.search(text)
+        ):
             return c.reasons["review_sentences"]
         return None
 
-    def reports_results(self, text: str) -> bool:
+    def reports_results(self, text: str, has_target: bool = False) -> bool:
         c = self.cues
         past = c.openings.search(text) or self._opens_with_past(text)
-        if not past and not c.done.search(text):
+        done = c.done.search(text) or (not has_target and c.done_weak.search(text))
+        if not past and not done:
             return False
         return not c.forward.search(text)
+
+    def looks_forward(self, text: str) -> bool:
+        return self.cues.forward.search(text) is not None
+
+    def _paragraph_looks_back(self, line_start: int, start: int) -> bool:
+        """The paragraph opens with a past time (“十四五”时期，… / 过去五年，…)."""
+        if start == line_start:
+            return False
+        first = self.folded[line_start : self.folded.find("。", line_start, start) + 1 or start]
+        return bool(first) and (
+            self.cues.openings.search(first) is not None or self._opens_with_past(first)
+        )
 
     def _opens_with_past(self, text: str) -> bool:
         m = _PAST_YEAR.match(text)

@@ -116,7 +116,7 @@ class _Builder:
         out: set[int] = set()
         for q in self.x.quantities:
             node = self.outline.node_at(q.start) if q.kind == "target" else None
-            if node is None or self.non_tasks.in_toc(q.start):
+            if node is None or not self._forecast(Span(*q.sentence)):
                 continue
             path = self.outline.path(node)
             if all(self._may_hold_targets(a) for a in path):
@@ -191,7 +191,13 @@ class _Builder:
         spans = self._own_sentences(node)
         if node.index in self._forward_set:
             return spans
-        return [s for s in spans if _has_any(self._target_starts, s)]
+        return [s for s in spans if self._forecast(s)]
+
+    def _forecast(self, s: Span) -> bool:
+        """A sentence of a part that looks back, kept for the future it states:
+        a target with words of the future (预计…将达到200万吨)."""
+        text = self.folded[s.start : s.end]
+        return _has_any(self._target_starts, s) and self.non_tasks.looks_forward(text)
 
     def _add_heading(self, node: OutlineNode) -> None:
         parent = self.by_node.get(node.parent) if node.parent is not None else None
@@ -210,8 +216,8 @@ class _Builder:
             reason = ANNOTATION if self._annotated(s.start, s.end) else TOO_SHORT
             return self._leave(s.start, s.end, reason)
         has_target = _has_any(self._target_starts, s)
-        why = self.non_tasks.sentence_reason(start, end)
-        if why is not None and not has_target:
+        why = self.non_tasks.sentence_reason(start, end, has_target)
+        if why is not None:
             return self._leave(s.start, s.end, why)
         if not _is_commitment(self.folded, s, start, end) and not has_target:
             return self._leave(s.start, s.end, NOT_COMMITMENT)
@@ -253,7 +259,9 @@ class _Builder:
         """Targets outside any kept part (no headings at all, or before the first)."""
         for q in self.x.quantities:
             if q.kind == "target" and self._containing(q.start) is None:
-                if self.non_tasks.in_toc(q.start):
+                node = self.outline.node_at(q.start)
+                looked_back = node is not None and node.index not in self._forward_set
+                if looked_back and not self._forecast(Span(*q.sentence)):
                     continue
                 self._add_measure(None, Span(*q.sentence))
 
