@@ -17,7 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from luoshi.extract.lexicon import FIVE_YEAR_PERIODS
+from luoshi.extract.lexicon import ACTION_VERBS, CHANGE_VERBS, FIVE_YEAR_PERIODS, alternation
 from luoshi.text.outline import Outline, OutlineNode
 
 
@@ -79,6 +79,8 @@ _HEADING_MARKER = re.compile(
     r"^(?:第[一二三四五六七八九十百零〇\d]+[篇章节条]|[一二三四五六七八九十]+、"
     r"|\(?[一二三四五六七八九十\d]+[).、]|\d+\.)\s*"
 )
+# A sentence opening with a verb of doing is a measure, even in a paragraph that looks back.
+_IMPERATIVE = re.compile(rf"^(?:{alternation(ACTION_VERBS + CHANGE_VERBS)})")
 _PAST_YEAR = re.compile(r"^[^,。]{0,6}?(?<![到至比较于截])((?:19|20)\d\d)年(?!底前|内|前)")
 
 
@@ -134,7 +136,9 @@ class NonTasks:
         if c.note_lines.match(self.folded, line_start) and line_start >= start - 2:
             return c.reasons["glossary"]
         if self.reports_results(text, has_target) or (
-            self._paragraph_looks_back(line_start, start) and not c.forward.search(text)
+            self._paragraph_looks_back(line_start, start)
+            and not c.forward.search(text)
+            and not _IMPERATIVE.match(text)
         ):
             return c.reasons["review_sentences"]
         return None
