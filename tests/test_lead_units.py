@@ -44,9 +44,14 @@ def test_bad_map_is_explained(tmp_path: Path, content: str, message: str) -> Non
 
 @pytest.mark.parametrize(
     ("level", "prefixes"),
-    [("国家", ()), ("省", ("省", "团省委")),
-     ("市", ("市", "团市委")), ("区", ("区", "团区委", "各街道")), ("县", ("县", "团区委", "各街道"))],
-)  # fmt: skip
+    [
+        ("国家", ()),
+        ("省", ("省", "团省委")),
+        ("市", ("市", "团市委")),
+        ("区", ("区", "团区委", "各街道")),
+        ("县", ("县", "团区委", "各街道")),
+    ],
+)
 def test_each_level_has_its_own_departments_with_mandates(
     level: str, prefixes: tuple[str, ...]
 ) -> None:

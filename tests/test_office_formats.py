@@ -203,3 +203,33 @@ def test_spreadsheet_text_and_cells_agree(office_files: dict[str, Path]) -> None
         assert doc.raw[row.start : row.end] == "\t".join(
             doc.raw[c.start : c.end] for c in row.cells
         )
+
+
+PLAN_WITH_NOTES = """青禾区推进义务教育优质均衡发展三年行动方案
+为推动全区义务教育优质均衡发展，结合实际，制定本方案。
+一、重点任务
+（一）扩充优质学位。新建改扩建中小学6所。（责任单位：区教育局、区财政局；完成时限：2027年8月底前）
+（二）加强教师队伍建设。实施名师培育工程，每年培训骨干教师300人次。（区教育局负责）
+（三）推进集团化办学。组建教育集团5个，实现优质资源覆盖。
+责任单位：区教育局
+完成时限：2026年12月
+二、保障措施
+到2027年，全区学校全部达到办学标准。
+"""
+
+
+def test_a_district_plan_with_annotation_lines() -> None:
+    drafts = draft(extract(Document.from_text("p.txt", PLAN_WITH_NOTES))).drafts
+    got = {d.title: (d.lead_unit, d.co_units, d.deadline, d.unit_origin) for d in drafts}
+    assert got["新建改扩建中小学6所"] == (
+        "区教育局",
+        ["区财政局"],
+        date(2027, 8, 31),
+        "document",
+    )
+    # No deadline of its own: the last year the plan sets a goal for.
+    assert got["实施名师培育工程，每年培训骨干教师300人次"][2] == date(2027, 12, 31)
+    assert got["组建教育集团5个，实现优质资源覆盖"][:3] == ("区教育局", [], date(2026, 12, 31))
+    # A district's plan is given district units where it names none.
+    suggested = [u for u, _, _, origin in got.values() if origin == "suggested"]
+    assert suggested and all(u.startswith("区") for u in suggested)

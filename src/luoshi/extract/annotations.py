@@ -66,7 +66,28 @@ def find_annotations(raw: str, folded: str) -> list[Annotation]:
         ann = _role_phrase(raw, m)
         if ann is not None:
             found.append(ann)
-    return _without_overlaps(found, folded)
+    return _joined_lines(_without_overlaps(found, folded), folded)
+
+
+def _joined_lines(found: list[Annotation], folded: str) -> list[Annotation]:
+    """Annotation lines that follow each other (责任单位：… / 完成时限：…) are one."""
+    out: list[Annotation] = []
+    for ann in found:
+        last = out[-1] if out else None
+        if last and last.own_line and ann.own_line and not folded[last.end : ann.start].strip():
+            out[-1] = Annotation(
+                last.start,
+                ann.end,
+                last.lead or ann.lead,
+                last.co if last.lead else ann.co,
+                last.person or ann.person,
+                last.deadline or ann.deadline,
+                last.outcome or ann.outcome,
+                True,
+            )
+        else:
+            out.append(ann)
+    return out
 
 
 def _labelled(

@@ -35,7 +35,7 @@ def apply_annotations(
                 _fill(d, ann, raw, folded, year)
     _lift(drafts)
     _push_down(drafts)
-    _lift_deadlines(drafts)
+    lift_deadlines(drafts)
 
 
 def _range(folded: str, ann: Annotation, previous_end: int) -> tuple[int, int]:
@@ -93,7 +93,7 @@ def _lift(drafts: list[TaskDraft]) -> None:
             d.deadline = max(dues, default=d.deadline)
 
 
-def _lift_deadlines(drafts: list[TaskDraft]) -> None:
+def lift_deadlines(drafts: list[TaskDraft]) -> None:
     """A part that states no deadline of its own is due when its last task is."""
     kids = _children(drafts)
     for d in reversed(drafts):

@@ -137,7 +137,17 @@ def _plan_period(text: str, head: str) -> tuple[int, int] | None:
     return _FIVE_YEAR[best] if counts[best] else None
 
 
+_TITLE_PLACE = re.compile(r"[\u4e00-\u9fff]{2,8}?(省|自治区|市|区|县)")
+
+
 def _level(head: str) -> str | None:
-    """The level of the issuer named first: 国家, 省, 市, 区 or 县."""
+    """The level of the issuer named first: 国家, 省, 市, 区 or 县; else the level of
+    the place the title names (青禾区…方案 → 区)."""
     found = [(m.start(), level) for level, p in _LEVELS if (m := p.search(head))]
-    return min(found)[1] if found else None
+    if found:
+        return min(found)[1]
+    title = head.lstrip("\ufeff \n").split("\n", 1)[0]
+    m = _TITLE_PLACE.match(title) if len(title) <= 80 and "。" not in title else None
+    if m is None:
+        return None
+    return "省" if m.group(1) == "自治区" else m.group(1)

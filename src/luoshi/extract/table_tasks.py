@@ -187,10 +187,18 @@ def _group(ctx: TableContext, cell: Cell | None) -> TaskDraft | None:
 
 
 def _task_node(ctx: TableContext, group: TaskDraft | None, cell: Cell) -> TaskDraft:
+    """The task a measure row belongs to: the same merged cell, or the same words
+    as the row above (a task written out again on every row of its measures)."""
+    text = ctx.raw[cell.start : cell.end].strip()
+    last = ctx.drafts[-1] if ctx.drafts else None
+    above = ctx.tasks.get(("last", group.code if group else ""))
+    if above is not None and above.title == text and last is not None and last.parent == above.code:
+        return above
     key = (group.code if group else "", f"{cell.start}")
     if key not in ctx.tasks:
         ctx.tasks[key] = _new(ctx, group, "task", cell, cell.start, cell.end)
         ctx.tasks[key].deadline = None
+    ctx.tasks[("last", group.code if group else "")] = ctx.tasks[key]
     return ctx.tasks[key]
 
 

@@ -21,7 +21,7 @@ from datetime import date
 
 from luoshi.extract.annotations import Annotation, find_annotations
 from luoshi.extract.deadlines import deadline_of, year_end
-from luoshi.extract.draft_units import apply_annotations, not_before
+from luoshi.extract.draft_units import apply_annotations, lift_deadlines, not_before
 from luoshi.extract.drafts import Drafting, TaskDraft, TaskKind
 from luoshi.extract.lead_units import UnitMap, load_unit_map
 from luoshi.extract.lexicon import ACTION_VERBS, CHANGE_VERBS, word_pattern
@@ -151,6 +151,7 @@ class _Builder:
         )
         if sum(d.kind != "group" for d in drafts) < MIN_TABLE_TASKS:
             return False
+        lift_deadlines(drafts)
         self.drafts = drafts
         self.left_out = left_out
         rows = sorted((d.start, d.end) for d in drafts)
@@ -412,13 +413,22 @@ def _trim_sentence(folded: str, s: Span) -> tuple[int, int]:
     return start, end
 
 
+_BY_YEAR = re.compile(r"(?:到|至)\s?((?:19|20)\d\d)\s?年")
+
+
 def _default_deadline(x: Extraction) -> date | None:
+    """When a task stating no deadline is due: a plan at the end of its period, a
+    report at the end of its year; a document naming neither, by the last year it
+    sets a goal for (到2027年)."""
     p = x.profile
     if p is None:
         return None
     if p.genre == "plan" and p.plan_period:
         return year_end(p.plan_period[1])
-    return year_end(p.year) if p.year else None
+    if p.year:
+        return year_end(p.year)
+    goals = [int(y) for y in _BY_YEAR.findall(x.doc.folded)]
+    return year_end(max(goals)) if goals else None
 
 
 def _category_nodes(outline: Outline, included: set[int]) -> set[int]:
