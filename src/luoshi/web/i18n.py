@@ -76,7 +76,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "next": ("下一页", "Next"),
     "documents": ("文件", "Documents"),
     "upload": ("上传文件", "Upload a document"),
-    "upload_hint": ("支持 .txt、.docx、.pdf、.html", "Accepts .txt, .docx, .pdf, .html"),
+    "upload_hint": (
+        "支持 .txt、.docx、.pdf、.html，以及台账 .xlsx、.xls",
+        "Accepts .txt, .docx, .pdf, .html and ledgers in .xlsx, .xls",
+    ),
     "title": ("标题", "Title"),
     "type": ("类型", "Type"),
     "level": ("层级", "Level"),
