@@ -94,12 +94,16 @@ def _lift(drafts: list[TaskDraft]) -> None:
 
 
 def lift_deadlines(drafts: list[TaskDraft]) -> None:
-    """A part that states no deadline of its own is due when its last task is."""
+    """A part that states no deadline of its own is due no earlier than its last
+    task; an item the document annotates, or a table's category, exactly then."""
     kids = _children(drafts)
     for d in reversed(drafts):
         dues = [k.deadline for k in kids.get(d.code, []) if k.deadline is not None]
-        if dues and not d.deadline_text:
-            d.deadline = max(dues)
+        if not dues or d.deadline_text:
+            continue
+        last = max(dues)
+        if d.deadline is None or last > d.deadline or d.unit_origin == "document":
+            d.deadline = last
 
 
 def _push_down(drafts: list[TaskDraft]) -> None:
