@@ -3,6 +3,7 @@ a person confirms or changes them, one at a time or in bulk (ledger, CLI, API, p
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -120,3 +121,23 @@ def test_api_and_ledger_page_confirm_in_bulk(web: WebWorld) -> None:
     assert r.status_code == 303
     assert 'id="pending-count"' not in client.get(f"/plans/{pid}/ledger").text
     assert "建议（已确认）" in client.get(f"/tasks/{web.task_id('1.1.1.1')}").text
+
+
+def test_an_uploaded_excel_ledger_is_built_into_a_plan(web: WebWorld) -> None:
+    boss = web.as_user("boss")
+    files = {"file": ("台账.xlsx", of.excel_ledger(), "application/octet-stream")}
+    r = boss.post(f"{API}/documents", files=files)
+    assert r.status_code == 201, r.text
+    built = boss.post(f"{API}/plans", json={"document_id": r.json()["id"], "name": "tz"})
+    assert built.status_code == 201, built.text
+    assert built.json()["tasks"] == 27  # 3 categories, 24 tasks
+    far = io.BytesIO()
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    assert sheet is not None
+    sheet["XFD1048576"] = "x"
+    wb.save(far)
+    refused = boss.post(f"{API}/documents", files={"file": ("far.xlsx", far.getvalue())})
+    assert refused.status_code == 400 and "已用区域过大" in refused.json()["error"]["message"]

@@ -244,7 +244,8 @@ def confirm_cmd(app: AppContext, plan: str, codes: tuple[str, ...], everything: 
         done = confirm.confirm_lead_units(s, actor, p, None if everything else list(codes))
         left = confirm.pending_count(s, p.id)
     if not done:
-        click.echo(f"计划 {p.name}：所列任务没有待确认的责任单位")
+        which = "没有" if everything else "所列任务没有"
+        click.echo(f"计划 {p.name}：{which}待确认的责任单位")
         return
     shown = "、".join(done[:10]) + ("…" if len(done) > 10 else "")
     click.echo(f"计划 {p.name}：已确认 {len(done)} 项任务的责任单位（{shown}）；仍待确认 {left} 项")
