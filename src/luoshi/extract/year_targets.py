@@ -50,7 +50,8 @@ def year_targets(x: Extraction, year: int, cues: TargetCues) -> list[Quantity]:
     out: list[Quantity] = []
     qs = x.quantities
     for i, q in enumerate(qs):
-        if q.kind != "target" or q.period != str(year):
+        # A range (4.5%—5%) is one target, on its low end, which knows the high one.
+        if q.kind != "target" or q.period != str(year) or q.range_end:
             continue
         if x.outline.stance_at(q.start) == "retrospective":
             continue
