@@ -21,13 +21,13 @@ from luoshi.ledger.db import Database
 from luoshi.ledger.health import HEALTH_LABELS
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.bulletin import bulletin_figures
-from luoshi.ledger.read.views import plan_view
 from luoshi.ledger.read.rows import PlanView, TaskRow
+from luoshi.ledger.read.views import plan_view
 from luoshi.settings import HealthRules
 from tests.builders import Cycle, build_cycle, build_world
 
 TODAY = date(2024, 7, 1)
-TITLE = "关于《滨河区2024年政府工作报告》重点任务落实情况的通报"
+TITLE = "关于《滨河市2024年政府工作报告》重点任务落实情况的通报"
 
 
 def export(c: Cycle, path: Path, period: str | None = None) -> Path:

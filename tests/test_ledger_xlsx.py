@@ -18,9 +18,9 @@ from luoshi.ledger.health import HEALTH_COLOURS, tint
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.catalog import unit_names
 from luoshi.ledger.read.compute import task_rows
-from luoshi.ledger.read.views import plan_view
 from luoshi.ledger.read.opendata import document_texts
 from luoshi.ledger.read.rows import TaskRow
+from luoshi.ledger.read.views import plan_view
 from luoshi.settings import HealthRules
 from tests.builders import REPORT, World, admin, build_world
 

@@ -15,11 +15,11 @@ from luoshi.io import opendata
 from luoshi.ledger.db import Database
 from luoshi.ledger.health import HEALTH_LABELS
 from luoshi.ledger.read.asof import AsOf, end_of_day
-from luoshi.ledger.read.views import plan_view
 from luoshi.ledger.read.opendata import open_data
 from luoshi.ledger.read.rows import TaskRow
+from luoshi.ledger.read.views import plan_view
 from luoshi.settings import HealthRules
-from tests.builders import DISTRICT_REPORT, Cycle, build_cycle
+from tests.builders import SECOND_REPORT, Cycle, build_cycle
 
 TODAY = date(2024, 7, 1)
 
@@ -57,7 +57,7 @@ def test_json_is_one_versioned_document_of_the_plan(db: Database, tmp_path: Path
     assert data["health_labels"] == HEALTH_LABELS
     assert data["plan"]["name"] == "b24" and data["plan"]["progress"] == 41.9
     [doc] = data["documents"]
-    assert doc["text"] == DISTRICT_REPORT and len(doc["sha256"]) == 64
+    assert doc["text"] == SECOND_REPORT and len(doc["sha256"]) == 64
     ledger = rows(c)
     assert [t["code"] for t in data["tasks"]] == list(ledger)
     for t in data["tasks"]:
@@ -75,7 +75,7 @@ def test_json_is_one_versioned_document_of_the_plan(db: Database, tmp_path: Path
 def test_targets_carry_baseline_and_the_latest_counted_value(db: Database, tmp_path: Path) -> None:
     c = build_cycle(db)
     tasks = {t["code"]: t for t in export_json(c, tmp_path / "plan.json")["tasks"]}
-    text = DISTRICT_REPORT
+    text = SECOND_REPORT
     [port] = tasks["1.2.1"]["targets"]
     assert (port["indicator"], port["comparator"], port["value"], port["unit"]) == (
         "集装箱吞吐量",
@@ -123,7 +123,7 @@ def test_csv_tables_equal_the_json(db: Database, tmp_path: Path) -> None:
         assert float(row["progress"]) == t["progress"]
         assert (int(row["start"]), int(row["end"])) == (t["start"], t["end"])
         assert row["overdue"] == ("true" if t["overdue"] else "false")
-        assert row["document"] == "滨河区2024年政府工作报告"
+        assert row["document"] == "滨河市2024年政府工作报告"
     targets = read_csv(targets_path)
     expected = [(t["code"], x) for t in data["tasks"] for x in t["targets"]]
     assert [(r["code"], r["indicator"]) for r in targets] == [

@@ -10,8 +10,8 @@ from luoshi.ledger import cycle, tasks
 from luoshi.ledger.db import Database
 from luoshi.ledger.read import asof
 from luoshi.ledger.read.asof import AsOf
-from luoshi.ledger.read.views import plan_view
 from luoshi.ledger.read.rows import PlanView, TaskRow
+from luoshi.ledger.read.views import plan_view
 from luoshi.settings import HealthRules
 from tests.builders import Cycle, World, build_cycle, build_world
 

@@ -11,7 +11,6 @@ from luoshi.errors import InputError
 from luoshi.ledger.db import Database
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.compute import task_rows
-from luoshi.ledger.read.views import plan_view
 from luoshi.ledger.read.listing import (
     Sort,
     TaskFilter,
@@ -20,6 +19,7 @@ from luoshi.ledger.read.listing import (
     paginate,
     source_texts,
 )
+from luoshi.ledger.read.views import plan_view
 from luoshi.ledger.read.visibility import Viewer
 from luoshi.settings import HealthRules
 from tests.builders import World, build_world

@@ -365,7 +365,7 @@ def test_a_stale_form_shows_the_conflict_and_the_current_values(web: WebWorld) -
         ({"weight": "重"}, "权重「重」应为不小于 0 的数"),
         ({"weight": "-2"}, "权重「-2」应为不小于 0 的数"),
         ({"weight": "1e999"}, "权重「1e999」应为不小于 0 的数"),
-        ({"lead_unit": "市气象局"}, "责任单位「市气象局」不存在"),
+        ({"lead_unit": "市天文馆"}, "责任单位「市天文馆」不存在"),
         ({"title": "  "}, "任务名称不能为空"),
     ],
 )

@@ -12,8 +12,9 @@ LUOSHI_LOGIN_ATTEMPTS   failed logins per username and address allowed in the wi
 LUOSHI_LOGIN_WINDOW_MINUTES  the window failed logins are counted in (default 15)
 LUOSHI_SECURE_COOKIES   1 to send cookies only over HTTPS (behind a TLS proxy)
 LUOSHI_MAX_UPLOAD_MB    largest document accepted by upload (default 20)
-LUOSHI_MAX_UNPACKED_MB  largest a .docx upload may be once unzipped (default 50)
-LUOSHI_MAX_TEXT_CHARS   most characters of text an uploaded document may hold (5000000)
+LUOSHI_MAX_UNPACKED_MB  largest a .docx or PDF may be once decompressed (default 50);
+                        the CLI and uploads refuse larger ones (decompression bombs)
+LUOSHI_MAX_TEXT_CHARS   most characters of text a document may hold (5000000)
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from luoshi.errors import InputError
+from luoshi.text.formats.limits import ReadLimits
 
 DEFAULT_DATABASE_URL = "sqlite:///./luoshi.db"
 
@@ -61,6 +63,11 @@ class WebSettings:
     @property
     def max_unpacked_bytes(self) -> int:
         return int(self.max_unpacked_mb * 1024 * 1024)
+
+    @property
+    def read_limits(self) -> ReadLimits:
+        """What the readers refuse: a .docx or PDF unpacking past the limit, too much text."""
+        return ReadLimits(self.max_unpacked_bytes, self.max_text_chars)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from luoshi.errors import InputError, NotFound, PermissionDenied, ReadError, Unauthenticated
-from luoshi.ledger import cycle, documents, plans, sessions, tasks, units, users
+from luoshi.ledger import confirm, cycle, documents, plans, sessions, tasks, units, users
 from luoshi.ledger.documents import Ingested
 from luoshi.ledger.models import Chase, Plan, ProgressReport, Review, Round, Unit, User
 from luoshi.ledger.plans import plan_by_id as get_plan
@@ -86,7 +86,9 @@ def upload(ctx: WebContext, caller: Caller, filename: str, data: bytes) -> Inges
         path = Path(tmp) / f"upload{Path(name).suffix}"
         path.write_bytes(data)
         try:
-            source = replace(load_document(path), name=name)
+            # The text's length is checked below, in the upload's own words.
+            limits = replace(web.read_limits, max_text_chars=None)
+            source = replace(load_document(path, limits), name=name)
         except ReadError as e:
             raise ReadError(name, e.reason) from None
     uploads.check_text(len(source.raw), web)
@@ -100,6 +102,17 @@ def build_plan(
     with ctx.work(caller) as (s, actor):
         doc = documents.get_document(s, document_id)
         return plans.build_plan(s, actor, doc, name.strip(), title=(title or "").strip() or None)
+
+
+def confirm_lead_units(
+    ctx: WebContext, caller: Caller, plan_id: int, codes: Sequence[str] | None
+) -> tuple[list[str], int]:
+    """确认: the suggested lead units of ``codes`` (all pending when None); the codes
+    confirmed and how many stay 待确认."""
+    with ctx.work(caller) as (s, actor):
+        plan = get_plan(s, plan_id)
+        done = confirm.confirm_lead_units(s, actor, plan, codes)
+        return done, confirm.pending_count(s, plan.id)
 
 
 def set_public(ctx: WebContext, caller: Caller, plan_id: int, public: bool) -> Plan:

@@ -128,6 +128,15 @@ class PlanPatch(Body):
     public: StrictBool
 
 
+class ConfirmIn(Body):
+    """确认责任单位: the task codes to confirm, or ``all`` for every pending one."""
+
+    codes: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=50)]], Field(max_length=10_000)
+    ] = []
+    all: StrictBool = False
+
+
 class UnitIn(Body):
     name: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_storable)]
 

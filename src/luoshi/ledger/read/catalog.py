@@ -32,6 +32,12 @@ def plans_of_document(s: Session, document_id: int) -> list[Plan]:
     return list(s.scalars(select(Plan).where(Plan.document_id == document_id).order_by(Plan.id)))
 
 
+def document_choices(s: Session) -> list[tuple[int, str]]:
+    """(id, title) of every document, newest first, without their text."""
+    q = select(Document.id, Document.title).order_by(Document.id.desc())
+    return [(i, t) for i, t in s.execute(q)]
+
+
 def unit_names(s: Session) -> list[str]:
     """The active units' names, in the order they were added."""
     return list(s.scalars(select(Unit.name).where(Unit.active).order_by(Unit.id)))

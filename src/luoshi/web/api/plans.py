@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
+from luoshi.errors import InputError
 from luoshi.ledger import cycle, plans
 from luoshi.ledger.read import listing, records, views
 from luoshi.ledger.read.asof import AsOf
@@ -17,7 +18,16 @@ from luoshi.ledger.read.detail import open_round_of, round_row
 from luoshi.ledger.read.reports import review_queue
 from luoshi.web import actions
 from luoshi.web.context import Caller, SignedIn, Writer, ctx_of
-from luoshi.web.schemas import Health, PageNo, PathId, PerPage, PlanIn, PlanPatch, RoundIn
+from luoshi.web.schemas import (
+    ConfirmIn,
+    Health,
+    PageNo,
+    PathId,
+    PerPage,
+    PlanIn,
+    PlanPatch,
+    RoundIn,
+)
 
 router = APIRouter(tags=["plans"])
 QText = Annotated[str | None, Query(max_length=200)]
@@ -54,6 +64,23 @@ def _plan(request: Request, plan_id: int) -> dict[str, Any]:
 @router.get("/plans/{plan_id}", summary="计划 A plan")
 def get_plan(plan_id: PathId, request: Request, _: SignedIn) -> dict[str, Any]:
     return _plan(request, plan_id)
+
+
+@router.post(
+    "/plans/{plan_id}/lead-units/confirm",
+    summary="确认建议的责任单位 Confirm suggested lead units",
+)
+def confirm_lead_units(
+    plan_id: PathId, body: ConfirmIn, request: Request, caller: Writer
+) -> dict[str, Any]:
+    """Supervisors and administrators: ``codes`` to confirm, or ``all``; answers the codes
+    confirmed and how many stay 待确认 (pending)."""
+    if bool(body.codes) == body.all:
+        raise InputError("请给出要确认的任务编号 codes，或只给 all: true")
+    done, pending = actions.confirm_lead_units(
+        ctx_of(request), caller, plan_id, None if body.all else body.codes
+    )
+    return {"confirmed": done, "pending": pending}
 
 
 @router.patch("/plans/{plan_id}", summary="设置公开 Publish or unpublish a plan")

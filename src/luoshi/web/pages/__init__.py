@@ -12,6 +12,7 @@ from luoshi.web.pages import (
     ledger,
     public,
     rounds,
+    targets,
     tasks,
     users,
 )
@@ -19,6 +20,7 @@ from luoshi.web.pages import (
 
 def router() -> APIRouter:
     pages = APIRouter(include_in_schema=False)
-    for module in (assets, auth, dashboard, documents, ledger, tasks, rounds, public, users):
+    modules = (assets, auth, dashboard, documents, ledger, tasks, rounds, public, users, targets)
+    for module in modules:
         pages.include_router(module.router)
     return pages

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Form, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from luoshi.errors import InputError
+from luoshi.ledger import confirm
 from luoshi.ledger.health import HEALTH_ORDER
 from luoshi.ledger.plans import plan_by_id
 from luoshi.ledger.read import listing, views
@@ -22,6 +24,7 @@ from luoshi.web.pages.common import (
     page_caller,
     query_with,
     render,
+    safe_next,
 )
 from luoshi.web.schemas import PathId
 
@@ -61,7 +64,14 @@ def _read(
         today = AsOf.today()
         result = views.list_tasks(s, plan, ctx.rules, today, caller.viewer, f, sort, page, per_page)
         units, categories = views.filter_choices(s, plan, ctx.rules, today)
-    return {"plan": plan, "result": result, "units": units, "categories": categories}
+        pending = confirm.pending_count(s, plan.id) if caller.is_manager else 0
+    return {
+        "plan": plan,
+        "result": result,
+        "units": units,
+        "categories": categories,
+        "pending": pending,
+    }
 
 
 @router.get("/plans/{plan_id}/ledger")
@@ -126,6 +136,24 @@ def publish(
     caller = form_caller(request, csrf_token)
     actions.set_public(ctx_of(request), caller, plan_id, public == "1")
     return back(f"/plans/{plan_id}/ledger")
+
+
+@router.post("/plans/{plan_id}/confirm")
+def confirm_units(
+    plan_id: PathId,
+    request: Request,
+    codes: Annotated[str, Form(max_length=20_000)] = "",
+    all: Annotated[str, Form(max_length=5)] = "",
+    next: Annotated[str, Form(max_length=200)] = "",
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """确认: every pending suggestion (``all``) or the codes typed, then back to the page."""
+    caller = form_caller(request, csrf_token)
+    chosen = None if all == "1" else codes.replace("，", " ").replace(",", " ").split()
+    if chosen == []:
+        raise InputError("请填写要确认的任务编号（以空格或逗号分隔），或点击「全部确认」")
+    actions.confirm_lead_units(ctx_of(request), caller, plan_id, chosen)
+    return back(safe_next(next, f"/plans/{plan_id}/ledger"))
 
 
 @router.get("/ledger")

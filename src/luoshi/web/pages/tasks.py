@@ -11,8 +11,10 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from luoshi.errors import Conflict, InputError, PermissionDenied
+from luoshi.ledger import confirm
 from luoshi.ledger.access import ROLE_LABELS
 from luoshi.ledger.db import Session
+from luoshi.ledger.plans import task_by_id
 from luoshi.ledger.read import records
 from luoshi.ledger.read.catalog import unit_names
 from luoshi.ledger.read.detail import audit_of_task, task_detail
@@ -68,6 +70,8 @@ def show_task(
         detail = task_detail(s, caller.viewer, task_id, ctx.rules)
         task = records.task_detail_record(detail)
         history = [records.audit_record(e) for e in audit_of_task(s, task_id)]
+        row = task_by_id(s, task_id)
+        basis, initial_progress = confirm.basis_of(row), row.initial_progress_note
         units = unit_choices(s, task) if caller.is_manager else []
     current = EditForm.of_task(task)
     form, yours = current, []
@@ -88,6 +92,8 @@ def show_task(
         notice=notice,
         problem=problem.message if problem else None,
         yours=yours,
+        basis=basis,
+        initial_progress=initial_progress,
     )
 
 
