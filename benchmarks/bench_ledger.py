@@ -27,7 +27,7 @@ from luoshi.ledger import plans
 from luoshi.ledger.db import Database
 from luoshi.ledger.models import Plan, ProgressReport, Round, Target, Task, TaskCoUnit, Unit, User
 from luoshi.ledger.read.asof import AsOf
-from luoshi.ledger.read.compute import plan_view
+from luoshi.ledger.read.views import plan_view
 from luoshi.settings import HealthRules
 
 GOAL_SECONDS = 1.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import click
@@ -26,7 +27,7 @@ from luoshi.ledger.read import figures
 from luoshi.ledger.read.compute import task_rows
 from luoshi.ledger.read.records import task_record
 from luoshi.ledger.read.rows import TaskRow
-from luoshi.ledger.read.views import figures_of, plan_view
+from luoshi.ledger.read.views import figures_of, iter_plan_rows, plan_view
 
 
 @click.group("plan")
@@ -117,11 +118,14 @@ def list_cmd(app: AppContext) -> None:
 def show_cmd(app: AppContext, plan: str, jsonl: bool, as_of: str | None) -> None:
     """显示计划的任务、责任单位、时限、进度与状态。Show a plan's tasks."""
     at = as_of_option(as_of)
+    if jsonl:
+        # Streamed inside the transaction: rows are written as they are read.
+        with app.work() as (s, _actor):
+            stream = iter_plan_rows(s, plans.get_plan(s, plan), app.settings.health, at)
+            emit_jsonl(task_record(r) for r in stream)
+        return
     with app.work() as (s, _actor):
         view = plan_view(s, plans.get_plan(s, plan), app.settings.health, at)
-    if jsonl:
-        emit_jsonl(task_record(r) for r in view.rows)
-        return
     rows = [
         [
             r.code,
@@ -137,6 +141,31 @@ def show_cmd(app: AppContext, plan: str, jsonl: bool, as_of: str | None) -> None
     header = ["编号", "任务", "责任单位", "完成时限", "进度", "状态", "目标"]
     click.echo(f"计划 {view.plan.name}《{view.plan.title}》 截至 {at.day}：{len(rows)} 项")
     click.echo(render(header, rows, [10, 50, 16, 10, 5, 8, 30]))
+
+
+@plan_group.command("refresh")
+@click.argument("plan", required=False)
+@pass_app
+def refresh_cmd(app: AppContext, plan: str | None) -> None:
+    """重新计算计划的留存数字（默认：所有过期的计划）。Recompute kept figures.
+
+    留存数字随每次修改自动更新；日期变化或状态规则改变后需要整体重算，
+    ``luoshi serve`` 启动时与每天零点后会自动执行。"""
+    from luoshi.ledger.keeping import Refreshed, refresh_plans
+
+    day = date.today()
+    ids = None
+    if plan is not None:
+        with app.work() as (s, _actor):
+            ids = [plans.get_plan(s, plan).id]
+
+    def said(r: Refreshed) -> None:
+        click.echo(f"  {r.plan_name}：{r.tasks} 项，{r.seconds:.1f} 秒")
+
+    done = refresh_plans(app.database(), day, ids, on_done=said)
+    click.echo(
+        f"已重新计算 {len(done)} 个计划（截至 {day}）" if done else "所有计划的留存数字均为当日"
+    )
 
 
 @plan_group.command("status")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import click
@@ -21,8 +22,12 @@ def run_server(app: AppContext, host: str, port: int, workers: int) -> None:
     import uvicorn
 
     os.environ["LUOSHI_DATABASE_URL"] = app.settings.database_url
-    # Migrate once here rather than racing in every worker.
-    Database.open(app.settings.database_url).dispose()
+    # Migrate, and bring kept figures to today, once here rather than racing in every worker.
+    db = Database.open(app.settings.database_url, rules=app.settings.health)
+    try:
+        refresh_stale(db)
+    finally:
+        db.dispose()
     click.echo(f"落实 Luoshi：http://{host}:{port}/  （数据库 {app.settings.database_url}）")
     uvicorn.run(
         "luoshi.web.app:app_from_env",
@@ -36,6 +41,22 @@ def run_server(app: AppContext, host: str, port: int, workers: int) -> None:
         # a loaded machine a worker still starting up would be killed again and again.
         timeout_worker_healthcheck=60,
     )
+
+
+def refresh_stale(db: Database) -> None:
+    """Recompute plans whose kept figures are not today's, saying so (it takes a while on
+    a large ledger the first morning)."""
+    from luoshi.ledger.keeping import Refreshed, refresh_plans, stale
+
+    day = date.today()
+    if not stale(db, day):
+        return
+    click.echo(f"正在更新台账数字至 {day}…")
+
+    def said(r: Refreshed) -> None:
+        click.echo(f"  {r.plan_name}：{r.tasks} 项，{r.seconds:.1f} 秒")
+
+    refresh_plans(db, day, on_done=said)
 
 
 @click.command("serve")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 
 from fastapi import FastAPI
@@ -18,6 +20,7 @@ from luoshi.web import errors, i18n
 from luoshi.web.api.router import PREFIX
 from luoshi.web.api.router import router as api_router
 from luoshi.web.context import WebContext
+from luoshi.web.keeper import Keeper
 from luoshi.web.pages import router as pages_router
 
 log = logging.getLogger("luoshi.web")
@@ -39,7 +42,18 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         secret=sessions.secret_key(database, settings.web.secret_key),
         templates=templates(),
     )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        keeper = Keeper(database)
+        keeper.start()
+        try:
+            yield
+        finally:
+            keeper.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="落实 Luoshi API",
         version=__version__,
         description="政策文件落实台账的 JSON 接口。The ledger's JSON API.",

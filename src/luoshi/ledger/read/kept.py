@@ -196,9 +196,13 @@ def kept_list(
     key, code order only) continues where the previous page ended (keyset paging)."""
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     where = _conditions(s, plan_id, f, viewer)
-    base = select(TaskState.task_id, TaskState.sort_key).join(Task, Task.id == TaskState.task_id)
-    base = base.outerjoin(Unit, Unit.id == TaskState.lead_unit_id).where(*where)
-    total = s.scalar(select(func.count()).select_from(base.subquery())) or 0
+    # Join tasks and units only when a filter or the order needs them: the count scans
+    # every selected row, and each join costs as much again.
+    needs_task = f.kind is not None or bool(f.text) or sort.key == "title"
+    counted = _joined(select(func.count()).select_from(TaskState), needs_task, False)
+    total = s.scalar(counted.where(*where)) or 0
+    columns: Select[Any] = select(TaskState.task_id, TaskState.sort_key)  # type: ignore[assignment]
+    base = _joined(columns, needs_task, sort.key == "lead_unit").where(*where)
     q = base.order_by(*_order(sort)).limit(per_page)
     if after is not None and sort.key == "code" and not sort.descending:
         q = q.where(TaskState.sort_key > after)
@@ -208,6 +212,14 @@ def kept_list(
     rows = rows_by_id(s, [i for i, _ in found])
     items = [rows[i] for i, _ in found]
     return Page(items, total, page, per_page, found[-1][1] if found else None)
+
+
+def _joined(q: Select[Any], task: bool, unit: bool) -> Select[Any]:
+    if task:
+        q = q.join(Task, Task.id == TaskState.task_id)
+    if unit:
+        q = q.outerjoin(Unit, Unit.id == TaskState.lead_unit_id)
+    return q
 
 
 def kept_distinct(s: Session, plan_id: int) -> tuple[list[str], list[str]]:

@@ -46,6 +46,7 @@ from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.compute import computed_view, due_rounds, lead_unit_assigned_at
 from luoshi.ledger.read.listing import source_texts
 from luoshi.ledger.read.rows import TaskRow
+from luoshi.ledger.read.timeline import store_missing_points
 from luoshi.settings import HealthRules
 
 SORT_WIDTH = 6
@@ -86,6 +87,7 @@ def _locked(s: Session, plan_id: int) -> PlanState | None:
 def refresh(s: Session, plan: Plan, rules: HealthRules, day: date) -> PlanState:
     """Recompute and keep every figure of ``plan`` on ``day``, from its records."""
     st = _locked(s, plan.id)
+    store_missing_points(s, plan)
     view = computed_view(s, plan, rules, AsOf(day))
     assigned = lead_unit_assigned_at(s, plan.id)
     sources = source_texts(s, plan.id)
@@ -442,3 +444,9 @@ def stale_plans(s: Session, rules: HealthRules, day: date) -> list[int]:
         PlanState.day == day, PlanState.rules == rules_key(rules)
     )
     return list(s.scalars(select(Plan.id).where(Plan.id.not_in(right)).order_by(Plan.id)))
+
+
+def kept_count(s: Session, plan_id: int) -> int:
+    """How many task rows are kept for the plan."""
+    q = select(func.count()).select_from(TaskState).where(TaskState.plan_id == plan_id)
+    return int(s.scalar(q) or 0)

@@ -59,3 +59,19 @@ def closing_point(s: Session, plan: Plan, rnd: Round, closed_at: datetime) -> Ro
     day = rnd.due or closed_at.date()
     view = computed_view(s, plan, HealthRules(), AsOf(day, closed_at))
     return RoundPoint(round_id=rnd.id, progress=view.total.progress, expected=view.total.expected)
+
+
+def store_missing_points(s: Session, plan: Plan) -> int:
+    """Store the point of every closed round that has none (rounds closed before points
+    were kept, or loaded in bulk), so that the timeline never recomputes the past; how
+    many were stored."""
+    kept = select(RoundPoint.round_id)
+    q = select(Round).where(
+        Round.plan_id == plan.id, Round.closed_at.is_not(None), Round.id.not_in(kept)
+    )
+    missing = list(s.scalars(q))
+    for rnd in missing:
+        assert rnd.closed_at is not None
+        s.add(closing_point(s, plan, rnd, rnd.closed_at))
+    s.flush()
+    return len(missing)

@@ -1,0 +1,57 @@
+"""Keeping the kept figures current (保持台账数字为当日): a plan's kept health is that of
+one day under one set of rules, so each morning, and after the rules change, whole plans
+are recomputed here. Writes in between keep them current by themselves
+(``read.state.maintain``)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from luoshi.ledger.db import Database
+from luoshi.ledger.models import Plan
+from luoshi.ledger.read import state
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    """One plan recomputed: its id, name, how many tasks and how long it took."""
+
+    plan_id: int
+    plan_name: str
+    tasks: int
+    seconds: float
+
+
+def stale(db: Database, day: date) -> list[int]:
+    """Ids of plans whose kept figures are not those of ``day`` under the current rules."""
+    with db.transaction() as s:
+        return state.stale_plans(s, db.rules, day)
+
+
+def refresh_plans(
+    db: Database,
+    day: date,
+    plan_ids: list[int] | None = None,
+    on_done: Callable[[Refreshed], None] | None = None,
+) -> list[Refreshed]:
+    """Recompute ``plan_ids`` (default: the stale ones), each in its own transaction so
+    that no writer waits for more than one plan."""
+    ids = stale(db, day) if plan_ids is None else plan_ids
+    done: list[Refreshed] = []
+    for plan_id in ids:
+        t0 = time.perf_counter()
+        with db.transaction() as s:
+            plan = s.get(Plan, plan_id)
+            if plan is None:
+                continue
+            state.refresh(s, plan, db.rules, day)
+            tasks = state.kept_count(s, plan_id)
+            name = plan.name
+        r = Refreshed(plan_id, name, tasks, time.perf_counter() - t0)
+        done.append(r)
+        if on_done is not None:
+            on_done(r)
+    return done
