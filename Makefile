@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: help install office browser run test test-postgres lint format bench bench-pdf bench-hostile bench-ledger bench-web eval clean
+.PHONY: help install office browser run test test-postgres lint format bench bench-pdf bench-hostile bench-ledger bench-web bench-startup bench-scale eval clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -55,7 +55,7 @@ office:  ## LibreOffice Writer and a CJK font for the bulletin test (apt-get, on
 eval: $(STAMP)  ## score extraction against ../shared/eval/gold
 	$(BIN)/python benchmarks/eval_gold.py --shared $(SHARED)
 
-bench: $(STAMP) bench-ledger bench-web  ## throughput and memory of read + outline + extract vs jieba; PDF; ledger; web
+bench: $(STAMP) bench-ledger bench-web bench-startup  ## extraction vs jieba; PDF; hostile input; ledger; web; start-up (under 10 min)
 	$(BIN)/python benchmarks/bench_extract.py --shared $(SHARED)
 	$(MAKE) --no-print-directory bench-pdf
 	$(MAKE) --no-print-directory bench-hostile
@@ -72,7 +72,17 @@ bench-ledger: $(STAMP)  ## plan show and status roll-up with 10,000 tasks, 100,0
 bench-web: $(STAMP)  ## ledger API and dashboard p50/p95 under 20 clients, 10,000 tasks (Apache Bench)
 	@command -v ab >/dev/null || \
 		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y apache2-utils)
-	$(BIN)/python benchmarks/bench_web.py
+	$(BIN)/python benchmarks/bench_web.py --requests 1000 --budget 45
+
+bench-startup: $(STAMP)  ## luoshi --version, extract on 1 KB and serve on the demo, beside python -c pass
+	$(BIN)/python benchmarks/bench_startup.py
+
+bench-scale: $(STAMP)  ## deadline day: 20 readers + 5 writers for 60 s on 100k tasks, SQLite then PostgreSQL (not in CI)
+	$(BIN)/python benchmarks/bench_scale.py --tasks 100000
+	LUOSHI_PGPORT=55499 LUOSHI_PGDATA=/tmp/luoshi-bench-pg .ci/postgres stop 2>/dev/null; rm -rf /tmp/luoshi-bench-pg
+	url="$$(LUOSHI_PGPORT=55499 LUOSHI_PGDATA=/tmp/luoshi-bench-pg .ci/postgres start)" && \
+		$(BIN)/python benchmarks/bench_scale.py --tasks 100000 --database-url "$$url"; \
+		status=$$?; LUOSHI_PGPORT=55499 LUOSHI_PGDATA=/tmp/luoshi-bench-pg .ci/postgres stop; exit $$status
 
 test-postgres: $(STAMP)  ## the ledger tests on a throwaway local PostgreSQL (installs it if absent)
 	LUOSHI_TEST_DATABASE_URL="$$(.ci/postgres start)" $(BIN)/pytest -m postgres

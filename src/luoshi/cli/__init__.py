@@ -2,32 +2,65 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
 import click
 
 from luoshi import __version__
-from luoshi.cli import (
-    cycle_cmds,
-    db_cmds,
-    doc_cmds,
-    export_cmds,
-    extract_cmds,
-    people_cmds,
-    plan_cmds,
-    promise_cmds,
-    target_cmds,
-    web_cmds,
-    xlsx_cmds,
-)
 from luoshi.cli.context import AppContext
 from luoshi.errors import LuoshiError
 from luoshi.settings import Settings
 
+# Which modules make each top-level command, in the order they register into it (a
+# later module may add subcommands to an earlier one's group). A command's modules are
+# imported only when it runs, so ``luoshi extract`` never loads the database or web
+# layers; tests/test_cli_startup.py checks this table against the modules themselves.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "text": ("extract_cmds",),
+    "outline": ("extract_cmds",),
+    "extract": ("extract_cmds",),
+    "promises": ("promise_cmds",),
+    "ingest": ("doc_cmds",),
+    "documents": ("doc_cmds",),
+    "plan": ("plan_cmds", "target_cmds"),
+    "assign": ("plan_cmds",),
+    "tasks": ("plan_cmds",),
+    "units": ("people_cmds",),
+    "users": ("people_cmds",),
+    "rounds": ("cycle_cmds",),
+    "report": ("cycle_cmds",),
+    "reports": ("cycle_cmds",),
+    "review": ("cycle_cmds",),
+    "export": ("xlsx_cmds", "export_cmds"),
+    "import": ("xlsx_cmds",),
+    "db": ("db_cmds",),
+    "audit": ("db_cmds",),
+    "serve": ("web_cmds",),
+    "demo": ("web_cmds",),
+}
+
+
+def load_command(name: str) -> click.Command | None:
+    """The command ``name``, built by importing and registering its modules."""
+    modules = COMMANDS.get(name)
+    if modules is None:
+        return None
+    group = click.Group()
+    for module in modules:
+        importlib.import_module(f"luoshi.cli.{module}").register(group)
+    return group.commands.get(name)
+
 
 class LuoshiGroup(click.Group):
-    """Turn expected errors into ``错误：…`` on stderr and exit status 2."""
+    """Commands loaded on demand; expected errors become ``错误：…`` on stderr, exit 2."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return load_command(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -54,22 +87,6 @@ def cli(ctx: click.Context, database_url: str | None, username: str | None) -> N
     app = AppContext(Settings.from_env(database_url=database_url), username)
     ctx.obj = app
     ctx.call_on_close(app.close)
-
-
-for module in (
-    extract_cmds,
-    promise_cmds,
-    doc_cmds,
-    plan_cmds,
-    target_cmds,
-    people_cmds,
-    cycle_cmds,
-    xlsx_cmds,
-    export_cmds,
-    db_cmds,
-    web_cmds,
-):
-    module.register(cli)
 
 
 def main() -> None:

@@ -8,18 +8,21 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy.orm import Session
 
 from luoshi.errors import InputError
-from luoshi.ledger.db import Database
-from luoshi.ledger.models import User
-from luoshi.ledger.read.asof import AsOf
-from luoshi.ledger.users import get_user, local_admin
-from luoshi.ledger.values import parse_date
 from luoshi.settings import Settings
+
+if TYPE_CHECKING:
+    # Imported where used: stateless commands (text, outline, extract…) share this
+    # module and must start without loading the database layer.
+    from sqlalchemy.orm import Session
+
+    from luoshi.ledger.db import Database
+    from luoshi.ledger.models import User
+    from luoshi.ledger.read.asof import AsOf
 
 
 @dataclass
@@ -31,6 +34,8 @@ class AppContext:
     _db: Database | None = field(default=None, repr=False)
 
     def database(self) -> Database:
+        from luoshi.ledger.db import Database
+
         if self._db is None:
             self._db = Database.open(self.settings.database_url, rules=self.settings.health)
         return self._db
@@ -42,6 +47,8 @@ class AppContext:
             yield s, self.actor(s)
 
     def actor(self, s: Session) -> User:
+        from luoshi.ledger.users import get_user, local_admin
+
         if self.username:
             return get_user(s, self.username)
         return local_admin(s, self.settings.local_admin)
@@ -66,10 +73,14 @@ AS_OF_HELP = "按此日期计算进度与状态；过去的日期只计当日及
 def as_of_option(value: str | None) -> AsOf:
     """The day --as-of names (default today) and, when it is past, the moment the
     ledger is read at: its end, so later reports, reviews and rounds are left out."""
+    from luoshi.ledger.read.asof import AsOf
+
     return AsOf.of(option_date(value, "--as-of"))
 
 
 def option_date(value: str | None, name: str) -> date | None:
+    from luoshi.ledger.values import parse_date
+
     try:
         return parse_date(value)
     except ValueError:

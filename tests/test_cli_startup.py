@@ -1,0 +1,81 @@
+"""The CLI loads a command's modules only when it runs: stateless commands start without
+the database, web or spreadsheet layers (issue 15)."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+import luoshi.cli
+from luoshi.cli import COMMANDS, cli, load_command
+
+HEAVY = ("sqlalchemy", "alembic", "fastapi", "starlette", "openpyxl", "uvicorn", "jinja2")
+
+
+def command_modules() -> list[str]:
+    """Every ``luoshi.cli.*_cmds`` module."""
+    return sorted(
+        m.name for m in pkgutil.iter_modules(luoshi.cli.__path__) if m.name.endswith("_cmds")
+    )
+
+
+def test_the_table_names_every_command_of_every_module() -> None:
+    everything = click.Group()
+    for name in command_modules():
+        importlib.import_module(f"luoshi.cli.{name}").register(everything)
+    assert sorted(everything.commands) == sorted(COMMANDS)
+    listed = {m for modules in COMMANDS.values() for m in modules}
+    assert listed == set(command_modules())
+
+
+def test_a_lazily_loaded_group_has_the_subcommands_of_all_its_modules() -> None:
+    everything = click.Group()
+    for name in command_modules():
+        importlib.import_module(f"luoshi.cli.{name}").register(everything)
+    for name in COMMANDS:
+        loaded = load_command(name)
+        assert loaded is not None
+        full = everything.commands[name]
+        if isinstance(full, click.Group):
+            assert isinstance(loaded, click.Group)
+            assert sorted(loaded.commands) == sorted(full.commands), name
+    assert load_command("no-such-command") is None
+    assert sorted(cli.list_commands(click.Context(cli))) == sorted(COMMANDS)
+
+
+def imported_by(args: list[str], tmp_path: Path) -> set[str]:
+    """Top-level packages imported by a whole ``luoshi`` process running ``args``."""
+    probe = (
+        "import sys, json, atexit\n"
+        "atexit.register(lambda: print(json.dumps(sorted({m.split('.')[0] for m in"
+        " sys.modules})), file=sys.stderr))\n"
+        "from luoshi.cli import main\n"
+        f"sys.argv = ['luoshi', *{args!r}]\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def test_extract_imports_no_database_web_or_spreadsheet_library(tmp_path: Path) -> None:
+    doc = tmp_path / "small.txt"
+    doc.write_text("一、总体目标\n集装箱吞吐量突破2300万标准箱。\n", encoding="utf-8")
+    loaded = imported_by(["extract", str(doc)], tmp_path)
+    assert "luoshi" in loaded
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
+
+
+def test_a_ledger_command_does_load_the_database(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'l.db'}"
+    loaded = imported_by(["--database-url", url, "plan", "list"], tmp_path)
+    assert "sqlalchemy" in loaded
+    assert "fastapi" not in loaded
