@@ -17,6 +17,7 @@ from luoshi.cli import (
     people_cmds,
     plan_cmds,
     web_cmds,
+    workflow_cmds,
     xlsx_cmds,
 )
 from luoshi.cli.context import AppContext
@@ -64,6 +65,7 @@ for module in (
     export_cmds,
     db_cmds,
     web_cmds,
+    workflow_cmds,
 ):
     module.register(cli)
 
