@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.responses import JSONResponse
 
-from luoshi.ledger import cycle, plans
+from luoshi.ledger import cycle, plans, quality, workflow_reads
 from luoshi.web import actions, reads
 from luoshi.web.context import SignedIn, Writer, ctx_of
 from luoshi.web.figures import Figures
@@ -154,5 +154,9 @@ def plan_reports(
         # A reporter sees its own unit's reports only (-1: none, when it has no unit).
         unit = (caller.unit_id or -1) if caller.is_reporter else None
         rows = reads.report_queue(s, plan.id, status, unit)
-    chosen, total = reads.paginate(rows, page, per_page)
-    return JSONResponse(reads.Page(list(chosen), total, page, per_page).record())
+        chosen, total = reads.paginate(rows, page, per_page)
+        # Each report with its evidence files and, for reviewers, its quality flags.
+        items = workflow_reads.with_attachments(s, list(chosen))
+        if caller.is_manager:
+            items = quality.with_flags(s, items)
+    return JSONResponse(reads.Page(items, total, page, per_page).record())

@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
 from starlette.responses import JSONResponse
 
+from luoshi.ledger import workflow_reads
 from luoshi.web import actions, reads
-from luoshi.web.context import SignedIn, Writer, ctx_of
+from luoshi.web.context import Caller, SignedIn, WebContext, Writer, ctx_of
 from luoshi.web.schemas import PathId, ReportIn, ReviewIn, TaskPatch
 
 router = APIRouter(tags=["tasks"])
@@ -19,7 +21,15 @@ router = APIRouter(tags=["tasks"])
 def get_task(task_id: PathId, request: Request, caller: SignedIn) -> dict[str, Any]:
     ctx = ctx_of(request)
     with ctx.read() as s:
-        return reads.task_detail(ctx, s, caller, task_id)
+        return _detail(ctx, s, caller, task_id)
+
+
+def _detail(ctx: WebContext, s: Session, caller: Caller, task_id: int) -> dict[str, Any]:
+    """The task with the workflow's additions: reports' attachments, the chain."""
+    detail = reads.task_detail(ctx, s, caller, task_id)
+    detail["reports"] = workflow_reads.with_attachments(s, detail["reports"])
+    detail["workflow"] = workflow_reads.task_workflow(s, reads.get_task(s, task_id))
+    return detail
 
 
 @router.patch("/tasks/{task_id}", summary="修改或分派任务 Edit or assign a task")
@@ -28,7 +38,7 @@ def edit_task(task_id: PathId, body: TaskPatch, request: Request, caller: Writer
     ctx = ctx_of(request)
     actions.edit_task(ctx, caller, task_id, body.version, body.changes())
     with ctx.read() as s:
-        return reads.task_detail(ctx, s, caller, task_id)
+        return _detail(ctx, s, caller, task_id)
 
 
 @router.get("/tasks/{task_id}/audit", summary="任务的审计记录 A task's history")
@@ -51,6 +61,7 @@ def report(task_id: PathId, body: ReportIn, request: Request, caller: Writer) ->
     )  # fmt: skip
     with ctx.read() as s:
         rec = next(x for x in reads.task_reports(s, task_id) if x["id"] == r.id)
+        rec = workflow_reads.with_attachments(s, [rec])[0]
     return JSONResponse(rec, status_code=201)
 
 
