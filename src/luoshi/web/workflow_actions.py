@@ -50,6 +50,16 @@ async def read_files(ctx: WebContext, files: Sequence[UploadFile | str]) -> list
     return out
 
 
+def read_form_files(ctx: WebContext, files: Sequence[UploadFile]) -> list[Upload]:
+    """A page form's files, read in the handler's worker thread (pages are sync), each no
+    further than the limit; an empty file input is skipped."""
+    limit = ctx.settings.workflow.max_attachment_bytes
+    chosen = [f for f in files if f.filename]
+    if len(chosen) > MAX_FILES:
+        raise InputError(f"一次最多上传 {MAX_FILES} 个佐证材料")
+    return [Upload(f.filename or "file", f.file.read(limit + 1)) for f in chosen]
+
+
 def stored(ctx: WebContext, uploads: Sequence[Upload]) -> list[Stored]:
     """Check and keep the files before the transaction that names them."""
     return store(ctx).store(list(uploads), ctx.settings.workflow.max_attachment_bytes)

@@ -13,11 +13,12 @@ from luoshi.web.pages import (
     rounds,
     tasks,
     users,
+    workflow,
 )
 
 
 def router() -> APIRouter:
     pages = APIRouter(include_in_schema=False)
-    for module in (auth, dashboard, documents, ledger, tasks, rounds, public, users):
+    for module in (auth, dashboard, documents, ledger, tasks, rounds, public, users, workflow):
         pages.include_router(module.router)
     return pages

@@ -9,10 +9,12 @@ from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from luoshi.ledger.todo import unit_todo
 from luoshi.web import charts
 from luoshi.web.context import ctx_of
 from luoshi.web.figures import HEALTH_ORDER, UNASSIGNED, UNCATEGORISED, Figures, Group
 from luoshi.web.i18n import word
+from luoshi.web.pages import workflow as workflow_pages
 from luoshi.web.pages.common import (
     all_plans,
     choose_plan,
@@ -68,14 +70,18 @@ def dashboard_charts(f: Figures, plan_id: int, lang: str) -> dict[str, Markup]:
 @router.get("/")
 async def dashboard(request: Request, plan: str | None = None) -> Response:
     # Resuming the session may write: in a worker thread, never on the event loop.
-    await run_in_threadpool(page_caller, request)
+    caller = await run_in_threadpool(page_caller, request)
     ctx = ctx_of(request)
+    if caller.is_reporter and plan is None:
+        # A reporter lands on its unit's to-do list (待办); ?plan= shows the dashboard.
+        return await run_in_threadpool(todo_page, request, caller.unit_id)
     with ctx.read() as s:
         chosen = choose_plan(s, plan_id_param(plan))
         plans = all_plans(s)
     if chosen is None:
         return render(request, "dashboard.html", plan=None, plans=plans)
     _plan, f = await ctx.cached_figures(chosen.id)
+    period, ranking = await run_in_threadpool(workflow_pages.ranking, ctx, chosen.id)
     return render(
         request,
         "dashboard.html",
@@ -84,4 +90,14 @@ async def dashboard(request: Request, plan: str | None = None) -> Response:
         f=f,
         charts=dashboard_charts(f, chosen.id, lang_of(request)),
         health=HEALTH_ORDER,
+        ranking=ranking,
+        ranking_period=period,
     )
+
+
+def todo_page(request: Request, unit_id: int | None) -> Response:
+    """待办: the reporter's home page."""
+    with ctx_of(request).read() as s:
+        todo = unit_todo(s, unit_id) if unit_id is not None else None
+        plans = all_plans(s)
+    return render(request, "todo.html", todo=todo, plans=plans)

@@ -6,12 +6,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from sqlalchemy import select
 from starlette.responses import Response
 
 from luoshi.errors import PermissionDenied
-from luoshi.ledger import cycle
-from luoshi.ledger.models import ProgressReport
+from luoshi.ledger import cycle, quality, workflow_reads
 from luoshi.web import actions, reads
 from luoshi.web.context import ctx_of
 from luoshi.web.pages.common import (
@@ -43,18 +41,16 @@ def rounds_page(request: Request, plan: str | None = None) -> Response:
             return render(request, "rounds.html", plan=None, plans=plans)
         rounds = list(cycle.list_rounds(s, chosen))
         current = reads.open_round_of(s, chosen.id)
-        mine, reported = [], set()
+        mine, states = [], {}
         if caller.is_reporter and caller.unit:
             view = ctx.plan_view(s, chosen)
             mine = [r for r in unit_rows(view, caller.unit) if r.code in view.leaves]
             if current is not None:
-                q = select(ProgressReport.task_id).where(
-                    ProgressReport.round_id == current.id, ProgressReport.status != "returned"
-                )
-                reported = set(s.scalars(q))
+                # Each task's latest report in the round: 待审核, 已通过 or 已退回 (to redo).
+                states = workflow_reads.report_states(s, current.id, [r.id for r in mine])
     return render(
         request, "rounds.html", plan=chosen, plans=plans, rounds=rounds, current=current,
-        mine=mine, reported=reported,
+        mine=mine, states=states,
     )  # fmt: skip
 
 
@@ -111,4 +107,11 @@ def review_page(request: Request, plan: str | None = None) -> Response:
         chosen = choose_plan(s, plan_id_param(plan))
         plans = all_plans(s)
         queue = reads.report_queue(s, chosen.id, "submitted") if chosen else []
-    return render(request, "review.html", plan=chosen, plans=plans, queue=queue)
+        # Evidence files and quality flags (报送质量检查) beside each report.
+        queue = quality.with_flags(s, workflow_reads.with_attachments(s, queue))
+        delays = workflow_reads.delays(s, plan_id=chosen.id, status="pending") if chosen else []
+        closes = workflow_reads.closes(s, plan_id=chosen.id, status="pending") if chosen else []
+    return render(
+        request, "review.html", plan=chosen, plans=plans, queue=queue, delays=delays,
+        closes=closes,
+    )  # fmt: skip

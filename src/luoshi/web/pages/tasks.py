@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from luoshi.errors import Conflict, InputError, PermissionDenied
+from luoshi.ledger import workflow_reads
 from luoshi.ledger.access import ROLE_LABELS
 from luoshi.ledger.values import parse_percent
-from luoshi.web import actions, charts, reads
+from luoshi.web import actions, charts, reads, workflow_actions
 from luoshi.web.context import Caller, ctx_of
 from luoshi.web.i18n import word
 from luoshi.web.pages.common import back, form_caller, lang_of, page_caller, render, safe_next
@@ -75,6 +76,8 @@ def show_task(
     ctx = ctx_of(request)
     with ctx.read() as s:
         task = reads.task_detail(ctx, s, caller, task_id)
+        task["reports"] = workflow_reads.with_attachments(s, task["reports"])
+        flow = workflow_reads.task_workflow(s, reads.get_task(s, task_id))
         history = reads.task_audit(s, task_id)
         units = unit_choices(s, task) if caller.is_manager else []
     current = EditForm.of_task(task)
@@ -96,6 +99,17 @@ def show_task(
         notice=notice,
         problem=problem.message if problem else None,
         yours=yours,
+        flow=flow,
+        mine=may_act_for(caller, task),
+    )
+
+
+def may_act_for(caller: Caller, task: dict[str, Any]) -> bool:
+    """Whether the caller's unit is one of the task's (the chain's unit-side forms)."""
+    return (
+        caller.is_reporter
+        and caller.unit is not None
+        and (caller.unit == task["lead_unit"] or caller.unit in task["co_units"])
     )
 
 
@@ -124,6 +138,7 @@ def report(
     task_id: PathId,
     request: Request,
     percent: Annotated[str, Form(max_length=20)],
+    files: Annotated[list[UploadFile], File(default_factory=list)],
     narrative: FormText = "",
     value: Annotated[str, Form(max_length=40)] = "",
     evidence: FormText = "",
@@ -135,9 +150,10 @@ def report(
         pct = parse_percent(percent)
     except ValueError:
         raise InputError(f"完成百分比「{percent}」应为 0 到 100 之间的数") from None
-    actions.submit_report(
-        ctx_of(request), caller, task_id, pct, narrative,
-        parse_number(value, "已达到数值"), evidence.splitlines(),
+    ctx = ctx_of(request)
+    workflow_actions.submit_report(
+        ctx, caller, task_id, pct, narrative, parse_number(value, "已达到数值"),
+        evidence.splitlines(), None, workflow_actions.read_form_files(ctx, files),
     )  # fmt: skip
     return back(safe_next(next, f"/tasks/{task_id}"))
 
