@@ -76,7 +76,7 @@ class QualityRules:
     full_percent: float = 100.0
     value_tolerance: float = 0.05
     percent_tolerance: float = 5.0
-    percent_cues: tuple[str, ...] = ("完成", "进度", "目标")
+    percent_cues: tuple[str, ...] = ("完成", "进度", "目标", "任务", "工程", "建设")
     percent_drop: float = 0.0
 
 
