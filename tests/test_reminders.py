@@ -172,3 +172,29 @@ def test_two_workers_at_once_send_each_message_once(db: Database, tmp_path: Path
         assert set(attempts) == {1}  # each claimed and tried by one worker only
     assert sum(r.recorded for r in results) == sum(r.recorded + r.already for r in results) / 2
     assert sum(len(r.failed) + r.delivered for r in results) == sent
+
+
+def test_a_week_overdue_sends_a_word_letter(db: Database, tmp_path: Path) -> None:
+    import io
+
+    import docx
+
+    from luoshi.io.letter import letter_docx
+    from luoshi.ledger.files import FileStore
+
+    world = build_world(db)
+    with db.transaction() as s:
+        deadline = world.task(s, "1.2.1").deadline
+    assert deadline is not None
+    settings = Settings(database_url="", workflow=WorkflowSettings(files_dir=str(tmp_path)))
+    remind.run(db, settings, deadline + timedelta(days=7), letter=letter_docx)
+    with db.transaction() as s:
+        n = s.scalars(
+            select(Notification).where(Notification.kind == "overdue", Notification.level == 3)
+        ).first()
+        assert n is not None and n.letter_sha256 is not None
+        assert "督办函" in n.subject
+    letter = docx.Document(io.BytesIO(FileStore(tmp_path).read(n.letter_sha256)))
+    text = "\n".join(p.text for p in letter.paragraphs)
+    cells = " ".join(c.text for t in letter.tables for row in t.rows for c in row.cells)
+    assert "督 办 函" in text and "市教委：" in text and "逾期 7 天" in cells and "1.2.1" in cells

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 from luoshi.errors import InputError
 
 _DINGTALK = re.compile(r"^https://oapi\.dingtalk\.com/robot/send\?(?:.*&)?access_token=([\w-]+)")
+_WECOM = re.compile(r"^https://qyapi\.weixin\.qq\.com/cgi-bin/webhook/send\?(?:.*&)?key=([\w-]+)")
 _FEISHU = re.compile(r"^https://open\.(?:feishu\.cn|larksuite\.com)/open-apis/bot/v2/hook/([\w-]+)")
 _APPRISE_SCHEMES = ("dingtalk", "wecombot", "feishu", "lark", "json", "jsons")
 _EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
@@ -46,8 +47,11 @@ def webhook_url(url: str) -> str:
         url = f"dingtalk://{m[1]}/"
     elif m := _FEISHU.match(url):
         url = f"feishu://{m[1]}/"
+    elif m := _WECOM.match(url):
+        url = f"wecombot://{m[1]}/"
     scheme = url.partition("://")[0].lower()
-    if scheme in ("http", "https") and apprise.Apprise.instantiate(url) is None:
+    if scheme in ("http", "https"):
+        # Any other address gets the message as JSON (title, message, type).
         url = ("jsons" if scheme == "https" else "json") + url[len(scheme) :]
     elif scheme not in (*_APPRISE_SCHEMES, "http", "https"):
         raise InputError(
