@@ -208,3 +208,18 @@ def test_every_new_command_and_option_has_chinese_help() -> None:
         for param in cmd.params:
             if isinstance(param, click.Option):
                 assert _chinese(param.help), (path, param.name)
+
+
+def test_the_bulletin_has_a_table_of_scores(run: Any, tmp_path: Path) -> None:
+    import docx
+
+    out = tmp_path / "通报.docx"
+    ok(run("export", "bulletin", "t2024", str(out)))
+    assert "单位考核" not in "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    ok(run("rounds", "open", "t2024", "--period", "2024-Q1"))
+    ok(run("export", "bulletin", "t2024", str(out)))
+    d = docx.Document(str(out))
+    assert "六、单位考核" in [p.text for p in d.paragraphs]
+    last = d.tables[-1]
+    assert [c.text for c in last.rows[0].cells][:2] == ["名次", "单位"]
+    assert {row.cells[1].text for row in last.rows[1:]} == {"市交通运输委", "市商务局", "市教委"}

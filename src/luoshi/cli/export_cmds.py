@@ -32,10 +32,20 @@ def bulletin_cmd(
     app: AppContext, plan: str, out: str, period: str | None, as_of: str | None, issuer: str
 ) -> None:
     """把落实情况写成 Word 督查通报（A4）。Write a supervision bulletin to OUT.docx."""
+    from luoshi.errors import NotFound
+    from luoshi.io.bulletin_scores import scores_section
+    from luoshi.ledger import score_facts, scoring
+
     today, until = as_of_option(as_of)
+    rules = scoring.load_rules(app.settings.workflow.scoring_file)
     with app.work() as (s, _actor):
         p = plans.get_plan(s, plan)
-        fig = export_bulletin(s, p, app.settings.status, today, out, period, issuer, until)
+        try:
+            rnd, scores = score_facts.plan_scores(s, p, app.settings.status, rules, period, today)
+            extra = [scores_section(scores, rnd.period)]
+        except NotFound:
+            extra = []  # no round yet: nothing to assess
+        fig = export_bulletin(s, p, app.settings.status, today, out, period, issuer, until, extra)
     when = period_label(fig.round.period) if fig.round else "尚无调度"
     click.echo(
         f"已生成通报 {out}（{when}）：末级任务 {fig.total.tasks} 项，"

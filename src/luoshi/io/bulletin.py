@@ -8,7 +8,7 @@ have not reported in the round (催办). The figures are those of
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
@@ -52,15 +52,25 @@ def export_bulletin(
     period: str | None = None,
     issuer: str = DEFAULT_ISSUER,
     until: datetime | None = None,
+    extra: Sequence[Section] = (),
 ) -> BulletinFigures:
     """Write the bulletin of ``plan`` as of ``today`` for the round of ``period``
     (``until``: the ledger as it stood then, for a past --as-of)."""
     figures = load_figures(s, plan, rules, today, period, until)
-    write_bulletin(figures, path, issuer)
+    write_bulletin(figures, path, issuer, extra)
     return figures
 
 
-def write_bulletin(fig: BulletinFigures, path: str | Path, issuer: str = DEFAULT_ISSUER) -> None:
+# A section added after the built-in ones (e.g. 单位考核, io/bulletin_scores.py).
+Section = Callable[[Document], None]
+
+
+def write_bulletin(
+    fig: BulletinFigures,
+    path: str | Path,
+    issuer: str = DEFAULT_ISSUER,
+    extra: Sequence[Section] = (),
+) -> None:
     doc = docx.Document()
     layout.page_setup(doc)
     layout.define_styles(doc)
@@ -72,6 +82,8 @@ def write_bulletin(fig: BulletinFigures, path: str | Path, issuer: str = DEFAULT
     _groups(doc, "三、各责任单位推进情况", "责任单位", fig.by_unit)
     _laggards(doc, fig.laggards)
     _pending(doc, fig)
+    for section in extra:
+        section(doc)
     doc.add_paragraph(NOTE, style=layout.CAPTION)
     _closing(doc, fig, issuer)
     try:
