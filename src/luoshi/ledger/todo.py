@@ -184,8 +184,14 @@ def _rounds(s: Session, unit_id: int, day: date) -> tuple[list[RoundItem], list[
         owed_codes = set(owing.tasks) if owing else set()
         states = _states(s, rnd.id, unit_id)
         owed = [_item(t, plan, day) for t in mine if t.code in owed_codes]
-        sent = [(_item(t, plan, day), STATE_LABELS[states[t.id]]) for t in mine if t.id in states]
+        sent = [
+            (_item(t, plan, day), STATE_LABELS[states[t.id]])
+            for t in mine
+            if t.id in states and t.code not in owed_codes  # a returned report is owed again
+        ]
         left = (rnd.due - day).days if rnd.due else None
+        if not owed and not sent:
+            continue  # nothing asked of the unit in this round (its tasks were done before)
         rounds.append(RoundItem(rnd.id, plan, rnd.period, rnd.due, left, owed, sent))
         chases += [
             ChaseItem(

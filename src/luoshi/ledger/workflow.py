@@ -101,6 +101,8 @@ def request_delay(
     )
     s.add(req)
     audit.created(s, actor, [req])
+    subject = f"延期申请待审批：任务 {task.code} 申请延至 {until.isoformat()}"
+    notice(s, None, task, f"delay:{req.id}", subject, reason)
     return req
 
 
@@ -187,6 +189,7 @@ def request_close(
     s.add(req)
     audit.created(s, actor, [req])
     attach(s, actor, task, files, report=report, close_request=req)
+    notice(s, None, task, f"close:{req.id}", f"办结申请待复核：任务 {task.code}", summary)
     return req
 
 
@@ -310,8 +313,11 @@ def submit_report(
     return report
 
 
-def notice(s: Session, unit_id: int, task: Task, ref: str, subject: str, body: str | None) -> None:
-    """An in-app message (the bell) to a unit about something that happened to its task."""
+def notice(
+    s: Session, unit_id: int | None, task: Task, ref: str, subject: str, body: str | None
+) -> None:
+    """An in-app message (the bell) to a unit about something that happened to its task;
+    to the supervision office when ``unit_id`` is None."""
     s.add(
         Notification(
             day=now().date(),
@@ -319,7 +325,7 @@ def notice(s: Session, unit_id: int, task: Task, ref: str, subject: str, body: s
             ref=ref,
             level=1,
             channel="inapp",
-            recipient=f"unit:{unit_id}",
+            recipient=f"unit:{unit_id}" if unit_id is not None else "office",
             unit_id=unit_id,
             target="",
             subject=subject,
