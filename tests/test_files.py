@@ -46,7 +46,7 @@ def test_kinds_are_told_from_content() -> None:
 
 
 def test_a_name_that_lies_about_the_content_is_refused() -> None:
-    with pytest.raises(InputError, match="DOCX 文件.*改名为 .docx"):
+    with pytest.raises(InputError, match=r"DOCX 文件.*改名为 \.docx"):
         check(Upload("报告.pdf", docx_bytes()), 10_000_000)
     with pytest.raises(InputError, match="不是可接受的文件"):
         check(Upload("x.pdf", b"not a pdf"), 10_000_000)

@@ -4,6 +4,7 @@ a dead mail server is a recorded failure and a non-zero exit."""
 
 from __future__ import annotations
 
+import contextlib
 import email
 import json
 import socket
@@ -14,7 +15,7 @@ from datetime import date, timedelta
 from email.header import decode_header, make_header
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -51,7 +52,7 @@ class Sink:
 
 
 class Hooks(BaseHTTPRequestHandler):
-    posts: list[tuple[str, dict[str, Any]]] = []
+    posts: ClassVar[list[tuple[str, dict[str, Any]]]] = []
 
     def do_POST(self) -> None:
         n = int(self.headers["content-length"])
@@ -69,10 +70,8 @@ def smtp() -> Iterator[tuple[Sink, Controller]]:
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()
     yield sink, controller
-    try:
-        controller.stop()
-    except (AssertionError, RuntimeError):
-        pass  # already stopped by the test
+    with contextlib.suppress(AssertionError, RuntimeError):
+        controller.stop()  # unless the test stopped it already
 
 
 @pytest.fixture

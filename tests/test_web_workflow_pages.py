@@ -67,16 +67,16 @@ def test_the_chain_in_the_pages(web: WebWorld) -> None:
     assert 'id="sign"' in page and 'id="delay-form"' in page and 'id="close-form"' in page
     r = school.post(f"/tasks/{tid}/sign", data={"csrf_token": csrf}, follow_redirects=False)
     assert r.status_code == 303
-    r = school.post(f"/tasks/{tid}/delay", data={"csrf_token": csrf, "until": "2099-06-30",
-                                                  "reason": "汛期提前"}, follow_redirects=False)  # fmt: skip
+    asked = {"csrf_token": csrf, "until": "2099-06-30", "reason": "汛期提前"}
+    r = school.post(f"/tasks/{tid}/delay", data=asked, follow_redirects=False)
     assert r.status_code == 303
     boss, bcsrf = browser(web, "boss")
     review = boss.get("/review").text
     assert "汛期提前" in review
     delay_id = re.search(r'id="approve-delay-(\d+)"', review)
     assert delay_id is not None
-    r = boss.post(f"/delays/{delay_id[1]}/decide", data={"csrf_token": bcsrf, "decision": "approve",
-                                                          "version": "1"}, follow_redirects=False)  # fmt: skip
+    decided = {"csrf_token": bcsrf, "decision": "approve", "version": "1"}
+    r = boss.post(f"/delays/{delay_id[1]}/decide", data=decided, follow_redirects=False)
     assert r.status_code == 303
     page = school.get(f"/tasks/{tid}").text
     assert "2099-06-30" in page and "原定完成时限" in page and 'id="sign"' not in page
@@ -91,13 +91,13 @@ def test_the_chain_in_the_pages(web: WebWorld) -> None:
     assert "8所学校已建成" in review and "验收.pdf" in review and "/thumbnail" in review
     close_id = re.search(r'id="accept-close-(\d+)"', review)
     assert close_id is not None
-    r = boss.post(f"/close-requests/{close_id[1]}/decide",
-                  data={"csrf_token": bcsrf, "decision": "accept"}, follow_redirects=False)  # fmt: skip
+    accept = {"csrf_token": bcsrf, "decision": "accept"}
+    r = boss.post(f"/close-requests/{close_id[1]}/decide", data=accept, follow_redirects=False)
     assert r.status_code == 303
     assert "已办结" in school.get(f"/tasks/{tid}").text
     leader, lcsrf = browser(web, "reader")
-    r = leader.post(f"/tasks/{tid}/comment", data={"csrf_token": lcsrf, "text": "办得好"},
-                    follow_redirects=False)  # fmt: skip
+    said = {"csrf_token": lcsrf, "text": "办得好"}
+    r = leader.post(f"/tasks/{tid}/comment", data=said, follow_redirects=False)
     assert r.status_code == 303
     inbox = school.get("/inbox").text
     assert "办得好" in inbox
