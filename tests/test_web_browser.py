@@ -72,7 +72,8 @@ def server(tmp_path: Path) -> Iterator[str]:
             proc.stdout.close()
 
 
-def wait_for(port: int, proc: subprocess.Popen[bytes], seconds: float = 20) -> None:
+def wait_for(port: int, proc: subprocess.Popen[bytes], seconds: float = 90) -> None:
+    # Generous: on a loaded 2-core machine two workers take half a minute to import.
     until = time.monotonic() + seconds
     while time.monotonic() < until:
         if proc.poll() is not None:
