@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from dataclasses import replace
 from typing import Any
 
 from PIL import Image
@@ -182,3 +183,19 @@ def test_unit_contacts_are_checked(web: WebWorld) -> None:
     bad = web.as_user("boss").patch(f"{API}/units/{uid}", json={"email": "not-an-address"})
     assert "格式不正确" in assert_error(bad, 422)["message"]
     assert_error(web.as_user("port").patch(f"{API}/units/{uid}", json={"email": "a@b.cn"}), 403)
+
+
+def test_tasks_not_acknowledged_in_time_are_flagged(web: WebWorld) -> None:
+    # The plan was built today: nothing is late with the default 3 days, all is with 0.
+    plan = web.world.plan_id
+    assert web.as_user("boss").get(f"{API}/plans/{plan}/unsigned").json()["total"] == 0
+    ctx = web.app.state.ctx
+    ctx.settings = replace(
+        ctx.settings, workflow=replace(ctx.settings.workflow, unsigned_after_days=0)
+    )
+    before = web.as_user("boss").get(f"{API}/plans/{plan}/unsigned").json()["items"]
+    assert "1.2.1" in {x["code"] for x in before}
+    web.as_user("school").post(f"{API}/tasks/{web.task_id('1.2.1')}/sign")
+    after = web.as_user("boss").get(f"{API}/plans/{plan}/unsigned").json()["items"]
+    assert {x["code"] for x in before} - {x["code"] for x in after} == {"1.2.1"}
+    assert_error(web.as_user("port").get(f"{API}/plans/{plan}/unsigned"), 403)

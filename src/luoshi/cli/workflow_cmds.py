@@ -61,6 +61,27 @@ def sign_cmd(app: AppContext, task: str) -> None:
         click.echo(f"任务 {t.code} 已签收（{ack.at.isoformat(timespec='minutes')}）")
 
 
+@click.command("unsigned")
+@click.argument("plan")
+@click.option("--jsonl", is_flag=True, help="每项任务输出一行 JSON")
+@pass_app
+def unsigned_cmd(app: AppContext, plan: str, jsonl: bool) -> None:
+    """超期未签收：交办 LUOSHI_UNSIGNED_AFTER_DAYS 天以上仍未签收的任务。Tasks not acknowledged."""
+    from datetime import date
+
+    from luoshi.ledger import plans, workflow_reads
+
+    after = app.settings.workflow.unsigned_after_days
+    with app.work() as (s, _actor):
+        rows = workflow_reads.unsigned(s, plans.get_plan(s, plan).id, date.today(), after)
+    if jsonl:
+        emit_jsonl(rows)
+        return
+    click.echo(f"交办 {after} 天以上未签收：{len(rows)} 项")
+    table = [[r["code"], r["unit"], str(r["days"]), r["title"]] for r in rows]
+    click.echo(render(["编号", "责任单位", "交办天数", "任务"], table, [10, 20, 8, 50]))
+
+
 @click.group("delay")
 def delay_group() -> None:
     """延期申请：申请、同意、不同意、查看。Delay requests."""
@@ -351,6 +372,6 @@ def scores_cmd(
 
 
 def register(group: click.Group) -> None:
-    for cmd in (sign_cmd, delay_group, close_group, comment_cmd, attachment_cmd, remind_cmd,
-                notifications_cmd, scores_cmd):  # fmt: skip
+    for cmd in (sign_cmd, unsigned_cmd, delay_group, close_group, comment_cmd, attachment_cmd,
+                remind_cmd, notifications_cmd, scores_cmd):  # fmt: skip
         group.add_command(cmd)

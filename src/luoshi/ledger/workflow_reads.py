@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -257,3 +258,35 @@ def report_states(s: Session, round_id: int, task_ids: Iterable[int]) -> dict[in
         .order_by(ProgressReport.id)
     )
     return dict(s.execute(q).all())
+
+
+def unsigned(s: Session, plan_id: int, today: date, after_days: int) -> list[dict[str, Any]]:
+    """Leaf tasks whose lead unit has not acknowledged them (签收) ``after_days`` or more
+    days after it got them (the last change of lead unit, else the plan's creation)."""
+    from luoshi.ledger.board import lead_unit_assigned_at
+    from luoshi.ledger.models import Plan
+    from luoshi.ledger.reminders import local_day
+
+    plan = s.get(Plan, plan_id)
+    if plan is None:
+        return []
+    child = aliased(Task)
+    signed = select(TaskAck.id).where(
+        TaskAck.task_id == Task.id, TaskAck.unit_id == Task.lead_unit_id
+    )
+    q = (
+        select(Task.id, Task.code, Task.title, Unit.name)
+        .join(Unit, Unit.id == Task.lead_unit_id)
+        .where(Task.plan_id == plan_id, Task.status != "done", ~signed.exists())
+        .where(~select(child.id).where(child.parent_id == Task.id).exists())
+        .order_by(Task.id)
+    )
+    moved = lead_unit_assigned_at(s, plan_id)
+    out = []
+    for task_id, code, title, unit in s.execute(q):
+        given = local_day(moved.get(task_id, plan.created_at))
+        days = (today - given).days
+        if days >= after_days:
+            out.append({"task_id": task_id, "code": code, "title": title, "unit": unit,
+                        "given_on": given.isoformat(), "days": days})  # fmt: skip
+    return out

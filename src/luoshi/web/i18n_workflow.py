@@ -28,6 +28,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "sign": ("签收", "Acknowledge"),
     "signed": ("已签收", "Acknowledged"),
     "not_signed": ("未签收", "Not acknowledged"),
+    "unsigned_late": ("交办 {n} 天以上未签收的任务", "Not acknowledged {n} days after assignment"),
+    "days_since_given": ("交办天数", "Days since assigned"),
     "workflow": ("督办流程", "Workflow"),
     "delay_request": ("申请延期", "Ask for more time"),
     "delay_until": ("延至", "Until"),

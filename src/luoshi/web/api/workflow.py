@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
@@ -174,6 +175,16 @@ def plan_closes(
         items = workflow_reads.closes(s, plan_id=plan_by_id(s, plan_id).id, status=status)
     items = _own_unit(caller, items)
     return JSONResponse({"items": items, "total": len(items)})
+
+
+@router.get("/plans/{plan_id}/unsigned", summary="超期未签收的任务 Tasks not acknowledged in time")
+def plan_unsigned(plan_id: PathId, request: Request, _: Manager) -> JSONResponse:
+    ctx = ctx_of(request)
+    with ctx.read() as s:
+        plan = plan_by_id(s, plan_id)
+        after = ctx.settings.workflow.unsigned_after_days
+        items = workflow_reads.unsigned(s, plan.id, date.today(), after)
+    return JSONResponse({"items": items, "total": len(items), "after_days": after})
 
 
 @router.post("/tasks/{task_id}/comments", status_code=201, summary="领导批示 Comment on a task")

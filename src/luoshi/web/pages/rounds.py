@@ -3,6 +3,7 @@ reporter sees only its own tasks with the report form; supervisors accept or ret
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -111,7 +112,9 @@ def review_page(request: Request, plan: str | None = None) -> Response:
         queue = quality.with_flags(s, workflow_reads.with_attachments(s, queue))
         delays = workflow_reads.delays(s, plan_id=chosen.id, status="pending") if chosen else []
         closes = workflow_reads.closes(s, plan_id=chosen.id, status="pending") if chosen else []
+        after = ctx_of(request).settings.workflow.unsigned_after_days
+        late = workflow_reads.unsigned(s, chosen.id, date.today(), after) if chosen else []
     return render(
         request, "review.html", plan=chosen, plans=plans, queue=queue, delays=delays,
-        closes=closes,
+        closes=closes, unsigned=late, unsigned_after=after,
     )  # fmt: skip
