@@ -54,6 +54,8 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.ctx = ctx
+    # 考核 rankings of the dashboard, rebuilt only when the ledger changes (as the board).
+    app.state.scores = StampedCache(ttl=ttl)
     errors.install(app)
     app.add_middleware(errors.CatchAll)
     app.include_router(api_router())

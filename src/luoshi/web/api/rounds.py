@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse
 
-from luoshi.ledger import cycle
+from luoshi.ledger import cycle, workflow_reads
 from luoshi.web import actions, reads
 from luoshi.web.context import Manager, SignedIn, Writer, ctx_of
 from luoshi.web.schemas import ChaseIn, PathId
@@ -46,4 +46,5 @@ def close(round_id: PathId, request: Request, caller: Writer) -> dict[str, Any]:
 def reports(round_id: PathId, request: Request, caller: SignedIn) -> JSONResponse:
     with ctx_of(request).read() as s:
         items = reads.round_reports(s, caller, cycle.get_round(s, round_id))
+        items = workflow_reads.with_attachments(s, items)
     return JSONResponse({"items": items, "total": len(items)})

@@ -81,7 +81,7 @@ async def dashboard(request: Request, plan: str | None = None) -> Response:
     if chosen is None:
         return render(request, "dashboard.html", plan=None, plans=plans)
     _plan, f = await ctx.cached_figures(chosen.id)
-    period, ranking = await run_in_threadpool(workflow_pages.ranking, ctx, chosen.id)
+    period, ranking = await run_in_threadpool(workflow_pages.ranking, request, chosen.id)
     return render(
         request,
         "dashboard.html",

@@ -3,6 +3,7 @@ record of messages for supervisors, and the ranking of units (考核)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -14,7 +15,8 @@ from luoshi.ledger.cycle import list_rounds
 from luoshi.ledger.plans import plan_by_id
 from luoshi.ledger.scoring import Score
 from luoshi.web import workflow_actions
-from luoshi.web.context import WebContext, ctx_of
+from luoshi.web.cache import StampedCache
+from luoshi.web.context import ctx_of
 from luoshi.web.pages.common import (
     all_plans,
     back,
@@ -169,14 +171,22 @@ def scores_page(request: Request, plan: str | None = None, period: str | None = 
     )
 
 
-def ranking(ctx: WebContext, plan_id: int) -> tuple[str | None, list[Score]]:
-    """The dashboard's ranking of units (考核) in the latest round: (period, scores)."""
+def ranking(request: Request, plan_id: int) -> tuple[str | None, list[Score]]:
+    """The dashboard's ranking of units (考核) in the latest round: (period, scores),
+    cached until the ledger changes (building it reads the plan's board)."""
+    ctx = ctx_of(request)
     rules = scoring.load_rules(ctx.settings.workflow.scoring_file)
-    with ctx.read() as s:
+    cache: StampedCache[tuple[str | None, list[Score]]] = request.app.state.scores
+
+    def build() -> tuple[str | None, list[Score]]:
         try:
             rnd, ranked = score_facts.plan_scores(
-                s, plan_by_id(s, plan_id), ctx.settings.status, rules
+                s, plan_by_id(s, plan_id), ctx.settings.status, rules, today=day
             )
         except NotFound:
             return None, []
-    return rnd.period, ranked
+        return rnd.period, ranked
+
+    day = date.today()
+    with ctx.read() as s:
+        return cache.get(s, (plan_id, day), build)
