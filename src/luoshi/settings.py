@@ -15,6 +15,17 @@ LUOSHI_MAX_UPLOAD_MB    largest document accepted by upload (default 20)
 LUOSHI_MAX_UNPACKED_MB  largest a .docx or PDF may be once decompressed (default 50);
                         the CLI and uploads refuse larger ones (decompression bombs)
 LUOSHI_MAX_TEXT_CHARS   most characters of text a document may hold (5000000)
+LUOSHI_FILES_DIR        where evidence files (佐证材料) are kept, by sha256 (default: the
+                        folder luoshi-files beside the SQLite file, else ./luoshi-files)
+LUOSHI_MAX_ATTACHMENT_MB  largest evidence file accepted (default 20)
+LUOSHI_SMTP_URL         mail server for reminders: smtp://user:pass@host:25 (plain),
+                        smtp+starttls://… (587) or smtps://… (465); ?from=address
+LUOSHI_REMIND_AT        HH:MM at which ``luoshi serve`` sends the day's reminders (default
+                        off); chase messages are then also sent within a minute
+LUOSHI_UNSIGNED_AFTER_DAYS  days after which a task not acknowledged (签收) is flagged (3)
+LUOSHI_PUBLIC_URL       the address people open the app at, for links in messages
+LUOSHI_REMINDERS_FILE   a TOML file replacing the reminder schedule shipped with Luoshi
+LUOSHI_SCORING_FILE     a TOML file replacing the unit assessment (考核) rules
 """
 
 from __future__ import annotations
@@ -71,12 +82,33 @@ class WebSettings:
 
 
 @dataclass(frozen=True)
+class WorkflowSettings:
+    """督办: evidence files, reminders and their channels, acknowledgement, assessment."""
+
+    files_dir: str | None = None
+    max_attachment_mb: float = 20.0
+    smtp_url: str | None = None
+    remind_at: str | None = None
+    unsigned_after_days: int = 3
+    public_url: str = ""
+    reminders_file: str | None = None
+    scoring_file: str | None = None
+    # How often ``luoshi serve`` looks for messages waiting to be sent (chases).
+    outbox_seconds: float = 60.0
+
+    @property
+    def max_attachment_bytes(self) -> int:
+        return int(self.max_attachment_mb * 1024 * 1024)
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     health: HealthRules = field(default_factory=HealthRules)
     # The user the CLI acts as when no --as is given (本地管理员).
     local_admin: str = "local-admin"
     web: WebSettings = field(default_factory=WebSettings)
+    workflow: WorkflowSettings = field(default_factory=WorkflowSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -91,6 +123,7 @@ class Settings:
             database_url=env.get("LUOSHI_DATABASE_URL") or DEFAULT_DATABASE_URL,
             health=rules,
             web=_web(env),
+            workflow=_workflow(env),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(base, **given)
@@ -109,6 +142,28 @@ def _web(env: Mapping[str, str]) -> WebSettings:
         max_text_chars=int(_number(env, "LUOSHI_MAX_TEXT_CHARS", d.max_text_chars)),
         session_max_days=_number(env, "LUOSHI_SESSION_MAX_DAYS", d.session_max_days),
     )
+
+
+def _workflow(env: Mapping[str, str]) -> WorkflowSettings:
+    d = WorkflowSettings()
+    remind_at = env.get("LUOSHI_REMIND_AT") or None
+    if remind_at is not None and not _is_clock(remind_at):
+        raise InputError(f"环境变量 LUOSHI_REMIND_AT「{remind_at}」应为时刻，如 08:30")
+    return WorkflowSettings(
+        files_dir=env.get("LUOSHI_FILES_DIR") or None,
+        max_attachment_mb=_number(env, "LUOSHI_MAX_ATTACHMENT_MB", d.max_attachment_mb),
+        smtp_url=env.get("LUOSHI_SMTP_URL") or None,
+        remind_at=remind_at,
+        unsigned_after_days=int(_number(env, "LUOSHI_UNSIGNED_AFTER_DAYS", d.unsigned_after_days)),
+        public_url=(env.get("LUOSHI_PUBLIC_URL") or "").rstrip("/"),
+        reminders_file=env.get("LUOSHI_REMINDERS_FILE") or None,
+        scoring_file=env.get("LUOSHI_SCORING_FILE") or None,
+    )
+
+
+def _is_clock(text: str) -> bool:
+    hh, sep, mm = text.partition(":")
+    return bool(sep) and hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60
 
 
 def _number(env: Mapping[str, str], name: str, default: float) -> float:

@@ -19,6 +19,7 @@ from luoshi.cli import (
     promise_cmds,
     target_cmds,
     web_cmds,
+    workflow_cmds,
     xlsx_cmds,
 )
 from luoshi.cli.context import AppContext
@@ -68,6 +69,7 @@ for module in (
     export_cmds,
     db_cmds,
     web_cmds,
+    workflow_cmds,
 ):
     module.register(cli)
 

@@ -15,15 +15,18 @@ from luoshi.ledger.db import Database
 DEMO_DB = "luoshi-demo.db"
 
 
-def run_server(app: AppContext, host: str, port: int, workers: int) -> None:
+def run_server(app: AppContext, host: str, port: int, workers: int, reminders: bool = True) -> None:
     """Serve ``create_app`` with uvicorn; worker processes read the settings from the
-    environment, so the database URL is passed that way."""
+    environment, so the database URL is passed that way. Reminders are sent by a thread
+    of this (the supervising) process, never by a request handler."""
     import uvicorn
 
     os.environ["LUOSHI_DATABASE_URL"] = app.settings.database_url
     # Migrate once here rather than racing in every worker.
     Database.open(app.settings.database_url).dispose()
     click.echo(f"落实 Luoshi：http://{host}:{port}/  （数据库 {app.settings.database_url}）")
+    if reminders:
+        start_reminders(app)
     uvicorn.run(
         "luoshi.web.app:app_from_env",
         factory=True,
@@ -38,16 +41,29 @@ def run_server(app: AppContext, host: str, port: int, workers: int) -> None:
     )
 
 
+def start_reminders(app: AppContext) -> None:
+    from luoshi.io.letter import letter_docx
+    from luoshi.ledger.scheduler import Scheduler
+
+    at = app.settings.workflow.remind_at
+    Scheduler(app.settings, letter_docx).start()
+    daily = f"每天 {at} 发送到期、逾期、未报等提醒" if at else "每日提醒未开启（LUOSHI_REMIND_AT）"
+    click.echo(f"提醒：催办消息随时发送；{daily}")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口")
 # Two workers by default: with one, a single process serves every client in
 # turn and the filtered ledger list misses its p95 goal under 20 clients.
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="进程数")
+@click.option(
+    "--no-reminders", is_flag=True, help="不在本进程发送提醒（由 cron 运行 luoshi remind 时用）"
+)
 @pass_app
-def serve_cmd(app: AppContext, host: str, port: int, workers: int) -> None:
-    """启动网页与 JSON 接口。Serve the web app and the API."""
-    run_server(app, host, port, workers)
+def serve_cmd(app: AppContext, host: str, port: int, workers: int, no_reminders: bool) -> None:
+    """启动网页与 JSON 接口；并按 LUOSHI_REMIND_AT 定时发送提醒。Serve the web app and the API."""
+    run_server(app, host, port, workers, not no_reminders)
 
 
 @click.command("demo")

@@ -50,6 +50,7 @@ def add_user(
     display_name: str | None = None,
     unit: str | None = None,
     password: str | None = None,
+    email: str | None = None,
 ) -> User:
     """A new user; a reporter must belong to a unit. Without a password it cannot sign in."""
     require(actor, ("admin",), "添加用户")
@@ -69,12 +70,27 @@ def add_user(
         role=role,
         unit_id=get_unit(s, unit).id if unit else None,
         password_hash=hash_password(password) if password is not None else None,
+        email=_email(email),
         active=True,
         created_at=now(),
     )
     s.add(user)
     audit.created(s, actor, [user])
     return user
+
+
+def _email(email: str | None) -> str | None:
+    from luoshi.ledger.channels import check_email
+
+    return check_email(email) if email and email.strip() else None
+
+
+def set_email(s: Session, actor: User, user: User, email: str) -> None:
+    """A user's own address for reminders (administrators set anyone's; "" clears)."""
+    if actor.id != user.id:
+        require(actor, ("admin",), f"修改用户 {user.username} 的电子邮箱")
+    changes = {"email": _email(email)}
+    locking.update(s, actor, user, f"用户 {user.username}", None, changes, "set_email")
 
 
 def list_users(s: Session) -> Sequence[tuple[User, str | None]]:

@@ -12,7 +12,18 @@ from pathlib import Path
 from typing import Any
 
 from luoshi.errors import InputError, NotFound, PermissionDenied, ReadError, Unauthenticated
-from luoshi.ledger import confirm, cycle, documents, plans, sessions, tasks, units, users
+from luoshi.ledger import (
+    confirm,
+    cycle,
+    documents,
+    plans,
+    remind,
+    sessions,
+    tasks,
+    units,
+    users,
+    workflow,
+)
 from luoshi.ledger.documents import Ingested
 from luoshi.ledger.models import Chase, Plan, ProgressReport, Review, Round, Unit, User
 from luoshi.ledger.plans import plan_by_id as get_plan
@@ -160,7 +171,8 @@ def review(
 ) -> Review:
     with ctx.work(caller) as (s, actor):
         report = cycle.get_report(s, report_id)
-        return cycle.review(s, actor, report, accept, reason, version)
+        # Through the workflow: a closing request made with the report follows it.
+        return workflow.review_report(s, actor, report, accept, reason, version)
 
 
 def open_round(
@@ -182,7 +194,10 @@ def chase(
 ) -> list[Chase]:
     with ctx.work(caller) as (s, actor):
         rnd = cycle.get_round(s, round_id)
-        return cycle.chase(s, actor, rnd, unit or None, (note or "").strip() or None)
+        events = cycle.chase(s, actor, rnd, unit or None, (note or "").strip() or None)
+        # Recorded with the chase; sent by the scheduler of ``luoshi serve``, never here.
+        remind.enqueue_chases(s, ctx.settings, rnd, events)
+        return events
 
 
 def add_unit(ctx: WebContext, caller: Caller, name: str) -> Unit:

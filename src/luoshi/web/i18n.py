@@ -196,3 +196,12 @@ def _t(context: Any, key: str) -> str:
 
 def install(env: Environment) -> None:
     env.globals["t"] = _t
+
+
+def _merge_workflow_words() -> None:
+    from luoshi.web.i18n_workflow import WORDS as workflow_words
+
+    WORDS.update(workflow_words)
+
+
+_merge_workflow_words()

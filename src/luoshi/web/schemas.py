@@ -56,6 +56,12 @@ FIELD_LABELS = {
     "deadline_from": "完成时限起",
     "deadline_to": "完成时限止",
     "q": "关键词",
+    "until": "申请延至",
+    "text": "批示内容",
+    "summary": "办理结果",
+    "email": "电子邮箱",
+    "webhook": "webhook 地址",
+    "files": "佐证材料文件",
 }
 
 

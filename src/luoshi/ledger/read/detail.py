@@ -9,7 +9,20 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import NotFound, PermissionDenied
-from luoshi.ledger.models import AuditEvent, Document, ProgressReport, Review, Round, Target, Task
+from luoshi.ledger.models import (
+    Attachment,
+    AuditEvent,
+    CloseRequest,
+    DelayRequest,
+    Document,
+    ProgressReport,
+    Review,
+    Round,
+    Target,
+    Task,
+    TaskAck,
+    TaskComment,
+)
 from luoshi.ledger.plans import plan_by_id, task_by_id
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.compute import plan_ref, plan_view
@@ -120,16 +133,27 @@ def task_history(s: Session, viewer: Viewer, task_id: int, rules: HealthRules) -
     return audit_of_task(s, task_id)
 
 
+# The workflow's rows of a task (签收, 延期, 办结, 批示, 佐证材料): each has a task_id.
+_WORKFLOW = (TaskAck, DelayRequest, CloseRequest, TaskComment, Attachment)
+
+
 def audit_of_task(s: Session, task_id: int) -> list[AuditEvent]:
+    """The events of the task, its targets, reports, reviews and workflow steps."""
     report_ids = select(ProgressReport.id).where(ProgressReport.task_id == task_id)
     review_ids = select(Review.id).where(Review.report_id.in_(report_ids))
     target_ids = select(Target.id).where(Target.task_id == task_id)
+    flow = [
+        (AuditEvent.entity == m.__tablename__)
+        & AuditEvent.entity_id.in_(select(m.id).where(m.task_id == task_id))
+        for m in _WORKFLOW
+    ]
     q = select(AuditEvent).where(
         or_(
             (AuditEvent.entity == "tasks") & (AuditEvent.entity_id == task_id),
             (AuditEvent.entity == "targets") & AuditEvent.entity_id.in_(target_ids),
             (AuditEvent.entity == "progress_reports") & AuditEvent.entity_id.in_(report_ids),
             (AuditEvent.entity == "reviews") & AuditEvent.entity_id.in_(review_ids),
+            *flow,
         )
     )
     return list(s.scalars(q.order_by(AuditEvent.id)))

@@ -15,7 +15,7 @@ from luoshi.ledger.read.detail import RoundRow, SourceContext, TaskDetail
 from luoshi.ledger.read.figures import PlanFigures, Tally
 from luoshi.ledger.read.listing import Page
 from luoshi.ledger.read.public import PublicPlan
-from luoshi.ledger.read.reports import ReportRow, ReviewRow
+from luoshi.ledger.read.reports import AttachmentRow, ReportRow, ReviewRow
 from luoshi.ledger.read.rows import TargetRow, TaskRow
 from luoshi.ledger.read.timeline import TimelinePoint
 from luoshi.ledger.units import UnitRow
@@ -135,8 +135,23 @@ def review_record(rv: ReviewRow) -> dict[str, Any]:
     }
 
 
-def report_record(r: ReportRow) -> dict[str, Any]:
+def attachment_record(a: AttachmentRow) -> dict[str, Any]:
     return {
+        "id": a.id,
+        "name": a.name,
+        "size": a.size,
+        "sha256": a.sha256,
+        "content_type": a.content_type,
+        "image": a.image,
+        "report_id": a.report_id,
+        "close_request_id": a.close_request_id,
+        "url": f"/api/v1/attachments/{a.id}",
+    }
+
+
+def report_record(r: ReportRow) -> dict[str, Any]:
+    """A report; ``flags`` only where they were read for a reviewer."""
+    out = {
         "id": r.id,
         "round_id": r.round_id,
         "period": r.period,
@@ -152,8 +167,12 @@ def report_record(r: ReportRow) -> dict[str, Any]:
         "state": r.state,
         "submitted_at": iso(r.submitted_at),
         "reviews": [review_record(rv) for rv in r.reviews],
+        "attachments": [attachment_record(a) for a in r.attachments],
         "version": r.version,
     }
+    if r.flags is not None:
+        out["flags"] = [f.record() for f in r.flags]
+    return out
 
 
 def round_record(r: RoundRow) -> dict[str, Any]:
