@@ -72,8 +72,8 @@ def hold(s: Session, obj: V) -> V:
     before reading the clock, so that times stamped under them keep commit order.
     """
     model = type(obj)
-    table = model.__table__
-    key = inspect(obj).identity[0]  # type: ignore[index]
+    table = model.__table__  # type: ignore[attr-defined]
+    key = inspect(obj).identity[0]
     if s.get_bind().dialect.name == "sqlite":
         s.execute(sql_update(table).where(table.c.id == key).values(version=table.c.version))
     query = select(model).where(table.c.id == key).with_for_update()
