@@ -7,13 +7,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, literal, select, table
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from luoshi.errors import Busy, Conflict, InputError
+from luoshi.ledger import audit_chain
 
 # What a unique key of each ledger table means, for "已存在…". Tables not listed (web
 # sessions, secrets) keep the IntegrityError: their callers handle the race themselves.
@@ -71,6 +72,9 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # Audit events are chained and inserted last, when a transaction commits.
+        event.listen(self._sessions, "before_commit", audit_chain.seal)
+        event.listen(self._sessions, "after_rollback", audit_chain.discard)
 
     @classmethod
     def open(cls, url: str, upgrade: bool = True) -> Database:
@@ -133,3 +137,22 @@ def _unique_violation_table(e: IntegrityError) -> str | None:
         return table if isinstance(table, str) else None
     m = _SQLITE_UNIQUE.search(str(e.orig))
     return m[1] if m else None
+
+
+# Tables that a database holding no ledger still has rows in.
+_BOOKKEEPING = ("alembic_version", "audit_chain", "app_secrets")
+
+
+def holds_data(url: str) -> bool:
+    """Whether the database at ``url`` has a row in any table, or cannot be read as a
+    database at all: either way, not something to overwrite unasked."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            names = [n for n in inspect(conn).get_table_names() if n not in _BOOKKEEPING]
+            one = select(literal(1))
+            return any(conn.execute(one.select_from(table(n)).limit(1)).first() for n in names)
+    except DatabaseError:
+        return True
+    finally:
+        engine.dispose()
