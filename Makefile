@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)  ## create .venv and install luoshi with its dev tools
 
 run: $(STAMP)  ## start the app on SQLite with demo data
-	$(BIN)/luoshi demo
+	$(BIN)/luoshi demo --force
 
 lint: $(STAMP)  ## ruff (lint + format check) and mypy
 	$(BIN)/ruff check src tests benchmarks
