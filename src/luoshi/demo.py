@@ -76,7 +76,7 @@ def build_demo(db: Database, local_admin: str, today: date | None = None) -> Dem
 def _accounts(s: Session, actor: User) -> list[Account]:
     out = []
     for username, role, unit, name in ACCOUNTS:
-        password = secrets.token_urlsafe(9)
+        password = secrets.token_urlsafe(12)  # 16 characters
         users.add_user(s, actor, username, role, name, unit, password)
         out.append(Account(username, role, unit, password))
     return out

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from luoshi.errors import InputError, NotFound, PermissionDenied, ReadError, Unauthenticated
-from luoshi.ledger import cycle, documents, plans, tasks, units, users
+from luoshi.ledger import cycle, documents, logins, plans, tasks, units, users
 from luoshi.ledger.documents import Ingested
 from luoshi.ledger.models import Chase, Plan, ProgressReport, Review, Round, Unit, User
 from luoshi.text.sources import SUFFIXES, load_document
@@ -30,28 +30,39 @@ MIN_USERNAME = 2
 
 
 def login(ctx: WebContext, username: str, password: str, ip: str) -> tuple[str, User]:
-    """Check a password; a session token on success. Checks are counted per username
-    and address before they are made, and refused outright past the limit (HTTP 429)."""
-    sessions.begin_attempt(ctx.db, username, ip, throttle(ctx))
+    """Check a password; a session token on success. Checks are counted per username,
+    address and in all before they are made, and refused outright past a limit (HTTP
+    429). Sign-ins, failures and the lock-outs they begin are audited."""
+    limits = throttle(ctx)
+    logins.begin_attempt(ctx.db, username, ip, limits)
     # Checked outside any transaction: argon2 takes a while and holds no lock.
     with ctx.db.transaction() as s:
         user = users.find_user(s, username)
     # Verified even for an unknown name, so it answers no faster (verify_password).
     if not users.verify_password(user, password) or user is None:
+        with ctx.db.transaction() as s:
+            logins.failed(s, username, user, ip, limits)
         raise Unauthenticated("用户名或密码错误")
     with ctx.db.transaction() as s:
-        sessions.clear_failures(s, username, ip)
+        logins.clear_failures(s, username, ip)
+        logins.signed_in(s, user, ip)
         return sessions.start(s, user), user
 
 
-def throttle(ctx: WebContext) -> sessions.Throttle:
+def throttle(ctx: WebContext) -> logins.Throttle:
     web = ctx.settings.web
-    return sessions.Throttle(web.login_attempts, timedelta(minutes=web.login_window_minutes))
+    return logins.Throttle(
+        web.login_attempts,
+        timedelta(minutes=web.login_window_minutes),
+        per_address=web.login_attempts_per_address,
+        total=web.login_attempts_total,
+    )
 
 
-def logout(ctx: WebContext, caller: Caller) -> None:
+def logout(ctx: WebContext, caller: Caller, ip: str = "") -> None:
     with ctx.db.transaction() as s:
         sessions.end(s, caller.token)
+        logins.signed_out(s, s.get(User, caller.user_id), caller.username, ip)
 
 
 def safe_filename(name: str) -> str:
@@ -210,13 +221,16 @@ def change_own_password(
     """修改本人密码: only with the current password, so a stolen session cannot take the
     account over; its checks count against the same limit as logins. The caller's
     other sessions end, this one goes on."""
-    sessions.begin_attempt(ctx.db, caller.username, ip, throttle(ctx))
+    limits = throttle(ctx)
+    logins.begin_attempt(ctx.db, caller.username, ip, limits)
     with ctx.db.transaction() as s:
         user = s.get(User, caller.user_id)
     if user is None or not users.verify_password(user, current):
+        with ctx.db.transaction() as s:
+            logins.failed(s, caller.username, user, ip, limits)
         raise PermissionDenied("当前密码不正确，密码未修改")
     with ctx.work(caller) as (s, actor):
-        sessions.clear_failures(s, caller.username, ip)
+        logins.clear_failures(s, caller.username, ip)
         users.set_password(s, actor, actor, password, keep_session=token_hash(caller.token))
 
 

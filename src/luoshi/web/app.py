@@ -9,8 +9,10 @@ from importlib import resources
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from luoshi import __version__
+from luoshi.ledger import users
 from luoshi.ledger.db import Database
 from luoshi.settings import Settings
 from luoshi.web import errors, i18n, sessions
@@ -18,6 +20,8 @@ from luoshi.web.api.router import PREFIX
 from luoshi.web.api.router import router as api_router
 from luoshi.web.cache import StampedCache
 from luoshi.web.context import WebContext
+from luoshi.web.gate import CheckGate
+from luoshi.web.headers import SecurityHeaders
 from luoshi.web.pages import router as pages_router
 
 log = logging.getLogger("luoshi.web")
@@ -54,8 +58,13 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.ctx = ctx
+    app.state.password_gate = CheckGate(settings.web.password_checks(users.check_memory_mb()))
     errors.install(app)
     app.add_middleware(errors.CatchAll)
+    app.add_middleware(SecurityHeaders)
+    if settings.web.trusted_proxies:
+        # The client's address from X-Forwarded-For, only when a named proxy sent it.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.web.trusted_proxies))
     app.include_router(api_router())
     app.include_router(pages_router())
     static = resources.files("luoshi.web").joinpath("static")
