@@ -59,9 +59,10 @@ def build_demo(db: Database, local_admin: str, today: date | None = None) -> Dem
     """Fill an empty database with the demo plan, accounts, rounds, reports and reviews."""
     day = today or date.today()
     rng = random.Random(SEED)
+    sample = documents.prepare(SourceText.from_text("sample_report.txt", sample_text()))
     with db.transaction() as s:
         root = users.local_admin(s, local_admin)
-        doc = documents.ingest(s, root, SourceText.from_text("sample_report.txt", sample_text()))
+        doc = documents.ingest(s, root, sample)
         plan = plans.build_plan(s, root, doc.document, PLAN_NAME)
         units.ensure_units(s, root, [OFFICE])
         accounts = _accounts(s, root)

@@ -4,20 +4,18 @@ service, which checks the caller's role and unit and writes the audit trail."""
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from luoshi.errors import InputError, NotFound, PermissionDenied, ReadError, Unauthenticated
+from luoshi.errors import InputError, NotFound, PermissionDenied, Unauthenticated
 from luoshi.ledger import cycle, documents, logins, plans, tasks, units, users
 from luoshi.ledger.documents import Ingested
 from luoshi.ledger.models import Chase, Plan, ProgressReport, Review, Round, Unit, User
-from luoshi.text.sources import SUFFIXES, load_document
+from luoshi.text.sources import SUFFIXES
 from luoshi.web import sessions, uploads
 from luoshi.web.context import Caller, WebContext
 from luoshi.web.reads import get_plan, get_task, open_round_of
@@ -83,8 +81,8 @@ def may_upload(ctx: WebContext, caller: Caller) -> None:
         documents.require_ingester(actor)
 
 
-def upload(ctx: WebContext, caller: Caller, filename: str, data: bytes) -> Ingested:
-    """Read an uploaded file (txt, docx, pdf, html) and store it with its spans."""
+def check_upload(ctx: WebContext, filename: str, data: bytes) -> str:
+    """The upload's safe name, once its size, type and unzipped size are acceptable."""
     web = ctx.settings.web
     if len(data) > web.max_upload_bytes:
         raise uploads.too_large(web)
@@ -92,18 +90,14 @@ def upload(ctx: WebContext, caller: Caller, filename: str, data: bytes) -> Inges
     if not name.lower().endswith(SUFFIXES):
         raise InputError(f"不支持的文件类型「{name}」，可上传：{'、'.join(SUFFIXES)}")
     uploads.check_unpacked(data, web)
-    with tempfile.TemporaryDirectory() as tmp:
-        # Our own name on disk: 120 Chinese characters are 360 bytes, more than file
-        # systems allow in a name; errors and the ledger still say the uploaded name.
-        path = Path(tmp) / f"upload{Path(name).suffix}"
-        path.write_bytes(data)
-        try:
-            source = replace(load_document(path), name=name)
-        except ReadError as e:
-            raise ReadError(name, e.reason) from None
-    uploads.check_text(len(source.raw), web)
+    return name
+
+
+def store_upload(ctx: WebContext, caller: Caller, prepared: documents.Prepared) -> Ingested:
+    """Store an upload read and extracted beforehand (uploads.read_in_child): the
+    transaction only checks for duplicates and inserts."""
     with ctx.work(caller) as (s, actor):
-        return documents.ingest(s, actor, source)
+        return documents.ingest(s, actor, prepared)
 
 
 def build_plan(

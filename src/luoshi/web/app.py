@@ -18,6 +18,7 @@ from luoshi.settings import Settings
 from luoshi.web import errors, i18n, sessions
 from luoshi.web.api.router import PREFIX
 from luoshi.web.api.router import router as api_router
+from luoshi.web.budget import Slots
 from luoshi.web.cache import StampedCache
 from luoshi.web.context import WebContext
 from luoshi.web.gate import CheckGate
@@ -59,6 +60,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     )
     app.state.ctx = ctx
     app.state.password_gate = CheckGate(settings.web.password_checks(users.check_memory_mb()))
+    app.state.upload_slots = Slots(settings.web.upload_workers)
     errors.install(app)
     app.add_middleware(errors.CatchAll)
     app.add_middleware(SecurityHeaders)
