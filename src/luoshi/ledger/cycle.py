@@ -94,7 +94,9 @@ def submit_report(
     """A unit reports on one of its tasks: percent complete, value reached, evidence.
 
     The round and the task are held while the report is checked and stored, so it
-    cannot slip in after the round closed or after the task was accepted as done."""
+    cannot slip in after the round closed or after the task was accepted as done.
+    (Held exclusively: reports to one round take turns. A shared hold would let a
+    steady stream of reports keep a close waiting for ever.)"""
     units = _unit_ids_of(s, task)
     require_unit_member(actor, units, f"填报任务 {task.code}")
     locking.hold(s, rnd)

@@ -9,11 +9,19 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, literal, select, table
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    DBAPIError,
+    DisconnectionError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from luoshi.errors import Busy, Conflict, InputError
+from luoshi.errors import Busy, Conflict, InputError, Unavailable
 from luoshi.ledger import audit_chain
 
 # What a unique key of each ledger table means, for "已存在…". Tables not listed (web
@@ -42,6 +50,9 @@ def make_engine(url: str) -> Engine:
         # A web server's threads each hold a connection while they read; connections
         # opened past the pool would be closed again and reopened, PRAGMAs and all.
         options = {"pool_size": 32, "max_overflow": 32}
+    elif parsed.get_backend_name() != "sqlite":
+        # A server restarted since a connection was pooled: found before it is used.
+        options = {"pool_pre_ping": True}
     try:
         engine = create_engine(parsed, **options)
     except (ArgumentError, ImportError) as e:
@@ -122,12 +133,43 @@ class Database:
         except OperationalError as e:
             # SQLite allows one writer at a time; after busy_timeout the loser gets
             # "database is locked". Nothing was written: say so, and to try again.
-            if "locked" in str(e.orig) or "busy" in str(e.orig):
+            if "locked" in str(e.orig) or "busy" in str(e.orig) or _retryable(e):
                 raise Busy("数据库正忙（另一项修改正在保存），本次修改未保存，请稍后重试") from None
+            if _unreachable(e):
+                raise Unavailable(UNREACHABLE) from None
             raise
+        except (InterfaceError, DisconnectionError):
+            raise Unavailable(UNREACHABLE) from None
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+UNREACHABLE = "数据库暂时无法连接，本次操作未完成，请稍后重试；如持续出现请联系管理员"
+# SQLSTATE classes and codes: 08 connection exceptions; 57P01-57P03 the server
+# shutting down, crashed or starting; 40001/40P01 a serialisation failure or deadlock.
+_UNREACHABLE_STATES = ("57P01", "57P02", "57P03")
+_RETRYABLE_STATES = ("40001", "40P01")
+
+
+def _sqlstate(e: DBAPIError) -> str | None:
+    state = getattr(e.orig, "sqlstate", None)
+    return state if isinstance(state, str) else None
+
+
+def _unreachable(e: DBAPIError) -> bool:
+    """Whether ``e`` says the server cannot be reached (rather than the SQL is wrong)."""
+    if e.connection_invalidated:
+        return True
+    state = _sqlstate(e)
+    if state is None:
+        # psycopg gives no SQLSTATE when it cannot connect at all; sqlite3 never does.
+        return not type(e.orig).__module__.startswith("sqlite3")
+    return state.startswith("08") or state in _UNREACHABLE_STATES
+
+
+def _retryable(e: DBAPIError) -> bool:
+    return _sqlstate(e) in _RETRYABLE_STATES
 
 
 def _unique_violation_table(e: IntegrityError) -> str | None:
