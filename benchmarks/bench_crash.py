@@ -43,6 +43,7 @@ from luoshi.ledger.db import Database
 from luoshi.ledger.models import AuditEvent, ProgressReport, Task
 
 PASSWORD = "crash-bench-keys-7"
+REFUSED: dict[int, int] = {}  # statuses other than 201, counted (503: busy)
 
 
 @contextmanager
@@ -74,7 +75,10 @@ def setup(url: str) -> list[int]:
         plan = plans.get_plan(s, PLAN)
         cycle.open_round(s, users.local_admin(s, "local-admin"), plan, "2024-Q1", None)
         parents = set(s.scalars(select(Task.parent_id).where(Task.parent_id.is_not(None))))
-        ids = s.scalars(select(Task.id).where(Task.plan_id == plan.id))
+        # Leaf tasks with a lead unit: what a report may go to.
+        ids = s.scalars(
+            select(Task.id).where(Task.plan_id == plan.id, Task.lead_unit_id.is_not(None))
+        )
         leaves = [t for t in ids if t not in parents]
     db.dispose()
     return leaves
@@ -111,6 +115,8 @@ def client(
             return  # the server is gone: whatever was in flight was never acknowledged
         if r.status == 201:
             acked.append(json.loads(data)["id"])
+        else:
+            REFUSED[r.status] = REFUSED.get(r.status, 0) + 1
 
 
 def one_run(url: str, tasks: list[int], clients: int, seconds: float, workers: int) -> list[int]:
@@ -170,7 +176,9 @@ def main() -> None:
             total_acked += len(acked)
             total_lost += lost
             print(f"run {n}: acknowledged {len(acked)}, lost {lost}, without audit event "
-                  f"{unaudited}, audit chain {'holds' if chain else 'BROKEN'}")  # fmt: skip
+                  f"{unaudited}, audit chain {'holds' if chain else 'BROKEN'}; "
+                  f"refused {dict(sorted(REFUSED.items()))}")  # fmt: skip
+            REFUSED.clear()
         print(f"total: acknowledged {total_acked}, lost {total_lost}")
         sys.exit(1 if total_lost else 0)
 

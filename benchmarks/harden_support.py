@@ -82,7 +82,7 @@ def server(url: str, workers: int = 1, **env: str) -> Iterator[tuple[subprocess.
             child.wait()
 
 
-def wait_until_up(base: str, timeout: float = 60) -> None:
+def wait_until_up(base: str, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

@@ -1,6 +1,8 @@
 """Settings, declared in one place and read from the environment only when asked.
 
 LUOSHI_DATABASE_URL     where the ledger lives (default sqlite:///./luoshi.db)
+LUOSHI_SQLITE_SYNCHRONOUS  FULL (default: an acknowledged write survives a power cut)
+                        or NORMAL (faster; a power cut may roll back the last commits)
 LUOSHI_GREEN_WITHIN     points behind expected progress still green (default 10)
 LUOSHI_AMBER_WITHIN     points behind expected progress still amber (default 25)
 LUOSHI_STALLED_AFTER    missed reporting rounds that make a task stalled (default 2)
@@ -97,6 +99,7 @@ class Settings:
     # The user the CLI acts as when no --as is given (本地管理员).
     local_admin: str = "local-admin"
     web: WebSettings = field(default_factory=WebSettings)
+    sqlite_synchronous: str = "FULL"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -109,6 +112,7 @@ class Settings:
         )
         base = cls(
             database_url=env.get("LUOSHI_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            sqlite_synchronous=env.get("LUOSHI_SQLITE_SYNCHRONOUS") or "FULL",
             status=rules,
             web=_web(env),
         )

@@ -4,7 +4,7 @@ service, which checks the caller's role and unit and writes the audit trail."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,19 +25,23 @@ _UNSAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff（）()]+")
 MAX_NAME = 120
 # Accounts added on the web: a one-letter name is a slip of the keyboard, not a person.
 MIN_USERNAME = 2
+PasswordCheck = Callable[[User | None, str], bool]
 
 
-def login(ctx: WebContext, username: str, password: str, ip: str) -> tuple[str, User]:
-    """Check a password; a session token on success. Checks are counted per username,
-    address and in all before they are made, and refused outright past a limit (HTTP
-    429). Sign-ins, failures and the lock-outs they begin are audited."""
+def login(
+    ctx: WebContext, username: str, password: str, ip: str, check: PasswordCheck | None = None
+) -> tuple[str, User]:
+    """Check a password (with ``check``, default users.verify_password); a session
+    token on success. Checks are counted per username, address and in all before they
+    are made, and refused outright past a limit (HTTP 429). Sign-ins, failures and
+    the lock-outs they begin are audited."""
     limits = throttle(ctx)
     logins.begin_attempt(ctx.db, username, ip, limits)
     # Checked outside any transaction: argon2 takes a while and holds no lock.
     with ctx.db.transaction() as s:
         user = users.find_user(s, username)
     # Verified even for an unknown name, so it answers no faster (verify_password).
-    if not users.verify_password(user, password) or user is None:
+    if not (check or users.verify_password)(user, password) or user is None:
         with ctx.db.transaction() as s:
             logins.failed(s, username, user, ip, limits)
         raise Unauthenticated("用户名或密码错误")
@@ -210,7 +214,12 @@ def add_user(
 
 
 def change_own_password(
-    ctx: WebContext, caller: Caller, current: str, password: str, ip: str
+    ctx: WebContext,
+    caller: Caller,
+    current: str,
+    password: str,
+    ip: str,
+    check: PasswordCheck | None = None,
 ) -> None:
     """修改本人密码: only with the current password, so a stolen session cannot take the
     account over; its checks count against the same limit as logins. The caller's
@@ -219,7 +228,7 @@ def change_own_password(
     logins.begin_attempt(ctx.db, caller.username, ip, limits)
     with ctx.db.transaction() as s:
         user = s.get(User, caller.user_id)
-    if user is None or not users.verify_password(user, current):
+    if user is None or not (check or users.verify_password)(user, current):
         with ctx.db.transaction() as s:
             logins.failed(s, caller.username, user, ip, limits)
         raise PermissionDenied("当前密码不正确，密码未修改")

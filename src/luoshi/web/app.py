@@ -21,7 +21,7 @@ from luoshi.web.api.router import router as api_router
 from luoshi.web.budget import Slots
 from luoshi.web.cache import StampedCache
 from luoshi.web.context import WebContext
-from luoshi.web.gate import CheckGate
+from luoshi.web.gate import CheckGate, GateMiddleware
 from luoshi.web.headers import SecurityHeaders
 from luoshi.web.pages import router as pages_router
 
@@ -37,7 +37,7 @@ def templates() -> Jinja2Templates:
 
 def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     """The web app for ``settings``; opens (and migrates) the database unless given one."""
-    database = db or Database.open(settings.database_url)
+    database = db or Database.open(settings.database_url, synchronous=settings.sqlite_synchronous)
     # SQLite commits one writer at a time, so the audit stamp never goes backwards and a
     # cached board needs no expiry; PostgreSQL may commit out of id order.
     ttl = float("inf") if database.engine.dialect.name == "sqlite" else 10.0
@@ -59,10 +59,12 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.ctx = ctx
-    app.state.password_gate = CheckGate(settings.web.password_checks(users.check_memory_mb()))
+    gate = CheckGate(settings.web.password_checks(users.check_memory_mb()))
+    app.state.password_gate = gate
     app.state.upload_slots = Slots(settings.web.upload_workers)
     errors.install(app)
     app.add_middleware(errors.CatchAll)
+    app.add_middleware(GateMiddleware, gate=gate, api=PREFIX)
     app.add_middleware(SecurityHeaders)
     if settings.web.trusted_proxies:
         # The client's address from X-Forwarded-For, only when a named proxy sent it.

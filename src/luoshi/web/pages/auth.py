@@ -56,10 +56,10 @@ async def login(
     if not nonce or not same(csrf_token, _anon_csrf(request, nonce)):
         return _login_page(request, next, "表单已过期，请重新登录", 403)
     try:
-        with password_gate(request).held():
-            token, _user = await run_in_threadpool(
-                actions.login, ctx_of(request), username, password, client_ip(request)
-            )
+        check = password_gate(request).check
+        token, _user = await run_in_threadpool(
+            actions.login, ctx_of(request), username, password, client_ip(request), check
+        )
     except LuoshiError as e:
         return _login_page(request, next, e.message, e.status)
     response = back(safe_next(next))
