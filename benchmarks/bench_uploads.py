@@ -115,7 +115,7 @@ def main() -> None:
     ap.add_argument("--budget", type=float, default=5.0, help="LUOSHI_UPLOAD_SECONDS")
     ap.add_argument("--kb", type=int, default=80, help="size of the slow upload")
     args = ap.parse_args()
-    data = ("学校5所" * (args.kb * 1024 // 12)).encode()
+    data = ("学校5所" * (args.kb * 1024 // len("学校5所".encode()))).encode()
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'uploads.db'}"
         small_ledger(url)
