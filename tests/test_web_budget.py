@@ -137,3 +137,23 @@ def test_storing_a_prepared_document_extracts_nothing(
         spans = documents.spans_of(s, stored.document.id)
         assert [sp.text for sp in spans if sp.kind == "quantity"] == ["9所"]
         assert all(prepared.raw[sp.start : sp.end] == sp.text for sp in spans)
+
+
+def test_the_same_file_uploaded_at_once_is_stored_once(db: Any) -> None:
+    import threading
+
+    build_world(db)
+    prepared = documents.prepare(SourceText.from_text("同.txt", "二、重点任务\n新建学校7所。\n"))
+    start, outcomes = threading.Barrier(6), []
+
+    def store() -> None:
+        start.wait()
+        with db.transaction() as s:
+            outcomes.append(documents.ingest(s, admin(s), prepared).outcome)
+
+    threads = [threading.Thread(target=store) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["exists"] * 5 + ["new"]

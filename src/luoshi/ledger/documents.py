@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import false, select, text, update
 from sqlalchemy.orm import Session
 
 from luoshi.errors import InputError, NotFound
@@ -94,6 +94,7 @@ def ingest(s: Session, actor: User, source: SourceText | Prepared) -> Ingested:
     for duplicates and the insert are all it does."""
     require_ingester(actor)
     prepared = source if isinstance(source, Prepared) else prepare(source)
+    _one_ingest_at_a_time(s)
     same = s.scalars(select(Document).where(Document.sha256 == prepared.digest)).one_or_none()
     if same is not None:
         return Ingested(same, "exists", 1.0)
@@ -105,10 +106,16 @@ def ingest(s: Session, actor: User, source: SourceText | Prepared) -> Ingested:
     return Ingested(doc, "near_duplicate" if original else "new", similarity)
 
 
-def stored_as(s: Session, raw: str) -> Document | None:
-    """The document already stored with exactly this text, if any (a cheap look before
-    a file is extracted; ``ingest`` checks again in its transaction)."""
-    return s.scalars(select(Document).where(Document.sha256 == dedup.sha256(raw))).one_or_none()
+def _one_ingest_at_a_time(s: Session) -> None:
+    """The duplicate check and the insert it guards must not interleave with another
+    file's: the same file uploaded twice at once is stored once, and a near-duplicate
+    points at its original. PostgreSQL locks the table against other writers (reads
+    go on); SQLite takes its one write lock with a write that changes nothing."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("LOCK TABLE documents IN SHARE ROW EXCLUSIVE MODE"))
+        return
+    nothing = update(Document).where(false()).values(version=Document.version)
+    s.execute(nothing.execution_options(synchronize_session=False))
 
 
 def require_ingester(actor: User) -> None:

@@ -105,8 +105,11 @@ def _child(
 
 def _limit_memory(extra: int) -> None:
     """Allow this process ``extra`` bytes of address space beyond what it has now."""
-    with open("/proc/self/statm") as f:
-        pages = int(f.read().split()[0])
+    try:
+        with open("/proc/self/statm") as f:
+            pages = int(f.read().split()[0])
+    except OSError:  # no /proc (not Linux): count from nothing, a tighter limit
+        pages = 0
     limit = pages * resource.getpagesize() + extra
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
