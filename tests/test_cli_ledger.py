@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy import create_engine, text
 
 from luoshi.cli import cli
+from luoshi.ledger.migrate import head_revision
 from tests.builders import REPORT
 
 RETYPED = REPORT.replace("，", ",").replace("。", ".")
@@ -95,7 +96,7 @@ def test_build_show_and_assign(run: Any, database_url: str, tmp_path: Path) -> N
         16000000,
     )
     assert target["baseline"]["value"] == 15000000
-    assert port["status"] == "red" and port["progress"] == 0
+    assert port["health"] == "red" and port["progress"] == 0
     table = run("plan", "show", "1")
     assert table.exit_code == 0 and "  （一）提升港口能级" in table.stdout
 
@@ -185,7 +186,8 @@ def test_database_url_from_the_environment(tmp_path: Path, monkeypatch: pytest.M
     assert result.exit_code == 0 and "数据库已升级到" in result.stdout
     assert "最新结构" in CliRunner().invoke(cli, ["db", "upgrade"]).stdout
     assert (tmp_path / "env.db").is_file()
-    assert "当前 0007" in CliRunner().invoke(cli, ["db", "current"]).stdout
+    head = head_revision()
+    assert f"当前 {head}，最新 {head}" in CliRunner().invoke(cli, ["db", "current"]).stdout
 
 
 def test_stateless_commands_do_not_touch_the_database(

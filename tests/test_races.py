@@ -165,6 +165,6 @@ def test_no_report_is_committed_onto_a_task_after_its_completion_was_accepted(
             times = s.scalars(
                 select(ProgressReport.submitted_at).where(ProgressReport.task_id == task.id)
             ).all()
-        assert task.status == "done"
+        assert task.state == "done"
         assert len(times) > 1, "no report went in before the acceptance: the race was not run"
         assert [t for t in times if t > accepted] == []

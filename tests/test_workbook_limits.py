@@ -14,10 +14,14 @@ from openpyxl.styles import Font
 
 from luoshi.cli import cli
 from luoshi.errors import ImportErrors
-from luoshi.io.ledger_xlsx import SHEET, export_ledger, read_ledger
+from luoshi.io.ledger_xlsx import SHEET, read_ledger, write_ledger
 from luoshi.io.workbook_limits import Limits, used_range
 from luoshi.ledger.db import Database
-from luoshi.settings import StatusRules
+from luoshi.ledger.read.asof import AsOf
+from luoshi.ledger.read.catalog import unit_names
+from luoshi.ledger.read.compute import plan_view
+from luoshi.ledger.read.opendata import document_texts
+from luoshi.settings import HealthRules
 from tests.builders import build_world
 from tests.fixtures.workbooks import far_away_cell, unzipping_to
 
@@ -25,7 +29,8 @@ from tests.fixtures.workbooks import far_away_cell, unzipping_to
 def exported(db: Database, path: Path) -> Path:
     world = build_world(db)
     with db.transaction() as s:
-        export_ledger(s, world.plan(s), StatusRules(), date(2024, 7, 1), path)
+        view = plan_view(s, world.plan(s), HealthRules(), AsOf(date(2024, 7, 1)))
+        write_ledger(view, document_texts(s, view), unit_names(s), path)
     return path
 
 

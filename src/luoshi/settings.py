@@ -21,8 +21,9 @@ LUOSHI_TRUSTED_PROXIES  addresses (or networks) of proxies whose X-Forwarded-For
                         believed, comma-separated (default none: the peer's address)
 LUOSHI_SECURE_COOKIES   1 to send cookies only over HTTPS (behind a TLS proxy)
 LUOSHI_MAX_UPLOAD_MB    largest document accepted by upload (default 20)
-LUOSHI_MAX_UNPACKED_MB  largest a .docx upload may be once unzipped (default 50)
-LUOSHI_MAX_TEXT_CHARS   most characters of text an uploaded document may hold (5000000)
+LUOSHI_MAX_UNPACKED_MB  largest a .docx or PDF may be once decompressed (default 50);
+                        the CLI and uploads refuse larger ones (decompression bombs)
+LUOSHI_MAX_TEXT_CHARS   most characters of text a document may hold (5000000)
 LUOSHI_UPLOAD_SECONDS   time reading and extracting one upload may take (default 60)
 LUOSHI_UPLOAD_MEMORY_MB memory reading and extracting one upload may use (default 1024)
 LUOSHI_UPLOAD_WORKERS   uploads read at once per process; more get 503 (default 2)
@@ -36,13 +37,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from luoshi.errors import InputError
+from luoshi.text.formats.limits import ReadLimits
 
 DEFAULT_DATABASE_URL = "sqlite:///./luoshi.db"
 
 
 @dataclass(frozen=True)
-class StatusRules:
-    """状态规则: how far behind expected progress a task may fall before it changes colour."""
+class HealthRules:
+    """健康规则: how far behind expected progress a task may fall before it changes colour."""
 
     green_within: float = 10.0
     amber_within: float = 25.0
@@ -91,11 +93,16 @@ class WebSettings:
             return max(1, self.login_checks)
         return max(1, int(self.login_memory_mb // memory_per_check_mb))
 
+    @property
+    def read_limits(self) -> ReadLimits:
+        """What the readers refuse: a .docx or PDF unpacking past the limit, too much text."""
+        return ReadLimits(self.max_unpacked_bytes, self.max_text_chars)
+
 
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
-    status: StatusRules = field(default_factory=StatusRules)
+    health: HealthRules = field(default_factory=HealthRules)
     # The user the CLI acts as when no --as is given (本地管理员).
     local_admin: str = "local-admin"
     web: WebSettings = field(default_factory=WebSettings)
@@ -105,15 +112,15 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Settings from ``env`` (default ``os.environ``); keyword overrides win."""
         env = os.environ if env is None else env
-        rules = StatusRules(
-            green_within=_number(env, "LUOSHI_GREEN_WITHIN", StatusRules.green_within),
-            amber_within=_number(env, "LUOSHI_AMBER_WITHIN", StatusRules.amber_within),
-            stalled_after=int(_number(env, "LUOSHI_STALLED_AFTER", StatusRules.stalled_after)),
+        rules = HealthRules(
+            green_within=_number(env, "LUOSHI_GREEN_WITHIN", HealthRules.green_within),
+            amber_within=_number(env, "LUOSHI_AMBER_WITHIN", HealthRules.amber_within),
+            stalled_after=int(_number(env, "LUOSHI_STALLED_AFTER", HealthRules.stalled_after)),
         )
         base = cls(
             database_url=env.get("LUOSHI_DATABASE_URL") or DEFAULT_DATABASE_URL,
             sqlite_synchronous=env.get("LUOSHI_SQLITE_SYNCHRONOUS") or "FULL",
-            status=rules,
+            health=rules,
             web=_web(env),
         )
         given = {k: v for k, v in overrides.items() if v is not None}

@@ -36,6 +36,9 @@ def run_server(app: AppContext, host: str, port: int, workers: int) -> None:
         # uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise: the
         # app does it, and only for LUOSHI_TRUSTED_PROXIES (web/app.py).
         proxy_headers=False,
+        # uvicorn restarts a worker that does not answer its health check within 5 s; on
+        # a loaded machine a worker still starting up would be killed again and again.
+        timeout_worker_healthcheck=60,
     )
 
 

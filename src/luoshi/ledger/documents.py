@@ -20,6 +20,7 @@ from luoshi.ledger.access import require_manager
 from luoshi.ledger.clock import now
 from luoshi.ledger.limits import fit
 from luoshi.ledger.models import Document, DocumentSpan, User
+from luoshi.ledger.source_tables import tables_json
 from luoshi.ledger.values import parse_date
 from luoshi.text.document import Document as SourceText
 
@@ -59,6 +60,7 @@ class Prepared:
     genre: str
     date: str | None
     spans: list[SpanDraft]
+    tables: list[Any] | None = None  # the reader's tables (source_tables.tables_json)
 
 
 def prepare(source: SourceText) -> Prepared:
@@ -76,6 +78,7 @@ def prepare(source: SourceText) -> Prepared:
         genre=p.genre,
         date=p.date,
         spans=_spans(x),
+        tables=tables_json(source.reader_tables),
     )
 
 
@@ -157,6 +160,7 @@ def _new_document(p: Prepared, original: Document | None) -> Document:
         text_length=len(normalized),
         duplicate_of_id=original.id if original else None,
         created_at=now(),
+        tables=p.tables,
     )
 
 

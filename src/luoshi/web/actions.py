@@ -9,17 +9,16 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from luoshi.errors import InputError, NotFound, PermissionDenied, Unauthenticated
-from luoshi.ledger import cycle, documents, logins, plans, tasks, units, users
+from luoshi.ledger import confirm, cycle, documents, logins, plans, sessions, tasks, units, users
 from luoshi.ledger.documents import Ingested
 from luoshi.ledger.models import Chase, Plan, ProgressReport, Review, Round, Unit, User
+from luoshi.ledger.plans import plan_by_id as get_plan
+from luoshi.ledger.plans import task_by_id as get_task
+from luoshi.ledger.tokens import token_hash
 from luoshi.text.sources import SUFFIXES
-from luoshi.web import sessions, uploads
+from luoshi.web import uploads
 from luoshi.web.context import Caller, WebContext
-from luoshi.web.reads import get_plan, get_task, open_round_of
-from luoshi.web.security import token_hash
 
 _UNSAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff（）()]+")
 MAX_NAME = 120
@@ -112,6 +111,17 @@ def build_plan(
         return plans.build_plan(s, actor, doc, name.strip(), title=(title or "").strip() or None)
 
 
+def confirm_lead_units(
+    ctx: WebContext, caller: Caller, plan_id: int, codes: Sequence[str] | None
+) -> tuple[list[str], int]:
+    """确认: the suggested lead units of ``codes`` (all pending when None); the codes
+    confirmed and how many stay 待确认."""
+    with ctx.work(caller) as (s, actor):
+        plan = get_plan(s, plan_id)
+        done = confirm.confirm_lead_units(s, actor, plan, codes)
+        return done, confirm.pending_count(s, plan.id)
+
+
 def set_public(ctx: WebContext, caller: Caller, plan_id: int, public: bool) -> Plan:
     with ctx.work(caller) as (s, actor):
         plan = get_plan(s, plan_id)
@@ -130,16 +140,6 @@ def edit_task(
         return tasks.edit_task(s, actor, task, label, version, values)
 
 
-def report_round(s: Session, plan_id: int, round_id: int | None) -> Round:
-    """The round a report goes to: the one named, else the plan's open round."""
-    if round_id is not None:
-        return cycle.get_round(s, round_id)
-    rnd = open_round_of(s, plan_id)
-    if rnd is None:
-        raise InputError("该计划目前没有进行中的调度，无法填报（请督查人员先发起调度）")
-    return rnd
-
-
 def submit_report(
     ctx: WebContext,
     caller: Caller,
@@ -152,7 +152,7 @@ def submit_report(
 ) -> ProgressReport:
     with ctx.work(caller) as (s, actor):
         task = get_task(s, task_id)
-        rnd = report_round(s, task.plan_id, round_id)
+        rnd = cycle.round_for_report(s, task.plan_id, round_id)
         clean = [e.strip() for e in evidence if e.strip()]
         return cycle.submit_report(s, actor, rnd, task, percent, value, narrative.strip(), clean)
 

@@ -132,7 +132,9 @@ async def read_in_child(request: Request, web: WebSettings, name: str, data: byt
 def read(path: str, name: str, web: WebSettings) -> Prepared:
     """In the child: the file's text (too much of it refused), extracted."""
     try:
-        source = replace(load_document(Path(path)), name=name)
+        # The text's length is checked below, in the upload's own words.
+        limits = replace(web.read_limits, max_text_chars=None)
+        source = replace(load_document(Path(path), limits), name=name)
     except ReadError as e:
         raise ReadError(name, e.reason) from None
     check_text(len(source.raw), web)

@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from luoshi.errors import LuoshiError
+from luoshi.ledger.tokens import new_token
 from luoshi.web import actions
 from luoshi.web.api.auth import client_ip, set_session_cookie
 from luoshi.web.context import SESSION_COOKIE, ctx_of
@@ -16,7 +17,7 @@ from luoshi.web.gate import password_gate
 from luoshi.web.headers import delete_cookie, set_cookie
 from luoshi.web.i18n import LANG_COOKIE, LANGS
 from luoshi.web.pages.common import ANON_COOKIE, back, form_caller, render, safe_next
-from luoshi.web.security import new_token, same
+from luoshi.web.security import same
 
 router = APIRouter()
 

@@ -5,7 +5,7 @@ Failed logins are counted per address and in total too, so they get indexes.
 Events recorded before this revision are hashed here, in id order.
 
 Revision ID: 0007
-Revises: 0002
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from alembic import op
 from luoshi.ledger.audit_chain import FIELDS, GENESIS, HEAD_ID, link
 
 revision: str = "0007"
-down_revision: str | None = "0002"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
