@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: help install office browser run test test-postgres lint format bench bench-pdf bench-hostile bench-ledger bench-web eval clean
+.PHONY: help install office browser run test test-postgres lint format bench bench-pdf bench-hostile bench-ledger bench-web bench-crash bench-harden eval clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)  ## create .venv and install luoshi with its dev tools
 
 run: $(STAMP)  ## start the app on SQLite with demo data
-	$(BIN)/luoshi demo
+	$(BIN)/luoshi demo --force
 
 lint: $(STAMP)  ## ruff (lint + format check) and mypy
 	$(BIN)/ruff check src tests benchmarks
@@ -73,6 +73,16 @@ bench-web: $(STAMP)  ## ledger API and dashboard p50/p95 under 20 clients, 10,00
 	@command -v ab >/dev/null || \
 		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y apache2-utils)
 	$(BIN)/python benchmarks/bench_web.py
+
+# Not part of `make bench`: each starts servers and takes a minute or more.
+bench-crash: $(STAMP)  ## kill -9 the server under 20-client report load: acknowledged and lost writes (SQLite; DATABASE_URL=postgresql+psycopg://… for PostgreSQL)
+	$(BIN)/python benchmarks/bench_crash.py $(if $(DATABASE_URL),--database-url $(DATABASE_URL))
+
+bench-harden: $(STAMP)  ## hostile workbooks, a login flood, hostile uploads, the cost of syncing SQLite commits
+	$(BIN)/python benchmarks/bench_workbooks.py
+	$(BIN)/python benchmarks/bench_logins.py
+	$(BIN)/python benchmarks/bench_uploads.py
+	$(BIN)/python benchmarks/bench_durability.py
 
 test-postgres: $(STAMP)  ## the ledger tests on a throwaway local PostgreSQL (installs it if absent)
 	LUOSHI_TEST_DATABASE_URL="$$(.ci/postgres start)" $(BIN)/pytest -m postgres

@@ -13,6 +13,12 @@ from tests.test_web_workflow import PDF, png_bytes
 from tests.web_support import WebWorld
 
 
+def row_of(page: str, text: str) -> str:
+    """The table row of ``page`` that holds ``text``, from there to the row's end."""
+    rest = page[page.index(text) :]
+    return rest[: rest.index("</tr>")]
+
+
 def setup_cycle(web: WebWorld) -> int:
     """A round due in three days: port reports 1.1.1.1 (returned) and 1.1.1.2 (100%,
     accepted: the task is done); the round is chased; a leader comments on 1.1.1.1."""
@@ -53,9 +59,9 @@ def test_the_rounds_page_labels_reports_by_their_state(web: WebWorld) -> None:
     client, _ = browser(web, "port")
     page = client.get("/rounds").text
     mine = page[page.index('id="my-tasks"') :]
-    done = mine[mine.index("年内建成智慧码头") :][:400]
+    done = row_of(mine, "年内建成智慧码头")
     assert "待审核" not in done and "已完成" in done
-    returned = mine[mine.index("拓展航线") :][:900]
+    returned = row_of(mine, "拓展航线")
     assert "已退回" in returned and 'id="report-' in returned  # to report again
 
 

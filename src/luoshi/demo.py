@@ -58,9 +58,10 @@ def build_demo(db: Database, local_admin: str, today: date | None = None) -> Dem
     """Fill an empty database with the demo plan, accounts, rounds, reports and reviews."""
     day = today or date.today()
     rng = random.Random(SEED)
+    sample = documents.prepare(SourceText.from_text("sample_report.txt", sample_text()))
     with db.transaction() as s:
         root = users.local_admin(s, local_admin)
-        doc = documents.ingest(s, root, SourceText.from_text("sample_report.txt", sample_text()))
+        doc = documents.ingest(s, root, sample)
         plan = plans.build_plan(s, root, doc.document, PLAN_NAME)
         units.ensure_units(s, root, [OFFICE])
         accounts = _accounts(s, root)
@@ -99,7 +100,7 @@ def _workflow(db: Database, plan_id: int, today: date) -> None:
 def _accounts(s: Session, actor: User) -> list[Account]:
     out = []
     for username, role, unit, name in ACCOUNTS:
-        password = secrets.token_urlsafe(9)
+        password = secrets.token_urlsafe(12)  # 16 characters
         users.add_user(s, actor, username, role, name, unit, password)
         out.append(Account(username, role, unit, password))
     return out

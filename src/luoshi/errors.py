@@ -12,6 +12,7 @@
     ├── TooManyRequests         rate limit hit, e.g. failed logins (HTTP 429)
     ├── Busy                    the database is locked by another writer (HTTP 503)
     └── DeliveryFailed          messages were recorded but a channel refused them (HTTP 502)
+    └── Unavailable             the database cannot be reached (HTTP 503)
 
 Library code raises these; the CLI turns them into one-line messages and exit
 status 2, the web app into one JSON error shape. Nothing else is caught broadly.
@@ -100,3 +101,10 @@ class DeliveryFailed(LuoshiError):
 
     status = 502
     code = "delivery_failed"
+
+
+class Unavailable(LuoshiError):
+    """The database cannot be reached (down, restarting, the network gone)."""
+
+    status = 503
+    code = "unavailable"

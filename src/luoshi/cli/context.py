@@ -32,7 +32,8 @@ class AppContext:
 
     def database(self) -> Database:
         if self._db is None:
-            self._db = Database.open(self.settings.database_url)
+            s = self.settings
+            self._db = Database.open(s.database_url, synchronous=s.sqlite_synchronous)
         return self._db
 
     @contextmanager

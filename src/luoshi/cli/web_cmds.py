@@ -9,8 +9,9 @@ from pathlib import Path
 import click
 
 from luoshi.cli.context import AppContext, pass_app
+from luoshi.errors import InputError
 from luoshi.ledger.access import ROLE_LABELS
-from luoshi.ledger.db import Database
+from luoshi.ledger.db import Database, holds_data
 
 DEMO_DB = "luoshi-demo.db"
 
@@ -35,6 +36,9 @@ def run_server(app: AppContext, host: str, port: int, workers: int, reminders: b
         workers=workers,
         log_level="warning",
         access_log=False,
+        # uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise: the
+        # app does it, and only for LUOSHI_TRUSTED_PROXIES (web/app.py).
+        proxy_headers=False,
         # uvicorn restarts a worker that does not answer its health check within 5 s; on
         # a loaded machine a worker still starting up would be killed again and again.
         timeout_worker_healthcheck=60,
@@ -71,12 +75,25 @@ def serve_cmd(app: AppContext, host: str, port: int, workers: int, no_reminders:
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口")
 @click.option("--no-serve", is_flag=True, help="只生成演示数据，不启动服务")
+@click.option("--force", is_flag=True, help="数据库文件已有数据时也覆盖重建（原有数据将丢失）")
 @pass_app
-def demo_cmd(app: AppContext, path: str, host: str, port: int, no_serve: bool) -> None:
-    """生成（或重建）演示数据库，打印演示账号，然后启动网页。Build the demo, then serve it."""
+def demo_cmd(app: AppContext, path: str, host: str, port: int, no_serve: bool, force: bool) -> None:
+    """生成（或重建）演示数据库，打印演示账号，然后启动网页。Build the demo, then serve it.
+
+    已有数据的数据库文件不会被覆盖，除非加 --force。"""
     from luoshi.demo import build_demo
 
     db_file = Path(path).resolve()
+    if (
+        not force
+        and db_file.is_file()
+        and db_file.stat().st_size
+        and holds_data(f"sqlite:///{db_file}")
+    ):
+        raise InputError(
+            f"{db_file} 已有数据（或不是台账数据库），演示不会覆盖它；"
+            "请用 --database 指定另一个文件，或确认不再需要其中的数据后加 --force 重建"
+        )
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_file}{suffix}").unlink(missing_ok=True)
     url = f"sqlite:///{db_file}"
@@ -90,7 +107,7 @@ def demo_cmd(app: AppContext, path: str, host: str, port: int, no_serve: bool) -
     click.echo("演示账号 Demo accounts（每次重新生成密码）：")
     for a in demo.accounts:
         unit = f" · {a.unit}" if a.unit else ""
-        click.echo(f"  {a.username:10s} {a.password:14s} {ROLE_LABELS[a.role]}{unit}")
+        click.echo(f"  {a.username:10s} {a.password:18s} {ROLE_LABELS[a.role]}{unit}")
     if no_serve:
         return
     app.settings = replace(app.settings, database_url=url)

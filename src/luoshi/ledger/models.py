@@ -301,6 +301,9 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(50))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The chain (audit_chain.py): the previous event's hash, and this one's over it.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class WebSession(Base):
@@ -319,7 +322,12 @@ class LoginFailure(Base):
     """登录失败: one failed sign-in, counted per username and address to slow guessing."""
 
     __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_who", "username", "ip", "at"),)
+    __table_args__ = (
+        Index("ix_login_failures_who", "username", "ip", "at"),
+        # Counted per address and in total too (ledger/logins.py).
+        Index("ix_login_failures_ip", "ip", "at"),
+        Index("ix_login_failures_at", "at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(100))
     ip: Mapped[str] = mapped_column(String(64))
@@ -333,6 +341,17 @@ class AppSecret(Base):
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AuditChainHead(Base):
+    """审计链头: the newest audit event of the chain and its hash, in one row. Appends
+    lock it, so concurrent writers never fork the chain."""
+
+    __tablename__ = "audit_chain"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_id: Mapped[int | None] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    events: Mapped[int] = mapped_column(Integer)
 
 
 class TargetCheck(Base):
