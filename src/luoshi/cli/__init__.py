@@ -9,6 +9,7 @@ import click
 
 from luoshi import __version__
 from luoshi.cli import (
+    align_cmds,
     cycle_cmds,
     db_cmds,
     doc_cmds,
@@ -56,6 +57,7 @@ def cli(ctx: click.Context, database_url: str | None, username: str | None) -> N
 
 for module in (
     extract_cmds,
+    align_cmds,
     doc_cmds,
     plan_cmds,
     people_cmds,
