@@ -47,7 +47,7 @@ def align_cmd(
     """
     child = extract(load_document(child_file))
     parent = extract(load_document(parent_file))
-    params = AlignParams(baseline=True) if baseline else None
+    params = AlignParams(baseline=True, abstain=0.0) if baseline else None
     found = align_documents(child, parent, load_lexicon(lexicon), params)
     if jsonl:
         out = sys.stdout
