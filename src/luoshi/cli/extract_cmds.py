@@ -43,6 +43,13 @@ class Batch:
             sys.exit(2)
 
 
+def warn_structure(x: Extraction) -> None:
+    """The outline's one-line warnings (structure not found, line breaks lost), on stderr."""
+    if x.outline is not None:
+        for warning in x.outline.warnings:
+            click.echo(f"提示：{warning}", err=True)
+
+
 def _emit_jsonl(records: list[dict[str, Any]]) -> None:
     out = sys.stdout
     for rec in records:
@@ -64,6 +71,7 @@ def extract_cmd(files: tuple[str, ...], jsonl: bool, explain: bool) -> None:
     batch = Batch(files)
     for doc in batch.documents():
         x = extract(doc)
+        warn_structure(x)
         if jsonl:
             _emit_jsonl([quantity_record(x, q) for q in x.quantities])
             if explain:
@@ -107,6 +115,7 @@ def outline_cmd(files: tuple[str, ...], jsonl: bool) -> None:
     for doc in batch.documents():
         x = extract(doc)
         assert x.outline is not None
+        warn_structure(x)
         if jsonl:
             _emit_jsonl([heading_record(x, n) for n in x.outline.nodes])
             continue

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from luoshi.extract.align_lexicon import AlignLexicon
 from luoshi.text.document import Span
 from luoshi.text.outline import Outline, OutlineNode
+from luoshi.text.paragraphs import sentences
 
 # Measures inside a paragraph are separated by full stops, and by semicolons
 # where a paragraph lists independent measures in one sentence.
@@ -24,6 +25,7 @@ _PIAN = re.compile(r"^第[一二三四五六七八九十百零〇两\d]+[篇编]
 _ZHANG = re.compile(r"^第[一二三四五六七八九十百零〇两\d]+章")
 _MIN_MEASURE = 6
 _RUN_IN_KINDS = ("runin", "ordinal", "dash")
+_CLAUSE = re.compile(r"[,;:、]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,18 +140,25 @@ def _sub_headings(outline: Outline, node: OutlineNode) -> list[OutlineNode]:
 
 
 def _continues_series(outline: Outline, prev: OutlineNode, node: OutlineNode) -> bool:
-    """Whether ``node``'s heading is one more item of ``prev``'s series of sub-headings.
+    """Whether ``node``'s heading is one more item of a series begun in ``prev``'s paragraph.
 
-    A series of run-in sub-headings is written in parallel (做强有优势的产业、
-    扩大有效益的投资): same length, same characters in the same places. A
-    paragraph that opens with one more such item continues the series, one
-    level below ``prev``, even after a paragraph break.
+    A series of run-in sub-headings is written in parallel (做强有优势的产业。…
+    扩大有效益的投资。…): short sentences of one length, with the same
+    characters in the same places. A paragraph that opens with one more such
+    item continues the series, one level below ``prev``, after a paragraph break.
     """
     if node.parent != prev.parent or node.heading.kind != "runin":
         return False
-    items = [n.heading.text for n in _sub_headings(outline, prev)]
     text = node.heading.text
-    if len(items) < 2 or any(len(t) != len(text) for t in items):
+    para = prev.heading.paragraph
+    folded = outline.doc.folded
+    items = [
+        folded[s.start : s.end - 1]
+        for s in sentences(folded, Span(prev.heading.end, para.end))
+        if s.end - s.start == len(text) + 1 and folded[s.end - 1] == "。"
+    ]
+    items = [t for t in items if not _CLAUSE.search(t)]
+    if len(items) < 2:
         return False
     fixed = [i for i in range(len(text)) if len({t[i] for t in items}) == 1]
     return len(fixed) >= 2 and all(text[i] == items[0][i] for i in fixed)
