@@ -44,6 +44,7 @@ class AlignParams:
     kids: float = 1.0  # a child section's tasks' votes, beside the section's own text
     concept: float = 1.0  # a synonym group's weight against a character pair's
     indicator: float = 0.05  # each indicator the two share
+    evidence: float = 0.02  # the least a parent must share with the task's own words
     abstain: float = 0.045  # below this best score nothing is proposed
     relative: float = 0.5  # a runner-up is proposed only above this share of the best
     baseline: bool = False  # plain bigram TF-IDF of the two texts, for comparison
@@ -119,13 +120,20 @@ class Aligner:
             return v
         return blend([(v, 1.0), (self._vector(c.text), self.params.heading)])
 
-    def child_vector(self, raw: str, unit: AlignUnit) -> Vector:
-        """A child task's text, with its heading, surroundings and paragraph."""
-        p = self.params
+    def own_vector(self, raw: str, unit: AlignUnit) -> Vector:
+        """A child task's own words: its heading and the text it covers."""
         body = self._vector(raw[unit.body.start : unit.body.end])
-        if p.baseline:
+        if self.params.baseline:
             return body
-        parts = [(body, 1.0), (self._vector(unit.text), p.child_heading)]
+        return blend([(body, 1.0), (self._vector(unit.text), self.params.child_heading)])
+
+    def child_vector(self, raw: str, unit: AlignUnit) -> Vector:
+        """A child task's own words, with its surroundings and paragraph."""
+        p = self.params
+        own = self.own_vector(raw, unit)
+        if p.baseline:
+            return own
+        parts = [(own, 1.0)]
         if unit.context:
             context = " ".join(raw[s.start : s.end] for s in unit.context)
             parts.append((self._vector(context), p.context))
@@ -159,11 +167,24 @@ class Aligner:
             row = self._with_votes(units, n, scores) if section else scores[n]
             # The most specific heading answers a task; a whole section answers a section.
             pool = self.groups if section else self.leaves
-            ranked = sorted(pool, key=lambda i: -row[i])
+            ranked = self._evident(raw, unit, sorted(pool, key=lambda i: -row[i]))
             text = raw[unit.body.start : unit.body.end]
             found = self._matches(text, vectors[n], ranked, row, indicators[n])
             out.append(Alignment(unit, found))
         return out
+
+    def _evident(self, raw: str, unit: AlignUnit, ranked: list[int]) -> list[int]:
+        """The best candidates that share something with the task's own words.
+
+        A measure sentence is read with its paragraph, but a parent that only
+        its neighbours mention is not its parent (a local matter among others).
+        """
+        own = self.own_vector(raw, unit)
+        floor = self.params.evidence
+        head = ranked[: 4 * MAX_PARENTS]
+        return [
+            i for i in head if sum(x * self.own[i].get(t, 0.0) for t, x in own.items()) >= floor
+        ]
 
     def _scores(self, own: list[float], indicators: set[str]) -> list[float]:
         p = self.params
