@@ -15,6 +15,7 @@ from luoshi.cli import (
     doc_cmds,
     export_cmds,
     extract_cmds,
+    link_cmds,
     people_cmds,
     plan_cmds,
     web_cmds,
@@ -66,6 +67,7 @@ for module in (
     export_cmds,
     db_cmds,
     web_cmds,
+    link_cmds,
 ):
     module.register(cli)
 
