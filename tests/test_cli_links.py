@@ -73,7 +73,7 @@ def test_breakdown_with_shares_warns_when_they_do_not_add_up(run: Any, tmp_path:
     r = run("plan", "breakdown", task, "--to", "east", "--to", "west", *shares)
     assert r.exit_code == 0, r.output
     assert "east:3" in r.stdout and "west:3" in r.stdout
-    assert "合计 300000" in r.stdout and "少于目标 350000（相差 50000）" in r.stderr
+    assert "合计 300000" in r.stdout and "少于目标 350000人（相差 50000人）" in r.stderr
     r = run("plan", "split", task, "--share", "west=200000")
     assert r.exit_code == 0 and "合计 350000" in r.stdout and r.stderr == ""
     bad = run("plan", "split", task, "--share", "west")

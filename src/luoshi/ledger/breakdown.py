@@ -175,4 +175,4 @@ def split_target(s: Session, actor: User, target: Target, shares: Mapping[str, f
         )
     values = {name: t.value for name, t in copies.items()}
     check = check_shares(target.value, values.values())
-    return Split(target, values, check, check.warning(f"目标「{label}」"))
+    return Split(target, values, check, check.warning(f"目标「{label}」", target.unit))

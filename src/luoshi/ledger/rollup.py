@@ -120,15 +120,15 @@ class ShareCheck:
     def adds_up(self) -> bool:
         return math.isclose(self.shares, self.total, rel_tol=1e-9, abs_tol=1e-9)
 
-    def warning(self, what: str) -> str | None:
+    def warning(self, what: str, unit: str = "") -> str | None:
         """A message a clerk can act on when the shares do not add up, else None."""
         if self.adds_up:
             return None
         gap = abs(self.difference)
         side = "少于" if self.difference < 0 else "多于"
         return (
-            f"{what}的份额合计 {_number(self.shares)}，{side}目标 {_number(self.total)}"
-            f"（相差 {_number(gap)}）"
+            f"{what}的份额合计 {_number(self.shares)}{unit}，{side}目标 "
+            f"{_number(self.total)}{unit}（相差 {_number(gap)}{unit}）"
         )
 
 
