@@ -16,28 +16,7 @@ from luoshi.extract.align_units import child_units, parent_units
 from luoshi.extract.pipeline import Extraction, extract
 from luoshi.text.document import Document
 from tests.conftest import corpus_file
-
-CITY = """一、2024年工作回顾
-——经济运行稳中向好。全市生产总值增长5%。
-——城市更新有力推进。改造老旧小区100个。
-二、2025年主要任务
-（一）全力推动产业升级
-加快发展先进制造业。培育链主企业，完善产业链配套，建设智能工厂50家。
-大力发展会展经济。举办国际博览会，引进品牌展会，建设会展中心。
-（二）全力办好民生实事
-促进高质量充分就业。城镇新增就业35万人，开展职业技能培训。
-推进教育优质发展。新建中小学校10所，增加学位2万个。
-三、加强政府自身建设
-坚持依法行政。严格规范公正文明执法，推进政务公开。
-"""
-
-DISTRICT = """（一）聚焦产业发展
-壮大制造业集群。围绕链主企业招商，新建智能工厂5家。积极引进展会项目，办好区域博览会。
-培育新兴产业。引进新材料企业，建设产业园区。
-（二）聚焦民生保障
-稳定就业岗位。全年城镇新增就业2万人，开展技能培训。深入开展群众性文明创建活动，组织志愿服务。
-办好人民满意教育。新建小学2所，增加学位1000个。
-"""
+from tests.link_support import CITY, DISTRICT
 
 
 def doc(name: str, text: str) -> Extraction:
@@ -184,3 +163,11 @@ def test_corpus_alignment_spans_slice_both_texts() -> None:
 def doc_file(prefix: str) -> Extraction:
     path = corpus_file(prefix)
     return extract(Document.from_path(path))
+
+
+def test_cli_says_when_a_file_has_no_tasks(tmp_path: Path) -> None:
+    plain = tmp_path / "note.txt"
+    plain.write_text("今天召开会议。会议听取了汇报。\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["align", str(plain), str(plain), "--jsonl"])
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "没有可作上级任务的标题" in result.stderr and "没有找到任务" in result.stderr

@@ -8,8 +8,15 @@ import sys
 import click
 
 from luoshi.cli.table import render
-from luoshi.extract.align import Alignment, AlignParams, align_documents, alignment_record
+from luoshi.extract.align import (
+    Alignment,
+    AlignParams,
+    aligner_for,
+    alignment_record,
+    unit_indicators,
+)
 from luoshi.extract.align_lexicon import load_lexicon
+from luoshi.extract.align_units import child_units
 from luoshi.extract.pipeline import extract
 from luoshi.text.sources import load_document
 
@@ -47,8 +54,16 @@ def align_cmd(
     """
     child = extract(load_document(child_file))
     parent = extract(load_document(parent_file))
-    params = AlignParams(baseline=True, abstain=0.0) if baseline else None
-    found = align_documents(child, parent, load_lexicon(lexicon), params)
+    params = AlignParams(baseline=True, abstain=0.0, evidence=0.0) if baseline else None
+    words = load_lexicon(lexicon)
+    aligner = aligner_for(parent, words, params)
+    if not aligner.candidates:
+        click.echo(f"提示：{parent_file} 中没有可作上级任务的标题（只读部署部分的标题）", err=True)
+    assert child.outline is not None
+    units = child_units(child.outline)
+    if not units:
+        click.echo(f"提示：{child_file} 中没有找到任务（部署部分的标题或举措句）", err=True)
+    found = aligner.align(child.doc.raw, units, unit_indicators(child, units))
     if jsonl:
         out = sys.stdout
         for a in found:

@@ -6,7 +6,8 @@ for the stateless commands.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -66,38 +67,49 @@ def orgs_list_cmd(app: AppContext, jsonl: bool) -> None:
     )
 
 
+ORG_OPTION = "所属组织（名称或编号；写 - 表示不属于任何组织）"
+
+
 @click.command("move")
 @click.argument("unit")
-@click.option("--org", required=True, help="所属组织（名称或编号；写 - 表示不属于任何组织）")
+@click.option("--org", required=True, help=ORG_OPTION)
 @click.option("--version", type=int, help=VERSION_HELP)
 @pass_app
 def units_move_cmd(app: AppContext, unit: str, org: str, version: int | None) -> None:
     """把单位归入组织。Put a unit under an organisation."""
     from luoshi.ledger import orgs, units
 
-    with app.work() as (s, actor):
-        u = units.get_unit(s, unit)
-        target = None if org == "-" else orgs.get_org(s, org)
-        changed = orgs.move_unit(s, actor, u, target, version)
-    where = target.name if target else "（无组织）"
-    click.echo(f"单位 {u.name} → {where}" if changed else f"单位 {u.name} 已在 {where}")
+    _move(app, "单位", lambda s: units.get_unit(s, unit), orgs.move_unit, org, version)
 
 
 @click.command("move")
 @click.argument("plan")
-@click.option("--org", required=True, help="所属组织（名称或编号；写 - 表示不属于任何组织）")
+@click.option("--org", required=True, help=ORG_OPTION)
 @click.option("--version", type=int, help=VERSION_HELP)
 @pass_app
 def plan_move_cmd(app: AppContext, plan: str, org: str, version: int | None) -> None:
     """把计划归入组织。Put a plan under an organisation."""
     from luoshi.ledger import orgs, plans
 
+    _move(app, "计划", lambda s: plans.get_plan(s, plan), orgs.move_plan, org, version)
+
+
+def _move(
+    app: AppContext,
+    what: str,
+    find: Callable[[Session], Any],
+    move: Callable[..., bool],
+    org: str,
+    version: int | None,
+) -> None:
+    from luoshi.ledger import orgs
+
     with app.work() as (s, actor):
-        p = plans.get_plan(s, plan)
+        row = find(s)
         target = None if org == "-" else orgs.get_org(s, org)
-        changed = orgs.move_plan(s, actor, p, target, version)
+        changed = move(s, actor, row, target, version)
     where = target.name if target else "（无组织）"
-    click.echo(f"计划 {p.name} → {where}" if changed else f"计划 {p.name} 已在 {where}")
+    click.echo(f"{what} {row.name} → {where}" if changed else f"{what} {row.name} 已在 {where}")
 
 
 @click.command("align")

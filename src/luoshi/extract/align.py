@@ -127,10 +127,9 @@ class Aligner:
             return body
         return blend([(body, 1.0), (self._vector(unit.text), self.params.child_heading)])
 
-    def child_vector(self, raw: str, unit: AlignUnit) -> Vector:
-        """A child task's own words, with its surroundings and paragraph."""
+    def child_vector(self, raw: str, unit: AlignUnit, own: Vector) -> Vector:
+        """A child task's own words (``own``), with its surroundings and paragraph."""
         p = self.params
-        own = self.own_vector(raw, unit)
         if p.baseline:
             return own
         parts = [(own, 1.0)]
@@ -156,7 +155,8 @@ class Aligner:
         self, raw: str, units: list[AlignUnit], indicators: list[set[str]]
     ) -> list[Alignment]:
         """The parents proposed for each child task of ``raw``."""
-        vectors = [self.child_vector(raw, u) for u in units]
+        owns = [self.own_vector(raw, u) for u in units]
+        vectors = [self.child_vector(raw, u, own) for u, own in zip(units, owns, strict=True)]
         scores = [
             self._scores(self.similarities(v), inds)
             for v, inds in zip(vectors, indicators, strict=True)
@@ -167,19 +167,18 @@ class Aligner:
             row = self._with_votes(units, n, scores) if section else scores[n]
             # The most specific heading answers a task; a whole section answers a section.
             pool = self.groups if section else self.leaves
-            ranked = self._evident(raw, unit, sorted(pool, key=lambda i: -row[i]))
+            ranked = self._evident(owns[n], sorted(pool, key=lambda i: -row[i]))
             text = raw[unit.body.start : unit.body.end]
             found = self._matches(text, vectors[n], ranked, row, indicators[n])
             out.append(Alignment(unit, found))
         return out
 
-    def _evident(self, raw: str, unit: AlignUnit, ranked: list[int]) -> list[int]:
+    def _evident(self, own: Vector, ranked: list[int]) -> list[int]:
         """The best candidates that share something with the task's own words.
 
         A measure sentence is read with its paragraph, but a parent that only
         its neighbours mention is not its parent (a local matter among others).
         """
-        own = self.own_vector(raw, unit)
         floor = self.params.evidence
         head = ranked[: 4 * MAX_PARENTS]
         return [

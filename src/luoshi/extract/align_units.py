@@ -54,7 +54,7 @@ def child_units(outline: Outline) -> list[AlignUnit]:
         if not _forward(outline, node) or node.heading.kind == "inline":
             continue
         h = node.heading
-        if node.parent is None and _is_part(outline, node):
+        if h.level == 1:  # a top-level part (一、…, 第一篇, a question), not a task
             continue
         part = _own_part(node)
         above = tuple(Span(a.heading.start, a.heading.end) for a in outline.path(node)[:-1])
@@ -201,21 +201,12 @@ def _body_nodes(outline: Outline) -> list[OutlineNode]:
 
 def _depths(outline: Outline, nodes: list[OutlineNode]) -> dict[int, int]:
     """Depth of each heading; chapters (章) read beside parts (篇) are put under them."""
-    has_pian = any(_PIAN.match(n.heading.text) for n in nodes)
-    out: dict[int, int] = {}
-    for n in nodes:
-        level = n.heading.level
-        if has_pian and not _PIAN.match(n.heading.text):
-            pian_level = min(
-                (m.heading.level for m in nodes if _PIAN.match(m.heading.text)), default=1
-            )
-            chapter_level = min(
-                (m.heading.level for m in nodes if _ZHANG.match(m.heading.text)), default=level
-            )
-            if chapter_level <= pian_level:
-                level += pian_level - chapter_level + 1
-        out[n.index] = level
-    return out
+    pian = [n.heading.level for n in nodes if _PIAN.match(n.heading.text)]
+    zhang = [n.heading.level for n in nodes if _ZHANG.match(n.heading.text)]
+    shift = 0
+    if pian and zhang and min(zhang) <= min(pian):
+        shift = min(pian) - min(zhang) + 1
+    return {n.index: n.heading.level + (0 if _PIAN.match(n.heading.text) else shift) for n in nodes}
 
 
 def _excluded_parts(outline: Outline, nodes: list[OutlineNode], lexicon: AlignLexicon) -> set[int]:
@@ -236,8 +227,3 @@ def _excluded_parts(outline: Outline, nodes: list[OutlineNode], lexicon: AlignLe
 
 def _forward(outline: Outline, node: OutlineNode) -> bool:
     return all(a.stance != "retrospective" for a in outline.path(node))
-
-
-def _is_part(outline: Outline, node: OutlineNode) -> bool:
-    """A top-level part (一、…, 第一篇, a question) rather than a task."""
-    return node.heading.level == 1

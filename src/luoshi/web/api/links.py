@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse
 from luoshi.errors import NotFound
 from luoshi.ledger import breakdown, link_align, links
 from luoshi.ledger.models import Plan, Target, Task
-from luoshi.web.context import Manager, Writer, ctx_of
+from luoshi.web.context import Caller, Manager, Writer, ctx_of
 from luoshi.web.schemas import MAX_ID, Body, Id, Name, PathId
 
 router = APIRouter(tags=["links"])
@@ -107,17 +107,20 @@ def _one(s: Session, link: Any) -> dict[str, Any]:
 
 @router.post("/links/{link_id}/accept", summary="确认对接 Accept a link")
 def accept(link_id: PathId, body: DecisionIn, request: Request, caller: Writer) -> JSONResponse:
-    with ctx_of(request).work(caller) as (s, actor):
-        link = links.get_link(s, link_id)
-        links.decide(s, actor, link, "accepted", body.version)
-        return JSONResponse(_one(s, link))
+    return _decide(request, caller, link_id, "accepted", body.version)
 
 
 @router.post("/links/{link_id}/reject", summary="否决对接 Reject a link")
 def reject(link_id: PathId, body: DecisionIn, request: Request, caller: Writer) -> JSONResponse:
+    return _decide(request, caller, link_id, "rejected", body.version)
+
+
+def _decide(
+    request: Request, caller: Caller, link_id: int, state: str, version: int | None
+) -> JSONResponse:
     with ctx_of(request).work(caller) as (s, actor):
         link = links.get_link(s, link_id)
-        links.decide(s, actor, link, "rejected", body.version)
+        links.decide(s, actor, link, state, version)
         return JSONResponse(_one(s, link))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Request
@@ -11,7 +12,7 @@ from starlette.responses import JSONResponse
 from luoshi.errors import NotFound
 from luoshi.ledger import orgs
 from luoshi.ledger.models import Organisation, Plan, Unit
-from luoshi.web.context import SignedIn, Writer, ctx_of
+from luoshi.web.context import Caller, SignedIn, Writer, ctx_of
 from luoshi.web.schemas import MAX_ID, Body, Id, Name, PathId
 
 router = APIRouter(tags=["organisations"])
@@ -64,23 +65,28 @@ def _org(org: Organisation | None) -> Organisation:
 
 @router.post("/units/{unit_id}/organisation", summary="单位归入组织 Move a unit")
 def move_unit(unit_id: PathId, body: MoveIn, request: Request, caller: Writer) -> JSONResponse:
-    with ctx_of(request).work(caller) as (s, actor):
-        unit = s.get(Unit, unit_id)
-        if unit is None:
-            raise NotFound(f"单位 {unit_id} 不存在")
-        org = _org(s.get(Organisation, body.organisation_id)) if body.organisation_id else None
-        orgs.move_unit(s, actor, unit, org, body.version)
-        rec = {"id": unit.id, "organisation_id": unit.organisation_id, "version": unit.version}
-    return JSONResponse(rec)
+    return _move(request, caller, Unit, unit_id, body, orgs.move_unit, "单位")
 
 
 @router.post("/plans/{plan_id}/organisation", summary="计划归入组织 Move a plan")
 def move_plan(plan_id: PathId, body: MoveIn, request: Request, caller: Writer) -> JSONResponse:
+    return _move(request, caller, Plan, plan_id, body, orgs.move_plan, "计划")
+
+
+def _move(
+    request: Request,
+    caller: Caller,
+    model: type[Unit] | type[Plan],
+    key: int,
+    body: MoveIn,
+    move: Callable[..., bool],
+    label: str,
+) -> JSONResponse:
     with ctx_of(request).work(caller) as (s, actor):
-        plan = s.get(Plan, plan_id)
-        if plan is None:
-            raise NotFound(f"计划 {plan_id} 不存在")
+        row = s.get(Unit, key) if model is Unit else s.get(Plan, key)
+        if row is None:
+            raise NotFound(f"{label} {key} 不存在")
         org = _org(s.get(Organisation, body.organisation_id)) if body.organisation_id else None
-        orgs.move_plan(s, actor, plan, org, body.version)
-        rec = {"id": plan.id, "organisation_id": plan.organisation_id, "version": plan.version}
+        move(s, actor, row, org, body.version)
+        rec = {"id": row.id, "organisation_id": row.organisation_id, "version": row.version}
     return JSONResponse(rec)
