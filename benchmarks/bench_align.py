@@ -32,10 +32,13 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from luoshi.extract.align import align_documents
+from luoshi.extract.pipeline import extract
 from luoshi.ledger import links, plans
 from luoshi.ledger.db import Database
 from luoshi.ledger.models import Organisation, Plan, Task, TaskLink
 from luoshi.ledger.rollup import coverage, roll_up
+from luoshi.text.sources import load_document
 
 GOAL_SECONDS = 2.0
 SEED = 20240123
@@ -84,7 +87,13 @@ def stateless(corpus: Path) -> bool:
         ok &= report(
             f"luoshi align {child[:20]} → {parent[:20]}", seconds, GOAL_SECONDS if gated else None
         )
+        inside = best(lambda f=files: _align_in_process(*f))  # type: ignore[misc]
+        report("  the same in-process (read, extract, align; no start-up)", inside, None)
     return ok
+
+
+def _align_in_process(child: str, parent: str) -> None:
+    align_documents(extract(load_document(child)), extract(load_document(parent)))
 
 
 def stored(corpus: Path, tmp: Path) -> bool:
