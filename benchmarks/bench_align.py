@@ -198,7 +198,7 @@ def _task(
         "title": f"任务 {code}：推进重点项目建设",
         "category": "",
         "weight": 1.0,
-        "status": "open",
+        "state": "open",
         "version": 1,
     }
 

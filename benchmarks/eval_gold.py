@@ -41,6 +41,8 @@ ALIGN_PAIRS = (
 # The 15th Five-Year Plan outline: 篇/章/节 and a table of contents.
 STRUCTURE_F1 = 0.97
 STRUCTURE_LEVEL = 0.97
+# The promise check (issue 11): target recall, actual and verdict accuracy.
+PROMISE_BARS = {"--min-recall": 0.90, "--min-actual": 0.90, "--min-verdict": 0.90}
 
 LUOSHI = [sys.executable, "-m", "luoshi"]
 
@@ -151,7 +153,30 @@ def gate_alignment(r: Run) -> list[str]:
     return failed
 
 
-GATES: list[Gate] = [gate_quantities, gate_headings, gate_structure, gate_alignment]
+def gate_promises(r: Run) -> list[str]:
+    """``luoshi promises OLD NEW`` on every gold year pair, scored by score_promises.py."""
+    failed: list[str] = []
+    for g in sorted((r.gold / "promises").glob("*.jsonl")):
+        first = json.loads(g.read_text(encoding="utf-8").splitlines()[0])
+        old, new = (str(r.shared / "corpus" / first[k]) for k in ("old", "new"))
+        pred = r.tmp / f"promises-{g.stem}.jsonl"
+        run([*LUOSHI, "promises", old, new, "--jsonl"], pred)
+        bars = [str(a) for kv in PROMISE_BARS.items() for a in kv]
+        scorer = [sys.executable, str(r.shared / "eval" / "score_promises.py"), str(pred), str(g)]
+        result = subprocess.run([*scorer, *bars], capture_output=True, text=True, check=False)
+        print(result.stdout, end="")
+        if result.returncode != 0:
+            failed.append(f"promises {g.stem}: {result.stdout.strip().splitlines()[-1]}")
+    return failed
+
+
+GATES: list[Gate] = [
+    gate_quantities,
+    gate_headings,
+    gate_structure,
+    gate_promises,
+    gate_alignment,
+]
 
 
 def main() -> int:

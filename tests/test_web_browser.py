@@ -72,7 +72,7 @@ def server(tmp_path: Path) -> Iterator[str]:
             proc.stdout.close()
 
 
-def wait_for(port: int, proc: subprocess.Popen[bytes], seconds: float = 20) -> None:
+def wait_for(port: int, proc: subprocess.Popen[bytes], seconds: float = 120) -> None:
     until = time.monotonic() + seconds
     while time.monotonic() < until:
         if proc.poll() is not None:

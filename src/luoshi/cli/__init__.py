@@ -18,6 +18,8 @@ from luoshi.cli import (
     link_cmds,
     people_cmds,
     plan_cmds,
+    promise_cmds,
+    target_cmds,
     web_cmds,
     xlsx_cmds,
 )
@@ -59,8 +61,10 @@ def cli(ctx: click.Context, database_url: str | None, username: str | None) -> N
 for module in (
     extract_cmds,
     align_cmds,
+    promise_cmds,
     doc_cmds,
     plan_cmds,
+    target_cmds,
     people_cmds,
     cycle_cmds,
     xlsx_cmds,

@@ -14,6 +14,7 @@ from luoshi.cli.table import render
 from luoshi.errors import ReadError
 from luoshi.extract.pipeline import Extraction, extract
 from luoshi.extract.records import excluded_record, heading_record, quantity_record
+from luoshi.settings import Settings
 from luoshi.text.document import Document
 from luoshi.text.sources import load_document
 
@@ -28,12 +29,13 @@ class Batch:
     def __init__(self, paths: tuple[str, ...]) -> None:
         self.paths = paths
         self.failed = 0
+        self.limits = Settings.from_env().web.read_limits
 
     def documents(self) -> Iterator[Document]:
         with progress(self.paths, "读取文件") as paths:
             for path in paths:
                 try:
-                    yield load_document(path)
+                    yield load_document(path, self.limits)
                 except ReadError as e:
                     self.failed += 1
                     click.echo(f"错误：{e.message}", err=True)

@@ -26,14 +26,6 @@ INK = "#222222"
 GRID = "#D0D0D0"
 BAR = "#3B6FB6"
 MARKER = "#C00000"
-# Status colours that stay apart when printed in grey, too.
-HEALTH_COLOURS = {
-    "green": "#4CAF50",
-    "amber": "#F2B705",
-    "red": "#D62728",
-    "stalled": "#7F7F7F",
-    "done": "#1F5FA8",
-}
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,7 @@ def _copy(s: Session, actor: User, task: Task, plan: Plan, parent: Task | None) 
         deadline_text=task.deadline_text,
         expected_outcome=task.expected_outcome,
         weight=1.0,
-        status="open",
+        state="open",
     )
     s.add(child)
     s.flush()

@@ -10,11 +10,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
 from pydantic import Field
-from sqlalchemy.orm import Session
 from starlette.responses import JSONResponse
 
 from luoshi.errors import NotFound
 from luoshi.ledger import breakdown, link_align, links
+from luoshi.ledger.db import Session
 from luoshi.ledger.models import Plan, Target, Task
 from luoshi.web.context import Caller, Manager, Writer, ctx_of
 from luoshi.web.schemas import MAX_ID, Body, Id, Name, PathId

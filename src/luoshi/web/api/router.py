@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from luoshi.web.api import auth, documents, links, orgs, people, plans, public, rounds, tasks
+from luoshi.web.api import (
+    auth,
+    documents,
+    links,
+    orgs,
+    people,
+    plans,
+    public,
+    rounds,
+    targets,
+    tasks,
+)
 
 PREFIX = "/api/v1"
 
 
 def router() -> APIRouter:
     api = APIRouter(prefix=PREFIX)
-    for module in (auth, documents, plans, tasks, rounds, people, public, orgs, links):
+    for module in (auth, documents, plans, tasks, rounds, people, public, targets, orgs, links):
         api.include_router(module.router)
     return api

@@ -5,12 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from luoshi.web.pages import (
+    assets,
     auth,
     dashboard,
     documents,
     ledger,
     public,
     rounds,
+    targets,
     tasks,
     users,
 )
@@ -18,6 +20,7 @@ from luoshi.web.pages import (
 
 def router() -> APIRouter:
     pages = APIRouter(include_in_schema=False)
-    for module in (auth, dashboard, documents, ledger, tasks, rounds, public, users):
+    modules = (assets, auth, dashboard, documents, ledger, tasks, rounds, public, users, targets)
+    for module in modules:
         pages.include_router(module.router)
     return pages

@@ -8,12 +8,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from luoshi.errors import InputError, PermissionDenied, Unauthenticated
-from luoshi.ledger.models import Plan
+from luoshi.ledger.read.catalog import all_plans as all_plans
+from luoshi.ledger.read.catalog import choose_plan as choose_plan
 from luoshi.ledger.values import parse_date
 from luoshi.web.context import Caller, ctx_of, optional_caller
 from luoshi.web.i18n import LANG_COOKIE, LANGS
@@ -72,17 +71,6 @@ def safe_next(target: str | None, default: str = "/") -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return default
-
-
-def choose_plan(s: Session, plan_id: int | None) -> Plan | None:
-    """The plan asked for, else the newest one."""
-    if plan_id is not None:
-        return s.get(Plan, plan_id)
-    return s.scalars(select(Plan).order_by(Plan.id.desc()).limit(1)).first()
-
-
-def all_plans(s: Session) -> list[Plan]:
-    return list(s.scalars(select(Plan).order_by(Plan.id.desc())))
 
 
 def form_date(text: str | None, label: str) -> date | None:

@@ -8,13 +8,18 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Query, Request
 from markupsafe import Markup
-from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from luoshi.errors import Conflict, InputError, PermissionDenied
+from luoshi.ledger import confirm
 from luoshi.ledger.access import ROLE_LABELS
+from luoshi.ledger.db import Session
+from luoshi.ledger.plans import task_by_id
+from luoshi.ledger.read import records
+from luoshi.ledger.read.catalog import unit_names
+from luoshi.ledger.read.detail import audit_of_task, task_detail
 from luoshi.ledger.values import parse_percent
-from luoshi.web import actions, charts, reads
+from luoshi.web import actions, charts
 from luoshi.web.context import Caller, ctx_of
 from luoshi.web.i18n import word
 from luoshi.web.pages.common import back, form_caller, lang_of, page_caller, render, safe_next
@@ -25,23 +30,11 @@ router = APIRouter()
 FormText = Annotated[str, Form(max_length=10_000)]
 
 
-def may_report(caller: Caller, task: dict[str, Any]) -> bool:
-    if not task["leaf"] or task["status"] == "done" or task["open_round"] is None:
-        return False
-    if caller.is_manager:
-        return True
-    return (
-        caller.is_reporter
-        and caller.unit is not None
-        and (caller.unit == task["lead_unit"] or caller.unit in task["co_units"])
-    )
-
-
 def task_timeline(task: dict[str, Any], lang: str) -> Markup:
     """Reported percent per round (the latest counted report of each round)."""
     by_round: dict[str, float] = {}
     for r in task["reports"]:
-        if r["status"] != "returned":
+        if r["state"] != "returned":
             by_round[r["period"]] = float(r["percent"])
     series = [charts.Series(word("progress", lang), list(by_round.values()), "#1565c0")]
     return charts.line(list(by_round), series, word("timeline", lang), height=220)
@@ -74,8 +67,11 @@ def show_task(
     shown again: as typed for an invalid value, with the current values for a conflict."""
     ctx = ctx_of(request)
     with ctx.read() as s:
-        task = reads.task_detail(ctx, s, caller, task_id)
-        history = reads.task_audit(s, task_id)
+        detail = task_detail(s, caller.viewer, task_id, ctx.rules)
+        task = records.task_detail_record(detail)
+        history = [records.audit_record(e) for e in audit_of_task(s, task_id)]
+        row = task_by_id(s, task_id)
+        basis, initial_progress = confirm.basis_of(row), row.initial_progress_note
         units = unit_choices(s, task) if caller.is_manager else []
     current = EditForm.of_task(task)
     form, yours = current, []
@@ -90,18 +86,20 @@ def show_task(
         task=task,
         history=history,
         timeline=task_timeline(task, lang_of(request)),
-        can_report=may_report(caller, task),
+        can_report=detail.can_report,
         form=form,
         units=units,
         notice=notice,
         problem=problem.message if problem else None,
         yours=yours,
+        basis=basis,
+        initial_progress=initial_progress,
     )
 
 
 def unit_choices(s: Session, task: dict[str, Any]) -> list[str]:
     """Units a task can be given: the active ones, and those it has now even if not."""
-    names = reads.unit_names(s)
+    names = unit_names(s)
     held = [u for u in [task["lead_unit"], *task["co_units"]] if u and u not in names]
     return names + held
 

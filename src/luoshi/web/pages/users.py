@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
-from luoshi.errors import PermissionDenied
 from luoshi.ledger import units, users
 from luoshi.ledger.models import ROLES
+from luoshi.ledger.read.visibility import require_user_admin
 from luoshi.web import actions
 from luoshi.web.context import ctx_of
 from luoshi.web.pages.common import back, form_caller, page_caller, render
@@ -23,8 +23,7 @@ FormText = Annotated[str, Form(max_length=200)]
 @router.get("/users")
 def users_page(request: Request) -> Response:
     caller = page_caller(request)
-    if caller.role != "admin":
-        raise PermissionDenied(f"用户 {caller.username} 无权管理用户")
+    require_user_admin(caller.viewer, caller.username)
     with ctx_of(request).read() as s:
         people = list(users.list_users(s))
         unit_names = [u.name for u in units.list_units(s)]

@@ -4,7 +4,7 @@ Units and plans get a nullable organisation; links join a child task to a parent
 task of another plan; a target share says a child target is part of a parent's.
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | None = "0002"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
