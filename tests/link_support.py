@@ -48,6 +48,11 @@ class Levels:
     def task(self, s: Session, ref: str) -> Task:
         return plans.get_task(s, ref)[1]
 
+    def plan_tasks(self, s: Session, plan: str) -> list[Task]:
+        from sqlalchemy import select
+
+        return list(s.scalars(select(Task).where(Task.plan_id == self.plan(s, plan).id)))
+
     def task_titled(self, s: Session, plan: str, title: str) -> Task:
         from sqlalchemy import select
 

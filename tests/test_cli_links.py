@@ -78,3 +78,41 @@ def test_breakdown_with_shares_warns_when_they_do_not_add_up(run: Any, tmp_path:
     assert r.exit_code == 0 and "合计 350000" in r.stdout and r.stderr == ""
     bad = run("plan", "split", task, "--share", "west")
     assert bad.exit_code == 2 and "计划=数值" in bad.stderr
+
+
+def test_plan_status_and_show_give_coverage_and_progress_from_below(tmp_path: Path) -> None:
+    from datetime import date
+
+    from luoshi.ledger import breakdown, cycle, units
+    from luoshi.ledger.db import Database
+    from tests.builders import admin
+    from tests.link_support import build_levels
+
+    url = f"sqlite:///{tmp_path / 'levels.db'}"
+    db = Database.open(url)
+    lv = build_levels(db)
+    with db.transaction() as s:
+        a = admin(s)
+        jobs = lv.task_titled(s, "city", "促进高质量充分就业")
+        (east_jobs,) = breakdown.hand_down(s, a, jobs, [lv.plan(s, "east")])
+        measure = next(t for t in lv.plan_tasks(s, "east") if t.parent_id == east_jobs.id)
+        measure.lead_unit_id = units.add_unit(s, a, "东区人社局").id
+        s.flush()
+        rnd = cycle.open_round(s, a, lv.plan(s, "east"), "2025-Q1", date(2025, 4, 10))
+        cycle.submit_report(s, a, rnd, measure, 30)
+        jobs_code = jobs.code
+    db.dispose()
+
+    def run(*args: str) -> str:
+        return _ok(CliRunner().invoke(cli, ["--database-url", url, *args]))
+
+    status = run("plan", "status", "east")
+    assert "承接上级计划 city" in status and "未承接" in status
+    assert "促进高质量充分就业" in status and "30.0%" in status
+    city = run("plan", "status", "city")
+    assert "下级承接 2 项任务" in city  # the jobs task and its measure
+    shown = [json.loads(line) for line in run("plan", "show", "city", "--jsonl").splitlines()]
+    by_code = {r["code"]: r for r in shown}
+    assert by_code[jobs_code]["downstream"] == {"progress": 30, "children": 1, "reported": 1}
+    assert by_code["1"]["downstream"] is None
+    assert "下级进度" in run("plan", "show", "city")

@@ -143,3 +143,31 @@ def test_weights_of_the_answering_tasks_count(db: Database) -> None:
         measure = _measure(s, lv, "city", jobs)
         got = downstream_of(s, city, RULES, [measure.id])
         assert got[measure.id].progress == pytest.approx((40 * 3 + 80) / 4)
+
+
+def test_open_data_and_dashboard_carry_coverage_and_downstream(db: Database) -> None:
+    from luoshi.io.opendata import plan_json
+    from luoshi.ledger.read.dashboard import dashboard
+    from luoshi.ledger.read.opendata import open_data
+    from luoshi.ledger.read.records import linkage_record
+    from luoshi.ledger.read.visibility import Viewer
+
+    lv = build_levels(db)
+    with db.transaction() as s:
+        jobs, (east_jobs, _) = _jobs_handed_down(s, lv)
+        _report(s, lv.plan(s, "east"), _measure(s, lv, "east", east_jobs), 50)
+        east = plan_json(open_data(s, lv.plan(s, "east"), RULES, AT))
+        (parent,) = east["coverage"]
+        assert parent["plan"]["name"] == "city"
+        row = next(t for t in parent["tasks"] if t["id"] == jobs.id)
+        # From the east district alone: its 50; the city sees both districts, (50 + 0) / 2.
+        assert row["answered_by"] == ["3"] and row["downstream"]["progress"] == 50
+        city = plan_json(open_data(s, lv.plan(s, "city"), RULES, AT))
+        assert city["coverage"] == []
+        task = next(t for t in city["tasks"] if t["id"] == jobs.id)
+        assert task["downstream"] == {"progress": 25, "children": 2, "reported": 2}
+        d = dashboard(s, lv.plan(s, "city"), RULES, Viewer(1, "supervisor"), AT)
+        assert d.linkage is not None
+        assert linkage_record(d.linkage)["downstream"][str(jobs.id)]["progress"] == 25
+        reporter = Viewer(2, "reporter", 1, "填报单位")
+        assert dashboard(s, lv.plan(s, "city"), RULES, reporter, AT).linkage is None

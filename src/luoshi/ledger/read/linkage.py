@@ -148,9 +148,14 @@ def downstream_of(
     return {i: rolled[i] for i in ids if i in rolled}
 
 
-def plan_linkage(s: Session, plan: Plan, rules: HealthRules, at: AsOf) -> PlanLinkage:
-    """How ``plan`` answers each plan above it, and its tasks' progress from below."""
+def plan_linkage(
+    s: Session, plan: Plan, rules: HealthRules, at: AsOf, view: PlanView | None = None
+) -> PlanLinkage:
+    """How ``plan`` answers each plan above it, and its tasks' progress from below
+    (``view``: the plan's view on ``at`` when the caller has it already)."""
     views = _Views(s, rules, at)
+    if view is not None:
+        views.cache[plan.id] = view
     view = views.of(plan.id, plan)
     upward = [_parent_coverage(s, views, view, parent_id) for parent_id in parent_plans(s, plan.id)]
     return PlanLinkage(upward, downstream_of(s, view, rules))
