@@ -76,3 +76,25 @@ def test_breakdown_and_split_over_the_api(web: Any) -> None:
     links = boss.get(f"{API}/tasks/{jobs_id}/links").json()["items"]
     assert {x["child"]["plan"] for x in links} == {"east", "west"}
     assert all(x["origin"] == "breakdown" and x["state"] == "accepted" for x in links)
+
+
+def test_links_and_progress_below_on_the_task_and_the_dashboard(web: Any) -> None:
+    lv, plans = _ids(web)
+    with web.db.transaction() as s:
+        jobs_id = lv.task_titled(s, "city", "促进高质量充分就业").id
+    boss = web.as_user("boss")
+    body = {"plan_ids": [plans["east"], plans["west"]]}
+    assert boss.post(f"{API}/tasks/{jobs_id}/breakdown", json=body).status_code == 201
+    task = boss.get(f"{API}/tasks/{jobs_id}").json()
+    assert {x["child"]["plan"] for x in task["links"]} == {"east", "west"}
+    assert task["downstream"] == {"progress": 0, "children": 2, "reported": 2}
+    page = boss.get(f"/tasks/{jobs_id}").text
+    assert "下级承接任务" in page and "下级进度" in page
+    city = boss.get(f"{API}/plans/{plans['city']}/dashboard").json()
+    assert city["linkage"]["parents"] == []
+    assert city["linkage"]["downstream"][str(jobs_id)]["children"] == 2
+    east = boss.get(f"{API}/plans/{plans['east']}/dashboard").json()
+    (parent,) = east["linkage"]["parents"]
+    assert parent["plan"]["name"] == "city" and parent["unanswered"]
+    shown = boss.get(f"/?plan={plans['east']}").text
+    assert "承接情况" in shown and "未承接" in shown

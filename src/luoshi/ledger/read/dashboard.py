@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
@@ -11,8 +11,10 @@ from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.compute import plan_view
 from luoshi.ledger.read.figures import PlanFigures, plan_figures
 from luoshi.ledger.read.linkage import PlanLinkage, plan_linkage
+from luoshi.ledger.read.rows import TaskRow
 from luoshi.ledger.read.timeline import TimelinePoint, timeline
 from luoshi.ledger.read.visibility import Viewer
+from luoshi.ledger.rollup import Downstream
 from luoshi.settings import HealthRules
 
 
@@ -22,6 +24,7 @@ class Dashboard:
     timeline: list[TimelinePoint]
     # 承接情况: for those who see every task (a reporter sees its unit's only).
     linkage: PlanLinkage | None = None
+    answered: list[tuple[TaskRow, Downstream]] = field(default_factory=list)
 
 
 def dashboard(
@@ -30,4 +33,5 @@ def dashboard(
     view = plan_view(s, plan, rules, at)
     sees_all = viewer is None or viewer.unit_scope is None
     linkage = plan_linkage(s, plan, rules, at, view) if sees_all else None
-    return Dashboard(plan_figures(view, viewer), timeline(s, plan, view), linkage)
+    answered = linkage.answered(view) if linkage else []
+    return Dashboard(plan_figures(view, viewer), timeline(s, plan, view), linkage, answered)

@@ -76,6 +76,10 @@ class PlanLinkage:
     def empty(self) -> bool:
         return not self.upward and not self.downstream
 
+    def answered(self, view: PlanView) -> list[tuple[TaskRow, Downstream]]:
+        """The view's tasks lower tasks answer, in code order, with their progress below."""
+        return [(r, self.downstream[r.id]) for r in view.rows if r.id in self.downstream]
+
 
 class _Views:
     """Plan views on one day, each computed once."""

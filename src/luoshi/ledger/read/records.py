@@ -8,6 +8,7 @@ from typing import Any
 
 from luoshi.extract.records import number
 from luoshi.ledger.health import HEALTH_LABELS
+from luoshi.ledger.links import link_record
 from luoshi.ledger.models import AuditEvent, Document, User
 from luoshi.ledger.plans import PlanRow
 from luoshi.ledger.read.catalog import DocumentDetail, SpanRow
@@ -195,6 +196,8 @@ def task_detail_record(d: TaskDetail) -> dict[str, Any]:
         "reports": [report_record(r) for r in d.reports],
         "open_round": round_record(d.open_round) if d.open_round else None,
         "can_report": d.can_report,
+        "links": [link_record(r) for r in d.links],
+        "downstream": downstream_record(d.downstream),
     }
 
 

@@ -86,6 +86,8 @@ def _read(request: Request, caller: Caller, plan: str | None) -> dict[str, Any]:
         "charts": dashboard_charts(d, chosen.id, lang_of(request)),
         "health": HEALTH_ORDER,
         "shown": ATTENTION_SHOWN,
+        "linkage": d.linkage,
+        "answered": d.answered,
     }
 
 
