@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: help install office browser run test test-postgres lint format bench bench-pdf bench-hostile bench-ledger bench-web bench-crash bench-harden eval clean
+.PHONY: help install office browser run test test-postgres lint format bench bench-pdf bench-hostile bench-ledger bench-web bench-crash bench-harden bench-align eval clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -55,7 +55,7 @@ office:  ## LibreOffice Writer and a CJK font for the bulletin test (apt-get, on
 eval: $(STAMP)  ## score extraction against ../shared/eval/gold
 	$(BIN)/python benchmarks/eval_gold.py --shared $(SHARED)
 
-bench: $(STAMP) bench-ledger bench-web  ## throughput and memory of read + outline + extract vs jieba; PDF; ledger; web
+bench: $(STAMP) bench-ledger bench-web bench-align  ## throughput and memory of read + outline + extract vs jieba; PDF; ledger; web
 	$(BIN)/python benchmarks/bench_extract.py --shared $(SHARED)
 	$(MAKE) --no-print-directory bench-pdf
 	$(MAKE) --no-print-directory bench-hostile
@@ -68,6 +68,9 @@ bench-pdf: $(STAMP)  ## time reading and extracting a generated 200-page PDF (go
 
 bench-ledger: $(STAMP)  ## plan show and status roll-up with 10,000 tasks, 100,000 reports
 	$(BIN)/python benchmarks/bench_ledger.py
+
+bench-align: $(STAMP)  ## luoshi align and plan align of a district against a city (goal < 2 s); a generated province
+	$(BIN)/python benchmarks/bench_align.py --shared $(SHARED) --province
 
 bench-web: $(STAMP)  ## ledger API and dashboard p50/p95 under 20 clients, 10,000 tasks (Apache Bench)
 	@command -v ab >/dev/null || \

@@ -9,11 +9,13 @@ import click
 
 from luoshi import __version__
 from luoshi.cli import (
+    align_cmds,
     cycle_cmds,
     db_cmds,
     doc_cmds,
     export_cmds,
     extract_cmds,
+    link_cmds,
     people_cmds,
     plan_cmds,
     promise_cmds,
@@ -59,6 +61,7 @@ def cli(ctx: click.Context, database_url: str | None, username: str | None) -> N
 
 for module in (
     extract_cmds,
+    align_cmds,
     promise_cmds,
     doc_cmds,
     plan_cmds,
@@ -70,6 +73,7 @@ for module in (
     db_cmds,
     web_cmds,
     workflow_cmds,
+    link_cmds,
 ):
     module.register(cli)
 

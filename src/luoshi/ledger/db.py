@@ -35,6 +35,9 @@ _DUPLICATES = {
     "tasks": "同一编号的任务",
     "task_co_units": "相同的配合单位",
     "documents": "内容相同的文件",
+    "organisations": "同名的组织",
+    "task_links": "相同的对接",
+    "target_shares": "相同的目标份额",
 }
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (\w+)\.")
 _PG_UNIQUE_VIOLATION = "23505"

@@ -47,6 +47,11 @@ PENDING_ORIGIN = "suggested"
 UNIT_SOURCES = ("document", "map", "manual")
 TASK_STATES = ("open", "done")
 REPORT_STATES = ("submitted", "accepted", "returned")
+# 层级: government levels, highest first (a parent organisation is at a higher level).
+ORG_LEVELS = ("国家", "省", "市", "区", "街道")
+LINK_STATES = ("proposed", "accepted", "rejected")
+# How a link came about: proposed by alignment, created by breakdown (下发), or by hand.
+LINK_ORIGINS = ("align", "breakdown", "manual")
 
 
 class Base(DeclarativeBase):
@@ -72,6 +77,7 @@ class Unit(Versioned, Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     # 来源: "document" (named by a document, created when a plan was built from it),
     # "map" (from a unit map), "manual" (added by a person); NULL before revision 0004.
     origin: Mapped[str | None] = mapped_column(String(20))
@@ -144,6 +150,7 @@ class Plan(Versioned, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     # 公开: readable without login on the public page (what was promised, what was done).
     public: Mapped[bool] = mapped_column(default=False, server_default=false())
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
 
 
 class Task(Versioned, Base):
@@ -352,6 +359,53 @@ class AuditChainHead(Base):
     last_id: Mapped[int | None] = mapped_column(Integer)
     last_hash: Mapped[str] = mapped_column(String(64))
     events: Mapped[int] = mapped_column(Integer)
+
+
+class Organisation(Versioned, Base):
+    """组织: a government at one level (国家/省/市/区/街道) with its parent (a city's province).
+
+    Units and plans belong to one; plans of different organisations are linked.
+    """
+
+    __tablename__ = "organisations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    level: Mapped[str] = mapped_column(String(10))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class TaskLink(Versioned, Base):
+    """对接: a child task answers a parent task of another plan.
+
+    Proposed by alignment (with its score and reason) or created by breakdown;
+    accepted or rejected by a person, who and when kept with it and in the audit trail.
+    """
+
+    __tablename__ = "task_links"
+    __table_args__ = (UniqueConstraint("child_task_id", "parent_task_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    parent_task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    state: Mapped[str] = mapped_column(String(10))
+    origin: Mapped[str] = mapped_column(String(10))
+    score: Mapped[float | None] = mapped_column(Float)
+    reason: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class TargetShare(Base):
+    """分解份额: a child task's target is a share of a parent task's target (城镇新增就业
+    35万人 → a district's 2万人). The share's value is the child target's own value."""
+
+    __tablename__ = "target_shares"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_target_id: Mapped[int] = mapped_column(ForeignKey("targets.id"), index=True)
+    child_target_id: Mapped[int] = mapped_column(ForeignKey("targets.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class TargetCheck(Base):

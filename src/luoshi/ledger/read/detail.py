@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import NotFound, PermissionDenied
+from luoshi.ledger.links import LinkRow, list_links
 from luoshi.ledger.models import (
     Attachment,
     AuditEvent,
@@ -26,9 +27,11 @@ from luoshi.ledger.models import (
 from luoshi.ledger.plans import plan_by_id, task_by_id
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.compute import plan_ref, plan_view
+from luoshi.ledger.read.linkage import downstream_of
 from luoshi.ledger.read.reports import ReportRow, task_reports
 from luoshi.ledger.read.rows import PlanRef, PlanView, TaskRow
 from luoshi.ledger.read.visibility import Viewer, may_report, may_see
+from luoshi.ledger.rollup import Downstream
 from luoshi.settings import HealthRules
 
 CONTEXT_CHARS = 160
@@ -76,6 +79,9 @@ class TaskDetail:
     reports: list[ReportRow]
     open_round: RoundRow | None
     can_report: bool
+    # 对接: links to the tasks it answers and those answering it (not the rejected).
+    links: list[LinkRow] = field(default_factory=list)
+    downstream: Downstream | None = None  # 下级进度, from accepted links below
 
     @property
     def latest_value(self) -> float | None:
@@ -110,6 +116,8 @@ def task_detail(
         reports=task_reports(s, task.id),
         open_round=round_row(rnd) if rnd else None,
         can_report=may_report(viewer, row, rnd is not None),
+        links=[r for r in list_links(s, plan, task=task) if r.state != "rejected"],
+        downstream=downstream_of(s, view, rules, [task.id]).get(task.id),
     )
 
 

@@ -144,7 +144,10 @@ def _dashboard(request: Request, caller: Caller, plan_id: int, day: date | None)
     with ctx.read() as s:
         plan = plans.plan_by_id(s, plan_id)
         d = plan_dashboard(s, plan, ctx.rules, caller.viewer, AsOf.of(day))
-    return records.figures_record(d.figures, d.timeline)
+    body = records.figures_record(d.figures, d.timeline)
+    if d.linkage is not None:
+        body["linkage"] = records.linkage_record(d.linkage)
+    return body
 
 
 @router.get("/plans/{plan_id}/dashboard", summary="总览数据 Dashboard figures")

@@ -7,6 +7,8 @@ from fastapi import APIRouter
 from luoshi.web.api import (
     auth,
     documents,
+    links,
+    orgs,
     people,
     plans,
     public,
@@ -21,6 +23,18 @@ PREFIX = "/api/v1"
 
 def router() -> APIRouter:
     api = APIRouter(prefix=PREFIX)
-    for module in (auth, documents, plans, tasks, rounds, people, public, targets, workflow):
+    for module in (
+        auth,
+        documents,
+        plans,
+        tasks,
+        rounds,
+        people,
+        public,
+        targets,
+        workflow,
+        orgs,
+        links,
+    ):
         api.include_router(module.router)
     return api

@@ -94,6 +94,8 @@ def _read(request: Request, caller: Caller, plan: str | None) -> dict[str, Any]:
         "shown": ATTENTION_SHOWN,
         "ranking": scored.scores,
         "ranking_period": scored.period,
+        "linkage": d.linkage,
+        "answered": d.answered,
     }
 
 
