@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: help install office browser run test test-postgres lint format bench bench-pdf bench-hostile bench-ledger bench-web bench-startup bench-scale eval clean
+.PHONY: help install office browser run test test-postgres lint format bench bench-pdf bench-hostile bench-ledger bench-web bench-crash bench-harden bench-align bench-startup bench-scale eval clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)  ## create .venv and install luoshi with its dev tools
 
 run: $(STAMP)  ## start the app on SQLite with demo data
-	$(BIN)/luoshi demo
+	$(BIN)/luoshi demo --force
 
 lint: $(STAMP)  ## ruff (lint + format check) and mypy
 	$(BIN)/ruff check src tests benchmarks
@@ -55,7 +55,7 @@ office:  ## LibreOffice Writer and a CJK font for the bulletin test (apt-get, on
 eval: $(STAMP)  ## score extraction against ../shared/eval/gold
 	$(BIN)/python benchmarks/eval_gold.py --shared $(SHARED)
 
-bench: $(STAMP) bench-ledger bench-web bench-startup  ## extraction vs jieba; PDF; hostile input; ledger; web; start-up (under 10 min)
+bench: $(STAMP) bench-ledger bench-web bench-align bench-startup  ## extraction vs jieba; PDF; hostile input; ledger; web; align; start-up (under 10 min)
 	$(BIN)/python benchmarks/bench_extract.py --shared $(SHARED)
 	$(MAKE) --no-print-directory bench-pdf
 	$(MAKE) --no-print-directory bench-hostile
@@ -68,6 +68,9 @@ bench-pdf: $(STAMP)  ## time reading and extracting a generated 200-page PDF (go
 
 bench-ledger: $(STAMP)  ## plan show and status roll-up with 10,000 tasks, 100,000 reports
 	$(BIN)/python benchmarks/bench_ledger.py
+
+bench-align: $(STAMP)  ## luoshi align and plan align of a district against a city (goal < 2 s); a generated province
+	$(BIN)/python benchmarks/bench_align.py --shared $(SHARED) --province
 
 bench-web: $(STAMP)  ## ledger API and dashboard p50/p95 under 20 clients, 10,000 tasks (Apache Bench)
 	@command -v ab >/dev/null || \
@@ -83,6 +86,16 @@ bench-scale: $(STAMP)  ## deadline day: 20 readers + 5 writers for 60 s on 100k 
 	url="$$(LUOSHI_PGPORT=55499 LUOSHI_PGDATA=/tmp/luoshi-bench-pg .ci/postgres start)" && \
 		$(BIN)/python benchmarks/bench_scale.py --tasks 100000 --database-url "$$url"; \
 		status=$$?; LUOSHI_PGPORT=55499 LUOSHI_PGDATA=/tmp/luoshi-bench-pg .ci/postgres stop; exit $$status
+
+# Not part of `make bench`: each starts servers and takes a minute or more.
+bench-crash: $(STAMP)  ## kill -9 the server under 20-client report load: acknowledged and lost writes (SQLite; DATABASE_URL=postgresql+psycopg://… for PostgreSQL)
+	$(BIN)/python benchmarks/bench_crash.py $(if $(DATABASE_URL),--database-url $(DATABASE_URL))
+
+bench-harden: $(STAMP)  ## hostile workbooks, a login flood, hostile uploads, the cost of syncing SQLite commits
+	$(BIN)/python benchmarks/bench_workbooks.py
+	$(BIN)/python benchmarks/bench_logins.py
+	$(BIN)/python benchmarks/bench_uploads.py
+	$(BIN)/python benchmarks/bench_durability.py
 
 test-postgres: $(STAMP)  ## the ledger tests on a throwaway local PostgreSQL (installs it if absent)
 	LUOSHI_TEST_DATABASE_URL="$$(.ci/postgres start)" $(BIN)/pytest -m postgres

@@ -32,6 +32,12 @@ BARS = {
     "measure_acc": 0.90,
 }
 HEADINGS_F1 = 0.90
+# Alignment (对接), issue 10: (child, parent, gold, bars); no bars = reported only.
+ALIGN_PAIRS = (
+    ("2026_shanghai_gzbg", "2026_guowuyuan_shiwuwu-gangyao", {"top1": 0.93}),
+    ("003_58a983f91993ed71", "000_db370d4eb839b27f", {"top1": 0.80, "top3": 0.95}),
+    ("004_23098c29dc51a7a7", "002_3dd29055e2e28c0a", {}),
+)
 # The 15th Five-Year Plan outline: 篇/章/节 and a table of contents.
 STRUCTURE_F1 = 0.97
 STRUCTURE_LEVEL = 0.97
@@ -119,6 +125,34 @@ def gate_structure(r: Run) -> list[str]:
     return failed
 
 
+def gate_alignment(r: Run) -> list[str]:
+    """Alignment (对接) of the gold pairs, beside the plain bigram TF-IDF baseline."""
+    failed: list[str] = []
+    for child, parent, bars in ALIGN_PAIRS:
+        gold = r.gold / "align" / f"{child}.jsonl"
+        if not gold.is_file():
+            print(f"alignment {child}: skipped, {gold} not found")
+            continue
+        files = [str(r.shared / "corpus" / f"{n}.txt") for n in (child, parent)]
+        figures = {}
+        for method, flags in (("luoshi", []), ("baseline", ["--baseline"])):
+            pred = r.tmp / f"align-{method}-{child}.jsonl"
+            run([*LUOSHI, "align", *files, "--jsonl", *flags], pred)
+            scorer = [sys.executable, str(r.shared / "eval" / "score_align.py"), str(pred)]
+            figures[method] = json.loads(run([*scorer, str(gold), "--json"]))["total"]
+        for method, t in figures.items():
+            print(
+                f"alignment {child[:24]:24s} → {parent[:24]:24s} {method:8s} "
+                f"top1 {t['top1']:.3f} top3 {t['top3']:.3f} precision {t['precision']:.3f} "
+                f"abstain {t['abstain']:.3f} (children {t['found']}/{t['children']})"
+            )
+        total = figures["luoshi"]
+        failed += [
+            f"align {child} {k} {total[k]:.3f} < {b}" for k, b in bars.items() if total[k] < b
+        ]
+    return failed
+
+
 def gate_promises(r: Run) -> list[str]:
     """``luoshi promises OLD NEW`` on every gold year pair, scored by score_promises.py."""
     failed: list[str] = []
@@ -136,7 +170,13 @@ def gate_promises(r: Run) -> list[str]:
     return failed
 
 
-GATES: list[Gate] = [gate_quantities, gate_headings, gate_structure, gate_promises]
+GATES: list[Gate] = [
+    gate_quantities,
+    gate_headings,
+    gate_structure,
+    gate_promises,
+    gate_alignment,
+]
 
 
 def main() -> int:

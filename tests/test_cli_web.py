@@ -15,6 +15,7 @@ from luoshi.ledger.clock import now
 from luoshi.ledger.db import Database
 from luoshi.ledger.models import Chase, ProgressReport, Review, Round, User, WebSession
 from luoshi.ledger.tokens import new_token
+from tests.builders import build_world
 
 
 def test_users_add_reads_the_password_from_stdin(tmp_path: Path) -> None:
@@ -39,7 +40,7 @@ def test_users_add_reads_the_password_from_stdin(tmp_path: Path) -> None:
         cli, ["--database-url", url, "users", "add", "x", "--role", "viewer", "--password-stdin"],
         input="short\n",
     )  # fmt: skip
-    assert short.exit_code == 2 and "密码至少 8 个字符" in short.stderr
+    assert short.exit_code == 2 and "密码至少 12 个字符" in short.stderr
     passwd = run.invoke(
         cli, ["--database-url", url, "users", "passwd", "school", "--password-stdin"],
         input="another-password\n",
@@ -96,8 +97,11 @@ def test_passwd_and_deactivate_end_the_users_sessions(tmp_path: Path) -> None:
 
 def test_demo_builds_a_lively_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "luoshi-demo.db").write_text("stale")  # refreshed, not reused
-    r = CliRunner().invoke(cli, ["demo", "--no-serve"])
+    (tmp_path / "luoshi-demo.db").write_text("stale")  # not a ledger: kept unless --force
+    refused = CliRunner().invoke(cli, ["demo", "--no-serve"])
+    assert refused.exit_code == 2 and "--force" in refused.stderr
+    assert (tmp_path / "luoshi-demo.db").read_text() == "stale"
+    r = CliRunner().invoke(cli, ["demo", "--no-serve", "--force"])
     assert r.exit_code == 0, r.output
     lines = {ln.split()[0]: ln.split() for ln in r.stdout.splitlines() if ln.startswith("  ")}
     assert set(lines) == {"admin", "duban", "jiaotong", "jiaowei", "lingdao"}
@@ -113,3 +117,18 @@ def test_demo_builds_a_lively_database(tmp_path: Path, monkeypatch: pytest.Monke
         assert decisions == {"accepted", "returned"}
         assert s.scalar(select(func.count()).select_from(Chase)) > 0
     db.dispose()
+
+
+def test_demo_never_overwrites_a_ledger_unasked(tmp_path: Path) -> None:
+    ledger = tmp_path / "real.db"
+    db = Database.open(f"sqlite:///{ledger}")
+    build_world(db)
+    db.dispose()
+    before = ledger.read_bytes()
+    r = CliRunner().invoke(cli, ["demo", "--database", str(ledger), "--no-serve"])
+    assert r.exit_code == 2 and "已有数据" in r.stderr and "--force" in r.stderr
+    assert ledger.read_bytes() == before
+    empty = tmp_path / "empty.db"
+    Database.open(f"sqlite:///{empty}").dispose()  # migrated, but holds nothing
+    ok = CliRunner().invoke(cli, ["demo", "--database", str(empty), "--no-serve"])
+    assert ok.exit_code == 0, ok.output

@@ -65,3 +65,18 @@ def test_other_integrity_errors_are_left_to_their_callers(db: Database) -> None:
         s.add(AppSecret(name="session_key", value="a", created_at=now()))
     with pytest.raises(IntegrityError), db.transaction() as s:
         s.add(AppSecret(name="session_key", value="b", created_at=now()))
+
+
+def test_sqlite_syncs_every_commit_unless_told_otherwise(tmp_path: Path) -> None:
+    def synchronous(db: Database) -> int:
+        with db.engine.connect() as conn:
+            value: int = conn.execute(text("PRAGMA synchronous")).scalar_one()
+            return value
+
+    full = Database.open(f"sqlite:///{tmp_path / 'a.db'}")
+    normal = Database.open(f"sqlite:///{tmp_path / 'b.db'}", synchronous="normal")
+    assert (synchronous(full), synchronous(normal)) == (2, 1)  # FULL, NORMAL
+    full.dispose()
+    normal.dispose()
+    with pytest.raises(InputError, match="同步方式「OFF」无效"):
+        Database.open(f"sqlite:///{tmp_path / 'c.db'}", synchronous="OFF")

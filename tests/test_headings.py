@@ -122,6 +122,19 @@ def test_bracketed_reporter_questions() -> None:
     assert levels(text) == [(1, "【记者】今年如何扩大有效投资?")]
 
 
+def test_run_in_heading_may_list_aspects_but_not_clauses() -> None:
+    text = (
+        "二、今年主要任务\n"
+        "（一）推动产业升级\n"
+        "壮大先进制造业。培育链主企业，强化配套。\n"
+        "推进产业智能化、绿色化、融合化发展。建设智能工厂，推广清洁生产。\n"
+        "我们要加快发展，扩大投资。新建项目10个，完善配套。\n"
+    )
+    found = levels(text)
+    assert (3, "推进产业智能化、绿色化、融合化发展") in found
+    assert all("加快发展" not in t for _, t in found)
+
+
 def test_a_paragraph_of_short_measures_has_no_inline_headings() -> None:
     # A national report lists measures as short sentences; they are not a series of themes.
     text = (

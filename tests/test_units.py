@@ -77,7 +77,7 @@ def test_passwords_are_hashed_set_by_admins_or_oneself_and_audited(db: Database)
         assert users.verify_password(port, "second-password")
         with pytest.raises(PermissionDenied):
             users.set_password(s, reader, port, "third-password")
-        with pytest.raises(InputError, match="至少 8 个字符"):
+        with pytest.raises(InputError, match="至少 12 个字符"):
             users.set_password(s, port, port, "short")
         assert not users.verify_password(None, "anything-at-all")
         assert not users.verify_password(reader, "no-password-set")

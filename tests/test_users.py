@@ -48,7 +48,7 @@ def test_a_new_password_ends_the_users_sessions_but_the_one_kept(db: Database) -
     open_sessions(db, "school", "c" * 64)
     with db.transaction() as s:
         port = users.get_user(s, "port")
-        users.set_password(s, port, port, "changed-by-port", keep_session="a" * 64)
+        users.set_password(s, port, port, "changed-by-its-user", keep_session="a" * 64)
     assert sessions_of(db, "port") == ["a" * 64]
     with db.transaction() as s:
         users.set_password(s, admin(s), users.get_user(s, "port"), "reset-by-admin")
@@ -60,7 +60,7 @@ def test_deactivating_ends_sessions_refuses_sign_in_and_is_audited(db: Database)
     world = build_world(db)
     with db.transaction() as s:
         port = users.get_user(s, "port")
-        users.set_password(s, admin(s), port, "port-password")
+        users.set_password(s, admin(s), port, "harbour-keys-7")
     open_sessions(db, "port", "d" * 64)  # signed in again with the new password
     with db.transaction() as s, pytest.raises(PermissionDenied, match="无权停用用户"):
         users.set_active(s, world.user(s, "boss"), users.get_user(s, "port"), False)
@@ -71,11 +71,11 @@ def test_deactivating_ends_sessions_refuses_sign_in_and_is_audited(db: Database)
         port = users.get_user(s, "port")
         assert users.set_active(s, a, port, False) is True
         assert users.set_active(s, a, port, False) is False  # already so: nothing written
-        assert not users.verify_password(port, "port-password")
+        assert not users.verify_password(port, "harbour-keys-7")
     assert sessions_of(db, "port") == []
     with db.transaction() as s:
         port = users.get_user(s, "port")
         users.set_active(s, admin(s), port, True)
-        assert users.verify_password(port, "port-password")
+        assert users.verify_password(port, "harbour-keys-7")
         actions = [e.action for e in audit.history(s, "users", port.id)]
     assert actions[-2:] == ["deactivate", "activate"]

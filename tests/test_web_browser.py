@@ -73,6 +73,7 @@ def server(tmp_path: Path) -> Iterator[str]:
 
 
 def wait_for(port: int, proc: subprocess.Popen[bytes], seconds: float = 120) -> None:
+    # Generous: on a loaded 2-core machine two workers take half a minute to import.
     until = time.monotonic() + seconds
     while time.monotonic() < until:
         if proc.poll() is not None:

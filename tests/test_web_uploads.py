@@ -17,7 +17,7 @@ import pytest
 from fastapi import FastAPI
 
 from luoshi.ledger import documents
-from luoshi.web import actions
+from luoshi.web import uploads
 from tests.fixtures.documents import build_docx
 from tests.web_support import API, WebWorld, assert_error, web_world
 
@@ -168,10 +168,10 @@ def test_a_docx_unzipping_past_the_limit_is_refused_unparsed(
     data = compressible_docx(tmp_path, 1_000_000)
     assert len(data) < MB
 
-    def parse(path: Path) -> None:
-        raise AssertionError(f"{path} was parsed")
+    async def parse(*args: Any) -> None:
+        raise AssertionError(f"{args[2]} was parsed")
 
-    monkeypatch.setattr(actions, "load_document", parse)
+    monkeypatch.setattr(uploads, "read_in_child", parse)
     r = web.as_user("boss").post(f"{API}/documents", files={"file": ("big.docx", data, "x/y")})
     message = assert_error(r, 422, "invalid_input")["message"]
     assert message.startswith("文件解压后太大（") and "上限 2 MB" in message

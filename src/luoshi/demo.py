@@ -16,7 +16,7 @@ from importlib import resources
 
 from sqlalchemy.orm import Session
 
-from luoshi.ledger import cycle, documents, health, plans, tasks, units, users
+from luoshi.ledger import cycle, documents, health, plans, tasks, units, users, workflow
 from luoshi.ledger.db import Database
 from luoshi.ledger.models import Plan, Round, User
 from luoshi.ledger.read.compute import task_rows
@@ -58,9 +58,10 @@ def build_demo(db: Database, local_admin: str, today: date | None = None) -> Dem
     """Fill an empty database with the demo plan, accounts, rounds, reports and reviews."""
     day = today or date.today()
     rng = random.Random(SEED)
+    sample = documents.prepare(SourceText.from_text("sample_report.txt", sample_text()))
     with db.transaction() as s:
         root = users.local_admin(s, local_admin)
-        doc = documents.ingest(s, root, SourceText.from_text("sample_report.txt", sample_text()))
+        doc = documents.ingest(s, root, sample)
         plan = plans.build_plan(s, root, doc.document, PLAN_NAME)
         units.ensure_units(s, root, [OFFICE])
         accounts = _accounts(s, root)
@@ -69,13 +70,37 @@ def build_demo(db: Database, local_admin: str, today: date | None = None) -> Dem
         plan_id = plan.id
     rounds = _rounds(db, plan_id, day)
     _reports(db, plan_id, rounds, rng, day)
+    _workflow(db, plan_id, day)
     return Demo(plan_id, PLAN_NAME, accounts)
+
+
+def _workflow(db: Database, plan_id: int, today: date) -> None:
+    """The chain around the cycle: the reporters sign half their tasks, one asks for
+    more time, the leader comments on a lagging task."""
+    with db.transaction() as s:
+        rows = [r for r in task_rows(s, plan_id) if r.leaf]
+        asked = False
+        for i, row in enumerate(rows):
+            reporter = _reporter(s, row.lead_unit)
+            if reporter is None:
+                continue
+            _plan, task = plans.get_task(s, f"{PLAN_NAME}:{row.code}")
+            if i % 2 == 0:
+                workflow.sign(s, reporter, task)
+            if not asked and task.state != "done" and task.deadline and task.deadline > today:
+                later = task.deadline + timedelta(days=60)
+                reason = "征地手续未完成，需顺延两个月"
+                workflow.request_delay(s, reporter, task, later, reason, today)
+                asked = True
+        if rows:
+            _plan, first = plans.get_task(s, f"{PLAN_NAME}:{rows[0].code}")
+            workflow.comment(s, users.get_user(s, "lingdao"), first, "请加快推进，月底前报送进展")
 
 
 def _accounts(s: Session, actor: User) -> list[Account]:
     out = []
     for username, role, unit, name in ACCOUNTS:
-        password = secrets.token_urlsafe(9)
+        password = secrets.token_urlsafe(12)  # 16 characters
         users.add_user(s, actor, username, role, name, unit, password)
         out.append(Account(username, role, unit, password))
     return out

@@ -10,7 +10,9 @@
     ├── Conflict                a stale or duplicate write was refused (HTTP 409)
     ├── TooLarge                an upload past the size limit (HTTP 413)
     ├── TooManyRequests         rate limit hit, e.g. failed logins (HTTP 429)
-    └── Busy                    the database is locked by another writer (HTTP 503)
+    ├── Busy                    the database is locked by another writer (HTTP 503)
+    └── DeliveryFailed          messages were recorded but a channel refused them (HTTP 502)
+    └── Unavailable             the database cannot be reached (HTTP 503)
 
 Library code raises these; the CLI turns them into one-line messages and exit
 status 2, the web app into one JSON error shape. Nothing else is caught broadly.
@@ -92,3 +94,17 @@ class Busy(LuoshiError):
 
     status = 503
     code = "busy"
+
+
+class DeliveryFailed(LuoshiError):
+    """Reminders were recorded, but some could not be sent (mail server or webhook down)."""
+
+    status = 502
+    code = "delivery_failed"
+
+
+class Unavailable(LuoshiError):
+    """The database cannot be reached (down, restarting, the network gone)."""
+
+    status = 503
+    code = "unavailable"

@@ -37,7 +37,10 @@ class AppContext:
         from luoshi.ledger.db import Database
 
         if self._db is None:
-            self._db = Database.open(self.settings.database_url, rules=self.settings.health)
+            s = self.settings
+            self._db = Database.open(
+                s.database_url, rules=s.health, synchronous=s.sqlite_synchronous
+            )
         return self._db
 
     @contextmanager

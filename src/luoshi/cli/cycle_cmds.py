@@ -8,7 +8,7 @@ from luoshi.cli.context import AppContext, option_date, pass_app
 from luoshi.cli.table import render
 from luoshi.errors import InputError
 from luoshi.extract.records import number
-from luoshi.ledger import cycle, plans
+from luoshi.ledger import cycle, plans, quality, workflow
 from luoshi.ledger.cycle import REPORT_STATE_LABELS as REPORT_LABELS
 from luoshi.ledger.values import parse_percent
 
@@ -80,9 +80,15 @@ def pending_cmd(app: AppContext, round_id: int) -> None:
 @pass_app
 def chase_cmd(app: AppContext, round_id: int, unit: str | None, note: str | None) -> None:
     """记录催办（默认所有未报单位）。Record a chase."""
+    from luoshi.cli.workflow_cmds import deliver_now
+    from luoshi.ledger import remind
+
     with app.work() as (s, actor):
-        events = cycle.chase(s, actor, cycle.get_round(s, round_id), unit, note)
+        rnd = cycle.get_round(s, round_id)
+        events = cycle.chase(s, actor, rnd, unit, note)
+        remind.enqueue_chases(s, app.settings, rnd, events)
         click.echo(f"已催办 {len(events)} 个单位")
+    deliver_now(app)
 
 
 @click.command("report")
@@ -92,6 +98,13 @@ def chase_cmd(app: AppContext, round_id: int, unit: str | None, note: str | None
 @click.option("--value", type=float, help="目标指标已达到的数值")
 @click.option("--narrative", default="", help="进展情况")
 @click.option("--evidence", multiple=True, help="佐证材料（文字或链接，可重复）")
+@click.option(
+    "--attach",
+    "attach",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="佐证材料文件（pdf、docx、xlsx、图片；可重复）",
+)
 @pass_app
 def report_cmd(
     app: AppContext,
@@ -101,17 +114,22 @@ def report_cmd(
     value: float | None,
     narrative: str,
     evidence: tuple[str, ...],
+    attach: tuple[str, ...],
 ) -> None:
     """填报任务进度：TASK 写作 计划:编号。Report progress on a task."""
+    from luoshi.cli.workflow_cmds import store_files
+
     try:
         pct = parse_percent(percent)
     except ValueError:
         raise InputError(f"完成百分比「{percent}」应为 0 到 100 之间的数") from None
+    files = store_files(app, attach)
     with app.work() as (s, actor):
         _plan, t = plans.get_task(s, task)
         rnd = cycle.get_round(s, round_id)
-        report = cycle.submit_report(s, actor, rnd, t, pct, value, narrative, evidence)
-        click.echo(f"进度报告 {report.id}：任务 {t.code} {pct:g}%（待审核）")
+        report = workflow.submit_report(s, actor, rnd, t, pct, value, narrative, evidence, files)
+        extra = f"，佐证材料 {len(files)} 个" if files else ""
+        click.echo(f"进度报告 {report.id}：任务 {t.code} {pct:g}%（待审核）{extra}")
 
 
 @click.command("reports")
@@ -120,6 +138,8 @@ def report_cmd(
 def reports_cmd(app: AppContext, round_id: int) -> None:
     """列出一轮调度收到的进度报告。List the reports of a round."""
     with app.work() as (s, _actor):
+        listed = cycle.list_reports(s, cycle.get_round(s, round_id))
+        flags = quality.report_flags(s, [r.id for r, _c, _u in listed])
         rows = [
             [
                 str(r.id),
@@ -129,11 +149,12 @@ def reports_cmd(app: AppContext, round_id: int) -> None:
                 "" if r.value is None else str(number(r.value)),
                 REPORT_LABELS.get(r.state, r.state),
                 r.narrative,
+                "；".join(f.label for f in flags.get(r.id, [])),
             ]
-            for r, code, unit in cycle.list_reports(s, cycle.get_round(s, round_id))
+            for r, code, unit in listed
         ]
-    header = ["编号", "任务", "单位", "进度", "数值", "审核", "进展"]
-    click.echo(render(header, rows, [6, 10, 16, 5, 10, 6, 40]))
+    header = ["编号", "任务", "单位", "进度", "数值", "审核", "进展", "提示"]
+    click.echo(render(header, rows, [6, 10, 16, 5, 10, 6, 40, 30]))
 
 
 @click.command("review")
@@ -148,7 +169,7 @@ def review_cmd(app: AppContext, report_id: int, decision: str | None, reason: st
         raise click.UsageError("请指定 --accept 或 --return")
     with app.work() as (s, actor):
         report = cycle.get_report(s, report_id)
-        cycle.review(s, actor, report, decision == "accept", reason)
+        workflow.review_report(s, actor, report, decision == "accept", reason)
         click.echo(f"进度报告 {report_id} {REPORT_LABELS[report.state]}")
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from luoshi.cli.context import AppContext, emit_jsonl, pass_app
 from luoshi.cli.table import render
-from luoshi.ledger import audit
+from luoshi.ledger import audit, audit_chain
 from luoshi.ledger.db import Database
 from luoshi.ledger.migrate import head_revision
 from luoshi.ledger.read.records import audit_record
@@ -41,13 +43,17 @@ def current_cmd(app: AppContext) -> None:
     click.echo(f"当前 {rev or '（空库）'}，最新 {head_revision()}")
 
 
-@click.command("audit")
+@click.group("audit", invoke_without_command=True)
 @click.option("--entity", help="只看某类记录，如 tasks、documents、progress_reports。")
 @click.option("--id", "entity_id", type=int, help="只看这条记录（与 --entity 同用）。")
 @click.option("--jsonl", is_flag=True, help="每条审计记录输出一行 JSON。")
-@pass_app
-def audit_cmd(app: AppContext, entity: str | None, entity_id: int | None, jsonl: bool) -> None:
-    """查看审计记录（谁、何时、改了什么）。Show the audit trail."""
+@click.pass_context
+def audit_cmd(ctx: click.Context, entity: str | None, entity_id: int | None, jsonl: bool) -> None:
+    """查看审计记录（谁、何时、改了什么）；audit verify 校验审计链。Show the audit trail."""
+    if ctx.invoked_subcommand is not None:
+        return
+    app = ctx.find_object(AppContext)
+    assert app is not None
     with app.work() as (s, _actor):
         events = [audit_record(e) for e in audit.history(s, entity, entity_id)]
     if jsonl:
@@ -59,6 +65,22 @@ def audit_cmd(app: AppContext, entity: str | None, entity_id: int | None, jsonl:
     ]
     header = ["序号", "时间", "用户", "对象", "编号", "操作"]
     click.echo(render(header, rows, [8, 19, 16, 18, 8, 10]))
+
+
+@audit_cmd.command("verify")
+@pass_app
+def verify_cmd(app: AppContext) -> None:
+    """校验审计链：逐条核对哈希，指出第一条被改动的记录（有则退出码 1）。
+
+    Check the audit chain; name the first broken event and exit 1."""
+    with app.database().transaction() as s:
+        verdict = audit_chain.verify(s)
+    if verdict.ok:
+        click.echo(f"审计链完好：共 {verdict.checked} 条记录，链尾哈希 {verdict.last_hash}")
+        return
+    click.echo(f"审计链已断开：{verdict.reason}", err=True)
+    click.echo(f"（在它之前的 {verdict.checked} 条记录完好）", err=True)
+    sys.exit(1)
 
 
 def register(group: click.Group) -> None:

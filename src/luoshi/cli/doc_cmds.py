@@ -29,10 +29,10 @@ def describe(result: Ingested) -> str:
 
 
 def ingest_file(app: AppContext, path: str) -> Ingested:
-    """Read and store one file in its own transaction."""
-    source = load_document(path)
+    """Read and store one file in its own transaction (extracted before it begins)."""
+    prepared = documents.prepare(load_document(path))
     with app.work() as (s, actor):
-        return documents.ingest(s, actor, source)
+        return documents.ingest(s, actor, prepared)
 
 
 @click.command("ingest")

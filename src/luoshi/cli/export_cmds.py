@@ -34,10 +34,21 @@ def bulletin_cmd(
     app: AppContext, plan: str, out: str, period: str | None, as_of: str | None, issuer: str
 ) -> None:
     """把落实情况写成 Word 督查通报（A4）。Write a supervision bulletin to OUT.docx."""
+    from luoshi.errors import NotFound
+    from luoshi.io.bulletin_scores import scores_section
+    from luoshi.ledger import score_facts, scoring
+
     at = as_of_option(as_of)
+    rules = scoring.load_rules(app.settings.workflow.scoring_file)
     with app.work() as (s, _actor):
-        fig = bulletin_figures(s, plans.get_plan(s, plan), app.settings.health, at, period)
-    write_bulletin(fig, out, issuer)
+        p = plans.get_plan(s, plan)
+        try:
+            rnd, scores = score_facts.plan_scores(s, p, app.settings.health, rules, period, at.day)
+            extra = [scores_section(scores, rnd.period)]
+        except NotFound:
+            extra = []  # no round yet: nothing to assess
+        fig = bulletin_figures(s, p, app.settings.health, at, period)
+    write_bulletin(fig, out, issuer, extra)
     when = period_label(fig.round.period) if fig.round else "尚无调度"
     click.echo(
         f"已生成通报 {out}（{when}）：末级任务 {fig.figures.total.tasks} 项，"

@@ -39,12 +39,34 @@ def list_units_cmd(app: AppContext, jsonl: bool) -> None:
         rows = units.list_units(s)
     if jsonl:
         emit_jsonl(
-            {"id": u.id, "name": u.name, "lead_tasks": u.lead_tasks, "co_tasks": u.co_tasks}
+            {"id": u.id, "name": u.name, "lead_tasks": u.lead_tasks, "co_tasks": u.co_tasks,
+             "email": u.email, "webhook": bool(u.webhook)}
             for u in rows
-        )
+        )  # fmt: skip
         return
     table = [[str(u.id), u.name, str(u.lead_tasks), str(u.co_tasks)] for u in rows]
     click.echo(render(["编号", "单位", "牵头任务", "配合任务"], table, [6, 30, 8, 8]))
+
+
+@units_group.command("edit")
+@click.argument("name")
+@click.option("--email", help="单位电子邮箱（接收提醒；空字符串清除）")
+@click.option(
+    "--webhook",
+    help="群机器人地址：钉钉、企业微信、飞书机器人地址，或 http(s) 地址（收 JSON）；空字符串清除",
+)
+@click.option("--version", type=int, help="您看到的版本")
+@pass_app
+def edit_unit_cmd(
+    app: AppContext, name: str, email: str | None, webhook: str | None, version: int | None
+) -> None:
+    """设置单位接收提醒的邮箱和群机器人。Set a unit's email and chat webhook."""
+    with app.work() as (s, actor):
+        unit = units.edit_contacts(s, actor, name, email, webhook, version)
+        click.echo(
+            f"{unit.id}\t{unit.name}\t邮箱 {unit.email or '—'}\t"
+            f"webhook {'已设置' if unit.webhook else '—'}（版本 {unit.version}）"
+        )
 
 
 @units_group.command("rename")
@@ -70,6 +92,7 @@ def users_group() -> None:
 @click.option("--unit", help="所属单位（填报人必填）")
 @click.option("--name", "display_name", help="显示名称")
 @click.option("--password-stdin", is_flag=True, help="从标准输入读取登录密码（不要写在命令行上）")
+@click.option("--email", help="电子邮箱（接收提醒）")
 @pass_app
 def add_user_cmd(
     app: AppContext,
@@ -78,11 +101,12 @@ def add_user_cmd(
     unit: str | None,
     display_name: str | None,
     password_stdin: bool,
+    email: str | None,
 ) -> None:
     """添加用户。Add a user (admin only); without a password it cannot sign in to the web."""
     password = read_password() if password_stdin else None
     with app.work() as (s, actor):
-        user = users.add_user(s, actor, username, role, display_name, unit, password)
+        user = users.add_user(s, actor, username, role, display_name, unit, password, email)
         click.echo(f"{user.id}\t{user.username}\t{ROLE_LABELS[user.role]}")
 
 
@@ -97,6 +121,17 @@ def passwd_cmd(app: AppContext, username: str, password_stdin: bool) -> None:
     with app.work() as (s, actor):
         users.set_password(s, actor, users.get_user(s, username), password)
         click.echo(f"用户 {username} 的密码已设置")
+
+
+@users_group.command("email")
+@click.argument("username")
+@click.argument("email")
+@pass_app
+def email_cmd(app: AppContext, username: str, email: str) -> None:
+    """设置用户接收提醒的电子邮箱（空字符串清除）。Set a user's email address."""
+    with app.work() as (s, actor):
+        users.set_email(s, actor, users.get_user(s, username), email)
+        click.echo(f"用户 {username} 的电子邮箱已设置为 {email or '（无）'}")
 
 
 @users_group.command("deactivate")

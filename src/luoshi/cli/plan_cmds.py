@@ -25,9 +25,11 @@ from luoshi.ledger import confirm, documents, plans, tasks
 from luoshi.ledger.health import HEALTH_LABELS
 from luoshi.ledger.read import figures
 from luoshi.ledger.read.compute import task_rows
-from luoshi.ledger.read.records import task_record
-from luoshi.ledger.read.rows import TaskRow
+from luoshi.ledger.read.linkage import ParentCoverage, downstream_of, has_links, plan_linkage
+from luoshi.ledger.read.records import downstream_record, task_record
+from luoshi.ledger.read.rows import PlanView, TaskRow
 from luoshi.ledger.read.views import figures_of, iter_plan_rows, plan_view
+from luoshi.ledger.rollup import Downstream
 
 
 @click.group("plan")
@@ -118,14 +120,20 @@ def list_cmd(app: AppContext) -> None:
 def show_cmd(app: AppContext, plan: str, jsonl: bool, as_of: str | None) -> None:
     """显示计划的任务、责任单位、时限、进度与状态。Show a plan's tasks."""
     at = as_of_option(as_of)
-    if jsonl:
-        # Streamed inside the transaction: rows are written as they are read.
-        with app.work() as (s, _actor):
-            stream = iter_plan_rows(s, plans.get_plan(s, plan), app.settings.health, at)
-            emit_jsonl(task_record(r) for r in stream)
-        return
     with app.work() as (s, _actor):
-        view = plan_view(s, plans.get_plan(s, plan), app.settings.health, at)
+        p = plans.get_plan(s, plan)
+        if jsonl and not has_links(s, p.id):
+            # Streamed inside the transaction: rows are written as they are read.
+            stream = iter_plan_rows(s, p, app.settings.health, at)
+            emit_jsonl({**task_record(r), "downstream": downstream_record(None)} for r in stream)
+            return
+        view = plan_view(s, p, app.settings.health, at)
+        below = downstream_of(s, view, app.settings.health)
+    if jsonl:
+        emit_jsonl(
+            {**task_record(r), "downstream": downstream_record(below.get(r.id))} for r in view.rows
+        )
+        return
     rows = [
         [
             r.code,
@@ -139,8 +147,14 @@ def show_cmd(app: AppContext, plan: str, jsonl: bool, as_of: str | None) -> None
         for r in view.rows
     ]
     header = ["编号", "任务", "责任单位", "完成时限", "进度", "状态", "目标"]
+    widths = [10, 50, 16, 10, 5, 8, 30]
+    if below:  # tasks lower plans answer: their progress from below beside their own
+        for r, row in zip(view.rows, rows, strict=True):
+            row.insert(5, f"{below[r.id].progress:.0f}%" if r.id in below else "")
+        header.insert(5, "下级进度")
+        widths.insert(5, 8)
     click.echo(f"计划 {view.plan.name}《{view.plan.title}》 截至 {at.day}：{len(rows)} 项")
-    click.echo(render(header, rows, [10, 50, 16, 10, 5, 8, 30]))
+    click.echo(render(header, rows, widths))
 
 
 @plan_group.command("refresh")
@@ -178,6 +192,8 @@ def status_cmd(app: AppContext, plan: str, as_of: str | None) -> None:
     with app.work() as (s, _actor):
         p = plans.get_plan(s, plan)
         f = figures_of(s, p, app.settings.health, at)
+        lk = plan_linkage(s, p, app.settings.health, at)
+        view = plan_view(s, p, app.settings.health, at) if lk.downstream else None
     total = f.total
     click.echo(
         f"计划 {p.name} 截至 {at.day}：总体进度 {f.progress:.1f}%，"
@@ -188,12 +204,57 @@ def status_cmd(app: AppContext, plan: str, as_of: str | None) -> None:
     if f.attention:
         click.echo(f"需关注（严重滞后、逾期或停滞）{len(f.attention)} 项：")
         click.echo(_attention(f.attention))
+    for c in lk.upward:
+        click.echo(_coverage(c))
+    if lk.downstream and view is not None:
+        click.echo(f"下级承接 {len(lk.downstream)} 项任务：")
+        click.echo(_downstream(view, lk.downstream))
 
 
 def _units_behind(units: list[figures.Tally]) -> str:
     """Which unit is behind: per lead unit (most behind first), tasks red or stalled."""
     rows = [[t.name, str(t.tasks), f"{t.progress:.1f}%", str(t.behind)] for t in units]
     return render(["责任单位", "任务", "平均进度", "滞后/停滞"], rows, [20, 6, 8, 9])
+
+
+def _coverage(c: ParentCoverage) -> str:
+    """承接情况: the parent plan's tasks this plan answers, and what is left on both sides."""
+    head = (
+        f"承接上级计划 {c.plan.name}《{c.plan.title}》：末级任务 {c.leaves} 项，"
+        f"已承接 {c.share_answered:.0%}，未承接 {len(c.unanswered)} 项；"
+        f"本计划无上级的末级任务 {len(c.orphans)} 项"
+    )
+    rows = [
+        [
+            t.code,
+            t.title,
+            "、".join(t.answered_by),
+            f"{t.progress:.0f}%",
+            f"{t.downstream.progress:.1f}%" if t.downstream else "",
+        ]
+        for t in c.tasks
+        if t.answered_by
+    ]
+    table = render(
+        ["上级编号", "上级任务", "承接任务", "上级进度", "下级进度"], rows, [10, 36, 16, 8, 8]
+    )
+    tail = f"\n未承接：{'、'.join(c.unanswered)}" if c.unanswered else ""
+    return f"{head}\n{table}{tail}"
+
+
+def _downstream(view: PlanView, below: dict[int, Downstream]) -> str:
+    rows = [
+        [
+            r.code,
+            r.title,
+            f"{r.progress:.0f}%",
+            f"{below[r.id].progress:.1f}%",
+            str(below[r.id].children),
+        ]
+        for r in view.rows
+        if r.id in below
+    ]
+    return render(["编号", "任务", "本级进度", "下级进度", "承接任务"], rows, [10, 40, 8, 8, 8])
 
 
 def _attention(rows: list[TaskRow]) -> str:

@@ -10,15 +10,17 @@ from pathlib import Path
 import click
 
 from luoshi.cli.context import AppContext, pass_app
+from luoshi.errors import InputError
 from luoshi.ledger.access import ROLE_LABELS
-from luoshi.ledger.db import Database
+from luoshi.ledger.db import Database, holds_data
 
 DEMO_DB = "luoshi-demo.db"
 
 
-def run_server(app: AppContext, host: str, port: int, workers: int) -> None:
+def run_server(app: AppContext, host: str, port: int, workers: int, reminders: bool = True) -> None:
     """Serve ``create_app`` with uvicorn; worker processes read the settings from the
-    environment, so the database URL is passed that way."""
+    environment, so the database URL is passed that way. Reminders are sent by a thread
+    of this (the supervising) process, never by a request handler."""
     import uvicorn
 
     os.environ["LUOSHI_DATABASE_URL"] = app.settings.database_url
@@ -29,6 +31,8 @@ def run_server(app: AppContext, host: str, port: int, workers: int) -> None:
     finally:
         db.dispose()
     click.echo(f"落实 Luoshi：http://{host}:{port}/  （数据库 {app.settings.database_url}）")
+    if reminders:
+        start_reminders(app)
     uvicorn.run(
         "luoshi.web.app:app_from_env",
         factory=True,
@@ -37,6 +41,9 @@ def run_server(app: AppContext, host: str, port: int, workers: int) -> None:
         workers=workers,
         log_level="warning",
         access_log=False,
+        # uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise: the
+        # app does it, and only for LUOSHI_TRUSTED_PROXIES (web/app.py).
+        proxy_headers=False,
         # uvicorn restarts a worker that does not answer its health check within 5 s; on
         # a loaded machine a worker still starting up would be killed again and again.
         timeout_worker_healthcheck=60,
@@ -59,16 +66,29 @@ def refresh_stale(db: Database) -> None:
     refresh_plans(db, day, on_done=said)
 
 
+def start_reminders(app: AppContext) -> None:
+    from luoshi.io.letter import letter_docx
+    from luoshi.ledger.scheduler import Scheduler
+
+    at = app.settings.workflow.remind_at
+    Scheduler(app.settings, letter_docx).start()
+    daily = f"每天 {at} 发送到期、逾期、未报等提醒" if at else "每日提醒未开启（LUOSHI_REMIND_AT）"
+    click.echo(f"提醒：催办消息随时发送；{daily}")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口")
 # Two workers by default: with one, a single process serves every client in
 # turn and the filtered ledger list misses its p95 goal under 20 clients.
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="进程数")
+@click.option(
+    "--no-reminders", is_flag=True, help="不在本进程发送提醒（由 cron 运行 luoshi remind 时用）"
+)
 @pass_app
-def serve_cmd(app: AppContext, host: str, port: int, workers: int) -> None:
-    """启动网页与 JSON 接口。Serve the web app and the API."""
-    run_server(app, host, port, workers)
+def serve_cmd(app: AppContext, host: str, port: int, workers: int, no_reminders: bool) -> None:
+    """启动网页与 JSON 接口；并按 LUOSHI_REMIND_AT 定时发送提醒。Serve the web app and the API."""
+    run_server(app, host, port, workers, not no_reminders)
 
 
 @click.command("demo")
@@ -76,12 +96,25 @@ def serve_cmd(app: AppContext, host: str, port: int, workers: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口")
 @click.option("--no-serve", is_flag=True, help="只生成演示数据，不启动服务")
+@click.option("--force", is_flag=True, help="数据库文件已有数据时也覆盖重建（原有数据将丢失）")
 @pass_app
-def demo_cmd(app: AppContext, path: str, host: str, port: int, no_serve: bool) -> None:
-    """生成（或重建）演示数据库，打印演示账号，然后启动网页。Build the demo, then serve it."""
+def demo_cmd(app: AppContext, path: str, host: str, port: int, no_serve: bool, force: bool) -> None:
+    """生成（或重建）演示数据库，打印演示账号，然后启动网页。Build the demo, then serve it.
+
+    已有数据的数据库文件不会被覆盖，除非加 --force。"""
     from luoshi.demo import build_demo
 
     db_file = Path(path).resolve()
+    if (
+        not force
+        and db_file.is_file()
+        and db_file.stat().st_size
+        and holds_data(f"sqlite:///{db_file}")
+    ):
+        raise InputError(
+            f"{db_file} 已有数据（或不是台账数据库），演示不会覆盖它；"
+            "请用 --database 指定另一个文件，或确认不再需要其中的数据后加 --force 重建"
+        )
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_file}{suffix}").unlink(missing_ok=True)
     url = f"sqlite:///{db_file}"
@@ -95,7 +128,7 @@ def demo_cmd(app: AppContext, path: str, host: str, port: int, no_serve: bool) -
     click.echo("演示账号 Demo accounts（每次重新生成密码）：")
     for a in demo.accounts:
         unit = f" · {a.unit}" if a.unit else ""
-        click.echo(f"  {a.username:10s} {a.password:14s} {ROLE_LABELS[a.role]}{unit}")
+        click.echo(f"  {a.username:10s} {a.password:18s} {ROLE_LABELS[a.role]}{unit}")
     if no_serve:
         return
     app.settings = replace(app.settings, database_url=url)

@@ -8,7 +8,7 @@ have not reported in the round (催办). The figures are those of
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import docx
@@ -35,7 +35,16 @@ NOTE = (
 )
 
 
-def write_bulletin(fig: BulletinFigures, path: str | Path, issuer: str = DEFAULT_ISSUER) -> None:
+# A section added after the built-in ones (e.g. 单位考核, io/bulletin_scores.py).
+Section = Callable[[Document], None]
+
+
+def write_bulletin(
+    fig: BulletinFigures,
+    path: str | Path,
+    issuer: str = DEFAULT_ISSUER,
+    extra: Sequence[Section] = (),
+) -> None:
     doc = docx.Document()
     layout.page_setup(doc)
     layout.define_styles(doc)
@@ -47,6 +56,8 @@ def write_bulletin(fig: BulletinFigures, path: str | Path, issuer: str = DEFAULT
     _groups(doc, "三、各责任单位推进情况", "责任单位", fig.figures.by_unit)
     _attention(doc, fig.figures.attention)
     _pending(doc, fig)
+    for section in extra:
+        section(doc)
     doc.add_paragraph(NOTE, style=layout.CAPTION)
     _closing(doc, fig, issuer)
     try:

@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from luoshi.errors import ImportErrors
+from luoshi.io.workbook_limits import DEFAULT_LIMITS, Limits, used_range
 from luoshi.ledger.edits import RowEdit
 from luoshi.ledger.health import HEALTH_COLOURS, HEALTH_LABELS, tint
 from luoshi.ledger.read.rows import PlanView, TargetRow, TaskRow
@@ -221,28 +222,40 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def read_ledger(path: str | Path) -> tuple[list[RowEdit], list[str]]:
-    """Rows of an edited ledger, and every problem found in its cells."""
+def read_ledger(
+    path: str | Path, limits: Limits = DEFAULT_LIMITS
+) -> tuple[list[RowEdit], list[str]]:
+    """Rows of an edited ledger, and every problem found in its cells. The sheet is read
+    by its used range (workbook_limits.py): a workbook past the limits is refused."""
+    name = Path(path).name
+    used = used_range(path, SHEET, limits)
+    if used is None:
+        raise ImportErrors([f"{name} 中没有名为「{SHEET}」的工作表"])
     try:
-        wb = load_workbook(path, data_only=True)
+        wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ImportErrors([f"{Path(path).name} 不是有效的 .xlsx 文件：{e}"]) from None
-    if SHEET not in wb.sheetnames:
-        raise ImportErrors([f"{Path(path).name} 中没有名为「{SHEET}」的工作表"])
-    ws = wb[SHEET]
-    header = {str(c.value).strip(): c.column for c in ws[1] if c.value is not None}
-    missing = [h for h in ("编号", "版本") if h not in header]
-    if missing:
-        raise ImportErrors([f"{SHEET}!第1行 缺少列：{'、'.join(missing)}"])
-    edits: list[RowEdit] = []
-    problems: list[str] = []
-    for r, cells in enumerate(ws.iter_rows(min_row=2, values_only=True), 2):
-        if all(v is None or str(v).strip() == "" for v in cells):
-            continue
-        edit = _read_row(r, cells, header, problems)
-        if edit is not None:
-            edits.append(edit)
-    return edits, problems
+        raise ImportErrors([f"{name} 不是有效的 .xlsx 文件：{e}"]) from None
+    try:
+        ws = wb[SHEET]
+        rows = ws.iter_rows(
+            min_row=1, max_row=max(used.rows, 1), max_col=max(used.columns, 1), values_only=True
+        )
+        first = next(rows, ())
+        header = {str(v).strip(): i for i, v in enumerate(first, 1) if v is not None}
+        missing = [h for h in ("编号", "版本") if h not in header]
+        if missing:
+            raise ImportErrors([f"{SHEET}!第1行 缺少列：{'、'.join(missing)}"])
+        edits: list[RowEdit] = []
+        problems: list[str] = []
+        for r, cells in enumerate(rows, 2):
+            if all(v is None or str(v).strip() == "" for v in cells):
+                continue
+            edit = _read_row(r, cells, header, problems)
+            if edit is not None:
+                edits.append(edit)
+        return edits, problems
+    finally:
+        wb.close()
 
 
 def _read_row(

@@ -21,7 +21,13 @@ from luoshi.extract.records import number
 from luoshi.ledger.health import HEALTH_LABELS
 from luoshi.ledger.models import Document
 from luoshi.ledger.read.opendata import OpenData
-from luoshi.ledger.read.records import figures_record, target_record, task_record
+from luoshi.ledger.read.records import (
+    coverage_record,
+    downstream_record,
+    figures_record,
+    target_record,
+    task_record,
+)
 from luoshi.ledger.read.rows import TaskRow
 
 SCHEMA = "luoshi.plan"
@@ -59,6 +65,7 @@ def plan_json(data: OpenData) -> dict[str, Any]:
             "expected": round(v.total.expected, 1),
         },
         "figures": figures_record(data.figures),
+        "coverage": [coverage_record(c) for c in data.linkage.upward],
         "documents": [_document(d) for d in data.documents],
         "tasks": [_task(r, data) for r in v.rows],
     }
@@ -85,6 +92,7 @@ def _task(r: TaskRow, data: OpenData) -> dict[str, Any]:
         out["latest"] = (
             None if latest is None else {"value": number(latest.value), "period": latest.period}
         )
+    rec["downstream"] = downstream_record(data.linkage.downstream.get(r.id))
     return rec
 
 

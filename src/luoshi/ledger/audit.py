@@ -2,18 +2,21 @@
 transaction as the change, so there is never a change without its record.
 
 Nothing here updates or deletes an audit event; the migration adds database
-triggers that refuse to, and a test holds the code to it.
+triggers that refuse to, and a test holds the code to it. Events are chained by
+hash (audit_chain.py) and inserted when their transaction commits, so a query in
+the transaction that records them does not see them yet.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from luoshi.ledger import audit_chain
 from luoshi.ledger.clock import now
 from luoshi.ledger.db import TOUCHED
 from luoshi.ledger.models import AuditEvent, Base, User
@@ -41,7 +44,8 @@ def record(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
 ) -> AuditEvent:
-    """Append one audit event for ``obj`` (which must have been flushed, so it has an id)."""
+    """Append one audit event for ``obj`` (which must have been flushed, so it has an
+    id); it is chained and inserted at commit."""
     event = AuditEvent(
         at=now(),
         actor_id=actor.id,
@@ -52,7 +56,7 @@ def record(
         before=before,
         after=after,
     )
-    s.add(event)
+    audit_chain.append(s, event)
     # The figures kept for the plan follow every audited change (read.state.maintain).
     s.info.setdefault(TOUCHED, []).append(obj)
     return event
@@ -68,11 +72,18 @@ def created(s: Session, actor: User, objs: Iterable[Base], action: str = "create
 
 def history(
     s: Session, entity: str | None = None, entity_id: int | None = None
-) -> Sequence[AuditEvent]:
-    """Audit events, oldest first, optionally for one entity."""
+) -> list[AuditEvent]:
+    """Audit events, oldest first, optionally for one entity; those this transaction
+    recorded (chained at commit) come last."""
     q = select(AuditEvent).order_by(AuditEvent.id)
     if entity is not None:
         q = q.where(AuditEvent.entity == entity)
     if entity_id is not None:
         q = q.where(AuditEvent.entity_id == entity_id)
-    return s.scalars(q).all()
+    mine = [
+        e
+        for e in audit_chain.pending(s)
+        if (entity is None or e.entity == entity)
+        and (entity_id is None or e.entity_id == entity_id)
+    ]
+    return [*s.scalars(q), *mine]

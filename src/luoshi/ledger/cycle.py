@@ -66,8 +66,11 @@ def get_round(s: Session, round_id: int) -> Round:
 
 
 def close_round(s: Session, actor: User, rnd: Round, seen: int | None = None) -> None:
-    """结束调度: no more reports in the round; its point of the timeline is stored now."""
+    """结束调度: no more reports in the round; its point of the timeline is stored now.
+    Held first, so a report being stored ends before the round is closed, and one
+    stored after it sees the close (``submit_report``)."""
     require_manager(actor, "结束调度")
+    locking.hold(s, rnd)
     if rnd.closed_at is not None:
         raise Conflict(f"调度 {rnd.id} 已经结束")
     at = now()
@@ -107,9 +110,16 @@ def submit_report(
     narrative: str = "",
     evidence: Sequence[str] = (),
 ) -> ProgressReport:
-    """A unit reports on one of its tasks: percent complete, value reached, evidence."""
+    """A unit reports on one of its tasks: percent complete, value reached, evidence.
+
+    The round and the task are held while the report is checked and stored, so it
+    cannot slip in after the round closed or after the task was accepted as done.
+    (Held exclusively: reports to one round take turns. A shared hold would let a
+    steady stream of reports keep a close waiting for ever.)"""
     units = _unit_ids_of(s, task)
     require_unit_member(actor, units, f"填报任务 {task.code}")
+    locking.hold(s, rnd)
+    locking.hold(s, task)
     _check_open(s, rnd, task)
     if not 0 <= percent <= 100:
         raise InputError(f"完成百分比「{percent:g}」应在 0 到 100 之间")
@@ -136,7 +146,7 @@ def submit_report(
 
 def _check_open(s: Session, rnd: Round, task: Task) -> None:
     if rnd.closed_at is not None:
-        raise Conflict(f"调度 {rnd.id}（{rnd.period}）已经结束，不能再填报")
+        raise Conflict(f"调度 {rnd.id}（{rnd.period}）已经结束，不能再填报，请在进行中的调度里填报")
     if task.plan_id != rnd.plan_id:
         raise InputError(f"任务 {task.code} 不属于调度 {rnd.id} 的计划")
     if task.state == "done":
@@ -234,6 +244,11 @@ def review(
 ) -> Review:
     """督考: accept a report or return it with a reason; accepting 100% completes the task."""
     require_manager(actor, "审核进度报告")
+    completes = accept and report.percent >= 100
+    if completes:
+        # Held before anything is written or stamped: a report on the task being
+        # stored ends first, and none can be stored after it is done.
+        locking.hold(s, s.get_one(Task, report.task_id))
     reason = (reason or "").strip() or None
     if not accept and reason is None:
         raise InputError(f"退回进度报告 {report.id} 必须说明理由（--reason）")
@@ -248,8 +263,7 @@ def review(
     )
     s.add(event)
     audit.created(s, actor, [event])
-    if accept and report.percent >= 100:
-        task = s.get(Task, report.task_id)
-        assert task is not None
+    if completes:
+        task = s.get_one(Task, report.task_id)
         locking.update(s, actor, task, f"任务 {task.code}", None, {"state": "done"}, "complete")
     return event

@@ -7,14 +7,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, literal, select, table
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    DBAPIError,
+    DisconnectionError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
 from sqlalchemy.orm import Session as Session  # re-exported: the type of a unit of work
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from luoshi.errors import Busy, Conflict, InputError
+from luoshi.errors import Busy, Conflict, InputError, Unavailable
+from luoshi.ledger import audit_chain
 from luoshi.settings import HealthRules
 
 # Where a transaction's session lists the rows its audit events name (``audit.record``).
@@ -30,13 +39,25 @@ _DUPLICATES = {
     "tasks": "同一编号的任务",
     "task_co_units": "相同的配合单位",
     "documents": "内容相同的文件",
+    "organisations": "同名的组织",
+    "task_links": "相同的对接",
+    "target_shares": "相同的目标份额",
 }
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (\w+)\.")
 _PG_UNIQUE_VIOLATION = "23505"
 
 
-def make_engine(url: str) -> Engine:
+# How SQLite commits (PRAGMA synchronous): FULL syncs the write-ahead log to disk at
+# every commit, so an acknowledged write survives a power cut; NORMAL syncs only at
+# checkpoints, faster, and a power cut (not a crash of the server) may roll back the
+# last commits.
+SYNCHRONOUS = ("FULL", "NORMAL", "EXTRA")
+
+
+def make_engine(url: str, synchronous: str = "FULL") -> Engine:
     """An engine for ``url``; SQLite files get WAL and foreign keys on every connection."""
+    if synchronous.upper() not in SYNCHRONOUS:
+        raise InputError(f"SQLite 同步方式「{synchronous}」无效，可选：{'、'.join(SYNCHRONOUS)}")
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -46,17 +67,20 @@ def make_engine(url: str) -> Engine:
         # A web server's threads each hold a connection while they read; connections
         # opened past the pool would be closed again and reopened, PRAGMAs and all.
         options = {"pool_size": 32, "max_overflow": 32}
+    elif parsed.get_backend_name() != "sqlite":
+        # A server restarted since a connection was pooled: found before it is used.
+        options = {"pool_pre_ping": True}
     try:
         engine = create_engine(parsed, **options)
     except (ArgumentError, ImportError) as e:
         raise InputError(f"数据库地址「{url}」无法使用：{e}") from None
     if parsed.get_backend_name() == "sqlite":
         file_backed = parsed.database not in (None, "", ":memory:")
-        event.listen(engine, "connect", _sqlite_pragmas(file_backed))
+        event.listen(engine, "connect", _sqlite_pragmas(file_backed, synchronous.upper()))
     return engine
 
 
-def _sqlite_pragmas(file_backed: bool) -> Any:
+def _sqlite_pragmas(file_backed: bool, synchronous: str) -> Any:
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         cur = dbapi_connection.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
@@ -64,7 +88,7 @@ def _sqlite_pragmas(file_backed: bool) -> Any:
         if file_backed:
             # WAL lets readers go on while one writer commits.
             cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute(f"PRAGMA synchronous={synchronous}")
         cur.close()
 
     return on_connect
@@ -80,11 +104,20 @@ class Database:
         self.engine = engine
         self.rules = rules or HealthRules()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # Audit events are chained and inserted last, when a transaction commits.
+        event.listen(self._sessions, "before_commit", audit_chain.seal)
+        event.listen(self._sessions, "after_rollback", audit_chain.discard)
 
     @classmethod
-    def open(cls, url: str, upgrade: bool = True, rules: HealthRules | None = None) -> Database:
+    def open(
+        cls,
+        url: str,
+        upgrade: bool = True,
+        rules: HealthRules | None = None,
+        synchronous: str = "FULL",
+    ) -> Database:
         """Connect to ``url`` and, unless told otherwise, migrate it to the newest schema."""
-        db = cls(make_engine(url), rules)
+        db = cls(make_engine(url, synchronous), rules)
         if upgrade:
             db.upgrade()
         return db
@@ -118,6 +151,9 @@ class Database:
                 if touched:
                     from luoshi.ledger.read.state import maintain
 
+                    # Chain the events first: the kept figures read this transaction's
+                    # own (a lead unit's assignment day comes from the audit trail).
+                    audit_chain.seal(session)
                     maintain(session, self.rules, touched)
         except StaleDataError:
             # Another writer committed between our read and our write.
@@ -132,12 +168,43 @@ class Database:
         except OperationalError as e:
             # SQLite allows one writer at a time; after busy_timeout the loser gets
             # "database is locked". Nothing was written: say so, and to try again.
-            if "locked" in str(e.orig) or "busy" in str(e.orig):
+            if "locked" in str(e.orig) or "busy" in str(e.orig) or _retryable(e):
                 raise Busy("数据库正忙（另一项修改正在保存），本次修改未保存，请稍后重试") from None
+            if _unreachable(e):
+                raise Unavailable(UNREACHABLE) from None
             raise
+        except (InterfaceError, DisconnectionError):
+            raise Unavailable(UNREACHABLE) from None
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+UNREACHABLE = "数据库暂时无法连接，本次操作未完成，请稍后重试；如持续出现请联系管理员"
+# SQLSTATE classes and codes: 08 connection exceptions; 57P01-57P03 the server
+# shutting down, crashed or starting; 40001/40P01 a serialisation failure or deadlock.
+_UNREACHABLE_STATES = ("57P01", "57P02", "57P03")
+_RETRYABLE_STATES = ("40001", "40P01")
+
+
+def _sqlstate(e: DBAPIError) -> str | None:
+    state = getattr(e.orig, "sqlstate", None)
+    return state if isinstance(state, str) else None
+
+
+def _unreachable(e: DBAPIError) -> bool:
+    """Whether ``e`` says the server cannot be reached (rather than the SQL is wrong)."""
+    if e.connection_invalidated:
+        return True
+    state = _sqlstate(e)
+    if state is None:
+        # psycopg gives no SQLSTATE when it cannot connect at all; sqlite3 never does.
+        return not type(e.orig).__module__.startswith("sqlite3")
+    return state.startswith("08") or state in _UNREACHABLE_STATES
+
+
+def _retryable(e: DBAPIError) -> bool:
+    return _sqlstate(e) in _RETRYABLE_STATES
 
 
 def _unique_violation_table(e: IntegrityError) -> str | None:
@@ -147,3 +214,22 @@ def _unique_violation_table(e: IntegrityError) -> str | None:
         return table if isinstance(table, str) else None
     m = _SQLITE_UNIQUE.search(str(e.orig))
     return m[1] if m else None
+
+
+# Tables that a database holding no ledger still has rows in.
+_BOOKKEEPING = ("alembic_version", "audit_chain", "app_secrets")
+
+
+def holds_data(url: str) -> bool:
+    """Whether the database at ``url`` has a row in any table, or cannot be read as a
+    database at all: either way, not something to overwrite unasked."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            names = [n for n in inspect(conn).get_table_names() if n not in _BOOKKEEPING]
+            one = select(literal(1))
+            return any(conn.execute(one.select_from(table(n)).limit(1)).first() for n in names)
+    except DatabaseError:
+        return True
+    finally:
+        engine.dispose()

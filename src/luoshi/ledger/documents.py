@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import false, select, text, update
 from sqlalchemy.orm import Session
 
 from luoshi.errors import InputError, NotFound
@@ -35,6 +35,54 @@ _NOT_PLACE = re.compile(r"我|代表|全|本|各")
 
 
 @dataclass(frozen=True)
+class SpanDraft:
+    """A heading or quantity found in a document, before it is stored."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    attrs: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A document read and extracted, ready to store: everything that takes time on a
+    large or hostile file is done here, before any transaction (plain data, so it can
+    come back from the child process an upload is read in)."""
+
+    name: str
+    raw: str
+    digest: str
+    title: str
+    issuer: str | None
+    level: str | None
+    genre: str
+    date: str | None
+    spans: list[SpanDraft]
+    tables: list[Any] | None = None  # the reader's tables (source_tables.tables_json)
+
+
+def prepare(source: SourceText) -> Prepared:
+    """Extract ``source`` (no database needed)."""
+    x = extract(source)
+    p = x.profile
+    assert p is not None
+    return Prepared(
+        name=source.name,
+        raw=source.raw,
+        digest=dedup.sha256(source.raw),
+        title=infer_title(source.raw, p.year),
+        issuer=infer_issuer(source.raw),
+        level=p.level,
+        genre=p.genre,
+        date=p.date,
+        spans=_spans(x),
+        tables=tables_json(source.reader_tables),
+    )
+
+
+@dataclass(frozen=True)
 class Ingested:
     """What happened to one file: stored anew, already there, or a near-duplicate."""
 
@@ -43,20 +91,34 @@ class Ingested:
     similarity: float | None = None
 
 
-def ingest(s: Session, actor: User, source: SourceText) -> Ingested:
-    """Store ``source`` with its headings and quantities, unless it is already stored."""
+def ingest(s: Session, actor: User, source: SourceText | Prepared) -> Ingested:
+    """Store a document with its headings and quantities, unless it is already stored.
+    Given a ``Prepared`` one, nothing is extracted inside the transaction: the check
+    for duplicates and the insert are all it does."""
     require_ingester(actor)
-    digest = dedup.sha256(source.raw)
-    same = s.scalars(select(Document).where(Document.sha256 == digest)).one_or_none()
+    prepared = source if isinstance(source, Prepared) else prepare(source)
+    _one_ingest_at_a_time(s)
+    same = s.scalars(select(Document).where(Document.sha256 == prepared.digest)).one_or_none()
     if same is not None:
         return Ingested(same, "exists", 1.0)
-    original, similarity = _near_duplicate_of(s, source.raw)
-    x = extract(source)
-    doc = _new_document(source, x, digest, original)
+    original, similarity = _near_duplicate_of(s, prepared.raw)
+    doc = _new_document(prepared, original)
     s.add(doc)
     audit.created(s, actor, [doc])
-    s.add_all(_spans(doc.id, x))
+    s.add_all(_span(doc.id, draft) for draft in prepared.spans)
     return Ingested(doc, "near_duplicate" if original else "new", similarity)
+
+
+def _one_ingest_at_a_time(s: Session) -> None:
+    """The duplicate check and the insert it guards must not interleave with another
+    file's: the same file uploaded twice at once is stored once, and a near-duplicate
+    points at its original. PostgreSQL locks the table against other writers (reads
+    go on); SQLite takes its one write lock with a write that changes nothing."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("LOCK TABLE documents IN SHARE ROW EXCLUSIVE MODE"))
+        return
+    nothing = update(Document).where(false()).values(version=Document.version)
+    s.execute(nothing.execution_options(synchronize_session=False))
 
 
 def require_ingester(actor: User) -> None:
@@ -82,50 +144,41 @@ def _near_duplicate_of(s: Session, raw: str) -> tuple[Document | None, float | N
     return None, None
 
 
-def _new_document(
-    source: SourceText, x: Extraction, digest: str, original: Document | None
-) -> Document:
-    p = x.profile
-    assert p is not None
-    normalized = dedup.normalized(source.raw)
+def _new_document(p: Prepared, original: Document | None) -> Document:
+    normalized = dedup.normalized(p.raw)
     return Document(
-        name=fit(Document.name, source.name),
-        title=fit(Document.title, infer_title(source.raw, p.year)),
-        issuer=fit(Document.issuer, infer_issuer(source.raw)),
+        name=fit(Document.name, p.name),
+        title=fit(Document.title, p.title),
+        issuer=fit(Document.issuer, p.issuer),
         level=p.level,
         type=p.genre,
         date=date.fromisoformat(p.date) if p.date else None,
-        raw=source.raw,
-        size=len(source.raw),
-        sha256=digest,
+        raw=p.raw,
+        size=len(p.raw),
+        sha256=p.digest,
         text_key=dedup.sha256(normalized),
         text_length=len(normalized),
         duplicate_of_id=original.id if original else None,
         created_at=now(),
-        tables=tables_json(source.reader_tables),
+        tables=p.tables,
     )
 
 
-def _spans(document_id: int, x: Extraction) -> list[DocumentSpan]:
+def _spans(x: Extraction) -> list[SpanDraft]:
     assert x.outline is not None
-    out: list[DocumentSpan] = []
-    for node in x.outline.nodes:
-        rec = heading_record(x, node)
-        out.append(_span(document_id, "heading", rec))
-    for q in x.quantities:
-        out.append(_span(document_id, "quantity", quantity_record(x, q)))
+    out = [_draft("heading", heading_record(x, node)) for node in x.outline.nodes]
+    out += [_draft("quantity", quantity_record(x, q)) for q in x.quantities]
     return out
 
 
-def _span(document_id: int, kind: str, rec: dict[str, Any]) -> DocumentSpan:
+def _draft(kind: str, rec: dict[str, Any]) -> SpanDraft:
     attrs = {k: v for k, v in rec.items() if k not in ("doc", "start", "end", "text")}
+    return SpanDraft(kind, rec["start"], rec["end"], rec["text"], attrs)
+
+
+def _span(document_id: int, d: SpanDraft) -> DocumentSpan:
     return DocumentSpan(
-        document_id=document_id,
-        kind=kind,
-        start=rec["start"],
-        end=rec["end"],
-        text=rec["text"],
-        attrs=attrs,
+        document_id=document_id, kind=d.kind, start=d.start, end=d.end, text=d.text, attrs=d.attrs
     )
 
 

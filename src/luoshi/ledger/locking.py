@@ -1,16 +1,24 @@
 """Optimistic locking (乐观锁): a write names the version its author saw, and is
-refused when someone else has written since — never a silent overwrite."""
+refused when someone else has written since — never a silent overwrite.
+
+Where a check guards an insert into another table (no report into a closed round),
+the version check cannot help: ``hold`` locks the row the check reads instead.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
+from sqlalchemy import inspect, select
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from luoshi.errors import Conflict
 from luoshi.ledger import audit
-from luoshi.ledger.models import Base, User
+from luoshi.ledger.models import Base, User, Versioned
+
+V = TypeVar("V", bound=Versioned)
 
 
 def check_version(label: str, current: int, seen: int | None) -> None:
@@ -52,3 +60,22 @@ def update(
         ) from None
     audit.record(s, actor, obj, action, before, audit.snapshot(obj))
     return True
+
+
+def hold(s: Session, obj: V) -> V:
+    """Lock ``obj``'s row until the transaction ends, and reload it.
+
+    Checks made on ``obj`` afterwards see every commit before the lock, and no other
+    transaction that holds the same row can commit in between: PostgreSQL locks the
+    row (SELECT … FOR UPDATE); SQLite has no row locks, so a write that changes
+    nothing takes its one write lock for the rest of the transaction. Take locks
+    before reading the clock, so that times stamped under them keep commit order.
+    """
+    model = type(obj)
+    table = model.__table__  # type: ignore[attr-defined]
+    key = inspect(obj).identity[0]
+    if s.get_bind().dialect.name == "sqlite":
+        s.execute(sql_update(table).where(table.c.id == key).values(version=table.c.version))
+    query = select(model).where(table.c.id == key).with_for_update()
+    s.execute(query.execution_options(populate_existing=True)).scalar_one()
+    return obj

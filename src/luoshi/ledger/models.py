@@ -47,6 +47,11 @@ PENDING_ORIGIN = "suggested"
 UNIT_SOURCES = ("document", "map", "manual")
 TASK_STATES = ("open", "done")
 REPORT_STATES = ("submitted", "accepted", "returned")
+# 层级: government levels, highest first (a parent organisation is at a higher level).
+ORG_LEVELS = ("国家", "省", "市", "区", "街道")
+LINK_STATES = ("proposed", "accepted", "rejected")
+# How a link came about: proposed by alignment, created by breakdown (下发), or by hand.
+LINK_ORIGINS = ("align", "breakdown", "manual")
 
 
 class Base(DeclarativeBase):
@@ -72,9 +77,14 @@ class Unit(Versioned, Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     # 来源: "document" (named by a document, created when a plan was built from it),
     # "map" (from a unit map), "manual" (added by a person); NULL before revision 0004.
     origin: Mapped[str | None] = mapped_column(String(20))
+    # Where reminders reach the unit: a mailbox, and a chat robot (钉钉, 企业微信, 飞书
+    # or any JSON webhook), as an address or an apprise URL.
+    email: Mapped[str | None] = mapped_column(String(200))
+    webhook: Mapped[str | None] = mapped_column(String(1000))
 
 
 class User(Versioned, Base):
@@ -89,6 +99,7 @@ class User(Versioned, Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    email: Mapped[str | None] = mapped_column(String(200))
 
 
 class Document(Versioned, Base):
@@ -139,6 +150,7 @@ class Plan(Versioned, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     # 公开: readable without login on the public page (what was promised, what was done).
     public: Mapped[bool] = mapped_column(default=False, server_default=false())
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
 
 
 class Task(Versioned, Base):
@@ -173,6 +185,8 @@ class Task(Versioned, Base):
     lead_unit_reason: Mapped[str | None] = mapped_column(Text)
     # 进展情况 as the office's own ledger stated it when the plan was built from it.
     initial_progress_note: Mapped[str | None] = mapped_column(Text)
+    # 原定完成时限: the deadline before the first approved delay (延期); None when never delayed.
+    original_deadline: Mapped[date | None] = mapped_column(Date)
     # Set when building a tree in one flush; never loaded implicitly (no N+1 queries).
     parent: Mapped[Task | None] = relationship(remote_side=[id], lazy="raise")
 
@@ -294,6 +308,9 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(50))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The chain (audit_chain.py): the previous event's hash, and this one's over it.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class WebSession(Base):
@@ -312,7 +329,12 @@ class LoginFailure(Base):
     """登录失败: one failed sign-in, counted per username and address to slow guessing."""
 
     __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_who", "username", "ip", "at"),)
+    __table_args__ = (
+        Index("ix_login_failures_who", "username", "ip", "at"),
+        # Counted per address and in total too (ledger/logins.py).
+        Index("ix_login_failures_ip", "ip", "at"),
+        Index("ix_login_failures_at", "at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(100))
     ip: Mapped[str] = mapped_column(String(64))
@@ -405,6 +427,64 @@ class PlanTally(Base):
     expected_sum: Mapped[float] = mapped_column(Float)
 
 
+class AuditChainHead(Base):
+    """审计链头: the newest audit event of the chain and its hash, in one row. Appends
+    lock it, so concurrent writers never fork the chain."""
+
+    __tablename__ = "audit_chain"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_id: Mapped[int | None] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    events: Mapped[int] = mapped_column(Integer)
+
+
+class Organisation(Versioned, Base):
+    """组织: a government at one level (国家/省/市/区/街道) with its parent (a city's province).
+
+    Units and plans belong to one; plans of different organisations are linked.
+    """
+
+    __tablename__ = "organisations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    level: Mapped[str] = mapped_column(String(10))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class TaskLink(Versioned, Base):
+    """对接: a child task answers a parent task of another plan.
+
+    Proposed by alignment (with its score and reason) or created by breakdown;
+    accepted or rejected by a person, who and when kept with it and in the audit trail.
+    """
+
+    __tablename__ = "task_links"
+    __table_args__ = (UniqueConstraint("child_task_id", "parent_task_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    parent_task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    state: Mapped[str] = mapped_column(String(10))
+    origin: Mapped[str] = mapped_column(String(10))
+    score: Mapped[float | None] = mapped_column(Float)
+    reason: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class TargetShare(Base):
+    """分解份额: a child task's target is a share of a parent task's target (城镇新增就业
+    35万人 → a district's 2万人). The share's value is the child target's own value."""
+
+    __tablename__ = "target_shares"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_target_id: Mapped[int] = mapped_column(ForeignKey("targets.id"), index=True)
+    child_target_id: Mapped[int] = mapped_column(ForeignKey("targets.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class TargetCheck(Base):
     """目标核对: one reading of a later report against a plan's targets — which
     document, which year it reviews, who ran it and when. Written once: running
@@ -447,3 +527,126 @@ class TargetCheckResult(Base):
     actual_indicator: Mapped[str | None] = mapped_column(String(500))
     sentence_start: Mapped[int | None] = mapped_column(Integer)
     sentence_end: Mapped[int | None] = mapped_column(Integer)
+
+
+# -- the workflow of a supervision office (督办): 签收, 延期, 办结, 批示, 佐证材料, 提醒 --
+
+REQUEST_STATES = ("pending", "approved", "rejected")
+CLOSE_STATES = ("pending", "accepted", "returned")
+
+
+class TaskAck(Base):
+    """签收: a unit acknowledges a task it was given. Written once."""
+
+    __tablename__ = "task_acks"
+    __table_args__ = (UniqueConstraint("task_id", "unit_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class DelayRequest(Versioned, Base):
+    """延期申请: a unit asks for a later deadline, with a reason; a supervisor decides."""
+
+    __tablename__ = "delay_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    requester_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    deadline_before: Mapped[date | None] = mapped_column(Date)
+    requested: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CloseRequest(Versioned, Base):
+    """办结申请: a unit asks to close a task with a final (100%) report and evidence;
+    a supervisor accepts it (办结/销号) or returns it with a reason."""
+
+    __tablename__ = "close_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    requester_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    report_id: Mapped[int] = mapped_column(ForeignKey("progress_reports.id"), index=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class TaskComment(Base):
+    """领导批示: a leader's (or supervisor's) comment on a task, shown to its units."""
+
+    __tablename__ = "task_comments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Attachment(Base):
+    """佐证材料: an evidence file of a report or a closing request. The bytes live in the
+    file store under their sha256; the row says whose they are and what they are called."""
+
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("progress_reports.id"), index=True)
+    close_request_id: Mapped[int | None] = mapped_column(ForeignKey("close_requests.id"))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(100))
+    uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Notification(Base):
+    """提醒记录: one message to one recipient over one channel. The unique key on
+    (day, kind, ref, channel, recipient) is the lock that lets only one worker send it."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        UniqueConstraint("day", "kind", "ref", "channel", "recipient", name="uq_notifications_key"),
+        Index("ix_notifications_inbox", "channel", "recipient", "id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(20))
+    # What the message is about beyond its kind and day: a chase's id; "" for digests.
+    ref: Mapped[str] = mapped_column(String(50), default="")
+    level: Mapped[int] = mapped_column(Integer, default=1)
+    channel: Mapped[str] = mapped_column(String(10))
+    recipient: Mapped[str] = mapped_column(String(50))  # unit:3, office
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    target: Mapped[str] = mapped_column(Text, default="")  # addresses, masked webhook
+    subject: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
+    tasks: Mapped[list[int]] = mapped_column(JSON)
+    # 督办函: the sha256 of the Word letter sent with the message, in the file store.
+    letter_sha256: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class NotificationMark(Base):
+    """已读: the newest in-app message a user has seen (the bell counts those after it)."""
+
+    __tablename__ = "notification_marks"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    seen_id: Mapped[int] = mapped_column(Integer, default=0)
+    at: Mapped[datetime] = mapped_column(DateTime)

@@ -1,5 +1,5 @@
-"""登录会话: the storage of sign-in sessions, the generated secret key, and counting failed
-logins (the web keeps only the cookie and token plumbing).
+"""登录会话: the storage of sign-in sessions and the generated secret key (failed logins
+are counted in ledger/logins.py; the web keeps only the cookie and token plumbing).
 
 A session is a random token given to the browser (cookie) or API client
 (bearer); the database keeps its hash and when it was last used. It expires
@@ -15,17 +15,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import Delete, Update, delete, func, select, text, update
+from sqlalchemy import Delete, Update, delete, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from luoshi.errors import Busy, TooManyRequests
+from luoshi.errors import Busy
 from luoshi.ledger.clock import now
 from luoshi.ledger.db import Database
-from luoshi.ledger.models import AppSecret, LoginFailure, Unit, User, WebSession
+from luoshi.ledger.models import AppSecret, Unit, User, WebSession
 from luoshi.ledger.tokens import new_token, token_hash
 
 log = logging.getLogger("luoshi.ledger")
@@ -116,57 +115,3 @@ def _no_wait(s: Session) -> Iterator[None]:
 
 def end(s: Session, token: str) -> None:
     s.execute(delete(WebSession).where(WebSession.token_hash == token_hash(token)))
-
-
-@dataclass(frozen=True)
-class Throttle:
-    """At most ``limit`` password checks per username and address within ``window``."""
-
-    limit: int
-    window: timedelta
-
-    def refusal(self) -> TooManyRequests:
-        minutes = round(self.window.total_seconds() / 60)
-        return TooManyRequests(f"登录失败次数过多，请 {minutes} 分钟后再试")
-
-
-def begin_attempt(db: Database, username: str, ip: str, throttle: Throttle) -> None:
-    """Count a password check before it is made; 429 past the limit.
-
-    The attempt is written (and committed) first, then the attempts of the window are
-    counted, this one and those in flight included: however many arrive at once, each
-    sees at least every attempt committed before it, so no more than ``limit`` get
-    through. The attempt stays as a failure unless ``clear_failures`` follows a right
-    password; a refused one is taken back, so refusals do not prolong the lock-out."""
-    who, addr = _key(username, ip)
-    since = now() - throttle.window
-    with db.transaction() as s:
-        if _attempts(s, who, addr, since) >= throttle.limit:
-            raise throttle.refusal()  # nothing written while locked out
-        attempt = LoginFailure(username=who, ip=addr, at=now())
-        s.add(attempt)
-    with db.transaction() as s:
-        counted = _attempts(s, who, addr, since)
-    if counted > throttle.limit:
-        with db.transaction() as s:
-            s.execute(delete(LoginFailure).where(LoginFailure.id == attempt.id))
-        raise throttle.refusal()
-
-
-def _key(username: str, ip: str) -> tuple[str, str]:
-    return username[:100], ip[:64]
-
-
-def _attempts(s: Session, username: str, ip: str, since: datetime) -> int:
-    count = s.scalar(
-        select(func.count()).where(
-            LoginFailure.username == username, LoginFailure.ip == ip, LoginFailure.at > since
-        )
-    )
-    return count or 0
-
-
-def clear_failures(s: Session, username: str, ip: str) -> None:
-    """Forget the failures of a username and address once the right password is given."""
-    who, addr = _key(username, ip)
-    s.execute(delete(LoginFailure).where(LoginFailure.username == who, LoginFailure.ip == addr))

@@ -23,6 +23,8 @@ class UnitRow:
     lead_tasks: int
     co_tasks: int
     version: int
+    email: str | None = None
+    webhook: str | None = None
 
 
 def find_unit(s: Session, name: str) -> Unit | None:
@@ -92,6 +94,33 @@ def rename_unit(s: Session, actor: User, name: str, new_name: str, seen: int | N
     return unit
 
 
+def edit_contacts(
+    s: Session,
+    actor: User,
+    name: str,
+    email: str | None = None,
+    webhook: str | None = None,
+    seen: int | None = None,
+) -> Unit:
+    """Where reminders reach a unit: its mailbox and chat robot ("" clears; None keeps)."""
+    from luoshi.ledger import channels
+
+    require_manager(actor, "修改单位")
+    unit = get_unit(s, name)
+    changes: dict[str, str | None] = {}
+    if email is not None:
+        changes["email"] = channels.check_email(email) if email.strip() else None
+    if webhook is not None:
+        if webhook.strip():
+            channels.webhook_url(webhook)  # refused here when unusable
+            limits.check(Unit.webhook, webhook.strip(), "webhook 地址")
+        changes["webhook"] = webhook.strip() or None
+    if not changes:
+        raise InputError("请至少给出电子邮箱或 webhook 地址之一")
+    locking.update(s, actor, unit, f"单位 {name}", seen, changes)
+    return unit
+
+
 def list_units(s: Session) -> list[UnitRow]:
     lead = dict(
         s.execute(select(Task.lead_unit_id, func.count()).group_by(Task.lead_unit_id)).all()
@@ -101,6 +130,15 @@ def list_units(s: Session) -> list[UnitRow]:
     )
     units: Sequence[Unit] = s.scalars(select(Unit).order_by(Unit.id)).all()
     return [
-        UnitRow(u.id, u.name, u.active, lead.get(u.id, 0), co.get(u.id, 0), u.version)
+        UnitRow(
+            u.id,
+            u.name,
+            u.active,
+            lead.get(u.id, 0),
+            co.get(u.id, 0),
+            u.version,
+            u.email,
+            u.webhook,
+        )
         for u in units
     ]

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import Conflict, InputError, NotFound
-from luoshi.ledger import audit, locking
+from luoshi.ledger import audit, locking, passwords
 from luoshi.ledger.access import ROLE_LABELS, require
 from luoshi.ledger.clock import now
 from luoshi.ledger.models import ROLES, Unit, User, WebSession
@@ -50,6 +50,7 @@ def add_user(
     display_name: str | None = None,
     unit: str | None = None,
     password: str | None = None,
+    email: str | None = None,
 ) -> User:
     """A new user; a reporter must belong to a unit. Without a password it cannot sign in."""
     require(actor, ("admin",), "添加用户")
@@ -68,13 +69,28 @@ def add_user(
         display_name=display_name or username,
         role=role,
         unit_id=get_unit(s, unit).id if unit else None,
-        password_hash=hash_password(password) if password is not None else None,
+        password_hash=hash_password(password, username) if password is not None else None,
+        email=_email(email),
         active=True,
         created_at=now(),
     )
     s.add(user)
     audit.created(s, actor, [user])
     return user
+
+
+def _email(email: str | None) -> str | None:
+    from luoshi.ledger.channels import check_email
+
+    return check_email(email) if email and email.strip() else None
+
+
+def set_email(s: Session, actor: User, user: User, email: str) -> None:
+    """A user's own address for reminders (administrators set anyone's; "" clears)."""
+    if actor.id != user.id:
+        require(actor, ("admin",), f"修改用户 {user.username} 的电子邮箱")
+    changes = {"email": _email(email)}
+    locking.update(s, actor, user, f"用户 {user.username}", None, changes, "set_email")
 
 
 def list_users(s: Session) -> Sequence[tuple[User, str | None]]:
@@ -89,7 +105,7 @@ def unit_name(s: Session, user: User) -> str | None:
     return unit.name if unit else None
 
 
-MIN_PASSWORD = 8
+MIN_PASSWORD = passwords.MIN_LENGTH
 
 
 @cache
@@ -97,10 +113,15 @@ def _hasher() -> PasswordHasher:
     return PasswordHasher()
 
 
-def hash_password(password: str) -> str:
-    """An argon2id hash of ``password`` (only the hash is ever stored)."""
-    if len(password) < MIN_PASSWORD:
-        raise InputError(f"密码至少 {MIN_PASSWORD} 个字符")
+def check_memory_mb() -> float:
+    """What one password check takes (argon2's memory_cost, in MB)."""
+    return _hasher().memory_cost / 1024
+
+
+def hash_password(password: str, username: str | None = None) -> str:
+    """An argon2id hash of ``password`` (only the hash is ever stored); a short or
+    common password is refused (passwords.py)."""
+    passwords.check(password, username)
     return _hasher().hash(password)
 
 
@@ -113,7 +134,7 @@ def set_password(
     if actor.id != user.id:
         require(actor, ("admin",), f"设置用户 {user.username} 的密码")
     # The audit event records that the password changed, never the hash itself.
-    changes = {"password_hash": hash_password(password)}
+    changes = {"password_hash": hash_password(password, user.username)}
     locking.update(s, actor, user, f"用户 {user.username}", None, changes, "set_password")
     end_sessions(s, user, keep_session)
 

@@ -60,6 +60,9 @@ _SPEAKER_LINE = re.compile(r"^[^。?!]{2,50}:$")
 _QUESTION_OPENER = re.compile(r"^[【\[(]?(?:问|记者|提问|主持人)[^。]{0,12}?[:】\])]")
 _HEAD_STOP = re.compile(r"[。;:!?]")
 _COMMA = re.compile(r"[,;:、]")
+# A paragraph-opening theme may list its aspects (智能化、绿色化、融合化发展);
+# a clause comma still makes it a sentence of prose.
+_CLAUSE_COMMA = re.compile(r"[,;:]")
 _TRAILING = " 。;:,.!?、"
 
 # Sentences opening with these are statements or transitions, not theme headings.
@@ -224,15 +227,15 @@ def _run_in_end(folded: str, para: Span) -> int | None:
     if not sentence.endswith("。"):
         return None
     body = sentence[:-1]
-    if not is_heading_like(body, RUN_IN_MAX):
+    if not is_heading_like(body, RUN_IN_MAX, _CLAUSE_COMMA):
         return None
     return first.end - 1
 
 
-def is_heading_like(body: str, max_len: int) -> bool:
+def is_heading_like(body: str, max_len: int, commas: re.Pattern[str] = _COMMA) -> bool:
     if not 4 <= len(body) <= max_len:
         return False
-    if _COMMA.search(body):
+    if commas.search(body):
         return False
     # A heading names a theme; it does not report a figure or quote a speaker.
     if _NOT_A_THEME.match(body) or "是" in body:

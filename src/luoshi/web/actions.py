@@ -4,21 +4,31 @@ service, which checks the caller's role and unit and writes the audit trail."""
 from __future__ import annotations
 
 import re
-import tempfile
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from luoshi.errors import InputError, NotFound, PermissionDenied, ReadError, Unauthenticated
-from luoshi.ledger import confirm, cycle, documents, plans, sessions, tasks, units, users
+from luoshi.errors import InputError, NotFound, PermissionDenied, Unauthenticated
+from luoshi.ledger import (
+    confirm,
+    cycle,
+    documents,
+    logins,
+    plans,
+    remind,
+    sessions,
+    tasks,
+    units,
+    users,
+    workflow,
+)
 from luoshi.ledger.documents import Ingested
 from luoshi.ledger.models import Chase, Plan, ProgressReport, Review, Round, Unit, User
 from luoshi.ledger.plans import plan_by_id as get_plan
 from luoshi.ledger.plans import task_by_id as get_task
 from luoshi.ledger.tokens import token_hash
-from luoshi.text.sources import SUFFIXES, load_document
+from luoshi.text.sources import SUFFIXES
 from luoshi.web import uploads
 from luoshi.web.context import Caller, WebContext
 
@@ -26,31 +36,46 @@ _UNSAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff（）()]+")
 MAX_NAME = 120
 # Accounts added on the web: a one-letter name is a slip of the keyboard, not a person.
 MIN_USERNAME = 2
+PasswordCheck = Callable[[User | None, str], bool]
 
 
-def login(ctx: WebContext, username: str, password: str, ip: str) -> tuple[str, User]:
-    """Check a password; a session token on success. Checks are counted per username
-    and address before they are made, and refused outright past the limit (HTTP 429)."""
-    sessions.begin_attempt(ctx.db, username, ip, throttle(ctx))
+def login(
+    ctx: WebContext, username: str, password: str, ip: str, check: PasswordCheck | None = None
+) -> tuple[str, User]:
+    """Check a password (with ``check``, default users.verify_password); a session
+    token on success. Checks are counted per username, address and in all before they
+    are made, and refused outright past a limit (HTTP 429). Sign-ins, failures and
+    the lock-outs they begin are audited."""
+    limits = throttle(ctx)
+    logins.begin_attempt(ctx.db, username, ip, limits)
     # Checked outside any transaction: argon2 takes a while and holds no lock.
     with ctx.db.transaction() as s:
         user = users.find_user(s, username)
     # Verified even for an unknown name, so it answers no faster (verify_password).
-    if not users.verify_password(user, password) or user is None:
+    if not (check or users.verify_password)(user, password) or user is None:
+        with ctx.db.transaction() as s:
+            logins.failed(s, username, user, ip, limits)
         raise Unauthenticated("用户名或密码错误")
     with ctx.db.transaction() as s:
-        sessions.clear_failures(s, username, ip)
+        logins.clear_failures(s, username, ip)
+        logins.signed_in(s, user, ip)
         return sessions.start(s, user), user
 
 
-def throttle(ctx: WebContext) -> sessions.Throttle:
+def throttle(ctx: WebContext) -> logins.Throttle:
     web = ctx.settings.web
-    return sessions.Throttle(web.login_attempts, timedelta(minutes=web.login_window_minutes))
+    return logins.Throttle(
+        web.login_attempts,
+        timedelta(minutes=web.login_window_minutes),
+        per_address=web.login_attempts_per_address,
+        total=web.login_attempts_total,
+    )
 
 
-def logout(ctx: WebContext, caller: Caller) -> None:
+def logout(ctx: WebContext, caller: Caller, ip: str = "") -> None:
     with ctx.db.transaction() as s:
         sessions.end(s, caller.token)
+        logins.signed_out(s, s.get(User, caller.user_id), caller.username, ip)
 
 
 def safe_filename(name: str) -> str:
@@ -71,8 +96,8 @@ def may_upload(ctx: WebContext, caller: Caller) -> None:
         documents.require_ingester(actor)
 
 
-def upload(ctx: WebContext, caller: Caller, filename: str, data: bytes) -> Ingested:
-    """Read an uploaded file (txt, docx, pdf, html) and store it with its spans."""
+def check_upload(ctx: WebContext, filename: str, data: bytes) -> str:
+    """The upload's safe name, once its size, type and unzipped size are acceptable."""
     web = ctx.settings.web
     if len(data) > web.max_upload_bytes:
         raise uploads.too_large(web)
@@ -80,20 +105,14 @@ def upload(ctx: WebContext, caller: Caller, filename: str, data: bytes) -> Inges
     if not name.lower().endswith(SUFFIXES):
         raise InputError(f"不支持的文件类型「{name}」，可上传：{'、'.join(SUFFIXES)}")
     uploads.check_unpacked(data, web)
-    with tempfile.TemporaryDirectory() as tmp:
-        # Our own name on disk: 120 Chinese characters are 360 bytes, more than file
-        # systems allow in a name; errors and the ledger still say the uploaded name.
-        path = Path(tmp) / f"upload{Path(name).suffix}"
-        path.write_bytes(data)
-        try:
-            # The text's length is checked below, in the upload's own words.
-            limits = replace(web.read_limits, max_text_chars=None)
-            source = replace(load_document(path, limits), name=name)
-        except ReadError as e:
-            raise ReadError(name, e.reason) from None
-    uploads.check_text(len(source.raw), web)
+    return name
+
+
+def store_upload(ctx: WebContext, caller: Caller, prepared: documents.Prepared) -> Ingested:
+    """Store an upload read and extracted beforehand (uploads.read_in_child): the
+    transaction only checks for duplicates and inserts."""
     with ctx.work(caller) as (s, actor):
-        return documents.ingest(s, actor, source)
+        return documents.ingest(s, actor, prepared)
 
 
 def build_plan(
@@ -160,7 +179,8 @@ def review(
 ) -> Review:
     with ctx.work(caller) as (s, actor):
         report = cycle.get_report(s, report_id)
-        return cycle.review(s, actor, report, accept, reason, version)
+        # Through the workflow: a closing request made with the report follows it.
+        return workflow.review_report(s, actor, report, accept, reason, version)
 
 
 def open_round(
@@ -182,7 +202,10 @@ def chase(
 ) -> list[Chase]:
     with ctx.work(caller) as (s, actor):
         rnd = cycle.get_round(s, round_id)
-        return cycle.chase(s, actor, rnd, unit or None, (note or "").strip() or None)
+        events = cycle.chase(s, actor, rnd, unit or None, (note or "").strip() or None)
+        # Recorded with the chase; sent by the scheduler of ``luoshi serve``, never here.
+        remind.enqueue_chases(s, ctx.settings, rnd, events)
+        return events
 
 
 def add_unit(ctx: WebContext, caller: Caller, name: str) -> Unit:
@@ -207,18 +230,26 @@ def add_user(
 
 
 def change_own_password(
-    ctx: WebContext, caller: Caller, current: str, password: str, ip: str
+    ctx: WebContext,
+    caller: Caller,
+    current: str,
+    password: str,
+    ip: str,
+    check: PasswordCheck | None = None,
 ) -> None:
     """修改本人密码: only with the current password, so a stolen session cannot take the
     account over; its checks count against the same limit as logins. The caller's
     other sessions end, this one goes on."""
-    sessions.begin_attempt(ctx.db, caller.username, ip, throttle(ctx))
+    limits = throttle(ctx)
+    logins.begin_attempt(ctx.db, caller.username, ip, limits)
     with ctx.db.transaction() as s:
         user = s.get(User, caller.user_id)
-    if user is None or not users.verify_password(user, current):
+    if user is None or not (check or users.verify_password)(user, current):
+        with ctx.db.transaction() as s:
+            logins.failed(s, caller.username, user, ip, limits)
         raise PermissionDenied("当前密码不正确，密码未修改")
     with ctx.work(caller) as (s, actor):
-        sessions.clear_failures(s, caller.username, ip)
+        logins.clear_failures(s, caller.username, ip)
         users.set_password(s, actor, actor, password, keep_session=token_hash(caller.token))
 
 

@@ -11,15 +11,19 @@ from importlib import resources
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from luoshi import __version__
-from luoshi.ledger import sessions
+from luoshi.ledger import sessions, users
 from luoshi.ledger.db import Database
 from luoshi.settings import Settings
 from luoshi.web import errors, i18n
 from luoshi.web.api.router import PREFIX
 from luoshi.web.api.router import router as api_router
+from luoshi.web.budget import Slots
 from luoshi.web.context import WebContext
+from luoshi.web.gate import CheckGate, GateMiddleware
+from luoshi.web.headers import SecurityHeaders
 from luoshi.web.keeper import Keeper
 from luoshi.web.pages import router as pages_router
 
@@ -35,7 +39,9 @@ def templates() -> Jinja2Templates:
 
 def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     """The web app for ``settings``; opens (and migrates) the database unless given one."""
-    database = db or Database.open(settings.database_url, rules=settings.health)
+    database = db or Database.open(
+        settings.database_url, rules=settings.health, synchronous=settings.sqlite_synchronous
+    )
     ctx = WebContext(
         settings=settings,
         db=database,
@@ -63,8 +69,16 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.ctx = ctx
+    gate = CheckGate(settings.web.password_checks(users.check_memory_mb()))
+    app.state.password_gate = gate
+    app.state.upload_slots = Slots(settings.web.upload_workers)
     errors.install(app)
     app.add_middleware(errors.CatchAll)
+    app.add_middleware(GateMiddleware, gate=gate, api=PREFIX)
+    app.add_middleware(SecurityHeaders)
+    if settings.web.trusted_proxies:
+        # The client's address from X-Forwarded-For, only when a named proxy sent it.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.web.trusted_proxies))
     app.include_router(api_router())
     app.include_router(pages_router())
     static = resources.files("luoshi.web").joinpath("static")

@@ -41,6 +41,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "by_status": ("按状态", "By status"),
     "by_category": ("按类别", "By category"),
     "by_unit": ("按责任单位", "By lead unit"),
+    "links": ("对接", "Links"),
+    "answers": ("承接上级任务", "Answers"),
+    "answered_by": ("下级承接任务", "Answered by"),
+    "downstream": ("下级进度", "Progress below"),
+    "own_progress": ("本级进度", "Own progress"),
+    "coverage": ("承接情况", "Coverage"),
+    "unanswered": ("未承接", "Not taken up"),
+    "orphans": ("无上级", "No parent"),
+    "link_state": ("对接状态", "Link state"),
     "timeline": ("进度变化（按调度轮次）", "Progress over rounds"),
     "attention": ("需要关注（严重滞后、停滞或逾期）", "Needs attention (red, stalled or overdue)"),
     "nothing": ("暂无", "None"),
@@ -196,3 +205,12 @@ def _t(context: Any, key: str) -> str:
 
 def install(env: Environment) -> None:
     env.globals["t"] = _t
+
+
+def _merge_workflow_words() -> None:
+    from luoshi.web.i18n_workflow import WORDS as workflow_words
+
+    WORDS.update(workflow_words)
+
+
+_merge_workflow_words()

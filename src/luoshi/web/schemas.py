@@ -15,6 +15,7 @@ from fastapi import Path, Query
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
 from luoshi.ledger.health import Health as Health  # the list's filter choices
+from luoshi.ledger.passwords import MIN_LENGTH
 from luoshi.ledger.tasks import FIELD_LABELS as TASK_FIELD_LABELS
 
 MAX_ID = 2**31 - 1
@@ -56,6 +57,12 @@ FIELD_LABELS = {
     "deadline_from": "完成时限起",
     "deadline_to": "完成时限止",
     "q": "关键词",
+    "until": "申请延至",
+    "text": "批示内容",
+    "summary": "办理结果",
+    "email": "电子邮箱",
+    "webhook": "webhook 地址",
+    "files": "佐证材料文件",
 }
 
 
@@ -144,7 +151,9 @@ class UnitIn(Body):
 class UserIn(Body):
     username: Name
     role: Literal["admin", "supervisor", "reporter", "viewer"]
-    password: Annotated[str, Field(min_length=8, max_length=200), AfterValidator(_storable)]
+    password: Annotated[
+        str, Field(min_length=MIN_LENGTH, max_length=200), AfterValidator(_storable)
+    ]
     unit: Short | None = None
     display_name: Short | None = None
 
@@ -153,7 +162,9 @@ class PasswordIn(Body):
     """修改本人密码: the current password, and the new one."""
 
     current_password: Password
-    password: Annotated[str, Field(min_length=8, max_length=200), AfterValidator(_storable)]
+    password: Annotated[
+        str, Field(min_length=MIN_LENGTH, max_length=200), AfterValidator(_storable)
+    ]
 
 
 class UserPatch(Body):

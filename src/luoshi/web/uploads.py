@@ -3,22 +3,29 @@
 Whoever may not upload is refused before a byte of the body is read (the
 routes check the caller first); a Content-Length past the limit is refused
 unread; the body is read no further than the limit; a .docx that would unzip
-past its limit is refused before it is parsed.
+past its limit is refused before it is parsed. The file is read and extracted
+in a child process with a time and memory budget (budget.py), stopped when the
+client goes away, and before any transaction: storing it is a short one.
 """
 
 from __future__ import annotations
 
 import io
+import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.types import Message, Receive
 
-from luoshi.errors import InputError, TooLarge
+from luoshi.errors import Busy, InputError, ReadError, TooLarge
+from luoshi.ledger.documents import Prepared, prepare
 from luoshi.settings import WebSettings
 from luoshi.text.formats.signatures import ZIP
+from luoshi.text.sources import load_document
+from luoshi.web import budget
 
 # Room for the multipart boundaries, part headers and the form's few short fields.
 FORM_SLACK = 64 * 1024
@@ -89,6 +96,49 @@ def check_unpacked(data: bytes, web: WebSettings) -> None:
             f"文件解压后太大（{size / 1024 / 1024:.0f} MB，上限 {web.max_unpacked_mb:g} MB），"
             "请删去图片或拆分后再上传"
         )
+
+
+async def read_in_child(request: Request, web: WebSettings, name: str, data: bytes) -> Prepared:
+    """Read and extract an upload within its budget: 422 past its time, 413 past its
+    memory, 503 when this server already reads as many uploads as it may."""
+    slots: budget.Slots = request.app.state.upload_slots
+    if not slots.take():
+        raise Busy(f"服务器正在处理其他上传，文件「{name}」未保存，请稍后再试")
+    limits = budget.Budget(web.upload_seconds, int(web.upload_memory_mb * 1024 * 1024))
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            # Our own name on disk: 120 Chinese characters are 360 bytes, more than file
+            # systems allow in a name; errors and the ledger still say the uploaded name.
+            path = Path(tmp) / f"upload{Path(name).suffix}"
+            path.write_bytes(data)
+            args = (str(path), name, web)
+            prepared: Prepared = await budget.run(read, args, limits, request.is_disconnected)
+            return prepared
+    except budget.OverTime:
+        raise InputError(
+            f"文件「{name}」处理超时（超过 {web.upload_seconds:g} 秒），未保存；请拆分后再上传"
+        ) from None
+    except budget.OverMemory:
+        raise TooLarge(
+            f"文件「{name}」处理所需内存超过上限（{web.upload_memory_mb:g} MB），未保存；"
+            "请拆分后再上传"
+        ) from None
+    except budget.ClientGone:
+        raise InputError(f"上传「{name}」的连接已断开，处理已停止，文件未保存") from None
+    finally:
+        slots.give_back()
+
+
+def read(path: str, name: str, web: WebSettings) -> Prepared:
+    """In the child: the file's text (too much of it refused), extracted."""
+    try:
+        # The text's length is checked below, in the upload's own words.
+        limits = replace(web.read_limits, max_text_chars=None)
+        source = replace(load_document(Path(path), limits), name=name)
+    except ReadError as e:
+        raise ReadError(name, e.reason) from None
+    check_text(len(source.raw), web)
+    return prepare(source)
 
 
 def check_text(chars: int, web: WebSettings) -> None:

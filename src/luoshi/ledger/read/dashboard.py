@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
 from luoshi.ledger.models import Plan
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.figures import PlanFigures
+from luoshi.ledger.read.linkage import PlanLinkage, plan_linkage
 from luoshi.ledger.read.records import ATTENTION_SHOWN
+from luoshi.ledger.read.rows import TaskRow
 from luoshi.ledger.read.timeline import TimelinePoint, timeline
-from luoshi.ledger.read.views import figures_of
+from luoshi.ledger.read.views import figures_of, plan_view
 from luoshi.ledger.read.visibility import Viewer
+from luoshi.ledger.rollup import Downstream
 from luoshi.settings import HealthRules
 
 
@@ -20,11 +23,20 @@ from luoshi.settings import HealthRules
 class Dashboard:
     figures: PlanFigures
     timeline: list[TimelinePoint]
+    # 承接情况: for those who see every task (a reporter sees its unit's only).
+    linkage: PlanLinkage | None = None
+    answered: list[tuple[TaskRow, Downstream]] = field(default_factory=list)
 
 
 def dashboard(
     s: Session, plan: Plan, rules: HealthRules, viewer: Viewer | None, at: AsOf
 ) -> Dashboard:
-    """The figures (the first tasks needing attention, and how many) and the timeline."""
+    """The figures (the first tasks needing attention, and how many), the timeline and,
+    for those who see every task, how the plan answers the plans above and below it."""
     f = figures_of(s, plan, rules, at, viewer, ATTENTION_SHOWN)
-    return Dashboard(f, timeline(s, plan, at, (f.progress, f.expected)))
+    sees_all = viewer is None or viewer.unit_scope is None
+    linkage = plan_linkage(s, plan, rules, at) if sees_all else None
+    answered = []
+    if linkage is not None and linkage.downstream:
+        answered = linkage.answered(plan_view(s, plan, rules, at))
+    return Dashboard(f, timeline(s, plan, at, (f.progress, f.expected)), linkage, answered)

@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import NotFound, PermissionDenied
-from luoshi.ledger.models import AuditEvent, Document, ProgressReport, Review, Round, Target, Task
+from luoshi.ledger.links import LinkRow, list_links
+from luoshi.ledger.models import (
+    Attachment,
+    AuditEvent,
+    CloseRequest,
+    DelayRequest,
+    Document,
+    Plan,
+    ProgressReport,
+    Review,
+    Round,
+    Target,
+    Task,
+    TaskAck,
+    TaskComment,
+)
 from luoshi.ledger.plans import plan_by_id, task_by_id
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.compute import plan_ref
+from luoshi.ledger.read.linkage import downstream_of, links_below
 from luoshi.ledger.read.reports import ReportRow, task_reports
 from luoshi.ledger.read.rows import PlanRef, TaskRow
-from luoshi.ledger.read.views import task_row
+from luoshi.ledger.read.views import plan_view, task_row
 from luoshi.ledger.read.visibility import Viewer, may_report, may_see
+from luoshi.ledger.rollup import Downstream
 from luoshi.settings import HealthRules
 
 CONTEXT_CHARS = 160
@@ -64,6 +81,9 @@ class TaskDetail:
     reports: list[ReportRow]
     open_round: RoundRow | None
     can_report: bool
+    # 对接: links to the tasks it answers and those answering it (not the rejected).
+    links: list[LinkRow] = field(default_factory=list)
+    downstream: Downstream | None = None  # 下级进度, from accepted links below
 
     @property
     def latest_value(self) -> float | None:
@@ -87,7 +107,8 @@ def task_detail(
     """Everything the task page shows, as ``viewer`` may see it."""
     task = task_by_id(s, task_id)
     plan = plan_by_id(s, task.plan_id)
-    row = visible_row(task_row(s, plan, task_id, rules, at or AsOf.today()), viewer, task_id)
+    at = at or AsOf.today()
+    row = visible_row(task_row(s, plan, task_id, rules, at), viewer, task_id)
     rnd = open_round_of(s, task.plan_id)
     return TaskDetail(
         plan=plan_ref(plan),
@@ -96,7 +117,19 @@ def task_detail(
         reports=task_reports(s, task.id),
         open_round=round_row(rnd) if rnd else None,
         can_report=may_report(viewer, row, rnd is not None),
+        links=[r for r in list_links(s, plan, task=task) if r.state != "rejected"],
+        downstream=_downstream(s, plan, task.id, rules, at),
     )
+
+
+def _downstream(
+    s: Session, plan: Plan, task_id: int, rules: HealthRules, at: AsOf
+) -> Downstream | None:
+    """下级进度 of one task; the plan is read only when lower plans answer the task."""
+    links, _plans = links_below(s, [task_id])
+    if not links:
+        return None
+    return downstream_of(s, plan_view(s, plan, rules, at), rules, [task_id]).get(task_id)
 
 
 def source_context(s: Session, task: Task) -> SourceContext | None:
@@ -119,16 +152,27 @@ def task_history(s: Session, viewer: Viewer, task_id: int, rules: HealthRules) -
     return audit_of_task(s, task_id)
 
 
+# The workflow's rows of a task (签收, 延期, 办结, 批示, 佐证材料): each has a task_id.
+_WORKFLOW = (TaskAck, DelayRequest, CloseRequest, TaskComment, Attachment)
+
+
 def audit_of_task(s: Session, task_id: int) -> list[AuditEvent]:
+    """The events of the task, its targets, reports, reviews and workflow steps."""
     report_ids = select(ProgressReport.id).where(ProgressReport.task_id == task_id)
     review_ids = select(Review.id).where(Review.report_id.in_(report_ids))
     target_ids = select(Target.id).where(Target.task_id == task_id)
+    flow = [
+        (AuditEvent.entity == m.__tablename__)
+        & AuditEvent.entity_id.in_(select(m.id).where(m.task_id == task_id))
+        for m in _WORKFLOW
+    ]
     q = select(AuditEvent).where(
         or_(
             (AuditEvent.entity == "tasks") & (AuditEvent.entity_id == task_id),
             (AuditEvent.entity == "targets") & AuditEvent.entity_id.in_(target_ids),
             (AuditEvent.entity == "progress_reports") & AuditEvent.entity_id.in_(report_ids),
             (AuditEvent.entity == "reviews") & AuditEvent.entity_id.in_(review_ids),
+            *flow,
         )
     )
     return list(s.scalars(q.order_by(AuditEvent.id)))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from luoshi.ledger.models import Document, Plan
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.figures import PlanFigures, plan_figures
+from luoshi.ledger.read.linkage import PlanLinkage, plan_linkage
 from luoshi.ledger.read.rows import PlanView
 from luoshi.ledger.read.values import ReportedValue, latest_values
 from luoshi.ledger.read.views import plan_view
@@ -22,6 +23,7 @@ class OpenData:
     figures: PlanFigures
     documents: list[Document]
     latest: dict[int, ReportedValue]  # by target id
+    linkage: PlanLinkage  # 承接情况: coverage of the plans above, progress from below
 
 
 def open_data(s: Session, plan: Plan, rules: HealthRules, at: AsOf) -> OpenData:
@@ -30,7 +32,9 @@ def open_data(s: Session, plan: Plan, rules: HealthRules, at: AsOf) -> OpenData:
     if plan.document_id is not None:
         ids.add(plan.document_id)
     docs = s.scalars(select(Document).where(Document.id.in_(ids)).order_by(Document.id))
-    return OpenData(view, plan_figures(view), list(docs), latest_values(s, plan.id, at.until))
+    latest = latest_values(s, plan.id, at.until)
+    linkage = plan_linkage(s, plan, rules, at, view)
+    return OpenData(view, plan_figures(view), list(docs), latest, linkage)
 
 
 def document_texts(s: Session, view: PlanView) -> dict[int, str]:

@@ -8,16 +8,19 @@ from typing import Any
 
 from luoshi.extract.records import number
 from luoshi.ledger.health import HEALTH_LABELS
+from luoshi.ledger.links import link_record
 from luoshi.ledger.models import AuditEvent, Document, User
 from luoshi.ledger.plans import PlanRow
 from luoshi.ledger.read.catalog import DocumentDetail, SpanRow
 from luoshi.ledger.read.detail import RoundRow, SourceContext, TaskDetail
 from luoshi.ledger.read.figures import PlanFigures, Tally
+from luoshi.ledger.read.linkage import ParentCoverage, PlanLinkage
 from luoshi.ledger.read.listing import Page
 from luoshi.ledger.read.public import PublicPlan
-from luoshi.ledger.read.reports import ReportRow, ReviewRow
+from luoshi.ledger.read.reports import AttachmentRow, ReportRow, ReviewRow
 from luoshi.ledger.read.rows import TargetRow, TaskRow
 from luoshi.ledger.read.timeline import TimelinePoint
+from luoshi.ledger.rollup import Downstream
 from luoshi.ledger.units import UnitRow
 
 ATTENTION_SHOWN = 50  # the dashboard lists this many tasks needing attention
@@ -135,8 +138,23 @@ def review_record(rv: ReviewRow) -> dict[str, Any]:
     }
 
 
-def report_record(r: ReportRow) -> dict[str, Any]:
+def attachment_record(a: AttachmentRow) -> dict[str, Any]:
     return {
+        "id": a.id,
+        "name": a.name,
+        "size": a.size,
+        "sha256": a.sha256,
+        "content_type": a.content_type,
+        "image": a.image,
+        "report_id": a.report_id,
+        "close_request_id": a.close_request_id,
+        "url": f"/api/v1/attachments/{a.id}",
+    }
+
+
+def report_record(r: ReportRow) -> dict[str, Any]:
+    """A report; ``flags`` only where they were read for a reviewer."""
+    out = {
         "id": r.id,
         "round_id": r.round_id,
         "period": r.period,
@@ -152,8 +170,12 @@ def report_record(r: ReportRow) -> dict[str, Any]:
         "state": r.state,
         "submitted_at": iso(r.submitted_at),
         "reviews": [review_record(rv) for rv in r.reviews],
+        "attachments": [attachment_record(a) for a in r.attachments],
         "version": r.version,
     }
+    if r.flags is not None:
+        out["flags"] = [f.record() for f in r.flags]
+    return out
 
 
 def round_record(r: RoundRow) -> dict[str, Any]:
@@ -193,6 +215,8 @@ def task_detail_record(d: TaskDetail) -> dict[str, Any]:
         "reports": [report_record(r) for r in d.reports],
         "open_round": round_record(d.open_round) if d.open_round else None,
         "can_report": d.can_report,
+        "links": [link_record(r) for r in d.links],
+        "downstream": downstream_record(d.downstream),
     }
 
 
@@ -326,4 +350,47 @@ def public_record(p: PublicPlan) -> dict[str, Any]:
         "expected": round(p.figures.expected, 1),
         "counts": p.figures.total.counts,
         "tasks": [public_task_record(r) for r in p.tasks],
+    }
+
+
+def downstream_record(d: Downstream | None) -> dict[str, Any] | None:
+    """下级进度: progress from the tasks answering a task (None: nothing answers it)."""
+    if d is None:
+        return None
+    return {
+        "progress": number(round(d.progress, 1)),
+        "children": d.children,
+        "reported": d.reported,
+    }
+
+
+def coverage_record(c: ParentCoverage) -> dict[str, Any]:
+    """承接情况 of one parent plan: each of its tasks, what answers it, the leaves left."""
+    return {
+        "plan": {"id": c.plan.id, "name": c.plan.name, "title": c.plan.title},
+        "leaves": c.leaves,
+        "share_answered": round(c.share_answered, 3),
+        "unanswered": c.unanswered,
+        "orphans": c.orphans,
+        "tasks": [
+            {
+                "id": t.id,
+                "code": t.code,
+                "title": t.title,
+                "leaf": t.leaf,
+                "progress": number(round(t.progress, 1)),
+                "answered_by": t.answered_by,
+                "covered": t.covered,
+                "downstream": downstream_record(t.downstream),
+            }
+            for t in c.tasks
+        ],
+    }
+
+
+def linkage_record(lk: PlanLinkage) -> dict[str, Any]:
+    """A plan's links read: coverage of each parent plan, its tasks' downstream progress."""
+    return {
+        "parents": [coverage_record(c) for c in lk.upward],
+        "downstream": {str(k): downstream_record(v) for k, v in sorted(lk.downstream.items())},
     }

@@ -1,15 +1,19 @@
-"""进度报告 as read: a task's reports with their reviews, a round's, a plan's review queue."""
+"""进度报告 as read: a task's reports with their reviews and evidence files (佐证材料), a
+round's, a plan's review queue (with the report-quality flags for those who review)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from luoshi.ledger.models import ProgressReport, Review, Round, Task, Unit, User
+from luoshi.ledger import quality
+from luoshi.ledger.models import Attachment, ProgressReport, Review, Round, Task, Unit, User
+from luoshi.ledger.quality import Flag
+from luoshi.ledger.read.listing import Page, paginate
 from luoshi.ledger.read.visibility import Viewer
 
 
@@ -22,6 +26,29 @@ class ReviewRow:
     reason: str | None
     reviewer: str
     at: datetime
+
+
+@dataclass(frozen=True)
+class AttachmentRow:
+    """佐证材料: an evidence file of a report or of a closing request."""
+
+    id: int
+    name: str
+    size: int
+    sha256: str
+    content_type: str
+    report_id: int | None
+    close_request_id: int | None
+
+    @property
+    def image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+def attachment_row(a: Attachment) -> AttachmentRow:
+    return AttachmentRow(
+        a.id, a.name, a.size, a.sha256, a.content_type, a.report_id, a.close_request_id
+    )
 
 
 @dataclass(frozen=True)
@@ -45,6 +72,9 @@ class ReportRow:
     submitted_at: datetime
     version: int
     reviews: list[ReviewRow] = field(default_factory=list)
+    attachments: list[AttachmentRow] = field(default_factory=list)
+    # 质量提示: for reviewers only (the review queue); None where they are not read.
+    flags: list[Flag] | None = None
 
     @property
     def counted(self) -> bool:
@@ -71,7 +101,9 @@ def _query(viewer: Viewer | None = None) -> _Found:
 
 def _rows(s: Session, q: _Found) -> list[ReportRow]:
     found = list(s.execute(q))
-    reviews = reviews_of(s, [r[0].id for r in found])
+    ids = [r[0].id for r in found]
+    reviews = reviews_of(s, ids)
+    files = attachments_of(s, ids)
     return [
         ReportRow(
             r.id,
@@ -91,6 +123,7 @@ def _rows(s: Session, q: _Found) -> list[ReportRow]:
             r.submitted_at,
             r.version,
             reviews.get(r.id, []),
+            files.get(r.id, []),
         )
         for r, period, unit, who, code, title in found
     ]
@@ -111,6 +144,24 @@ def reviews_of(s: Session, report_ids: Sequence[int]) -> dict[int, list[ReviewRo
     return out
 
 
+def attachments_of(s: Session, report_ids: Sequence[int]) -> dict[int, list[AttachmentRow]]:
+    """The evidence files of each report, in upload order."""
+    out: dict[int, list[AttachmentRow]] = {}
+    if not report_ids:
+        return out
+    q = select(Attachment).where(Attachment.report_id.in_(report_ids)).order_by(Attachment.id)
+    for a in s.scalars(q):
+        assert a.report_id is not None
+        out.setdefault(a.report_id, []).append(attachment_row(a))
+    return out
+
+
+def with_flags(s: Session, rows: Sequence[ReportRow]) -> list[ReportRow]:
+    """The rows with their report-quality flags (报送质量提示)."""
+    found = quality.report_flags(s, [r.id for r in rows])
+    return [replace(r, flags=found.get(r.id, [])) for r in rows]
+
+
 def task_reports(s: Session, task_id: int) -> list[ReportRow]:
     """Every report on a task, oldest first (visibility is the task's)."""
     return _rows(s, _query().where(ProgressReport.task_id == task_id))
@@ -129,7 +180,24 @@ def round_reports(s: Session, viewer: Viewer, round_id: int) -> list[ReportRow]:
 def review_queue(
     s: Session, viewer: Viewer, plan_id: int, state: str | None = None
 ) -> list[ReportRow]:
-    """督考队列: a plan's reports, oldest first, by review state; a reporter's own only."""
+    """督考队列: a plan's reports, oldest first, by review state; a reporter's own only.
+    Managers (who review) also get each report's quality flags."""
+    rows = _queue(s, viewer, plan_id, state)
+    return with_flags(s, rows) if viewer.is_manager else rows
+
+
+def review_page(
+    s: Session, viewer: Viewer, plan_id: int, state: str | None, page: int, per_page: int
+) -> Page[ReportRow]:
+    """One page of the review queue; the flags (which read each narrative) are worked
+    out for that page only."""
+    chosen = paginate(_queue(s, viewer, plan_id, state), page, per_page)
+    if viewer.is_manager:
+        chosen = replace(chosen, items=with_flags(s, chosen.items))
+    return chosen
+
+
+def _queue(s: Session, viewer: Viewer, plan_id: int, state: str | None) -> list[ReportRow]:
     q = _query(viewer).where(Round.plan_id == plan_id)
     if state:
         q = q.where(ProgressReport.state == state)

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from luoshi.ledger import health
 from luoshi.ledger.clock import now
+from luoshi.ledger.db import TOUCHED
 from luoshi.ledger.models import (
     Base,
     Plan,
@@ -68,6 +69,12 @@ def rules_key(rules: HealthRules) -> str:
 def is_fresh(st: PlanState | None, rules: HealthRules, at: AsOf) -> bool:
     """Whether the kept figures answer for ``at``: today's reading, same day and rules."""
     return st is not None and at.until is None and st.day == at.day and st.rules == rules_key(rules)
+
+
+def writes_pending(s: Session) -> bool:
+    """Whether the transaction has written what its commit will fold into the kept
+    figures: a read in it then computes, so it sees its own writes."""
+    return bool(s.info.get(TOUCHED))
 
 
 def plan_state(s: Session, plan_id: int) -> PlanState | None:

@@ -16,7 +16,7 @@ from luoshi.ledger.read.compute import computed_view
 from luoshi.ledger.read.figures import PlanFigures, plan_figures
 from luoshi.ledger.read.listing import Page, Sort, TaskFilter
 from luoshi.ledger.read.rows import PlanView, TaskRow
-from luoshi.ledger.read.state import is_fresh, plan_state
+from luoshi.ledger.read.state import is_fresh, plan_state, writes_pending
 from luoshi.ledger.read.visibility import Viewer
 from luoshi.settings import HealthRules
 
@@ -24,7 +24,7 @@ from luoshi.settings import HealthRules
 def plan_view(s: Session, plan: Plan, rules: HealthRules, at: AsOf) -> PlanView:
     """Every task of ``plan`` in code order, with its figures as of ``at``."""
     st = plan_state(s, plan.id)
-    if is_fresh(st, rules, at):
+    if is_fresh(st, rules, at) and not writes_pending(s):
         assert st is not None
         return kept.kept_view(s, plan, st, at)
     return computed_view(s, plan, rules, at)
@@ -34,7 +34,7 @@ def iter_plan_rows(s: Session, plan: Plan, rules: HealthRules, at: AsOf) -> Iter
     """Every task row of ``plan`` in code order; from kept figures a chunk at a time, so
     that a million-task plan streams in bounded memory."""
     st = plan_state(s, plan.id)
-    if is_fresh(st, rules, at):
+    if is_fresh(st, rules, at) and not writes_pending(s):
         yield from kept.iter_rows(s, plan.id)
         return
     yield from computed_view(s, plan, rules, at).rows
@@ -51,7 +51,7 @@ def figures_of(
     """The plan's figures as ``viewer`` may see them; ``attention`` limits how many tasks
     needing attention are listed (all when None; ``attention_total`` counts them all)."""
     st = plan_state(s, plan.id)
-    if is_fresh(st, rules, at):
+    if is_fresh(st, rules, at) and not writes_pending(s):
         assert st is not None
         return kept.kept_figures(s, plan, st, viewer, attention)
     f = plan_figures(computed_view(s, plan, rules, at), viewer)
@@ -78,7 +78,7 @@ def list_tasks(
     """The ledger list: the tasks ``viewer`` may see that ``f`` selects, one page of them."""
     order = sort or Sort()
     st = plan_state(s, plan.id)
-    if is_fresh(st, rules, at):
+    if is_fresh(st, rules, at) and not writes_pending(s):
         return kept.kept_list(s, plan.id, viewer, f, order, page, per_page, after)
     view = computed_view(s, plan, rules, at)
     return listing.list_computed(s, view, viewer, f, order, page, per_page)
@@ -89,7 +89,7 @@ def filter_choices(
 ) -> tuple[list[str], list[str]]:
     """The lead units and categories the list can be filtered to."""
     st = plan_state(s, plan.id)
-    if is_fresh(st, rules, at):
+    if is_fresh(st, rules, at) and not writes_pending(s):
         return kept.kept_distinct(s, plan.id)
     return listing.distinct_computed(computed_view(s, plan, rules, at))
 
@@ -97,6 +97,6 @@ def filter_choices(
 def task_row(s: Session, plan: Plan, task_id: int, rules: HealthRules, at: AsOf) -> TaskRow | None:
     """One task's row as of ``at``."""
     st = plan_state(s, plan.id)
-    if is_fresh(st, rules, at):
+    if is_fresh(st, rules, at) and not writes_pending(s):
         return kept.rows_by_id(s, [task_id]).get(task_id)
     return computed_view(s, plan, rules, at).by_id.get(task_id)

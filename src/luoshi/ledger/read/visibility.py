@@ -7,10 +7,14 @@ viewers see everything. The web and the CLI ask here; they hold no rule of their
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
 
 from luoshi.errors import PermissionDenied
 from luoshi.ledger.access import MANAGERS
+from luoshi.ledger.models import Unit, User
 from luoshi.ledger.read.rows import TaskRow
 
 
@@ -50,6 +54,12 @@ class Viewer:
 EVERYONE = Viewer(None, "viewer")
 
 
+def viewer_of(s: Session, user: User) -> Viewer:
+    """A user of the ledger (the CLI's actor) as a viewer."""
+    unit = s.get(Unit, user.unit_id) if user.unit_id is not None else None
+    return Viewer(user.id, user.role, user.unit_id, unit.name if unit else None)
+
+
 def require_user_admin(viewer: Viewer, username: str) -> None:
     """Only administrators read the list of accounts."""
     if viewer.role != "admin":
@@ -61,9 +71,22 @@ def may_see(viewer: Viewer | None, row: TaskRow) -> bool:
     return scope is None or (scope != "" and row.belongs_to(scope))
 
 
+def may_see_units(viewer: Viewer, unit_ids: Iterable[int]) -> bool:
+    """Whether the viewer may see a task led or supported by ``unit_ids``."""
+    if not viewer.is_reporter:
+        return True
+    return viewer.unit_id is not None and viewer.unit_id in set(unit_ids)
+
+
 def may_see_report(viewer: Viewer, unit_id: int) -> bool:
     scope = viewer.report_unit_scope
     return scope is None or scope == unit_id
+
+
+def acts_for(viewer: Viewer, row: TaskRow) -> bool:
+    """Whether the viewer is a reporter of one of the task's units (the forms of the
+    chain a unit fills in: 签收, 延期申请, 办结申请)."""
+    return viewer.is_reporter and bool(viewer.unit) and row.belongs_to(viewer.unit or "")
 
 
 def may_report(viewer: Viewer, row: TaskRow, round_open: bool) -> bool:

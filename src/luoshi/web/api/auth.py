@@ -6,10 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
 from luoshi.web import actions
 from luoshi.web.context import SESSION_COOKIE, Caller, SignedIn, Writer, ctx_of
+from luoshi.web.gate import password_gate
+from luoshi.web.headers import delete_cookie, set_cookie
 from luoshi.web.schemas import LoginIn, PasswordIn
 
 router = APIRouter(tags=["auth"])
@@ -20,15 +23,7 @@ def client_ip(request: Request) -> str:
 
 
 def set_session_cookie(request: Request, response: Response, token: str) -> None:
-    ctx = ctx_of(request)
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        httponly=True,
-        samesite="lax",
-        secure=ctx.settings.web.secure_cookies,
-        path="/",
-    )
+    set_cookie(request, response, SESSION_COOKIE, token, httponly=True)
 
 
 def me_record(request: Request, caller: Caller) -> dict[str, Any]:
@@ -42,9 +37,13 @@ def me_record(request: Request, caller: Caller) -> dict[str, Any]:
 
 
 @router.post("/auth/login", summary="登录 Sign in")
-def login(body: LoginIn, request: Request) -> Response:
+async def login(body: LoginIn, request: Request) -> Response:
+    """Past the password checks one server may run at once, 429 at once (gate.py)."""
     ctx = ctx_of(request)
-    token, user = actions.login(ctx, body.username, body.password, client_ip(request))
+    check = password_gate(request).check
+    token, user = await run_in_threadpool(
+        actions.login, ctx, body.username, body.password, client_ip(request), check
+    )
     payload = {
         "token": token,
         "token_type": "bearer",
@@ -59,9 +58,9 @@ def login(body: LoginIn, request: Request) -> Response:
 
 @router.post("/auth/logout", summary="退出 Sign out")
 def logout(request: Request, caller: Writer) -> Response:
-    actions.logout(ctx_of(request), caller)
+    actions.logout(ctx_of(request), caller, client_ip(request))
     response = JSONResponse({"ok": True})
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    delete_cookie(request, response, SESSION_COOKIE)
     return response
 
 
@@ -71,10 +70,16 @@ def me(request: Request, caller: SignedIn) -> dict[str, Any]:
 
 
 @router.post("/me/password", summary="修改本人密码 Change own password")
-def change_password(body: PasswordIn, request: Request, caller: Writer) -> dict[str, Any]:
+async def change_password(body: PasswordIn, request: Request, caller: Writer) -> dict[str, Any]:
     """Needs the current password; every other session of the caller ends."""
     ctx = ctx_of(request)
-    actions.change_own_password(
-        ctx, caller, body.current_password, body.password, client_ip(request)
+    await run_in_threadpool(
+        actions.change_own_password,
+        ctx,
+        caller,
+        body.current_password,
+        body.password,
+        client_ip(request),
+        password_gate(request).check,
     )
     return {"ok": True}

@@ -51,12 +51,15 @@ UPLOAD_BODY: dict[str, Any] = {
 )
 async def upload(request: Request, caller: Writer) -> JSONResponse:
     """Who may upload is settled before the body is read; the body is read no further
-    than the size limit (413 past it)."""
+    than the size limit (413 past it); the file is read and extracted in a child
+    process within a time and memory budget (422 past the time, 413 past the memory,
+    503 when the server is reading as many uploads as it may)."""
     ctx = ctx_of(request)
     await run_in_threadpool(actions.may_upload, ctx, caller)
     got = await uploads.read_upload(request, ctx.settings.web)
-    name = got.filename or "upload.txt"
-    result = await run_in_threadpool(actions.upload, ctx, caller, name, got.data)
+    name = actions.check_upload(ctx, got.filename or "upload.txt", got.data)
+    prepared = await uploads.read_in_child(request, ctx.settings.web, name, got.data)
+    result = await run_in_threadpool(actions.store_upload, ctx, caller, prepared)
     body = {
         **document_record(result.document),
         "outcome": result.outcome,

@@ -15,7 +15,7 @@ from luoshi.ledger.read import listing, records, views
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.dashboard import dashboard as plan_dashboard
 from luoshi.ledger.read.detail import open_round_of, round_row
-from luoshi.ledger.read.reports import review_queue
+from luoshi.ledger.read.reports import review_page
 from luoshi.web import actions
 from luoshi.web.context import Caller, SignedIn, Writer, ctx_of
 from luoshi.web.schemas import (
@@ -148,7 +148,10 @@ def _dashboard(request: Request, caller: Caller, plan_id: int, day: date | None)
     with ctx.read() as s:
         plan = plans.plan_by_id(s, plan_id)
         d = plan_dashboard(s, plan, ctx.rules, caller.viewer, AsOf.of(day))
-    return records.figures_record(d.figures, d.timeline)
+    body = records.figures_record(d.figures, d.timeline)
+    if d.linkage is not None:
+        body["linkage"] = records.linkage_record(d.linkage)
+    return body
 
 
 @router.get("/plans/{plan_id}/dashboard", summary="总览数据 Dashboard figures")
@@ -184,6 +187,8 @@ def plan_reports(
 ) -> JSONResponse:
     with ctx_of(request).read() as s:
         plan = plans.plan_by_id(s, plan_id)
-        rows = review_queue(s, caller.viewer, plan.id, state)
-    chosen = listing.paginate([records.report_record(r) for r in rows], page, per_page)
-    return JSONResponse(records.page_record(chosen))
+        chosen = review_page(s, caller.viewer, plan.id, state, page, per_page)
+    items = [records.report_record(r) for r in chosen.items]
+    return JSONResponse(
+        records.page_record(listing.Page(items, chosen.total, chosen.page, chosen.per_page))
+    )

@@ -4,13 +4,37 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from luoshi.web.api import auth, documents, people, plans, public, rounds, targets, tasks
+from luoshi.web.api import (
+    auth,
+    documents,
+    links,
+    orgs,
+    people,
+    plans,
+    public,
+    rounds,
+    targets,
+    tasks,
+    workflow,
+)
 
 PREFIX = "/api/v1"
 
 
 def router() -> APIRouter:
     api = APIRouter(prefix=PREFIX)
-    for module in (auth, documents, plans, tasks, rounds, people, public, targets):
+    for module in (
+        auth,
+        documents,
+        plans,
+        tasks,
+        rounds,
+        people,
+        public,
+        targets,
+        workflow,
+        orgs,
+        links,
+    ):
         api.include_router(module.router)
     return api

@@ -8,6 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse
 
+from luoshi.ledger import workflow_reads
+from luoshi.ledger.plans import task_by_id
 from luoshi.ledger.read import records
 from luoshi.ledger.read.detail import task_detail, task_history
 from luoshi.ledger.read.reports import report_row
@@ -21,7 +23,9 @@ router = APIRouter(tags=["tasks"])
 def detail(request: Request, caller: Caller, task_id: int) -> dict[str, Any]:
     ctx = ctx_of(request)
     with ctx.read() as s:
-        return records.task_detail_record(task_detail(s, caller.viewer, task_id, ctx.rules))
+        found = records.task_detail_record(task_detail(s, caller.viewer, task_id, ctx.rules))
+        # The chain (签收, 延期, 办结, 批示) beside the task; reports carry their files.
+        return {**found, "workflow": workflow_reads.task_workflow(s, task_by_id(s, task_id))}
 
 
 @router.get("/tasks/{task_id}", summary="任务详情 A task")

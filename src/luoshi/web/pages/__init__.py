@@ -15,12 +15,16 @@ from luoshi.web.pages import (
     targets,
     tasks,
     users,
+    workflow,
 )
 
 
 def router() -> APIRouter:
     pages = APIRouter(include_in_schema=False)
-    modules = (assets, auth, dashboard, documents, ledger, tasks, rounds, public, users, targets)
+    modules = (
+        assets, auth, dashboard, documents, ledger, tasks, rounds, public, users, targets,
+        workflow,
+    )  # fmt: skip
     for module in modules:
         pages.include_router(module.router)
     return pages

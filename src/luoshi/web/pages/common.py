@@ -11,6 +11,7 @@ from fastapi import Request
 from starlette.responses import RedirectResponse, Response
 
 from luoshi.errors import InputError, PermissionDenied, Unauthenticated
+from luoshi.ledger import outbox
 from luoshi.ledger.read.catalog import all_plans as all_plans
 from luoshi.ledger.read.catalog import choose_plan as choose_plan
 from luoshi.ledger.values import parse_date
@@ -42,11 +43,21 @@ def render(request: Request, template: str, status: int = 200, **data: Any) -> R
         "csrf": ctx.csrf_for(caller.token) if caller else "",
         "lang": lang_of(request),
         "path": request.url.path,
+        "bell": _bell(request) if caller else 0,
     }
     response: Response = ctx.templates.TemplateResponse(
         request, template, {**base, **data}, status_code=status
     )
     return response
+
+
+def _bell(request: Request) -> int:
+    """The header's unread count (one indexed count query)."""
+    caller = optional_caller(request)
+    if caller is None:
+        return 0
+    with ctx_of(request).read() as s:
+        return outbox.unread(s, caller.user_id, caller.role, caller.unit_id)
 
 
 def form_caller(request: Request, token: str | None) -> Caller:

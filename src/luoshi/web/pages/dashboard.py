@@ -10,11 +10,14 @@ from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from luoshi.ledger import scoring
 from luoshi.ledger.health import HEALTH_COLOURS, HEALTH_ORDER, UNASSIGNED, UNCATEGORISED
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.dashboard import Dashboard, dashboard
 from luoshi.ledger.read.figures import Tally
 from luoshi.ledger.read.records import ATTENTION_SHOWN
+from luoshi.ledger.read.scores import ranking
+from luoshi.ledger.todo import unit_todo
 from luoshi.web import charts
 from luoshi.web.context import Caller, ctx_of
 from luoshi.web.i18n import word
@@ -73,12 +76,15 @@ def dashboard_charts(d: Dashboard, plan_id: int, lang: str) -> dict[str, Markup]
 
 def _read(request: Request, caller: Caller, plan: str | None) -> dict[str, Any]:
     ctx = ctx_of(request)
+    scoring_rules = scoring.load_rules(ctx.settings.workflow.scoring_file)
     with ctx.read() as s:
         chosen = choose_plan(s, plan_id_param(plan))
         plans = all_plans(s)
         if chosen is None:
             return {"plan": None, "plans": plans}
         d = dashboard(s, chosen, ctx.rules, caller.viewer, AsOf.today())
+        # 考核: the units' ranking in the latest round, read with the figures.
+        scored = ranking(s, chosen, ctx.rules, scoring_rules)
     return {
         "plan": chosen,
         "plans": plans,
@@ -86,6 +92,10 @@ def _read(request: Request, caller: Caller, plan: str | None) -> dict[str, Any]:
         "charts": dashboard_charts(d, chosen.id, lang_of(request)),
         "health": HEALTH_ORDER,
         "shown": ATTENTION_SHOWN,
+        "ranking": scored.scores,
+        "ranking_period": scored.period,
+        "linkage": d.linkage,
+        "answered": d.answered,
     }
 
 
@@ -94,5 +104,16 @@ async def dashboard_page(request: Request, plan: str | None = None) -> Response:
     # Resuming the session may write, and a large plan takes a while to read: both in
     # a worker thread, never on the event loop.
     caller = await run_in_threadpool(page_caller, request)
+    if caller.is_reporter and plan is None:
+        # A reporter lands on its unit's to-do list (待办); ?plan= shows the dashboard.
+        return await run_in_threadpool(todo_page, request, caller.unit_id)
     data = await run_in_threadpool(_read, request, caller, plan)
     return render(request, "dashboard.html", **data)
+
+
+def todo_page(request: Request, unit_id: int | None) -> Response:
+    """待办: the reporter's home page."""
+    with ctx_of(request).read() as s:
+        todo = unit_todo(s, unit_id) if unit_id is not None else None
+        plans = all_plans(s)
+    return render(request, "todo.html", todo=todo, plans=plans)

@@ -39,7 +39,9 @@ async def upload(request: Request) -> Response:
     await run_in_threadpool(actions.may_upload, ctx, caller)
     got = await uploads.read_upload(request, ctx.settings.web)
     check_csrf(request, caller, got.fields.get("csrf_token"))
-    result = await run_in_threadpool(actions.upload, ctx, caller, got.filename, got.data)
+    name = actions.check_upload(ctx, got.filename, got.data)
+    prepared = await uploads.read_in_child(request, ctx.settings.web, name, got.data)
+    result = await run_in_threadpool(actions.store_upload, ctx, caller, prepared)
     return back(f"/documents/{result.document.id}")
 
 

@@ -3,19 +3,20 @@ reporter sees only its own tasks with the report form; supervisors accept or ret
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
 from luoshi.errors import PermissionDenied
-from luoshi.ledger import cycle
+from luoshi.ledger import cycle, workflow_reads
 from luoshi.ledger.plans import plan_by_id
 from luoshi.ledger.read import records, views
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.detail import open_round_of
 from luoshi.ledger.read.listing import MAX_PER_PAGE, TaskFilter
-from luoshi.ledger.read.reports import reported_in_round, review_queue, round_reports
+from luoshi.ledger.read.reports import review_queue, round_reports
 from luoshi.web import actions
 from luoshi.web.context import ctx_of
 from luoshi.web.pages.common import (
@@ -46,17 +47,18 @@ def rounds_page(request: Request, plan: str | None = None) -> Response:
             return render(request, "rounds.html", plan=None, plans=plans)
         rounds = list(cycle.list_rounds(s, chosen))
         current = open_round_of(s, chosen.id)
-        mine, reported = [], set()
+        mine, states = [], {}
         if caller.is_reporter:
             leaves = TaskFilter(leaves_only=True)
             mine = views.list_tasks(
                 s, chosen, ctx.rules, AsOf.today(), caller.viewer, leaves, per_page=MAX_PER_PAGE
             ).items
             if current is not None:
-                reported = reported_in_round(s, current.id)
+                # Each task's latest report in the round: 待审核, 已通过 or 已退回 (to redo).
+                states = workflow_reads.report_states(s, current.id, [r.id for r in mine])
     return render(
         request, "rounds.html", plan=chosen, plans=plans, rounds=rounds, current=current,
-        mine=mine, reported=reported,
+        mine=mine, states=states,
     )  # fmt: skip
 
 
@@ -112,6 +114,14 @@ def review_page(request: Request, plan: str | None = None) -> Response:
     with ctx_of(request).read() as s:
         chosen = choose_plan(s, plan_id_param(plan))
         plans = all_plans(s)
+        # Evidence files and quality flags (报送质量检查) come with each report.
         found = review_queue(s, caller.viewer, chosen.id, "submitted") if chosen else []
         queue = [records.report_record(r) for r in found]
-    return render(request, "review.html", plan=chosen, plans=plans, queue=queue)
+        delays = workflow_reads.delays(s, plan_id=chosen.id, status="pending") if chosen else []
+        closes = workflow_reads.closes(s, plan_id=chosen.id, status="pending") if chosen else []
+        after = ctx_of(request).settings.workflow.unsigned_after_days
+        late = workflow_reads.unsigned(s, chosen.id, date.today(), after) if chosen else []
+    return render(
+        request, "review.html", plan=chosen, plans=plans, queue=queue, delays=delays,
+        closes=closes, unsigned=late, unsigned_after=after,
+    )  # fmt: skip

@@ -6,20 +6,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from markupsafe import Markup
 from starlette.responses import Response
 
 from luoshi.errors import Conflict, InputError, PermissionDenied
-from luoshi.ledger import confirm
+from luoshi.ledger import confirm, workflow_reads
 from luoshi.ledger.access import ROLE_LABELS
 from luoshi.ledger.db import Session
 from luoshi.ledger.plans import task_by_id
 from luoshi.ledger.read import records
 from luoshi.ledger.read.catalog import unit_names
 from luoshi.ledger.read.detail import audit_of_task, task_detail
+from luoshi.ledger.read.visibility import acts_for
 from luoshi.ledger.values import parse_percent
-from luoshi.web import actions, charts
+from luoshi.web import actions, charts, workflow_actions
 from luoshi.web.context import Caller, ctx_of
 from luoshi.web.i18n import word
 from luoshi.web.pages.common import back, form_caller, lang_of, page_caller, render, safe_next
@@ -72,6 +73,7 @@ def show_task(
         history = [records.audit_record(e) for e in audit_of_task(s, task_id)]
         row = task_by_id(s, task_id)
         basis, initial_progress = confirm.basis_of(row), row.initial_progress_note
+        flow = workflow_reads.task_workflow(s, row)
         units = unit_choices(s, task) if caller.is_manager else []
     current = EditForm.of_task(task)
     form, yours = current, []
@@ -94,6 +96,8 @@ def show_task(
         yours=yours,
         basis=basis,
         initial_progress=initial_progress,
+        flow=flow,
+        mine=acts_for(caller.viewer, detail.row),
     )
 
 
@@ -122,6 +126,7 @@ def report(
     task_id: PathId,
     request: Request,
     percent: Annotated[str, Form(max_length=20)],
+    files: Annotated[list[UploadFile], File(default_factory=list)],
     narrative: FormText = "",
     value: Annotated[str, Form(max_length=40)] = "",
     evidence: FormText = "",
@@ -133,9 +138,10 @@ def report(
         pct = parse_percent(percent)
     except ValueError:
         raise InputError(f"完成百分比「{percent}」应为 0 到 100 之间的数") from None
-    actions.submit_report(
-        ctx_of(request), caller, task_id, pct, narrative,
-        parse_number(value, "已达到数值"), evidence.splitlines(),
+    ctx = ctx_of(request)
+    workflow_actions.submit_report(
+        ctx, caller, task_id, pct, narrative, parse_number(value, "已达到数值"),
+        evidence.splitlines(), None, workflow_actions.read_form_files(ctx, files),
     )  # fmt: skip
     return back(safe_next(next, f"/tasks/{task_id}"))
 

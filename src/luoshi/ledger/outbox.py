@@ -1,0 +1,222 @@
+"""提醒记录: every message, claimed, sent and recorded — delivered, or failed with why.
+
+A message is first written as a row whose unique key is (day, kind, ref, channel,
+recipient); the insert skips a key already taken, so two workers (or a cron job run
+twice) never send the same message. Sending happens outside any transaction, after
+a worker has claimed the row (pending → sending); the outcome is written after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from luoshi.ledger.clock import now
+from luoshi.ledger.models import Notification, NotificationMark, Unit, User
+
+KEY = ("day", "kind", "ref", "channel", "recipient")
+CHANNELS = ("email", "webhook", "inapp")
+STATUS_LABELS = {"pending": "待发送", "sending": "发送中", "delivered": "已送达", "failed": "失败"}
+CHANNEL_LABELS = {"email": "邮件", "webhook": "群机器人", "inapp": "站内"}
+# A row left "sending" this long was being sent by a worker that died.
+STUCK = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to be recorded (and, unless in-app, sent)."""
+
+    day: date
+    kind: str
+    ref: str
+    level: int
+    channel: str
+    recipient: str
+    unit_id: int | None
+    target: str
+    subject: str
+    body: str
+    plan_id: int | None
+    tasks: list[int]
+    letter_sha256: str | None = None
+
+
+def enqueue(s: Session, msg: Outgoing) -> int | None:
+    """Record ``msg`` unless its key is taken; its id, or None when it already was."""
+    values: dict[str, Any] = {
+        **msg.__dict__,
+        "status": "delivered" if msg.channel == "inapp" else "pending",
+        "attempts": 0,
+        "created_at": now(),
+        "sent_at": now() if msg.channel == "inapp" else None,
+    }
+    dialect = s.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = (
+        insert(Notification)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=list(KEY))
+        .returning(Notification.id)
+    )
+    new_id: int | None = s.execute(stmt).scalar()
+    return new_id
+
+
+def taken(s: Session, msg: Outgoing) -> bool:
+    q = select(Notification.id).where(*(getattr(Notification, k) == getattr(msg, k) for k in KEY))
+    return s.scalars(q.limit(1)).first() is not None
+
+
+def sendable(s: Session, retry: bool = False) -> list[int]:
+    """Ids waiting to be sent: pending ones, and with ``retry`` failed and stuck ones."""
+    states = ["pending", "failed"] if retry else ["pending"]
+    q = select(Notification.id).where(Notification.status.in_(states))
+    ids = list(s.scalars(q.order_by(Notification.id)))
+    if retry:
+        stuck = select(Notification.id).where(
+            Notification.status == "sending", Notification.created_at < now() - STUCK
+        )
+        ids += list(s.scalars(stuck))
+    return sorted(set(ids))
+
+
+def claim(s: Session, notification_id: int, retry: bool = False) -> Notification | None:
+    """Take a row for sending; None when another worker already has."""
+    states = ["pending", "failed", "sending"] if retry else ["pending"]
+    result = s.execute(
+        update(Notification)
+        .where(Notification.id == notification_id, Notification.status.in_(states))
+        .values(status="sending", attempts=Notification.attempts + 1)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    return s.get(Notification, notification_id)
+
+
+def finish(s: Session, notification_id: int, ok: bool, error: str | None) -> None:
+    s.execute(
+        update(Notification)
+        .where(Notification.id == notification_id)
+        .values(
+            status="delivered" if ok else "failed",
+            error=None if ok else error,
+            sent_at=now(),
+        )
+    )
+
+
+def notification_record(n: Notification, unit: str | None) -> dict[str, Any]:
+    return {
+        "id": n.id,
+        "day": n.day.isoformat(),
+        "kind": n.kind,
+        "level": n.level,
+        "channel": n.channel,
+        "recipient": n.recipient,
+        "unit": unit,
+        "target": n.target,
+        "subject": n.subject,
+        "body": n.body,
+        "plan_id": n.plan_id,
+        "tasks": n.tasks,
+        "letter": bool(n.letter_sha256),
+        "status": n.status,
+        "error": n.error,
+        "attempts": n.attempts,
+        "created_at": n.created_at.isoformat(timespec="seconds"),
+        "sent_at": n.sent_at.isoformat(timespec="seconds") if n.sent_at else None,
+    }
+
+
+def list_notifications(
+    s: Session,
+    limit: int = 200,
+    status: str | None = None,
+    channel: str | None = None,
+    unit_id: int | None = None,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """The record of messages, newest first, and how many there are in all."""
+    q = select(Notification, Unit.name).outerjoin(Unit, Unit.id == Notification.unit_id)
+    conds = []
+    if status:
+        conds.append(Notification.status == status)
+    if channel:
+        conds.append(Notification.channel == channel)
+    if unit_id is not None:
+        conds.append(Notification.unit_id == unit_id)
+    q = q.where(*conds)
+    total = s.scalar(select(func.count()).select_from(Notification).where(*conds)) or 0
+    rows = s.execute(q.order_by(Notification.id.desc()).offset(offset).limit(limit))
+    return [notification_record(n, unit) for n, unit in rows], total
+
+
+# -- in the app: the bell --
+
+
+def inbox_of(role: str, unit_id: int | None) -> str:
+    """The in-app recipient a user reads: its unit's (a reporter), else the office's."""
+    return f"unit:{unit_id}" if role == "reporter" else "office"
+
+
+def inbox(s: Session, user: User, limit: int = 50) -> tuple[list[dict[str, Any]], int]:
+    """The user's in-app messages, newest first, and how many are unread."""
+    box = inbox_of(user.role, user.unit_id)
+    q = (
+        select(Notification, Unit.name)
+        .outerjoin(Unit, Unit.id == Notification.unit_id)
+        .where(Notification.channel == "inapp", Notification.recipient == box)
+        .order_by(Notification.id.desc())
+        .limit(limit)
+    )
+    seen = _seen(s, user.id)
+    items = [{**notification_record(n, u), "unread": n.id > seen} for n, u in s.execute(q)]
+    return items, unread(s, user.id, user.role, user.unit_id)
+
+
+def unread(s: Session, user_id: int, role: str, unit_id: int | None) -> int:
+    """The bell's count: in-app messages to the user's inbox after the last one seen."""
+    if role == "reporter" and unit_id is None:
+        return 0
+    q = select(func.count()).where(
+        Notification.channel == "inapp",
+        Notification.recipient == inbox_of(role, unit_id),
+        Notification.id > _seen(s, user_id),
+    )
+    return s.scalar(q) or 0
+
+
+def _seen(s: Session, user_id: int) -> int:
+    mark = s.get(NotificationMark, user_id)
+    return mark.seen_id if mark else 0
+
+
+def mark_read(s: Session, user: User) -> int:
+    """Everything in the user's inbox up to now counts as read; the new mark."""
+    box = inbox_of(user.role, user.unit_id)
+    newest = s.scalar(
+        select(func.max(Notification.id)).where(
+            Notification.channel == "inapp", Notification.recipient == box
+        )
+    )
+    mark = s.get(NotificationMark, user.id)
+    if mark is None:
+        mark = NotificationMark(user_id=user.id, seen_id=0, at=now())
+        s.add(mark)
+    mark.seen_id = max(mark.seen_id, newest or 0)
+    mark.at = now()
+    s.flush()
+    return mark.seen_id
+
+
+def count_failed(s: Session, ids: Sequence[int]) -> int:
+    if not ids:
+        return 0
+    q = select(func.count()).where(Notification.id.in_(ids), Notification.status == "failed")
+    return s.scalar(q) or 0

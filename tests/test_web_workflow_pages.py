@@ -1,0 +1,143 @@
+"""The workflow in the pages: the reporter's to-do home page and its labels, the chain's
+forms on the task and review pages, the bell, the message record, the ranking."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from luoshi.ledger import cycle, workflow
+from luoshi.ledger.models import Round
+from tests.test_web_pages import browser
+from tests.test_web_workflow import PDF, png_bytes
+from tests.web_support import WebWorld
+
+
+def row_of(page: str, text: str) -> str:
+    """The table row of ``page`` that holds ``text``, from there to the row's end."""
+    rest = page[page.index(text) :]
+    return rest[: rest.index("</tr>")]
+
+
+def setup_cycle(web: WebWorld) -> int:
+    """A round due in three days: port reports 1.1.1.1 (returned) and 1.1.1.2 (100%,
+    accepted: the task is done); the round is chased; a leader comments on 1.1.1.1."""
+    w = web.world
+    with web.db.transaction() as s:
+        boss = w.user(s, "boss")
+        rnd = cycle.open_round(s, boss, w.plan(s), "2024-Q1", date.today() + timedelta(days=3))
+        a = cycle.submit_report(s, w.user(s, "port"), rnd, w.task(s, "1.1.1.1"), 30, None, "进展")
+        b = cycle.submit_report(s, w.user(s, "port"), rnd, w.task(s, "1.1.1.2"), 100, None, "建成")
+        workflow.review_report(s, boss, a, False, "数据与台账不符，请核实")
+        workflow.review_report(s, boss, b, True)
+        cycle.chase(s, boss, rnd, "市商务局", "请本周内报送")
+        workflow.comment(s, w.user(s, "reader"), w.task(s, "1.1.1.1"), "港口任务要抓紧")
+        return rnd.id
+
+
+def test_a_reporter_lands_on_its_units_to_do_list(web: WebWorld) -> None:
+    setup_cycle(web)
+    client, _ = browser(web, "port")
+    page = client.get("/").text
+    assert "本单位待办" in page
+    returned = page[page.index('id="todo-returned"') :]
+    assert "数据与台账不符，请核实" in returned[: returned.index("</section>")]
+    assert "港口任务要抓紧" in page  # the leader's comment
+    assert "还剩 3 天" in page  # the round's days left
+    assert re.search(r'id="bell-count">\d+<', page) and 'id="bell-count">0<' not in page
+    # The accepted task reads 已完成 / 已通过 — never 待审核.
+    round_part = page[page.index('id="todo-round-') :]
+    row = round_part[round_part.index("年内建成智慧码头") :][:300]
+    assert "待审核" not in row and ("已完成" in row or "已通过" in row)
+    # Another unit sees its chase note.
+    trade, _ = browser(web, "school")
+    assert "请本周内报送" not in trade.get("/").text
+
+
+def test_the_rounds_page_labels_reports_by_their_state(web: WebWorld) -> None:
+    setup_cycle(web)
+    client, _ = browser(web, "port")
+    page = client.get("/rounds").text
+    mine = page[page.index('id="my-tasks"') :]
+    done = row_of(mine, "年内建成智慧码头")
+    assert "待审核" not in done and "已完成" in done
+    returned = row_of(mine, "拓展航线")
+    assert "已退回" in returned and 'id="report-' in returned  # to report again
+
+
+def test_the_chain_in_the_pages(web: WebWorld) -> None:
+    rid = setup_cycle(web)
+    tid = web.task_id("1.2.1")
+    school, csrf = browser(web, "school")
+    page = school.get(f"/tasks/{tid}").text
+    assert 'id="sign"' in page and 'id="delay-form"' in page and 'id="close-form"' in page
+    r = school.post(f"/tasks/{tid}/sign", data={"csrf_token": csrf}, follow_redirects=False)
+    assert r.status_code == 303
+    asked = {"csrf_token": csrf, "until": "2099-06-30", "reason": "汛期提前"}
+    r = school.post(f"/tasks/{tid}/delay", data=asked, follow_redirects=False)
+    assert r.status_code == 303
+    boss, bcsrf = browser(web, "boss")
+    review = boss.get("/review").text
+    assert "汛期提前" in review
+    delay_id = re.search(r'id="approve-delay-(\d+)"', review)
+    assert delay_id is not None
+    decided = {"csrf_token": bcsrf, "decision": "approve", "version": "1"}
+    r = boss.post(f"/delays/{delay_id[1]}/decide", data=decided, follow_redirects=False)
+    assert r.status_code == 303
+    page = school.get(f"/tasks/{tid}").text
+    assert "2099-06-30" in page and "原定完成时限" in page and 'id="sign"' not in page
+    r = school.post(
+        f"/tasks/{tid}/close",
+        data={"csrf_token": csrf, "summary": "8所学校已建成"},
+        files=[("files", ("验收.pdf", PDF)), ("files", ("照片.png", png_bytes()))],
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    review = boss.get("/review").text
+    assert "8所学校已建成" in review and "验收.pdf" in review and "/thumbnail" in review
+    close_id = re.search(r'id="accept-close-(\d+)"', review)
+    assert close_id is not None
+    accept = {"csrf_token": bcsrf, "decision": "accept"}
+    r = boss.post(f"/close-requests/{close_id[1]}/decide", data=accept, follow_redirects=False)
+    assert r.status_code == 303
+    assert "已办结" in school.get(f"/tasks/{tid}").text
+    leader, lcsrf = browser(web, "reader")
+    said = {"csrf_token": lcsrf, "text": "办得好"}
+    r = leader.post(f"/tasks/{tid}/comment", data=said, follow_redirects=False)
+    assert r.status_code == 303
+    inbox = school.get("/inbox").text
+    assert "办得好" in inbox
+    school.post("/inbox/read", data={"csrf_token": csrf})
+    assert 'id="bell-count">0<' in school.get("/inbox").text
+    with web.db.transaction() as s:
+        assert s.get(Round, rid) is not None
+
+
+def test_a_report_form_takes_files_and_the_review_page_flags_reports(web: WebWorld) -> None:
+    setup_cycle(web)
+    port, csrf = browser(web, "port")
+    tid = web.task_id("1.1.1.1")
+    r = port.post(
+        f"/tasks/{tid}/report",
+        data={"csrf_token": csrf, "percent": "100", "narrative": "集装箱吞吐量达到1200万标准箱",
+              "value": "13000000"},
+        files=[("files", ("台账.pdf", PDF))],
+        follow_redirects=False,
+    )  # fmt: skip
+    assert r.status_code == 303, r.text
+    assert "台账.pdf" in port.get(f"/tasks/{tid}").text
+    boss, _ = browser(web, "boss")
+    review = boss.get("/review").text
+    assert "数字矛盾" in review and "1200万标准箱" in review
+
+
+def test_supervisors_see_the_message_record_the_ranking_and_the_scores(web: WebWorld) -> None:
+    setup_cycle(web)
+    boss, _ = browser(web, "boss")
+    assert "提醒记录" in boss.get("/notifications").text
+    dash = boss.get("/").text
+    assert 'id="ranking"' in dash and "市交通运输委" in dash
+    scores = boss.get(f"/scores?plan={web.world.plan_id}").text
+    assert "计算过程" in scores and "按时报送" in scores
+    port, _ = browser(web, "port")
+    assert port.get("/notifications").status_code == 403
