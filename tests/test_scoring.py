@@ -100,3 +100,36 @@ def test_facts_are_read_from_the_round(db: Database) -> None:
     with db.transaction() as s:
         _rnd, ranked = score_facts.plan_scores(s, world.plan(s), HealthRules(), load_rules())
         assert {sc.unit for sc in ranked} == {"市交通运输委", "市教委", "市商务局"}
+
+
+def test_a_closed_rounds_ranking_is_stored_and_stays_what_it_was(db: Database) -> None:
+    from luoshi.ledger.read.scores import keep_missing_scores, keep_round_scores, kept_ranking
+    from luoshi.ledger.read.scores import ranking as live_ranking
+
+    world = build_world(db)
+    today = date.today()
+    with db.transaction() as s:
+        boss, plan = world.user(s, "boss"), world.plan(s)
+        rnd = cycle.open_round(s, boss, plan, "2024-Q1", today)
+        cycle.submit_report(s, world.user(s, "port"), rnd, world.task(s, "1.1.1.1"), 50)
+        assert kept_ranking(s, plan) is None  # nothing closed yet
+        cycle.close_round(s, boss, rnd)
+        assert keep_missing_scores(s, plan, HealthRules(), EVEN)  # stored once…
+        assert not keep_missing_scores(s, plan, HealthRules(), EVEN)  # …not twice
+        live = live_ranking(s, plan, HealthRules(), EVEN, "2024-Q1")
+        kept = kept_ranking(s, plan)
+        assert kept is not None and kept.period == "2024-Q1"
+        assert [(r["unit"], r["score"], r["rank"]) for r in kept.scores] == [
+            (sc.unit, round(sc.score, 1), sc.rank) for sc in live.scores
+        ]
+        before = kept.scores
+    with db.transaction() as s:
+        # A later round changes the live figures, not the closed round's ranking.
+        boss, plan = world.user(s, "boss"), world.plan(s)
+        later = cycle.open_round(s, boss, plan, "2024-Q2", today + timedelta(days=30))
+        cycle.submit_report(s, world.user(s, "port"), later, world.task(s, "1.1.1.2"), 90)
+        kept = kept_ranking(s, plan)
+        assert kept is not None and kept.period == "2024-Q1" and kept.scores == before
+        keep_round_scores(s, plan, rnd, HealthRules(), EVEN)  # storing again replaces it
+        again = kept_ranking(s, plan)
+        assert again is not None and again.period == "2024-Q1"

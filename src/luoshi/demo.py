@@ -16,10 +16,11 @@ from importlib import resources
 
 from sqlalchemy.orm import Session
 
-from luoshi.ledger import cycle, documents, health, plans, tasks, units, users, workflow
+from luoshi.ledger import cycle, documents, health, plans, scoring, tasks, units, users, workflow
 from luoshi.ledger.db import Database
 from luoshi.ledger.models import Plan, Round, User
 from luoshi.ledger.read.compute import task_rows
+from luoshi.ledger.read.scores import keep_round_scores
 from luoshi.text.document import Document as SourceText
 
 PLAN_NAME = "linjiang"
@@ -174,6 +175,9 @@ def _reports(
                     cycle.review(s, boss, report, accept, reason)
             if not last:
                 cycle.close_round(s, boss, rnd)
+                plan = s.get(Plan, plan_id)
+                assert plan is not None
+                keep_round_scores(s, plan, rnd, db.rules, scoring.load_rules())
             else:
                 cycle.chase(s, boss, rnd, None, "请于本周内完成填报")
 

@@ -56,8 +56,14 @@ def list_cmd(app: AppContext, plan: str) -> None:
 @pass_app
 def close_cmd(app: AppContext, round_id: int) -> None:
     """结束调度（之后未报的任务计为漏报）。Close a round."""
+    from luoshi.ledger import plans, scoring
+    from luoshi.ledger.read.scores import keep_round_scores
+
+    rules = scoring.load_rules(app.settings.workflow.scoring_file)
     with app.work() as (s, actor):
-        cycle.close_round(s, actor, cycle.get_round(s, round_id))
+        rnd = cycle.get_round(s, round_id)
+        cycle.close_round(s, actor, rnd)
+        keep_round_scores(s, plans.plan_by_id(s, rnd.plan_id), rnd, app.settings.health, rules)
         click.echo(f"调度 {round_id} 已结束")
 
 

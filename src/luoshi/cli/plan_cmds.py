@@ -176,7 +176,10 @@ def refresh_cmd(app: AppContext, plan: str | None) -> None:
     def said(r: Refreshed) -> None:
         click.echo(f"  {r.plan_name}：{r.tasks} 项，{r.seconds:.1f} 秒")
 
-    done = refresh_plans(app.database(), day, ids, on_done=said)
+    from luoshi.ledger.scoring import load_rules
+
+    rules = load_rules(app.settings.workflow.scoring_file)
+    done = refresh_plans(app.database(), day, ids, on_done=said, scoring_rules=rules)
     click.echo(
         f"已重新计算 {len(done)} 个计划（截至 {day}）" if done else "所有计划的留存数字均为当日"
     )

@@ -27,7 +27,7 @@ def run_server(app: AppContext, host: str, port: int, workers: int, reminders: b
     # Migrate, and bring kept figures to today, once here rather than racing in every worker.
     db = Database.open(app.settings.database_url, rules=app.settings.health)
     try:
-        refresh_stale(db)
+        refresh_stale(db, app)
     finally:
         db.dispose()
     click.echo(f"落实 Luoshi：http://{host}:{port}/  （数据库 {app.settings.database_url}）")
@@ -50,7 +50,7 @@ def run_server(app: AppContext, host: str, port: int, workers: int, reminders: b
     )
 
 
-def refresh_stale(db: Database) -> None:
+def refresh_stale(db: Database, app: AppContext) -> None:
     """Recompute plans whose kept figures are not today's, saying so (it takes a while on
     a large ledger the first morning)."""
     from luoshi.ledger.keeping import Refreshed, refresh_plans, stale
@@ -63,7 +63,11 @@ def refresh_stale(db: Database) -> None:
     def said(r: Refreshed) -> None:
         click.echo(f"  {r.plan_name}：{r.tasks} 项，{r.seconds:.1f} 秒")
 
-    refresh_plans(db, day, on_done=said)
+    from luoshi.ledger.scoring import load_rules
+
+    refresh_plans(
+        db, day, on_done=said, scoring_rules=load_rules(app.settings.workflow.scoring_file)
+    )
 
 
 def start_reminders(app: AppContext) -> None:

@@ -13,6 +13,8 @@ from datetime import date
 from luoshi.ledger.db import Database
 from luoshi.ledger.models import Plan
 from luoshi.ledger.read import state
+from luoshi.ledger.read.scores import keep_missing_scores
+from luoshi.ledger.scoring import Rules
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,11 @@ def refresh_plans(
     day: date,
     plan_ids: list[int] | None = None,
     on_done: Callable[[Refreshed], None] | None = None,
+    scoring_rules: Rules | None = None,
 ) -> list[Refreshed]:
     """Recompute ``plan_ids`` (default: the stale ones), each in its own transaction so
-    that no writer waits for more than one plan."""
+    that no writer waits for more than one plan; with ``scoring_rules``, also store the
+    latest closed round's ranking where it is missing."""
     ids = stale(db, day) if plan_ids is None else plan_ids
     done: list[Refreshed] = []
     for plan_id in ids:
@@ -48,6 +52,8 @@ def refresh_plans(
             if plan is None:
                 continue
             state.refresh(s, plan, db.rules, day)
+            if scoring_rules is not None:
+                keep_missing_scores(s, plan, db.rules, scoring_rules)
             tasks = state.kept_count(s, plan_id)
             name = plan.name
         r = Refreshed(plan_id, name, tasks, time.perf_counter() - t0)

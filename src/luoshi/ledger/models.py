@@ -650,3 +650,14 @@ class NotificationMark(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     seen_id: Mapped[int] = mapped_column(Integer, default=0)
     at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class RoundScores(Base):
+    """考核结果: the units' ranking in a round, stored when the round closes (its period
+    is over, so the scores are final) and read by the dashboard without recomputing."""
+
+    __tablename__ = "round_scores"
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), primary_key=True)
+    period: Mapped[str] = mapped_column(String(20))
+    scores: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    computed_at: Mapped[datetime] = mapped_column(DateTime)

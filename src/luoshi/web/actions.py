@@ -17,6 +17,7 @@ from luoshi.ledger import (
     logins,
     plans,
     remind,
+    scoring,
     sessions,
     tasks,
     units,
@@ -27,6 +28,7 @@ from luoshi.ledger.documents import Ingested
 from luoshi.ledger.models import Chase, Plan, ProgressReport, Review, Round, Unit, User
 from luoshi.ledger.plans import plan_by_id as get_plan
 from luoshi.ledger.plans import task_by_id as get_task
+from luoshi.ledger.read.scores import keep_round_scores
 from luoshi.ledger.tokens import token_hash
 from luoshi.text.sources import SUFFIXES
 from luoshi.web import uploads
@@ -194,6 +196,9 @@ def close_round(ctx: WebContext, caller: Caller, round_id: int) -> Round:
     with ctx.work(caller) as (s, actor):
         rnd = cycle.get_round(s, round_id)
         cycle.close_round(s, actor, rnd)
+        # The round's ranking is final now: stored with the close, read by the dashboard.
+        rules = scoring.load_rules(ctx.settings.workflow.scoring_file)
+        keep_round_scores(s, get_plan(s, rnd.plan_id), rnd, ctx.rules, rules)
         return rnd
 
 

@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from luoshi import __version__
-from luoshi.ledger import sessions, users
+from luoshi.ledger import scoring, sessions, users
 from luoshi.ledger.db import Database
 from luoshi.settings import Settings
 from luoshi.web import errors, i18n
@@ -51,7 +51,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        keeper = Keeper(database)
+        keeper = Keeper(database, scoring.load_rules(settings.workflow.scoring_file))
         keeper.start()
         try:
             yield

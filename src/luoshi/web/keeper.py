@@ -10,6 +10,7 @@ from datetime import date
 
 from luoshi.ledger.db import Database
 from luoshi.ledger.keeping import refresh_plans
+from luoshi.ledger.scoring import Rules
 
 log = logging.getLogger("luoshi.web")
 
@@ -19,8 +20,11 @@ CHECK_EVERY_S = 60.0
 class Keeper:
     """Checks for stale plans every ``interval`` seconds until stopped."""
 
-    def __init__(self, db: Database, interval: float = CHECK_EVERY_S) -> None:
+    def __init__(
+        self, db: Database, scoring_rules: Rules | None = None, interval: float = CHECK_EVERY_S
+    ) -> None:
         self.db = db
+        self.scoring_rules = scoring_rules
         self.interval = interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="luoshi-keeper", daemon=True)
@@ -34,7 +38,7 @@ class Keeper:
 
     def check(self) -> int:
         """Recompute the plans stale today; how many there were."""
-        return len(refresh_plans(self.db, date.today()))
+        return len(refresh_plans(self.db, date.today(), scoring_rules=self.scoring_rules))
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):

@@ -16,7 +16,7 @@ from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.dashboard import Dashboard, dashboard
 from luoshi.ledger.read.figures import Tally
 from luoshi.ledger.read.records import ATTENTION_SHOWN
-from luoshi.ledger.read.scores import ranking
+from luoshi.ledger.read.scores import kept_ranking, ranking
 from luoshi.ledger.todo import unit_todo
 from luoshi.web import charts
 from luoshi.web.context import Caller, ctx_of
@@ -83,8 +83,10 @@ def _read(request: Request, caller: Caller, plan: str | None) -> dict[str, Any]:
         if chosen is None:
             return {"plan": None, "plans": plans}
         d = dashboard(s, chosen, ctx.rules, caller.viewer, AsOf.today())
-        # 考核: the units' ranking in the latest round, read with the figures.
-        scored = ranking(s, chosen, ctx.rules, scoring_rules)
+        # 考核: the ranking stored when the latest round closed; before any round has
+        # closed, the open round's, worked out now.
+        kept = kept_ranking(s, chosen)
+        scored = kept or ranking(s, chosen, ctx.rules, scoring_rules)
     return {
         "plan": chosen,
         "plans": plans,

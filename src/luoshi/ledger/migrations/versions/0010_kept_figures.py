@@ -1,4 +1,5 @@
-"""Figures kept current by the writes: task_state, plan_state, plan_tallies.
+"""Figures kept current by the writes: task_state, plan_state, plan_tallies; the
+ranking of a closed round (round_scores).
 
 They start empty: a plan's figures are computed from its records until its first
 write (or ``luoshi plan refresh``) keeps them.
@@ -89,9 +90,19 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("plan_id", "dim", "key", name=op.f("pk_plan_tallies")),
     )  # fmt: skip
+    op.create_table(
+        "round_scores",
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("period", sa.String(length=20), nullable=False),
+        sa.Column("scores", sa.JSON(), nullable=False),
+        sa.Column("computed_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["round_id"], ["rounds.id"]),
+        sa.PrimaryKeyConstraint("round_id"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("round_scores")
     op.drop_table("plan_tallies")
     op.drop_table("plan_state")
     with op.batch_alter_table("task_state", schema=None) as batch_op:
