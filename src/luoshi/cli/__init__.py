@@ -31,8 +31,26 @@ class LuoshiGroup(click.Group):
         try:
             return super().invoke(ctx)
         except LuoshiError as e:
-            click.echo(f"错误：{e.message}", err=True)
+            click.echo(f"错误：{e.message}{flag_hint(e)}", err=True)
             sys.exit(2)
+
+
+# The ledger names fields in Chinese; how to give each on the command line is the CLI's.
+FIELD_FLAGS = {
+    "reason": "--reason",
+    "unit": "--unit",
+    "lead_unit": "--unit",
+    "person": "--person",
+    "co_units": "--co-unit",
+    "values": "--value",
+}
+
+
+def flag_hint(e: LuoshiError) -> str:
+    """（--reason） after a message whose fields the CLI gives by those flags."""
+    fields = getattr(e, "fields", ())
+    flags = list(dict.fromkeys(FIELD_FLAGS[f] for f in fields if f in FIELD_FLAGS))
+    return f"（{'、'.join(flags)}）" if flags else ""
 
 
 @click.group(cls=LuoshiGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -39,6 +39,8 @@ ROLES = ("admin", "supervisor", "reporter", "viewer")
 TASK_KINDS = ("group", "task", "measure")
 TASK_STATES = ("open", "done")
 REPORT_STATES = ("submitted", "accepted", "returned")
+# 草稿 → 启用 → 归档: only active plans are shown on dashboards and run rounds.
+PLAN_STATES = ("draft", "active", "archived")
 
 
 class Base(DeclarativeBase):
@@ -78,6 +80,8 @@ class User(Versioned, Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # 默认计划: the plan this user's dashboard opens on, when it is active.
+    default_plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
 
 
 class Document(Versioned, Base):
@@ -99,6 +103,8 @@ class Document(Versioned, Base):
     text_length: Mapped[int] = mapped_column(Integer, index=True)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # 归档: kept, but off the documents list unless asked for.
+    archived: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class DocumentSpan(Base):
@@ -125,6 +131,10 @@ class Plan(Versioned, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     # 公开: readable without login on the public page (what was promised, what was done).
     public: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Plans made before states existed were in use: they start active.
+    state: Mapped[str] = mapped_column(String(10), default="draft", server_default="active")
+    # 本单位默认计划: the office-wide default (at most one plan has it).
+    office_default: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Task(Versioned, Base):
@@ -222,6 +232,17 @@ class ProgressReport(Versioned, Base):
     evidence: Mapped[list[str]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(10), default="submitted")
     submitted_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ReportValue(Base):
+    """填报数值: the value a report gives for one target of its task."""
+
+    __tablename__ = "report_values"
+    __table_args__ = (UniqueConstraint("report_id", "target_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("progress_reports.id"), index=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id"), index=True)
+    value: Mapped[float] = mapped_column(Float)
 
 
 class Review(Base):

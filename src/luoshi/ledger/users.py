@@ -60,7 +60,7 @@ def add_user(
         choices = "、".join(f"{r}（{ROLE_LABELS[r]}）" for r in ROLES)
         raise InputError(f"角色「{role}」无效，可选：{choices}")
     if role == "reporter" and not unit:
-        raise InputError(f"填报人 {username} 必须属于一个单位（--unit）")
+        raise InputError(f"填报人 {username} 必须属于一个单位", ("unit",))
     if find_user(s, username) is not None:
         raise Conflict(f"用户「{username}」已存在")
     user = User(
