@@ -14,18 +14,27 @@ LUOSHI_SECURE_COOKIES   1 to send cookies only over HTTPS (behind a TLS proxy)
 LUOSHI_MAX_UPLOAD_MB    largest document accepted by upload (default 20)
 LUOSHI_MAX_UNPACKED_MB  largest a .docx upload may be once unzipped (default 50)
 LUOSHI_MAX_TEXT_CHARS   most characters of text an uploaded document may hold (5000000)
+
+Below the environment (and the CLI's flags) comes the local config file
+``./luoshi.toml`` of the working directory, which ``luoshi demo`` writes so later
+commands open the demo's database: ``database_url = "sqlite:////…/luoshi-demo.db"``.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from luoshi.errors import InputError
 
 DEFAULT_DATABASE_URL = "sqlite:///./luoshi.db"
+LOCAL_CONFIG = Path("luoshi.toml")
+CONFIG_KEYS = ("database_url",)
 
 
 @dataclass(frozen=True)
@@ -72,21 +81,59 @@ class Settings:
     web: WebSettings = field(default_factory=WebSettings)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
-        """Settings from ``env`` (default ``os.environ``); keyword overrides win."""
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, config: Path | None = None, **overrides: Any
+    ) -> Settings:
+        """Settings from ``env`` (default ``os.environ``) over those of the ``config``
+        file when given (missing: none); keyword overrides win."""
         env = os.environ if env is None else env
+        local = read_config(config) if config is not None else {}
         rules = StatusRules(
             green_within=_number(env, "LUOSHI_GREEN_WITHIN", StatusRules.green_within),
             amber_within=_number(env, "LUOSHI_AMBER_WITHIN", StatusRules.amber_within),
             stalled_after=int(_number(env, "LUOSHI_STALLED_AFTER", StatusRules.stalled_after)),
         )
         base = cls(
-            database_url=env.get("LUOSHI_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            database_url=env.get("LUOSHI_DATABASE_URL")
+            or local.get("database_url")
+            or DEFAULT_DATABASE_URL,
             status=rules,
             web=_web(env),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(base, **given)
+
+
+def read_config(path: Path) -> dict[str, str]:
+    """The settings of a local config file (``luoshi.toml``); {} when there is none."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except OSError as e:
+        raise InputError(f"无法读取配置文件 {path}：{e.strerror or e}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise InputError(f"配置文件 {path} 格式有误：{e}") from None
+    unknown = sorted(set(data) - set(CONFIG_KEYS))
+    if unknown:
+        raise InputError(f"配置文件 {path} 中有不认识的设置：{'、'.join(unknown)}")
+    values = {k: v for k, v in data.items() if isinstance(v, str)}
+    if len(values) != len(data):
+        raise InputError(f"配置文件 {path} 中的设置应为文字（用双引号括起）")
+    return values
+
+
+def write_config(path: Path, values: Mapping[str, str]) -> None:
+    """Write ``values`` to a local config file, replacing what it held."""
+    lines = ["# 落实 Luoshi 本地设置（luoshi demo 写入；环境变量和命令行选项优先）"]
+    # A JSON string is a valid TOML basic string.
+    lines += [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in values.items()]
+    try:
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    except OSError as e:
+        raise InputError(f"无法写入配置文件 {path}：{e.strerror or e}") from None
 
 
 def _web(env: Mapping[str, str]) -> WebSettings:

@@ -14,6 +14,7 @@ from luoshi.cli import (
     doc_cmds,
     export_cmds,
     extract_cmds,
+    manage_cmds,
     people_cmds,
     plan_cmds,
     web_cmds,
@@ -21,7 +22,7 @@ from luoshi.cli import (
 )
 from luoshi.cli.context import AppContext
 from luoshi.errors import LuoshiError
-from luoshi.settings import Settings
+from luoshi.settings import LOCAL_CONFIG, Settings
 
 
 class LuoshiGroup(click.Group):
@@ -58,7 +59,10 @@ def flag_hint(e: LuoshiError) -> str:
 @click.option(
     "--database-url",
     envvar="LUOSHI_DATABASE_URL",
-    help="台账数据库地址（默认 sqlite:///./luoshi.db；也可设 LUOSHI_DATABASE_URL）",
+    help=(
+        "台账数据库地址（也可设 LUOSHI_DATABASE_URL；默认为 ./luoshi.toml 中的设置，"
+        "否则 sqlite:///./luoshi.db）"
+    ),
 )
 @click.option("--as", "username", help="以此用户身份操作（默认本地管理员）")
 @click.pass_context
@@ -67,7 +71,7 @@ def cli(ctx: click.Context, database_url: str | None, username: str | None) -> N
 
     Turn policy documents into a tracked implementation ledger.
     """
-    app = AppContext(Settings.from_env(database_url=database_url), username)
+    app = AppContext(Settings.from_env(config=LOCAL_CONFIG, database_url=database_url), username)
     ctx.obj = app
     ctx.call_on_close(app.close)
 
@@ -82,6 +86,7 @@ for module in (
     export_cmds,
     db_cmds,
     web_cmds,
+    manage_cmds,
 ):
     module.register(cli)
 
