@@ -14,7 +14,9 @@ from luoshi.cli.xlsx_cmds import export_group
 from luoshi.io import opendata
 from luoshi.io.bulletin import DEFAULT_ISSUER, export_bulletin
 from luoshi.io.bulletin_figures import period_label
+from luoshi.io.bulletin_template import BulletinOptions, render_bulletin
 from luoshi.ledger import plans
+from luoshi.ledger.access import require_exporter
 
 BULLETIN_AS_OF_HELP = (
     "按此日期计算进度与状态，也是落款日期；过去的日期只计当日及以前的填报、审核与调度（默认今天）"
@@ -27,15 +29,39 @@ BULLETIN_AS_OF_HELP = (
 @click.option("--period", help="调度期间，如 2024-Q2（默认最近一轮调度）")
 @click.option("--as-of", "as_of", help=BULLETIN_AS_OF_HELP)
 @click.option("--issuer", default=DEFAULT_ISSUER, show_default=True, help="落款单位")
+@click.option(
+    "--template",
+    help="套用 Word 模板（红头、期号、文号、抄送/印发）：模板文件路径，或 default 用自带模板",
+)
+@click.option("--masthead", default="", help="红头文字（默认「落款单位督查通报」）")
+@click.option("--issue-no", default="", help="期号，如「2025年 第3期」")
+@click.option("--doc-no", default="", help="文号，如「临督〔2025〕3号」")
+@click.option("--cc", default="", help="抄送单位")
+@click.option("--printed-by", default="", help="印发单位（默认落款单位）")
 @pass_app
 def bulletin_cmd(
-    app: AppContext, plan: str, out: str, period: str | None, as_of: str | None, issuer: str
+    app: AppContext,
+    /,
+    plan: str,
+    out: str,
+    period: str | None,
+    as_of: str | None,
+    issuer: str,
+    template: str | None,
+    **fields: str,
 ) -> None:
     """把落实情况写成 Word 督查通报（A4）。Write a supervision bulletin to OUT.docx."""
     today, until = as_of_option(as_of)
-    with app.work() as (s, _actor):
+    with app.work() as (s, actor):
+        require_exporter(actor, "生成通报")
         p = plans.get_plan(s, plan)
-        fig = export_bulletin(s, p, app.settings.status, today, out, period, issuer, until)
+        rules = app.settings.status
+        if template is None:
+            fig = export_bulletin(s, p, rules, today, out, period, issuer, until)
+        else:
+            chosen = None if template == "default" else template
+            options = BulletinOptions.of({**fields, "template": chosen}, issuer)
+            fig = render_bulletin(s, p, rules, today, out, options, period, until)
     when = period_label(fig.round.period) if fig.round else "尚无调度"
     click.echo(
         f"已生成通报 {out}（{when}）：末级任务 {fig.total.tasks} 项，"
@@ -51,7 +77,8 @@ def bulletin_cmd(
 def json_cmd(app: AppContext, plan: str, out: Path, as_of: str | None) -> None:
     """导出公开数据：计划、来源文件、任务与目标，一个 JSON 文件。Open data as JSON."""
     today, until = as_of_option(as_of)
-    with app.work() as (s, _actor):
+    with app.work() as (s, actor):
+        require_exporter(actor, "导出公开数据")
         p = plans.get_plan(s, plan)
         data = opendata.export_json(s, p, app.settings.status, today, out, until)
     click.echo(f"已导出 {len(data.board.rows)} 项任务到 {out}")
@@ -66,7 +93,8 @@ def csv_cmd(app: AppContext, plan: str, out: Path, as_of: str | None) -> None:
     """导出公开数据为 CSV（UTF-8，Excel 可直接打开）。OUT 为目录时写入 tasks.csv 和
     targets.csv；为 X.csv 时写入 X.csv 和 X_targets.csv。Open data as CSV tables."""
     today, until = as_of_option(as_of)
-    with app.work() as (s, _actor):
+    with app.work() as (s, actor):
+        require_exporter(actor, "导出公开数据")
         p = plans.get_plan(s, plan)
         data, (tasks, targets) = opendata.export_csv(s, p, app.settings.status, today, out, until)
     n_targets = sum(len(r.targets) for r in data.board.rows)

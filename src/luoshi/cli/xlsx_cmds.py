@@ -10,6 +10,7 @@ import click
 from luoshi.cli.context import AS_OF_HELP, AppContext, as_of_option, pass_app
 from luoshi.io.ledger_xlsx import export_ledger, import_ledger
 from luoshi.ledger import plans
+from luoshi.ledger.access import require_exporter
 from luoshi.ledger.edits import Change
 
 
@@ -26,7 +27,8 @@ def export_group() -> None:
 def export_xlsx(app: AppContext, plan: str, out: str, as_of: str | None) -> None:
     """把计划导出为 Excel 台账。Write a plan's ledger to OUT.xlsx."""
     today, until = as_of_option(as_of)
-    with app.work() as (s, _actor):
+    with app.work() as (s, actor):
+        require_exporter(actor, "导出台账")
         p = plans.get_plan(s, plan)
         board = export_ledger(s, p, app.settings.status, today, out, until)
     click.echo(f"已导出 {len(board.rows)} 项任务到 {out}")

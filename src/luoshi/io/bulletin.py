@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.document import Document
@@ -67,17 +68,25 @@ def write_bulletin(fig: BulletinFigures, path: str | Path, issuer: str = DEFAULT
     doc.core_properties.title = title(fig)
     doc.core_properties.author = issuer
     _heading(doc, fig)
-    _overview(doc, fig)
-    _groups(doc, "二、各类别推进情况", "类别", fig.by_category)
-    _groups(doc, "三、各责任单位推进情况", "责任单位", fig.by_unit)
-    _laggards(doc, fig.laggards)
-    _pending(doc, fig)
-    doc.add_paragraph(NOTE, style=layout.CAPTION)
+    add_body(doc, fig)
     _closing(doc, fig, issuer)
     try:
         doc.save(str(path))
     except OSError as e:
         raise InputError(f"无法写入 {path}：{e.strerror or e}") from None
+
+
+def add_body(doc: Any, fig: BulletinFigures) -> None:
+    """The bulletin between its title and its signature, into ``doc`` (a document or a
+    docxtpl sub-document); the closing note keeps with the signature that follows."""
+    _overview(doc, fig)
+    _groups(doc, "二、各类别推进情况", "类别", fig.by_category)
+    _groups(doc, "三、各责任单位推进情况", "责任单位", fig.by_unit)
+    _laggards(doc, fig.laggards)
+    _pending(doc, fig)
+    note = doc.add_paragraph(NOTE, style=layout.CAPTION)
+    # A page must never hold only the signature: the note goes over with it.
+    note.paragraph_format.keep_with_next = True
 
 
 def title(fig: BulletinFigures) -> str:
@@ -177,7 +186,10 @@ def _laggards(doc: Document, laggards: Sequence[Laggard]) -> None:
         doc.add_paragraph("无严重滞后或逾期任务。")
         return
     doc.add_paragraph(f"共{len(laggards)}项，请责任单位说明原因，明确整改措施和完成时间。")
-    layout.table(doc, LAGGARD_COLUMNS, [laggard_values(x) for x in laggards])
+    t = layout.table(doc, LAGGARD_COLUMNS, [laggard_values(x) for x in laggards])
+    for row, lag in zip(t.rows[1:], laggards, strict=True):
+        # The status in the colour the web and the charts give it.
+        layout.colour_text(row.cells[-1], charts.HEALTH_COLOURS[lag.row.status])
 
 
 _PENDING_COUNTS = [layout.fitting("待报任务数"), layout.fitting("已催办次数")]
@@ -205,6 +217,8 @@ def _pending(doc: Document, fig: BulletinFigures) -> None:
 
 
 def _closing(doc: Document, fig: BulletinFigures, issuer: str) -> None:
-    doc.add_paragraph("")
-    doc.add_paragraph(issuer, style=layout.CLOSING)
+    gap = doc.add_paragraph("")
+    name = doc.add_paragraph(issuer, style=layout.CLOSING)
+    for p in (gap, name):
+        p.paragraph_format.keep_with_next = True
     doc.add_paragraph(chinese_date(fig.today), style=layout.CLOSING)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -316,3 +317,27 @@ class AppSecret(Base):
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Job(Base):
+    """后台任务: a file made or read for someone (an export, an import preview) in a
+    worker thread, so the page shows progress and other requests go on. Any process
+    may answer the progress page, hence a row and not memory."""
+
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The progress page's address: unguessable, so one user cannot read another's file.
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(10))  # queued running done failed
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    step: Mapped[str] = mapped_column(String(200), default="")
+    payload: Mapped[bytes | None] = mapped_column(LargeBinary)  # an uploaded file
+    result: Mapped[bytes | None] = mapped_column(LargeBinary)  # the file made
+    filename: Mapped[str | None] = mapped_column(String(200))
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # preview, error
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -10,6 +10,8 @@ from typing import Any
 
 from jinja2 import Environment, pass_context
 
+from luoshi.web.words import MORE_WORDS
+
 LANGS = ("zh", "en")
 LANG_COOKIE = "luoshi_lang"
 
@@ -152,7 +154,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "weight": ("权重", "Weight"),
     "version": ("版本", "Version"),
     "unassigned": ("（未分派）", "(unassigned)"),
-    "co_units_hint": ("按住 Ctrl 可多选", "hold Ctrl to choose several"),
+    "co_units_hint": ("勾选配合单位，可输入名称筛选", "tick co-units; type to filter"),
     "save": ("保存", "Save"),
     "notice.saved": ("修改已保存。", "Changes saved."),
     "notice.unchanged": ("没有修改：各项与原来相同。", "Nothing changed: every field as before."),
@@ -162,6 +164,9 @@ WORDS: dict[str, tuple[str, str]] = {
         "check it and enter it again:",
     ),
 }
+
+
+WORDS.update(MORE_WORDS)
 
 
 def word(key: str, lang: str = "zh") -> str:

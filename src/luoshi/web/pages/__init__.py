@@ -8,7 +8,9 @@ from luoshi.web.pages import (
     auth,
     dashboard,
     documents,
+    exchange,
     ledger,
+    plans,
     public,
     rounds,
     tasks,
@@ -18,6 +20,8 @@ from luoshi.web.pages import (
 
 def router() -> APIRouter:
     pages = APIRouter(include_in_schema=False)
-    for module in (auth, dashboard, documents, ledger, tasks, rounds, public, users):
+    for module in (
+        auth, dashboard, documents, ledger, exchange, plans, tasks, rounds, public, users
+    ):  # fmt: skip
         pages.include_router(module.router)
     return pages

@@ -68,11 +68,11 @@ def dashboard_charts(f: Figures, plan_id: int, lang: str) -> dict[str, Markup]:
 @router.get("/")
 async def dashboard(request: Request, plan: str | None = None) -> Response:
     # Resuming the session may write: in a worker thread, never on the event loop.
-    await run_in_threadpool(page_caller, request)
+    caller = await run_in_threadpool(page_caller, request)
     ctx = ctx_of(request)
     with ctx.read() as s:
-        chosen = choose_plan(s, plan_id_param(plan))
-        plans = all_plans(s)
+        chosen = choose_plan(s, plan_id_param(plan), caller)
+        plans = all_plans(s, chosen)
     if chosen is None:
         return render(request, "dashboard.html", plan=None, plans=plans)
     _plan, f = await ctx.cached_figures(chosen.id)

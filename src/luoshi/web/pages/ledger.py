@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import Response
@@ -11,12 +11,16 @@ from luoshi.web import actions, reads
 from luoshi.web.context import ctx_of
 from luoshi.web.figures import HEALTH_ORDER
 from luoshi.web.pages.common import (
+    all_plans,
     back,
     choose_plan,
+    confirm_first,
     form_caller,
     form_date,
     page_caller,
+    plan_id_param,
     query_with,
+    redisplay,
     render,
 )
 from luoshi.web.schemas import PathId
@@ -37,6 +41,7 @@ def ledger(
     deadline_to: Q = "",
     q: Q = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    assigned: Annotated[int | None, Query(ge=0, le=100_000)] = None,
 ) -> Response:
     caller = page_caller(request)
     f = reads.parse_filter(
@@ -51,6 +56,8 @@ def ledger(
     with ctx.read() as s:
         plan = reads.get_plan(s, plan_id)
         view = ctx.plan_view(s, plan)
+        plans = all_plans(s, plan)
+        unit_choices = reads.unit_names(s) if caller.is_manager else []
     result = reads.list_tasks(view, caller, f, page, PER_PAGE)
     units = sorted({r.lead_unit for r in view.rows if r.lead_unit})
     categories = sorted({r.category for r in view.rows if r.category})
@@ -59,6 +66,8 @@ def ledger(
         request,
         "ledger.html",
         plan=plan,
+        plans=plans,
+        unit_choices=unit_choices,
         result=result,
         units=units,
         categories=categories,
@@ -73,9 +82,19 @@ def ledger(
         },
         page=page,
         pages=pages,
+        assigned=assigned,
         prev_url=query_with(request, page=page - 1) if page > 1 else None,
         next_url=query_with(request, page=page + 1) if page < pages else None,
     )
+
+
+def ledger_again(request: Request, kw: Any) -> Response:
+    """The ledger page again (its first page, unfiltered), after a refused form."""
+    return ledger(kw["plan_id"], request, "", "", "", "", "", "", 1, None)
+
+
+Csrf = Annotated[str, Form(max_length=200)]
+Confirmed = Annotated[str, Form(max_length=1)]
 
 
 @router.post("/plans/{plan_id}/public")
@@ -83,19 +102,46 @@ def publish(
     plan_id: PathId,
     request: Request,
     public: Annotated[str, Form(max_length=5)] = "",
-    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    confirmed: Confirmed = "",
+    csrf_token: Csrf = "",
 ) -> Response:
     caller = form_caller(request, csrf_token)
+    if public == "1":
+        question = "设为公开后，任何人无需登录即可查看此计划的任务、目标和进度。确定公开吗？"
+        asked = confirm_first(request, confirmed, question, {"public": public})
+        if asked is not None:
+            return asked
     actions.set_public(ctx_of(request), caller, plan_id, public == "1")
     return back(f"/plans/{plan_id}/ledger")
 
 
+@router.post("/plans/{plan_id}/bulk-assign")
+@redisplay("bulk-assign", ledger_again)
+def bulk_assign(
+    plan_id: PathId,
+    request: Request,
+    task_ids: Annotated[list[int], Form(max_length=500, default_factory=list)],
+    lead_unit: Annotated[str, Form(max_length=200)] = "",
+    person: Annotated[str, Form(max_length=200)] = "",
+    csrf_token: Csrf = "",
+) -> Response:
+    """批量分派: the selected tasks get the lead unit and/or person chosen (empty: as
+    they are), in one transaction through the ledger's edit, each audited."""
+    caller = form_caller(request, csrf_token)
+    changed = actions.bulk_assign(ctx_of(request), caller, plan_id, task_ids, lead_unit, person)
+    return back(f"/plans/{plan_id}/ledger?assigned={changed}")
+
+
 @router.get("/ledger")
-def newest_ledger(request: Request) -> Response:
-    """The nav's 台账 link: the newest plan's ledger."""
-    page_caller(request)
+def newest_ledger(request: Request, plan: str | None = None) -> Response:
+    """The nav's 台账 link (the caller's default plan) and the plan picker's target."""
+    caller = page_caller(request)
     with ctx_of(request).read() as s:
-        plan = choose_plan(s, None)
+        chosen = choose_plan(s, plan_id_param(plan), caller)
+    return _to_ledger(caller, chosen)
+
+
+def _to_ledger(caller: Any, plan: Any) -> Response:
     if plan is None:
-        return back("/documents")
+        return back("/plans" if caller.is_manager else "/documents")
     return back(f"/plans/{plan.id}/ledger")

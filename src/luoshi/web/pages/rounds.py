@@ -37,8 +37,8 @@ def rounds_page(request: Request, plan: str | None = None) -> Response:
     caller = page_caller(request)
     ctx = ctx_of(request)
     with ctx.read() as s:
-        chosen = choose_plan(s, plan_id_param(plan))
-        plans = all_plans(s)
+        chosen = choose_plan(s, plan_id_param(plan), caller)
+        plans = all_plans(s, chosen)
         if chosen is None:
             return render(request, "rounds.html", plan=None, plans=plans)
         rounds = list(cycle.list_rounds(s, chosen))
@@ -108,7 +108,7 @@ def review_page(request: Request, plan: str | None = None) -> Response:
     if not caller.is_manager:
         raise PermissionDenied(f"用户 {caller.username} 无权审核进度报告")
     with ctx_of(request).read() as s:
-        chosen = choose_plan(s, plan_id_param(plan))
-        plans = all_plans(s)
+        chosen = choose_plan(s, plan_id_param(plan), caller)
+        plans = all_plans(s, chosen)
         queue = reads.report_queue(s, chosen.id, "submitted") if chosen else []
     return render(request, "review.html", plan=chosen, plans=plans, queue=queue)

@@ -57,6 +57,7 @@ def upgrade() -> None:
     with op.batch_alter_table("report_values", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_report_values_report_id"), ["report_id"])
         batch_op.create_index(batch_op.f("ix_report_values_target_id"), ["target_id"])
+    _jobs()
     op.execute(
         "INSERT INTO report_values (report_id, target_id, value) "
         "SELECT id, target_id, value FROM progress_reports "
@@ -64,7 +65,39 @@ def upgrade() -> None:
     )
 
 
+def _jobs() -> None:
+    op.create_table(
+        "jobs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=30), nullable=False),
+        sa.Column("plan_id", sa.Integer(), nullable=True),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("params", sa.JSON(), nullable=False),
+        sa.Column("state", sa.String(length=10), nullable=False),
+        sa.Column("progress", sa.Integer(), nullable=False),
+        sa.Column("step", sa.String(length=200), nullable=False),
+        sa.Column("payload", sa.LargeBinary(), nullable=True),
+        sa.Column("result", sa.LargeBinary(), nullable=True),
+        sa.Column("filename", sa.String(length=200), nullable=True),
+        sa.Column("outcome", sa.JSON(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("finished_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["plan_id"], ["plans.id"], name=op.f("fk_jobs_plan_id_plans"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_jobs_user_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_jobs")),
+        sa.UniqueConstraint("token", name=op.f("uq_jobs_token")),
+    )
+    with op.batch_alter_table("jobs", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_jobs_user_id"), ["user_id"])
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("jobs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_jobs_user_id"))
+    op.drop_table("jobs")
     with op.batch_alter_table("report_values", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_report_values_target_id"))
         batch_op.drop_index(batch_op.f("ix_report_values_report_id"))

@@ -1,0 +1,128 @@
+"""The files offices exchange, made for the web: the Excel ledger (and reading an edited
+one back), the Word bulletin, open data. Thin wrappers over ``luoshi.io``: the one
+place the web calls it, so a change of the io functions' inputs touches only here.
+
+Each checks the caller's role through the ledger first: a reporter, who sees only
+its own unit's tasks, may not export the whole ledger.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from luoshi.errors import InputError
+from luoshi.io import opendata
+from luoshi.io.bulletin import DEFAULT_ISSUER, export_bulletin
+from luoshi.io.bulletin_template import BulletinOptions, render_bulletin
+from luoshi.io.ledger_xlsx import export_ledger, import_ledger
+from luoshi.ledger import asof, plans
+from luoshi.ledger.access import require_exporter, require_manager
+from luoshi.ledger.edits import Change
+from luoshi.ledger.values import parse_date
+from luoshi.web.context import Caller, WebContext
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+CONTENT_TYPES = {".xlsx": XLSX, ".docx": DOCX, ".json": "application/json", ".csv": "text/csv"}
+OPEN_FILES = ("plan.json", "tasks.csv", "targets.csv")
+
+
+@dataclass(frozen=True)
+class Made:
+    """A file made for download."""
+
+    filename: str
+    data: bytes
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES.get(Path(self.filename).suffix, "application/octet-stream")
+
+
+def as_of(text: str | None) -> tuple[date, datetime | None]:
+    """The day a form or query names (default today), and the moment a past day is
+    read at, as the CLI's --as-of."""
+    try:
+        day = parse_date(text) or date.today()
+    except ValueError:
+        raise InputError(f"截至日期「{text}」不是有效日期，如 2024-06-30") from None
+    return day, asof.end_of_day(day) if day < date.today() else None
+
+
+def ledger_xlsx(ctx: WebContext, caller: Caller, plan_id: int, params: dict[str, Any]) -> Made:
+    """导出台账 as .xlsx."""
+    today, until = as_of(params.get("as_of"))
+    with ctx.work(caller) as (s, actor), tempfile.TemporaryDirectory() as tmp:
+        require_exporter(actor, "导出台账")
+        plan = plans.plan_by_id(s, plan_id)
+        path = Path(tmp) / "ledger.xlsx"
+        export_ledger(s, plan, ctx.settings.status, today, path, until)
+        return Made(f"{plan.name}-台账-{today.isoformat()}.xlsx", path.read_bytes())
+
+
+def import_xlsx(
+    ctx: WebContext, caller: Caller, plan_id: int, data: bytes, dry_run: bool
+) -> list[Change]:
+    """导入台账: every change an edited ledger makes (written unless ``dry_run``); an
+    ImportErrors lists every bad cell and nothing is written."""
+    with ctx.work(caller) as (s, actor), tempfile.TemporaryDirectory() as tmp:
+        require_manager(actor, "导入台账")
+        plan = plans.plan_by_id(s, plan_id)
+        path = Path(tmp) / "ledger.xlsx"
+        path.write_bytes(data)
+        return import_ledger(s, actor, plan, path, dry_run)
+
+
+def change_record(c: Change) -> dict[str, Any]:
+    return {"code": c.code, "field": c.field, "label": c.label,
+            "before": _shown(c.before), "after": _shown(c.after)}  # fmt: skip
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return value
+
+
+def bulletin_docx(ctx: WebContext, caller: Caller, plan_id: int, params: dict[str, Any]) -> Made:
+    """生成通报 as .docx: the period's round, as of a day, in the office's template
+    (the shipped one unless the office has its own)."""
+    today, until = as_of(params.get("as_of"))
+    period = (params.get("period") or "").strip() or None
+    issuer = (params.get("issuer") or "").strip() or DEFAULT_ISSUER
+    with ctx.work(caller) as (s, actor), tempfile.TemporaryDirectory() as tmp:
+        require_exporter(actor, "生成通报")
+        plan = plans.plan_by_id(s, plan_id)
+        path = Path(tmp) / "bulletin.docx"
+        if params.get("plain"):
+            export_bulletin(s, plan, ctx.settings.status, today, path, period, issuer, until)
+        else:
+            options = BulletinOptions.of(params, issuer)
+            render_bulletin(s, plan, ctx.settings.status, today, path, options, period, until)
+        return Made(f"{plan.name}-督查通报-{today.isoformat()}.docx", path.read_bytes())
+
+
+def open_data(
+    ctx: WebContext, caller: Caller, plan_id: int, name: str, params: dict[str, Any]
+) -> Made:
+    """公开数据: plan.json, tasks.csv or targets.csv, as ``luoshi export json|csv``."""
+    if name not in OPEN_FILES:
+        raise InputError(f"没有名为「{name}」的公开数据文件，可选：{'、'.join(OPEN_FILES)}")
+    today, until = as_of(params.get("as_of"))
+    with ctx.work(caller) as (s, actor), tempfile.TemporaryDirectory() as tmp:
+        require_exporter(actor, "导出公开数据")
+        plan = plans.plan_by_id(s, plan_id)
+        rules = ctx.settings.status
+        if name == "plan.json":
+            path = Path(tmp) / name
+            opendata.export_json(s, plan, rules, today, path, until)
+        else:
+            _data, (tasks, targets) = opendata.export_csv(s, plan, rules, today, Path(tmp), until)
+            path = tasks if name == "tasks.csv" else targets
+        return Made(f"{plan.name}-{name}", path.read_bytes())
