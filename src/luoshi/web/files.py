@@ -14,6 +14,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from fastapi import Path as FastPath
+
 from luoshi.errors import InputError
 from luoshi.io import opendata
 from luoshi.io.bulletin import DEFAULT_ISSUER, export_bulletin
@@ -29,6 +31,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CONTENT_TYPES = {".xlsx": XLSX, ".docx": DOCX, ".json": "application/json", ".csv": "text/csv"}
 OPEN_FILES = ("plan.json", "tasks.csv", "targets.csv")
+# As a path parameter: only these names.
+OpenName = FastPath(pattern="^(plan\\.json|tasks\\.csv|targets\\.csv)$")
 
 
 @dataclass(frozen=True)

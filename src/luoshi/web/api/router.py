@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from luoshi.web.api import auth, documents, people, plans, public, rounds, tasks
+from luoshi.web.api import auth, documents, exchange, people, plans, public, rounds, tasks
 
 PREFIX = "/api/v1"
 
 
 def router() -> APIRouter:
     api = APIRouter(prefix=PREFIX)
-    for module in (auth, documents, plans, tasks, rounds, people, public):
+    for module in (auth, documents, plans, exchange, tasks, rounds, people, public):
         api.include_router(module.router)
     return api
