@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -140,12 +140,17 @@ def submit_report(
     value: float | None = None,
     evidence: Sequence[str] = (),
     round_id: int | None = None,
+    values: Mapping[int, float] | None = None,
 ) -> ProgressReport:
+    """填报: percent, narrative, evidence, and ``values`` by target id (``value`` alone
+    is the first target's)."""
     with ctx.work(caller) as (s, actor):
         task = get_task(s, task_id)
         rnd = report_round(s, task.plan_id, round_id)
         clean = [e.strip() for e in evidence if e.strip()]
-        return cycle.submit_report(s, actor, rnd, task, percent, value, narrative.strip(), clean)
+        return cycle.submit_report(
+            s, actor, rnd, task, percent, value, narrative.strip(), clean, values=values
+        )
 
 
 def review(

@@ -181,5 +181,16 @@ def _t(context: Any, key: str) -> str:
     return word(key, context.get("lang", "zh"))
 
 
+def amount(value: Any) -> str:
+    """A reported value as people read it: 23,000,000 and 1.25, not 23000000.0."""
+    if value is None or value == "":
+        return ""
+    number = float(value)
+    if number.is_integer():
+        return f"{number:,.0f}"
+    return f"{number:,.4f}".rstrip("0").rstrip(".")
+
+
 def install(env: Environment) -> None:
     env.globals["t"] = _t
+    env.filters["amount"] = amount

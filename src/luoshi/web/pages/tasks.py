@@ -17,7 +17,16 @@ from luoshi.ledger.values import parse_percent
 from luoshi.web import actions, charts, reads
 from luoshi.web.context import Caller, ctx_of
 from luoshi.web.i18n import word
-from luoshi.web.pages.common import back, form_caller, lang_of, page_caller, render, safe_next
+from luoshi.ledger import audit_labels, report_values
+from luoshi.web.pages.common import (
+    back,
+    form_caller,
+    lang_of,
+    page_caller,
+    redisplay,
+    render,
+    safe_next,
+)
 from luoshi.web.pages.task_form import EditForm
 from luoshi.web.schemas import MAX_ID, PathId
 
@@ -75,8 +84,15 @@ def show_task(
     ctx = ctx_of(request)
     with ctx.read() as s:
         task = reads.task_detail(ctx, s, caller, task_id)
-        history = reads.task_audit(s, task_id)
+        history = audit_labels.labelled(reads.task_audit(s, task_id))
         units = unit_choices(s, task) if caller.is_manager else []
+        latest = report_values.latest_target_values(s, task["plan"]["id"])
+        given = report_values.values_of_reports(s, [r["id"] for r in task["reports"]])
+        # target_record carries no id: the targets in the same (position) order.
+        targets = [
+            {"id": t.id, "indicator": t.indicator, "unit": t.unit, "text": t.text}
+            for t in report_values.targets_of(s, task_id)
+        ]
     current = EditForm.of_task(task)
     form, yours = current, []
     if entered is not None and isinstance(problem, Conflict):
@@ -94,8 +110,11 @@ def show_task(
         form=form,
         units=units,
         notice=notice,
-        problem=problem.message if problem else None,
         yours=yours,
+        form_targets=targets,
+        latest=[latest.get(t["id"]) for t in targets],
+        given=given,
+        **({"problem": problem.message, "problem_form": "edit"} if problem else {}),
     )
 
 
@@ -119,11 +138,20 @@ def parse_number(text: str, label: str) -> float | None:
     return value
 
 
+def task_again(request: Request, kw: Any) -> Response:
+    """The task page again after a refused report, the form as typed."""
+    return show_task(request, page_caller(request), kw["task_id"])
+
+
 @router.post("/tasks/{task_id}/report")
+@redisplay("report-form", task_again)
 def report(
     task_id: PathId,
     request: Request,
     percent: Annotated[str, Form(max_length=20)],
+    # One input per target, each after a hidden field naming its target.
+    target_ids: Annotated[list[int], Form(max_length=50, default_factory=list)],
+    values: Annotated[list[str], Form(max_length=50, default_factory=list)],
     narrative: FormText = "",
     value: Annotated[str, Form(max_length=40)] = "",
     evidence: FormText = "",
@@ -135,11 +163,31 @@ def report(
         pct = parse_percent(percent)
     except ValueError:
         raise InputError(f"完成百分比「{percent}」应为 0 到 100 之间的数") from None
+    by_target = target_values(request, task_id, target_ids, values)
     actions.submit_report(
         ctx_of(request), caller, task_id, pct, narrative,
-        parse_number(value, "已达到数值"), evidence.splitlines(),
+        parse_number(value, "已达到数值"), evidence.splitlines(), None, by_target,
     )  # fmt: skip
     return back(safe_next(next, f"/tasks/{task_id}"))
+
+
+def target_values(
+    request: Request, task_id: int, target_ids: list[int], values: list[str]
+) -> dict[int, float]:
+    """The values typed per target (300万, 1.2亿), parsed in each target's unit."""
+    if len(target_ids) != len(values):
+        raise InputError("表单有误：目标与数值的个数不一致，请刷新页面后重试")
+    typed = {t: v for t, v in zip(target_ids, values, strict=True) if v.strip()}
+    if not typed:
+        return {}
+    with ctx_of(request).read() as s:
+        targets = report_values.targets_of(s, task_id)
+    position = {t.id: i for i, t in enumerate(targets, 1)}
+    if any(t not in position for t in typed):
+        raise InputError("表单有误：目标不属于此任务，请刷新页面后重试")
+    return report_values.parse_positional(
+        targets, [(position[t], text) for t, text in typed.items()]
+    )
 
 
 @router.post("/reports/{report_id}/review")
