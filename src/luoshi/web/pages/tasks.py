@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from luoshi.errors import Conflict, InputError, PermissionDenied
+from luoshi.ledger import audit_labels, report_values
 from luoshi.ledger.access import ROLE_LABELS
 from luoshi.ledger.values import parse_percent
 from luoshi.web import actions, charts, reads
 from luoshi.web.context import Caller, ctx_of
 from luoshi.web.i18n import word
-from luoshi.ledger import audit_labels, report_values
 from luoshi.web.pages.common import (
     back,
     form_caller,
@@ -89,9 +89,9 @@ def show_task(
         latest = report_values.latest_target_values(s, task["plan"]["id"])
         given = report_values.values_of_reports(s, [r["id"] for r in task["reports"]])
         # target_record carries no id: the targets in the same (position) order.
+        rows = report_values.targets_of(s, task_id)
         targets = [
-            {"id": t.id, "indicator": t.indicator, "unit": t.unit, "text": t.text}
-            for t in report_values.targets_of(s, task_id)
+            {"id": t.id, "indicator": t.indicator, "unit": t.unit, "text": t.text} for t in rows
         ]
     current = EditForm.of_task(task)
     form, yours = current, []
@@ -112,7 +112,7 @@ def show_task(
         notice=notice,
         yours=yours,
         form_targets=targets,
-        latest=[latest.get(t["id"]) for t in targets],
+        latest=[latest.get(t.id) for t in rows],
         given=given,
         **({"problem": problem.message, "problem_form": "edit"} if problem else {}),
     )
