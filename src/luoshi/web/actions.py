@@ -313,3 +313,31 @@ def archive_document(ctx: WebContext, caller: Caller, document_id: int, archived
 def delete_document(ctx: WebContext, caller: Caller, document_id: int) -> None:
     with ctx.work(caller) as (s, actor):
         documents.delete_document(s, actor, documents.get_document(s, document_id))
+
+
+def rename_unit(ctx: WebContext, caller: Caller, name: str, new_name: str) -> Unit:
+    with ctx.work(caller) as (s, actor):
+        return units.rename_unit(s, actor, name, new_name, None)
+
+
+def merge_units(ctx: WebContext, caller: Caller, name: str, into: str) -> Unit:
+    with ctx.work(caller) as (s, actor):
+        return units.merge_units(s, actor, name, into)
+
+
+def reset_password(ctx: WebContext, caller: Caller, user_id: int, password: str) -> None:
+    """重设密码 by an administrator: the user's every session ends."""
+    with ctx.work(caller) as (s, actor):
+        user = s.get(User, user_id)
+        if user is None:
+            raise NotFound(f"用户 {user_id} 不存在")
+        users.set_password(s, actor, user, password)
+
+
+def set_role(ctx: WebContext, caller: Caller, user_id: int, role: str, unit: str | None) -> User:
+    with ctx.work(caller) as (s, actor):
+        user = s.get(User, user_id)
+        if user is None:
+            raise NotFound(f"用户 {user_id} 不存在")
+        users.set_role(s, actor, user, role, unit or None)
+        return user

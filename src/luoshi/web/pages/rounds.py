@@ -3,14 +3,14 @@ reporter sees only its own tasks with the report form; supervisors accept or ret
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from sqlalchemy import select
 from starlette.responses import Response
 
 from luoshi.errors import PermissionDenied
-from luoshi.ledger import cycle
+from luoshi.ledger import cycle, pending_tasks
 from luoshi.ledger.models import ProgressReport
 from luoshi.web import actions, reads
 from luoshi.web.context import ctx_of
@@ -18,10 +18,12 @@ from luoshi.web.pages.common import (
     all_plans,
     back,
     choose_plan,
+    confirm_first,
     form_caller,
     form_date,
     page_caller,
     plan_id_param,
+    redisplay,
     render,
 )
 from luoshi.web.planview import unit_rows
@@ -78,8 +80,11 @@ def round_page(round_id: PathId, request: Request) -> Response:
         rnd = cycle.get_round(s, round_id)
         plan = reads.get_plan(s, rnd.plan_id)
         owing = cycle.pending(s, rnd) if caller.is_manager else []
+        titles = pending_tasks.titles(s, rnd.plan_id, owing)
         reports = reads.round_reports(s, caller, rnd)
-    return render(request, "round.html", rnd=rnd, plan=plan, pending=owing, reports=reports)
+    return render(
+        request, "round.html", rnd=rnd, plan=plan, pending=owing, reports=reports, titles=titles
+    )
 
 
 @router.post("/rounds/{round_id}/chase")
@@ -96,10 +101,43 @@ def chase(
 
 
 @router.post("/rounds/{round_id}/close")
-def close(round_id: PathId, request: Request, csrf_token: Csrf = "") -> Response:
+def close(
+    round_id: PathId,
+    request: Request,
+    confirmed: Annotated[str, Form(max_length=1)] = "",
+    csrf_token: Csrf = "",
+) -> Response:
     caller = form_caller(request, csrf_token)
+    question = "结束调度后不能再填报，未报的任务计为漏报（连续漏报会被标为停滞）。确定结束吗？"
+    asked = confirm_first(request, confirmed, question, {})
+    if asked is not None:
+        return asked
     actions.close_round(ctx_of(request), caller, round_id)
     return back(f"/rounds/{round_id}")
+
+
+def review_again(request: Request, kw: Any) -> Response:
+    return review_page(request, kw.get("plan") or None)
+
+
+@router.post("/review/bulk")
+@redisplay("bulk-accept", review_again)
+def bulk_accept(
+    request: Request,
+    report_ids: Annotated[list[int], Form(max_length=500, default_factory=list)],
+    versions: Annotated[list[str], Form(max_length=500, default_factory=list)],
+    plan: Annotated[str, Form(max_length=12)] = "",
+    csrf_token: Csrf = "",
+) -> Response:
+    """批量通过: the ticked reports, as each was shown (a version per report id)."""
+    caller = form_caller(request, csrf_token)
+    seen: dict[int, int] = {}
+    for pair in versions:
+        rid, _, version = pair.partition(":")
+        if rid.isdigit() and version.isdigit():
+            seen[int(rid)] = int(version)
+    actions.bulk_review(ctx_of(request), caller, report_ids, seen)
+    return back(f"/review?plan={plan}" if plan.isdigit() else "/review")
 
 
 @router.get("/review")
