@@ -60,7 +60,16 @@ def rounds_page(request: Request, plan: str | None = None) -> Response:
     )  # fmt: skip
 
 
+def rounds_again(request: Request, kw: Any) -> Response:
+    return rounds_page(request, str(kw["plan_id"]))
+
+
+def round_again(request: Request, kw: Any) -> Response:
+    return round_page(kw["round_id"], request)
+
+
 @router.post("/plans/{plan_id}/rounds/open")
+@redisplay("open-round", rounds_again)
 def open_round(
     plan_id: PathId,
     request: Request,
@@ -88,6 +97,7 @@ def round_page(round_id: PathId, request: Request) -> Response:
 
 
 @router.post("/rounds/{round_id}/chase")
+@redisplay("", round_again)
 def chase(
     round_id: PathId,
     request: Request,

@@ -190,7 +190,14 @@ def target_values(
     )
 
 
+def review_again(request: Request, _kw: Any) -> Response:
+    from luoshi.web.pages.rounds import review_page
+
+    return review_page(request)
+
+
 @router.post("/reports/{report_id}/review")
+@redisplay("", review_again)
 def review(
     report_id: PathId,
     request: Request,
