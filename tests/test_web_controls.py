@@ -203,3 +203,41 @@ def test_the_audit_trail_reads_in_chinese(ww: WebWorld) -> None:
     audit = c.get(f"/tasks/{task_id}").text.split('id="audit"')[1]
     assert "任务" in audit and "修改" in audit and "责任人：（空） → 赵六" in audit
     assert ">update<" not in audit
+
+
+def test_managing_by_api(ww: WebWorld) -> None:
+    boss, plan = ww.as_user("boss"), ww.world.plan_id
+    assert (
+        boss.post(f"{API}/plans/{plan}/state", json={"state": "archived"}).json()["state"]
+        == "archived"
+    )
+    assert_error(
+        ww.as_user("port").post(f"{API}/plans/{plan}/state", json={"state": "active"}), 403
+    )
+    assert boss.post(f"{API}/plans/{plan}/state", json={"state": "active"}).status_code == 200
+    assert boss.post(f"{API}/plans/{plan}/default", json={}).status_code == 200
+    refused = boss.delete(f"{API}/documents/1")
+    assert "计划 t2024" in assert_error(refused, 409)["message"]
+    assert boss.post(f"{API}/documents/1/archive", json={"archived": True}).status_code == 200
+    admin = ww.as_user("local-admin")
+    with ww.db.transaction() as s:
+        reader, me = users.get_user(s, "reader").id, users.get_user(s, "local-admin").id
+    r = admin.post(f"{API}/users/{reader}/role", json={"role": "supervisor"})
+    assert r.json()["role"] == "supervisor"
+    assert (
+        admin.post(f"{API}/users/{reader}/password", json={"password": "x" * 9}).status_code == 204
+    )
+    assert_error(admin.post(f"{API}/users/{me}/password", json={"password": "y" * 9}), 403)
+    assert_error(boss.post(f"{API}/users/{reader}/role", json={"role": "admin"}), 403)
+    assert (
+        admin.post(f"{API}/units/rename", json={"name": "市水务局", "new_name": "市水利局"}).json()[
+            "name"
+        ]
+        == "市水利局"
+    )
+    assert (
+        boss.post(f"{API}/units/merge", json={"name": "市水利局", "into": "市教委"}).status_code
+        == 200
+    )
+    assert boss.delete(f"{API}/plans/{plan}").status_code == 204  # no round yet
+    assert_error(boss.get(f"{API}/plans/{plan}"), 404)

@@ -326,7 +326,10 @@ def merge_units(ctx: WebContext, caller: Caller, name: str, into: str) -> Unit:
 
 
 def reset_password(ctx: WebContext, caller: Caller, user_id: int, password: str) -> None:
-    """重设密码 by an administrator: the user's every session ends."""
+    """重设密码 by an administrator: the user's every session ends. Not one's own: that
+    needs the current password (change_own_password), so a stolen session cannot."""
+    if user_id == caller.user_id:
+        raise PermissionDenied("修改本人密码请使用「修改密码」，并输入当前密码")
     with ctx.work(caller) as (s, actor):
         user = s.get(User, user_id)
         if user is None:

@@ -150,6 +150,9 @@ class UserIn(Body):
     display_name: Short | None = None
 
 
+NewPassword = Annotated[str, Field(min_length=8, max_length=200), AfterValidator(_storable)]
+
+
 class PasswordIn(Body):
     """修改本人密码: the current password, and the new one."""
 

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from luoshi.web.api import auth, documents, exchange, people, plans, public, rounds, tasks
+from luoshi.web.api import (
+    auth,
+    documents,
+    exchange,
+    manage,
+    people,
+    plans,
+    public,
+    rounds,
+    tasks,
+)
 
 PREFIX = "/api/v1"
 
 
 def router() -> APIRouter:
     api = APIRouter(prefix=PREFIX)
-    for module in (auth, documents, plans, exchange, tasks, rounds, people, public):
+    for module in (auth, documents, plans, exchange, manage, tasks, rounds, people, public):
         api.include_router(module.router)
     return api
