@@ -9,14 +9,17 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from luoshi.demo import build_demo
-from luoshi.ledger import users
+from luoshi.ledger import cycle, plans, tasks, users
+from luoshi.ledger.board import task_rows
 from luoshi.ledger.db import Database
+from luoshi.ledger.listing import leaf_codes
 from tests.test_web_browser import PASSWORD, Walk, browser, free_port, wait_for
 
 pytestmark = pytest.mark.browser
@@ -36,6 +39,15 @@ def demo_server(tmp_path: Path) -> Iterator[str]:
         root = users.get_user(s, "local-admin")
         for a in demo.accounts:
             users.set_password(s, root, users.get_user(s, a.username), PASSWORD)
+        # A fresh round, and an open leaf task of 市教委, for the reporter to report on.
+        plan = plans.plan_by_id(s, demo.plan_id)
+        cycle.open_round(s, root, plan, f"{date.today().year}-Q4", None)
+        rows = task_rows(s, plan.id)
+        leaves = leaf_codes(rows)
+        code = next(r.code for r in rows if r.code in leaves and r.status != "done")
+        _plan, task = plans.get_task(s, f"{plan.name}:{code}")
+        label = tasks.task_label(plan.name, task)
+        tasks.edit_task(s, root, task, label, None, {"lead_unit": "市教委"})
     db.dispose()
     port = free_port()
     luoshi = Path(sys.executable).parent / "luoshi"
@@ -90,7 +102,8 @@ def menu_words_whole(w: Walk) -> None:
 def test_a_reporter_on_a_phone(demo_server: str, browser: Any) -> None:
     size(browser, PHONE)
     w = Walk(browser, demo_server, "roles-reporter-phone")
-    w.login("jiaotong")
+    # 市教委 has tasks still open (市交通运输委's are both done in the demo).
+    w.login("jiaowei")
     menu_words_whole(w)
     fits(w, "dashboard")
     w.go("/rounds")
