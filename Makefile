@@ -8,7 +8,7 @@ SHARED ?= ../shared
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: help install office browser run test test-postgres lint format bench bench-pdf bench-ledger bench-web eval clean
+.PHONY: help install office browser run test test-postgres lint format bench bench-pdf bench-hostile bench-ledger bench-web eval clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -31,6 +31,7 @@ lint: $(STAMP)  ## ruff (lint + format check) and mypy
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(STAMP)  ## apply ruff formatting and safe fixes
 	$(BIN)/ruff format src tests benchmarks
@@ -59,6 +60,10 @@ eval: $(STAMP)  ## score extraction against ../shared/eval/gold
 bench: $(STAMP) bench-ledger bench-web  ## throughput and memory of read + outline + extract vs jieba; PDF; ledger; web
 	$(BIN)/python benchmarks/bench_extract.py --shared $(SHARED)
 	$(MAKE) --no-print-directory bench-pdf
+	$(MAKE) --no-print-directory bench-hostile
+
+bench-hostile: $(STAMP)  ## time per character of hostile inputs vs the corpus (goal <= 3x); bombs refused
+	$(BIN)/python benchmarks/bench_hostile.py --shared $(SHARED)
 
 bench-pdf: $(STAMP)  ## time reading and extracting a generated 200-page PDF (goal < 10 s)
 	$(BIN)/python benchmarks/bench_pdf.py

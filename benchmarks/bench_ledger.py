@@ -5,7 +5,7 @@ usage: python benchmarks/bench_ledger.py [--tasks N] [--reports N] [--rounds N]
 Synthetic data from a fixed seed, bulk-inserted (not through the services: we
 time reading, not writing). Then times, best of three after a warm-up:
 ``plan show --jsonl`` as a user runs it (in-process, output discarded) and the
-status roll-up of the whole plan (``plan_board``). Goal: each under 1 s.
+health roll-up of the whole plan (``plan_view``). Goal: each under 1 s.
 """
 
 from __future__ import annotations
@@ -23,10 +23,12 @@ from click.testing import CliRunner
 from sqlalchemy import insert
 
 from luoshi.cli import cli
-from luoshi.ledger import board, plans
+from luoshi.ledger import plans
 from luoshi.ledger.db import Database
 from luoshi.ledger.models import Plan, ProgressReport, Round, Target, Task, TaskCoUnit, Unit, User
-from luoshi.settings import StatusRules
+from luoshi.ledger.read.asof import AsOf
+from luoshi.ledger.read.compute import plan_view
+from luoshi.settings import HealthRules
 
 GOAL_SECONDS = 1.0
 SEED = 20240123
@@ -175,7 +177,7 @@ def main() -> None:
         print(f"populated {args.tasks} tasks, {args.reports} reports in {took:.1f} s")
         results = {
             "plan show --jsonl": best_of(lambda: _show(url, args.tasks)),
-            "status roll-up (plan_board)": best_of(lambda: _rollup(db)),
+            "health roll-up (plan_view)": best_of(lambda: _rollup(db)),
         }
         db.dispose()
     for name, seconds in results.items():
@@ -191,7 +193,7 @@ def _show(url: str, n_tasks: int) -> None:
 
 def _rollup(db: Database) -> None:
     with db.transaction() as s:
-        b = board.plan_board(s, plans.get_plan(s, "bench"), StatusRules(), date(2024, 7, 1))
+        b = plan_view(s, plans.get_plan(s, "bench"), HealthRules(), AsOf(date(2024, 7, 1)))
     assert b.rows
 
 

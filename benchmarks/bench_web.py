@@ -38,10 +38,10 @@ GOALS_MS = {"list": 50.0, "dashboard": 200.0}
 def targets(plan_id: int) -> list[tuple[str, str, str]]:
     """(name, kind, path): the requests timed, each against its goal."""
     api = f"/api/v1/plans/{plan_id}"
-    by_unit = urlencode({"unit": "单位07", "status": "red", "per_page": 50})
+    by_unit = urlencode({"unit": "单位07", "health": "red", "per_page": 50})
     by_text = urlencode({"q": "重点项目", "deadline_from": "2024-06-01", "page": 3})
     return [
-        ("ledger list: unit + status", "list", f"{api}/tasks?{by_unit}"),
+        ("ledger list: unit + health", "list", f"{api}/tasks?{by_unit}"),
         ("ledger list: text + deadline", "list", f"{api}/tasks?{by_text}"),
         ("dashboard figures (JSON)", "dashboard", f"{api}/dashboard"),
         ("dashboard page (HTML + SVG)", "dashboard", f"/?plan={plan_id}"),

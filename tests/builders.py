@@ -11,16 +11,16 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from luoshi.ledger import cycle, documents, plans, units, users
-from luoshi.ledger.board import TaskRow
 from luoshi.ledger.db import Database
 from luoshi.ledger.models import Chase, Plan, ProgressReport, Review, Round, Task, User
+from luoshi.ledger.read.rows import TaskRow
 from luoshi.text.document import Document as SourceText
 
 ADMIN = "local-admin"
-REPORT = """天津市2024年区政府工作报告
-——2024年1月18日在区人民代表大会上
+REPORT = """天津市2024年政府工作报告
+——2024年1月18日在市人民代表大会上
 一、2023年工作回顾
-过去一年，全区新建学校6所，集装箱吞吐量达到1500万标准箱。
+过去一年，全市新建学校6所，集装箱吞吐量达到1500万标准箱。
 二、2024年重点任务
 今年是关键之年。
 （一）提升港口能级
@@ -99,10 +99,10 @@ def task_row(code: str, **fields: Any) -> TaskRow:
 
 
 # A second report of our own writing, with three categories and seven measures.
-DISTRICT_REPORT = """滨河区2024年政府工作报告
-——2024年1月18日在区人民代表大会上
+SECOND_REPORT = """滨河市2024年政府工作报告
+——2024年1月18日在市人民代表大会上
 一、2023年工作回顾
-过去一年，全区集装箱吞吐量达到300万标准箱，新建学校4所。
+过去一年，全市集装箱吞吐量达到300万标准箱，新建学校4所。
 二、2024年重点任务
 （一）发展现代产业
 推动制造业升级。新建智能工厂10家，培育专精特新中小企业30家。
@@ -141,7 +141,7 @@ CYCLE_TIMES = {
 
 
 def build_cycle(db: Database) -> Cycle:
-    world = build_world_named(db, DISTRICT_REPORT, "b24")
+    world = build_world_named(db, SECOND_REPORT, "b24")
     with db.transaction() as s:
         boss = world.user(s, "boss")
         plan = world.plan(s)

@@ -15,21 +15,25 @@ import pytest
 from docx.shared import Mm
 
 from luoshi.errors import InputError, NotFound
-from luoshi.io.bulletin import export_bulletin, write_bulletin
-from luoshi.io.bulletin_figures import load_figures
-from luoshi.ledger import board, cycle
+from luoshi.io.bulletin import write_bulletin
+from luoshi.ledger import cycle
 from luoshi.ledger.db import Database
-from luoshi.ledger.status import HEALTH_LABELS
-from luoshi.settings import StatusRules
+from luoshi.ledger.health import HEALTH_LABELS
+from luoshi.ledger.read.asof import AsOf
+from luoshi.ledger.read.bulletin import bulletin_figures
+from luoshi.ledger.read.compute import plan_view
+from luoshi.ledger.read.rows import PlanView, TaskRow
+from luoshi.settings import HealthRules
 from tests.builders import Cycle, build_cycle, build_world
 
 TODAY = date(2024, 7, 1)
-TITLE = "关于《滨河区2024年政府工作报告》重点任务落实情况的通报"
+TITLE = "关于《滨河市2024年政府工作报告》重点任务落实情况的通报"
 
 
 def export(c: Cycle, path: Path, period: str | None = None) -> Path:
     with c.world.db.transaction() as s:
-        export_bulletin(s, c.world.plan(s), StatusRules(), TODAY, path, period, "区督查室")
+        fig = bulletin_figures(s, c.world.plan(s), HealthRules(), AsOf(TODAY), period)
+    write_bulletin(fig, path, "区督查室")
     return path
 
 
@@ -46,10 +50,10 @@ def paragraphs(path: Path) -> list[str]:
     return [p.text for p in docx.Document(str(path)).paragraphs]
 
 
-def ledger(c: Cycle) -> tuple[board.Board, list[board.TaskRow]]:
-    """The board as plan show computes it, and its leaves found here independently."""
+def ledger(c: Cycle) -> tuple[PlanView, list[TaskRow]]:
+    """The view as plan show computes it, and its leaves found here independently."""
     with c.world.db.transaction() as s:
-        b = board.plan_board(s, c.world.plan(s), StatusRules(), TODAY)
+        b = plan_view(s, c.world.plan(s), HealthRules(), AsOf(TODAY))
     parents = {r.parent for r in b.rows}
     return b, [r for r in b.rows if r.code not in parents]
 
@@ -64,7 +68,7 @@ def test_summary_figures_equal_the_ledger(db: Database, tmp_path: Path) -> None:
     b, leaves = ledger(c)
     [header, values] = tables(path)["末级任务"]
     got = dict(zip(header, values, strict=True))
-    colours = {s: sum(r.status == s for r in leaves) for s in ("done", "green", "amber")}
+    colours = {s: sum(r.health == s for r in leaves) for s in ("done", "green", "amber")}
     assert (got["末级任务"], got["已完成"], got["正常"], got["滞后"]) == (
         str(len(leaves)),
         str(colours["done"]),
@@ -107,33 +111,37 @@ def test_progress_by_category_and_unit_are_the_means_of_their_leaves(
     units = {row[0]: row[1:] for row in t["责任单位"][1:]}
     assert units["市工业和信息化局"] == ["2", "0", "1", "0", "1", "0", "1", "62.5%"]
     assert units["市民政局"][5] == "1"  # stalled: never reported in two due rounds
-    # Most behind first, as plan status lists them.
-    assert [row[0] for row in t["责任单位"][1:4]] == sorted(
-        ["市工业和信息化局", "市交通运输委", "市民政局"]
-    )
+    # Most behind first (one red or stalled task each), then the furthest behind its
+    # expected progress: 市民政局 never reported.
+    first = [row[0] for row in t["责任单位"][1:4]]
+    assert set(first) == {"市工业和信息化局", "市交通运输委", "市民政局"}
+    assert first[0] == "市民政局"
 
 
-def test_red_and_overdue_tasks_are_listed_with_their_details(db: Database, tmp_path: Path) -> None:
+def test_red_stalled_and_overdue_tasks_are_listed_with_their_details(
+    db: Database, tmp_path: Path
+) -> None:
     c = build_cycle(db)
     _, leaves = ledger(c)
     rows = tables(export(c, tmp_path / "b.docx"))["编号"]
     assert rows[0] == ["编号", "任务", "责任单位", "完成时限", "进度", "状态"]
     by_code = {r.code: r for r in leaves}
     listed = [row[0] for row in rows[1:]]
-    assert listed == [
+    assert set(listed) == {
         r.code
         for r in leaves
-        if r.status == "red"
-        or (r.deadline is not None and r.deadline < TODAY and r.status != "done")
-    ]
-    assert listed == ["1.2.1", "1.2.2"]
+        if r.health in ("red", "stalled")
+        or (r.deadline is not None and r.deadline < TODAY and r.health != "done")
+    }
+    assert listed == ["1.3.3", "1.2.1", "1.2.2"]  # stalled first, then furthest behind
     for code, title, unit, deadline, progress, state in rows[1:]:
         r = by_code[code]
         assert (title, unit, deadline) == (r.title, r.lead_unit, str(r.deadline))
         assert progress == pct(r.progress)
-        assert state.startswith(HEALTH_LABELS[r.status])
-    assert rows[2][4:] == ["80.0%", "严重滞后（逾期）"]
-    assert rows[1][4:] == ["10.0%", "严重滞后"]  # the returned 90% does not count
+        assert state.startswith(HEALTH_LABELS[r.health])
+    assert rows[3][4:] == ["80.0%", "严重滞后（逾期）"]
+    assert rows[2][4:] == ["10.0%", "严重滞后"]  # the returned 90% does not count
+    assert rows[1][5] == "停滞"
 
 
 def test_units_that_did_not_report_are_chased_in_the_bulletin(db: Database, tmp_path: Path) -> None:
@@ -183,7 +191,8 @@ def test_a_plan_without_rounds_still_gets_a_bulletin(db: Database, tmp_path: Pat
     world = build_world(db)
     path = tmp_path / "b.docx"
     with db.transaction() as s:
-        export_bulletin(s, world.plan(s), StatusRules(), TODAY, path)
+        fig = bulletin_figures(s, world.plan(s), HealthRules(), AsOf(TODAY))
+    write_bulletin(fig, path)
     text = paragraphs(path)
     assert text[1] == "（截至2024年7月1日）"
     assert text.count("本计划尚未发起调度。") == 1
@@ -194,7 +203,7 @@ def test_a_plan_without_rounds_still_gets_a_bulletin(db: Database, tmp_path: Pat
 def test_an_unwritable_path_is_an_input_error(db: Database, tmp_path: Path) -> None:
     c = build_cycle(db)
     with db.transaction() as s:
-        fig = load_figures(s, c.world.plan(s), StatusRules(), TODAY)
+        fig = bulletin_figures(s, c.world.plan(s), HealthRules(), AsOf(TODAY))
     with pytest.raises(InputError, match="无法写入"):
         write_bulletin(fig, tmp_path / "no" / "such" / "dir" / "b.docx")
 

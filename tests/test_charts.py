@@ -7,6 +7,7 @@ import io
 from PIL import Image, ImageChops, ImageDraw
 
 from luoshi.io import charts
+from luoshi.ledger.health import HEALTH_COLOURS
 
 
 def image(png: bytes) -> Image.Image:
@@ -62,7 +63,7 @@ def test_more_bars_make_a_taller_chart_and_zero_draws_no_bar() -> None:
 
 
 def test_donut_slices_are_in_proportion_and_empty_ones_are_not_drawn() -> None:
-    green, red, grey = (charts.HEALTH_COLOURS[k] for k in ("green", "red", "stalled"))
+    green, red, grey = (HEALTH_COLOURS[k] for k in ("green", "red", "stalled"))
     slices = [charts.Slice("正常", 3, green), charts.Slice("严重滞后", 1, red)]
     img = image(charts.donut_chart("状态", [*slices, charts.Slice("停滞", 0, grey)], "4项"))
     ring = img.crop(charts.DONUT_BOX)

@@ -40,7 +40,8 @@ def test_bulletin_on_the_command_line(run: Any, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == (
-        f"已生成通报 {out}（2024年第二季度）：末级任务 7 项，严重滞后或逾期 2 项，未报齐单位 4 个"
+        f"已生成通报 {out}（2024年第二季度）：末级任务 7 项，"
+        "严重滞后、逾期或停滞 3 项，未报齐单位 4 个"
     )
     texts = [p.text for p in docx.Document(str(out)).paragraphs]
     assert texts[-2:] == ["区政府督查室", "2024年7月1日"]
@@ -62,8 +63,10 @@ def test_unit_figures_equal_plan_status(run: Any, tmp_path: Path) -> None:
             c.text for c in row.cells
         )
         behind = int(red) + int(stalled)
-        shown.append(f"{name} {tasks} {float(progress[:-1]):.0f}% {behind}")
-    listed = [" ".join(line.split()) for line in status.splitlines()[4:]]
+        shown.append(f"{name} {tasks} {progress} {behind}")
+    lines = status.splitlines()
+    end = next(i for i, line in enumerate(lines) if line.startswith("需关注"))
+    listed = [" ".join(line.split()) for line in lines[4:end]]
     assert listed == shown
     assert "总体进度 41.9%" in status
 

@@ -96,7 +96,7 @@ def test_build_show_and_assign(run: Any, database_url: str, tmp_path: Path) -> N
         16000000,
     )
     assert target["baseline"]["value"] == 15000000
-    assert port["status"] == "red" and port["progress"] == 0
+    assert port["health"] == "red" and port["progress"] == 0
     table = run("plan", "show", "1")
     assert table.exit_code == 0 and "  （一）提升港口能级" in table.stdout
 
@@ -186,7 +186,8 @@ def test_database_url_from_the_environment(tmp_path: Path, monkeypatch: pytest.M
     assert result.exit_code == 0 and "数据库已升级到" in result.stdout
     assert "最新结构" in CliRunner().invoke(cli, ["db", "upgrade"]).stdout
     assert (tmp_path / "env.db").is_file()
-    assert f"当前 {head_revision()}" in CliRunner().invoke(cli, ["db", "current"]).stdout
+    head = head_revision()
+    assert f"当前 {head}，最新 {head}" in CliRunner().invoke(cli, ["db", "current"]).stdout
 
 
 def test_stateless_commands_do_not_touch_the_database(

@@ -14,7 +14,7 @@ from luoshi.ledger import users
 from luoshi.ledger.clock import now
 from luoshi.ledger.db import Database
 from luoshi.ledger.models import Chase, ProgressReport, Review, Round, User, WebSession
-from luoshi.web.security import new_token
+from luoshi.ledger.tokens import new_token
 
 
 def test_users_add_reads_the_password_from_stdin(tmp_path: Path) -> None:

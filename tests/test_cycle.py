@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from luoshi.errors import Conflict, InputError, PermissionDenied
 from luoshi.ledger import cycle
-from luoshi.ledger.asof import end_of_day
 from luoshi.ledger.db import Database
 from luoshi.ledger.models import Chase, Round
+from luoshi.ledger.read.asof import end_of_day
 from tests.builders import World, build_cycle, build_world
 
 
@@ -36,7 +36,7 @@ def test_a_reporter_reports_only_on_its_own_units_tasks(db: Database) -> None:
     report_id = report(world, "port", "1.1.1.1", 40, rid)
     with db.transaction() as s:
         r = cycle.get_report(s, report_id)
-        assert (r.percent, r.status, r.evidence, r.narrative) == (40, "submitted", ["链接"], "进展")
+        assert (r.percent, r.state, r.evidence, r.narrative) == (40, "submitted", ["链接"], "进展")
         assert r.target_id is None
     with pytest.raises(PermissionDenied, match="只能填报本单位的任务"):
         report(world, "port", "1.2.1", 50, rid)  # 市教委's task
@@ -114,7 +114,7 @@ def test_a_returned_report_needs_a_reason_and_leaves_the_task_pending(db: Databa
         cycle.review(s, world.user(s, "boss"), cycle.get_report(s, rep), accept=False)
     with db.transaction() as s:
         cycle.review(s, world.user(s, "boss"), cycle.get_report(s, rep), False, "缺少验收材料")
-        assert world.task(s, "1.2.1").status == "open"
+        assert world.task(s, "1.2.1").state == "open"
         rnd = s.get(Round, rid)
         assert rnd is not None
         assert "市教委" in {p.unit for p in cycle.pending(s, rnd)}
@@ -128,15 +128,15 @@ def test_a_task_is_done_only_when_a_100_percent_report_is_accepted(db: Database)
     partial = report(world, "school", "1.2.1", 80, rid)
     with db.transaction() as s:
         cycle.review(s, world.user(s, "boss"), cycle.get_report(s, partial), True)
-        assert world.task(s, "1.2.1").status == "open"
+        assert world.task(s, "1.2.1").state == "open"
     full = report(world, "school", "1.2.1", 100, rid)
     with db.transaction() as s:
-        assert world.task(s, "1.2.1").status == "open"  # claimed, not yet accepted
+        assert world.task(s, "1.2.1").state == "open"  # claimed, not yet accepted
         with pytest.raises(PermissionDenied):
             cycle.review(s, world.user(s, "school"), cycle.get_report(s, full), True)
     with db.transaction() as s:
         cycle.review(s, world.user(s, "boss"), cycle.get_report(s, full), True)
-        assert world.task(s, "1.2.1").status == "done"
+        assert world.task(s, "1.2.1").state == "done"
     with pytest.raises(Conflict, match="已经验收完成"):
         report(world, "school", "1.2.1", 100, rid)
 

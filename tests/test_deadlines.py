@@ -49,3 +49,21 @@ def test_span_points_at_the_words() -> None:
 
 def test_latest_deadline_wins() -> None:
     assert due("上半年启动，年底前完成。") == date(2024, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024年9月30日前完成。", date(2024, 9, 30)),
+        ("2024年第三季度", date(2024, 9, 30)),
+        ("2025年二季度末", date(2025, 6, 30)),
+        ("2024-11-15", date(2024, 11, 15)),
+        ("2024.6", date(2024, 6, 30)),
+        ("2024/12/31", date(2024, 12, 31)),
+        ("6月中旬", date(2024, 6, 20)),
+        ("7月15日前", date(2024, 7, 15)),
+        ("2024年2月30日", date(2024, 2, 29)),
+    ],
+)
+def test_table_cell_deadlines(text: str, expected: date) -> None:
+    assert due(text) == expected

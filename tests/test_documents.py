@@ -25,9 +25,9 @@ def test_a_document_is_stored_with_its_facts_and_spans(db: Database) -> None:
     with db.transaction() as s:
         doc = documents.get_document(s, result.document.id)
         assert doc.raw == REPORT
-        assert (doc.type, doc.level, doc.duplicate_of_id) == ("work_report", "区", None)
+        assert (doc.type, doc.level, doc.duplicate_of_id) == ("work_report", "市", None)
         assert doc.date is not None and doc.date.isoformat() == "2024-01-18"
-        assert doc.title == "天津市2024年区政府工作报告"
+        assert doc.title == "天津市2024年政府工作报告"
         spans = documents.spans_of(s, doc.id)
         assert {sp.kind for sp in spans} == {"heading", "quantity"}
         assert all(REPORT[sp.start : sp.end] == sp.text for sp in spans)

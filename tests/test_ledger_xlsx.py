@@ -10,18 +10,26 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from luoshi.errors import Conflict, ImportErrors
-from luoshi.io.ledger_xlsx import COLUMN_OF, SHEET, export_ledger, import_ledger
-from luoshi.ledger import audit, board, tasks, units
+from luoshi.io.ledger_xlsx import COLUMN_OF, SHEET, read_ledger, write_ledger
+from luoshi.ledger import audit, tasks, units
 from luoshi.ledger.db import Database
-from luoshi.settings import StatusRules
-from tests.builders import REPORT, World, admin, build_world
+from luoshi.ledger.edits import import_edits
+from luoshi.ledger.health import HEALTH_COLOURS, tint
+from luoshi.ledger.read.asof import AsOf
+from luoshi.ledger.read.catalog import unit_names
+from luoshi.ledger.read.compute import plan_view, task_rows
+from luoshi.ledger.read.opendata import document_texts
+from luoshi.ledger.read.rows import TaskRow
+from luoshi.settings import HealthRules
+from tests.builders import REPORT, World, admin, build_cycle, build_world
 
 TODAY = date(2024, 7, 1)
 
 
 def export(world: World, path: Path) -> Path:
     with world.db.transaction() as s:
-        export_ledger(s, world.plan(s), StatusRules(), TODAY, path)
+        view = plan_view(s, world.plan(s), HealthRules(), AsOf(TODAY))
+        write_ledger(view, document_texts(s, view), unit_names(s), path)
     return path
 
 
@@ -41,13 +49,24 @@ def audit_count(world: World) -> int:
 
 
 def import_(world: World, path: Path, dry_run: bool = False) -> list[Any]:
+    edits, problems = read_ledger(path)
     with world.db.transaction() as s:
-        return import_ledger(s, world.user(s, "boss"), world.plan(s), path, dry_run)
+        return import_edits(s, world.user(s, "boss"), world.plan(s), edits, problems, dry_run)
 
 
-def row_of(world: World, code: str) -> board.TaskRow:
+def row_of(world: World, code: str) -> TaskRow:
     with world.db.transaction() as s:
-        return next(r for r in board.task_rows(s, world.plan_id) if r.code == code)
+        return next(r for r in task_rows(s, world.plan_id) if r.code == code)
+
+
+def test_the_workbook_shows_each_targets_latest_counted_value(db: Database, tmp_path: Path) -> None:
+    c = build_cycle(db)
+    ws = load_workbook(export(c.world, tmp_path / "l.xlsx"))[SHEET]
+    values = {ws.cell(r, 1).value: [x.value for x in ws[r]] for r in range(2, ws.max_row + 1)}
+    # 3.3 million came with a report that was returned: 1.5 million (2024-05) stands.
+    latest = COLUMN_OF["最新填报值"] - 1
+    assert values["1.2.1"][latest] == "集装箱吞吐量 1,500,000标准箱（2024-05）"
+    assert values["1.3.1"][latest] is None
 
 
 def test_the_workbook_is_a_usable_ledger(db: Database, tmp_path: Path) -> None:
@@ -57,7 +76,7 @@ def test_the_workbook_is_a_usable_ledger(db: Database, tmp_path: Path) -> None:
     assert ws.freeze_panes == "B2"
     header = [c.value for c in ws[1]]
     assert header[:6] == ["编号", "任务名称", "原文", "类别", "责任单位", "完成时限"]
-    assert ws.column_dimensions["N"].hidden  # 版本
+    assert ws.column_dimensions["O"].hidden  # 版本
     values = {ws.cell(r, 1).value: [c.value for c in ws[r]] for r in range(2, ws.max_row + 1)}
     port = values["1.1.1.1"]
     assert port[COLUMN_OF["目标"] - 1] == "集装箱吞吐量 >1600万标准箱（基数 1500万标准箱）"
@@ -66,7 +85,8 @@ def test_the_workbook_is_a_usable_ledger(db: Database, tmp_path: Path) -> None:
     assert port[COLUMN_OF["完成时限"] - 1] == datetime(2024, 12, 31)
     assert port[COLUMN_OF["版本"] - 1] == 1
     assert values["1.2.1"][COLUMN_OF["状态"] - 1] == "严重滞后"
-    assert ws.cell(2, COLUMN_OF["状态"]).fill.fgColor.rgb.endswith("FFC7CE")
+    # The fill is a tint of the palette's red, the colour the web and Word show.
+    assert ws.cell(2, COLUMN_OF["状态"]).fill.fgColor.rgb.endswith(tint(HEALTH_COLOURS["red"]))
     rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
     assert {(k, v.type) for k, v in rules.items()} == {
         ("E2:E10", "list"),  # 责任单位: the units

@@ -12,33 +12,36 @@ import pytest
 
 from luoshi.errors import InputError
 from luoshi.io import opendata
-from luoshi.ledger import board
-from luoshi.ledger.asof import end_of_day
 from luoshi.ledger.db import Database
-from luoshi.ledger.status import HEALTH_LABELS
-from luoshi.settings import StatusRules
-from tests.builders import DISTRICT_REPORT, Cycle, build_cycle
+from luoshi.ledger.health import HEALTH_LABELS
+from luoshi.ledger.read.asof import AsOf, end_of_day
+from luoshi.ledger.read.compute import plan_view
+from luoshi.ledger.read.opendata import open_data
+from luoshi.ledger.read.rows import TaskRow
+from luoshi.settings import HealthRules
+from tests.builders import SECOND_REPORT, Cycle, build_cycle
 
 TODAY = date(2024, 7, 1)
 
 
-def rows(c: Cycle) -> dict[str, board.TaskRow]:
+def rows(c: Cycle) -> dict[str, TaskRow]:
     with c.world.db.transaction() as s:
-        b = board.plan_board(s, c.world.plan(s), StatusRules(), TODAY)
+        b = plan_view(s, c.world.plan(s), HealthRules(), AsOf(TODAY))
     return {r.code: r for r in b.rows}
 
 
 def export_json(c: Cycle, path: Path) -> dict[str, Any]:
     with c.world.db.transaction() as s:
-        opendata.export_json(s, c.world.plan(s), StatusRules(), TODAY, path)
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return data
+        data = open_data(s, c.world.plan(s), HealthRules(), AsOf(TODAY))
+    opendata.export_json(data, path)
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
 
 
 def export_csv(c: Cycle, out: Path) -> tuple[Path, Path]:
     with c.world.db.transaction() as s:
-        _, paths = opendata.export_csv(s, c.world.plan(s), StatusRules(), TODAY, out)
-    return paths
+        data = open_data(s, c.world.plan(s), HealthRules(), AsOf(TODAY))
+    return opendata.export_csv(data, out)
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -50,18 +53,18 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 def test_json_is_one_versioned_document_of_the_plan(db: Database, tmp_path: Path) -> None:
     c = build_cycle(db)
     data = export_json(c, tmp_path / "plan.json")
-    assert (data["schema"], data["version"], data["as_of"]) == ("luoshi.plan", 1, "2024-07-01")
-    assert data["status_labels"] == HEALTH_LABELS
+    assert (data["schema"], data["version"], data["as_of"]) == ("luoshi.plan", 2, "2024-07-01")
+    assert data["health_labels"] == HEALTH_LABELS
     assert data["plan"]["name"] == "b24" and data["plan"]["progress"] == 41.9
     [doc] = data["documents"]
-    assert doc["text"] == DISTRICT_REPORT and len(doc["sha256"]) == 64
+    assert doc["text"] == SECOND_REPORT and len(doc["sha256"]) == 64
     ledger = rows(c)
     assert [t["code"] for t in data["tasks"]] == list(ledger)
     for t in data["tasks"]:
         r = ledger[t["code"]]
         assert (t["title"], t["category"], t["lead_unit"]) == (r.title, r.category, r.lead_unit)
-        assert (t["status"], t["progress"]) == (r.status, round(r.progress, 1))
-        assert t["status_label"] == HEALTH_LABELS[r.status]
+        assert (t["health"], t["progress"]) == (r.health, round(r.progress, 1))
+        assert t["health_label"] == HEALTH_LABELS[r.health]
         assert t["deadline"] == (r.deadline.isoformat() if r.deadline else None)
         assert t["doc"] == doc["id"]
         assert doc["text"][t["start"] : t["end"]].startswith(t["title"])
@@ -72,7 +75,7 @@ def test_json_is_one_versioned_document_of_the_plan(db: Database, tmp_path: Path
 def test_targets_carry_baseline_and_the_latest_counted_value(db: Database, tmp_path: Path) -> None:
     c = build_cycle(db)
     tasks = {t["code"]: t for t in export_json(c, tmp_path / "plan.json")["tasks"]}
-    text = DISTRICT_REPORT
+    text = SECOND_REPORT
     [port] = tasks["1.2.1"]["targets"]
     assert (port["indicator"], port["comparator"], port["value"], port["unit"]) == (
         "集装箱吞吐量",
@@ -98,7 +101,8 @@ def test_a_past_as_of_takes_the_values_reported_by_then(db: Database, tmp_path: 
     ]:
         with c.world.db.transaction() as s:
             plan = c.world.plan(s)
-            opendata.export_json(s, plan, StatusRules(), day, path, end_of_day(day))
+            data = open_data(s, plan, HealthRules(), AsOf(day, end_of_day(day)))
+        opendata.export_json(data, path)
         tasks = {t["code"]: t for t in json.loads(path.read_text(encoding="utf-8"))["tasks"]}
         assert tasks["1.2.1"]["targets"][0]["latest"] == latest
 
@@ -113,13 +117,13 @@ def test_csv_tables_equal_the_json(db: Database, tmp_path: Path) -> None:
     assert len(tasks) == len(data["tasks"])
     for row, t in zip(tasks, data["tasks"], strict=True):
         assert row["plan"] == "b24"
-        for key in ("code", "title", "category", "status", "status_label"):
+        for key in ("code", "title", "category", "health", "health_label"):
             assert row[key] == t[key]
         assert row["lead_unit"] == (t["lead_unit"] or "")
         assert float(row["progress"]) == t["progress"]
         assert (int(row["start"]), int(row["end"])) == (t["start"], t["end"])
         assert row["overdue"] == ("true" if t["overdue"] else "false")
-        assert row["document"] == "滨河区2024年政府工作报告"
+        assert row["document"] == "滨河市2024年政府工作报告"
     targets = read_csv(targets_path)
     expected = [(t["code"], x) for t in data["tasks"] for x in t["targets"]]
     assert [(r["code"], r["indicator"]) for r in targets] == [

@@ -10,10 +10,12 @@ from sqlalchemy import func, select
 from luoshi.errors import Conflict, InputError, NotFound, PermissionDenied
 from luoshi.extract.lead_units import UnitMap
 from luoshi.extract.pipeline import extract
-from luoshi.ledger import board, documents, plans
+from luoshi.ledger import documents, plans
 from luoshi.ledger.db import Database
 from luoshi.ledger.models import Target, Task, Unit
-from luoshi.settings import StatusRules
+from luoshi.ledger.read.asof import AsOf
+from luoshi.ledger.read.compute import plan_view, task_rows
+from luoshi.settings import HealthRules
 from luoshi.text.document import Document as SourceText
 from luoshi.text.sources import load_document
 from tests.builders import REPORT, admin, build_world
@@ -23,7 +25,7 @@ from tests.conftest import corpus_file
 def test_the_task_tree_is_stored_with_spans_units_and_deadlines(db: Database) -> None:
     world = build_world(db)
     with db.transaction() as s:
-        rows = {r.code: r for r in board.task_rows(s, world.plan_id)}
+        rows = {r.code: r for r in task_rows(s, world.plan_id)}
         assert list(rows)[:3] == ["1", "1.1", "1.1.1"]
         m = rows["1.2.1"]
         assert (m.kind, m.parent, m.level) == ("measure", "1.2", 3)
@@ -54,7 +56,7 @@ def test_a_task_due_before_its_document_was_issued_starts_when_it_is_due(db: Dat
     with db.transaction() as s:
         doc = documents.ingest(s, admin(s), SourceText.from_text("r.txt", text)).document
         plan = plans.build_plan(s, admin(s), doc, "p")
-        rows = {r.code: r for r in board.task_rows(s, plan.id)}
+        rows = {r.code: r for r in task_rows(s, plan.id)}
     late = rows["1.2.1"]
     assert (late.start_date, late.deadline) == (date(2025, 3, 31), date(2025, 3, 31))
     port = rows["1.1.1.1"]
@@ -67,7 +69,7 @@ def test_units_of_the_keyword_map_are_created(db: Database) -> None:
         doc = documents.ingest(s, admin(s), SourceText.from_text("r.txt", REPORT)).document
         plan = plans.build_plan(s, admin(s), doc, "p", unit_map)
         names = set(s.scalars(select(Unit.name)))
-        rows = {r.code: r for r in board.task_rows(s, plan.id)}
+        rows = {r.code: r for r in task_rows(s, plan.id)}
     assert names == {"港口办", "招商中心"}
     assert rows["1.1.1.1"].lead_unit == "港口办"
     assert rows["1.1.2.1"].lead_unit == "招商中心"
@@ -80,7 +82,7 @@ def test_document_text_longer_than_its_column_is_shortened(db: Database) -> None
         doc = documents.ingest(s, admin(s), SourceText.from_text("r.txt", text)).document
         plan = plans.build_plan(s, admin(s), doc, "p")
     with db.transaction() as s:
-        rows = {r.code: r for r in board.task_rows(s, plan.id)}
+        rows = {r.code: r for r in task_rows(s, plan.id)}
     category = rows["1.1.1.1"].category
     assert len(category) == 500 and category == heading[:499] + "…"
     assert rows["1.2.1"].category == "（二）办好民生实事"
@@ -131,7 +133,7 @@ def test_corpus_report_every_forward_heading_is_a_task_and_targets_attach(db: Da
         doc = documents.ingest(s, admin(s), source).document
         plan = plans.build_plan(s, admin(s), doc, "t2024")
     with db.transaction() as s:
-        b = board.plan_board(s, plan, StatusRules(), date(2024, 6, 30))
+        b = plan_view(s, plan, HealthRules(), AsOf(date(2024, 6, 30)))
     starts = {r.start for r in b.rows if r.kind != "measure"}
     forward = [n for n in x.outline.nodes if n.stance == "forward"]
     assert len(forward) > 40

@@ -142,11 +142,13 @@ def test_growth_without_a_noun_borrows_the_previous_indicator() -> None:
     assert [q.measure for q in found] == ["level", "growth"]
 
 
-def test_ranges_are_one_quantity() -> None:
-    q = one("地区生产总值增长5%—6%。")
-    assert (q.value, q.value_max, q.unit) == (5, 6, "%")
-    q = one("新增就业10万—12万人。")
-    assert (q.value, q.value_max, q.unit) == (100_000, 120_000, "人")
+def test_ranges_keep_both_ends_each_telling_the_other() -> None:
+    low, high = quantities("地区生产总值增长5%—6%。")
+    assert (low.text, low.value, low.value_max, low.unit) == ("5%", 5, 6, "%")
+    assert (high.text, high.value, high.value_min, high.unit) == ("6%", 6, 5, "%")
+    low, high = quantities("新增就业10万—12万人。")
+    assert (low.value, low.value_max, low.unit) == (100_000, 120_000, "人")
+    assert (high.value, high.value_min, high.unit) == (120_000, 100_000, "人")
 
 
 DOC = """二〇二四年政府工作报告

@@ -14,7 +14,12 @@ from luoshi.ledger import audit_labels, cycle, report_values
 from luoshi.ledger.db import Database
 from luoshi.ledger.migrate import alembic_config
 from luoshi.ledger.models import Target, Task
+from luoshi.ledger.read.asof import AsOf
+from luoshi.ledger.read.compute import plan_view
+from luoshi.ledger.read.records import target_record
+from luoshi.ledger.read.values import latest_values
 from luoshi.ledger.values import parse_amount
+from luoshi.settings import HealthRules
 from tests.builders import build_world
 
 
@@ -47,10 +52,43 @@ def test_latest_value_per_target_skips_returned_reports(db: Database) -> None:
         first = cycle.submit_report(s, boss, rnd, task, 10, values={targets[0].id: 5.0})
         second = cycle.submit_report(s, boss, rnd, task, 20, values={targets[0].id: 7.0})
         cycle.review(s, boss, second, False, "数据有误")
-        latest = report_values.latest_target_values(s, plan.id)
+        latest = latest_values(s, plan.id)
         assert latest[targets[0].id].value == 5.0 and latest[targets[0].id].report_id == first.id
         with pytest.raises(InputError, match="不属于此任务"):
             cycle.submit_report(s, boss, rnd, task, 20, values={999999: 1.0})
+
+
+def test_every_target_keeps_its_own_latest_value_in_the_plan_view(db: Database) -> None:
+    w = build_world(db)
+    with db.transaction() as s:
+        boss = w.user(s, "boss")
+        plan = w.plan(s)
+        task = (
+            s.query(Task)
+            .join(Target, Target.task_id == Task.id)
+            .filter(Task.plan_id == plan.id)
+            .first()
+        )
+        assert task is not None
+        second = Target(
+            task_id=task.id, position=99, indicator="新增泊位", comparator=">", value=10,
+            unit="个", measure="level", text="10个",
+        )  # fmt: skip
+        s.add(second)
+        s.flush()
+        first_id = report_values.targets_of(s, task.id)[0].id
+        rnd = cycle.open_round(s, boss, plan, "2024-Q1", None)
+        task.lead_unit_id = 1
+        cycle.submit_report(s, boss, rnd, task, 10, values={first_id: 5.0, second.id: 3.0})
+        # A later report giving only the first target leaves the second's value standing.
+        last = cycle.submit_report(s, boss, rnd, task, 20, values={first_id: 6.0})
+        latest = latest_values(s, plan.id)
+        assert (latest[first_id].value, latest[first_id].report_id) == (6.0, last.id)
+        assert latest[second.id].value == 3.0
+        row = plan_view(s, plan, HealthRules(), AsOf.today()).by_id[task.id]
+        shown = {t.id: target_record(t)["latest"] for t in row.targets}
+        assert shown[first_id] == {"value": 6, "period": "2024-Q1"}
+        assert shown[second.id] == {"value": 3, "period": "2024-Q1"}
 
 
 OLD_ROWS = [

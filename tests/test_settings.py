@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from luoshi.errors import InputError
-from luoshi.settings import DEFAULT_DATABASE_URL, Settings, StatusRules, WebSettings
+from luoshi.settings import DEFAULT_DATABASE_URL, HealthRules, Settings, WebSettings
 
 
 def test_defaults_without_environment() -> None:
     s = Settings.from_env({})
     assert s.database_url == DEFAULT_DATABASE_URL == "sqlite:///./luoshi.db"
-    assert s.status == StatusRules(10.0, 25.0, 2)
+    assert s.health == HealthRules(10.0, 25.0, 2)
 
 
 def test_environment_and_overrides() -> None:
@@ -23,7 +23,7 @@ def test_environment_and_overrides() -> None:
     }
     s = Settings.from_env(env)
     assert s.database_url == "postgresql+psycopg://u@h/db"
-    assert s.status == StatusRules(5.0, 15.5, 3)
+    assert s.health == HealthRules(5.0, 15.5, 3)
     assert Settings.from_env(env, database_url="sqlite://").database_url == "sqlite://"
     assert Settings.from_env(env, database_url=None).database_url.startswith("postgresql")
 

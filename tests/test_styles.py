@@ -71,9 +71,9 @@ def test_full_width_gbk_crlf_news(tmp_path: Path) -> None:
     assert doc.encoding == "gb18030"
     x = extract(doc)
     texts = [q.text for q in x.quantities]
-    assert "１２３４５．６亿元" in texts and "５％—６％" in texts
-    rng = find(x, "５％—６％")
-    assert (rng.value, rng.value_max) == (5, 6)
+    assert "１２３４５．６亿元" in texts and "５％" in texts and "６％" in texts
+    low, high = find(x, "５％"), find(x, "６％")
+    assert (low.value, low.value_max, high.value, high.value_min) == (5, 6, 6, 5)
     last = x.quantities[-1]
     assert (last.kind, last.indicator, last.comparator) == ("target", "地区生产总值", "~")
     assert all(doc.raw[q.start : q.end] == q.text for q in x.quantities)

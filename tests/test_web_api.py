@@ -66,12 +66,12 @@ def test_the_ledger_filters_by_text_unit_status_and_deadline(web: WebWorld) -> N
     assert len(all_codes) == 9 and all_codes[0] == "1"
     page = reader.get(url, params={"per_page": 4, "page": 3}).json()
     assert page["total"] == 9 and [t["code"] for t in page["items"]] == ["1.2.1"]
-    statuses = {t["status"] for t in reader.get(url).json()["items"]}
-    for status in statuses:
-        assert set(codes(status=status)) == {
-            t["code"] for t in reader.get(url).json()["items"] if t["status"] == status
+    colours = {t["health"] for t in reader.get(url).json()["items"]}
+    for colour in colours:
+        assert set(codes(health=colour)) == {
+            t["code"] for t in reader.get(url).json()["items"] if t["health"] == colour
         }
-    assert_error(reader.get(url, params={"status": "purple"}), 422, "invalid_input")
+    assert_error(reader.get(url, params={"health": "purple"}), 422, "invalid_input")
     bad = reader.get(url, params={"deadline_from": "2024-12-01", "deadline_to": "2024-01-01"})
     assert_error(bad, 422, "invalid_input")
 
@@ -85,7 +85,7 @@ def test_a_reporter_reports_and_a_supervisor_accepts(web: WebWorld) -> None:
     r = port.post(f"{API}/tasks/{task}/reports", json=body)
     assert r.status_code == 201, r.text
     report = r.json()
-    assert (report["round_id"], report["percent"], report["status"]) == (
+    assert (report["round_id"], report["percent"], report["state"]) == (
         rnd["id"],
         100,
         "submitted",
@@ -96,7 +96,8 @@ def test_a_reporter_reports_and_a_supervisor_accepts(web: WebWorld) -> None:
     )
     assert review.status_code == 200 and review.json()["decision"] == "accepted"
     detail = port.get(f"{API}/tasks/{task}").json()
-    assert detail["status"] == "done" and detail["latest_value"] == 16500000
+    assert detail["health"] == detail["state"] == "done"
+    assert detail["latest_value"] == 16500000
     assert detail["reports"][0]["reviews"][0]["reviewer"] == "boss"
     assert detail["source"]["text"] in detail["source"]["before"] + detail["source"]["text"]
     after = web.as_user("boss").get(f"{API}/plans/{web.world.plan_id}/dashboard").json()
@@ -261,12 +262,12 @@ def test_the_review_queue_by_state_and_unit(web: WebWorld) -> None:
     )
     web.as_user("boss").post(f"{API}/reports/{rid}/review", json={"decision": "accept"})
     url = f"{API}/plans/{web.world.plan_id}/reports"
-    queue = web.as_user("boss").get(url, params={"status": "submitted"}).json()
+    queue = web.as_user("boss").get(url, params={"state": "submitted"}).json()
     assert [r["task_code"] for r in queue["items"]] == ["1.1.1.1"] and queue["total"] == 1
     assert web.as_user("boss").get(url).json()["total"] == 2
     mine = web.as_user("school").get(url).json()["items"]
-    assert [(r["task_code"], r["status"]) for r in mine] == [("1.2.1", "accepted")]
-    assert_error(web.as_user("boss").get(url, params={"status": "lost"}), 422)
+    assert [(r["task_code"], r["state"]) for r in mine] == [("1.2.1", "accepted")]
+    assert_error(web.as_user("boss").get(url, params={"state": "lost"}), 422)
 
 
 def test_uploads_past_the_size_limit_are_refused(tmp_path: Path) -> None:
@@ -377,8 +378,8 @@ def test_a_stale_version_is_refused_and_nothing_is_written(web: WebWorld) -> Non
         ({"weight": -1}, "权重（weight）「-1」应不小于 0"),
         ({"weight": "heavy"}, "权重（weight）「heavy」应为数字"),
         ({"weight": None}, "权重（weight）"),
-        ({"lead_unit": "市气象局"}, "责任单位「市气象局」不存在"),
-        ({"co_units": ["市商务局", "市气象局"]}, "配合单位「市气象局」不存在"),
+        ({"lead_unit": "市天文馆"}, "责任单位「市天文馆」不存在"),
+        ({"co_units": ["市商务局", "市天文馆"]}, "配合单位「市天文馆」不存在"),
         ({"co_units": ["市商务局", "市商务局"]}, "配合单位「市商务局」重复"),
         ({"co_units": "市商务局"}, "配合单位（co_units）"),
         ({"title": " "}, "任务名称不能为空"),

@@ -17,9 +17,8 @@ import pytest
 
 from luoshi.demo import build_demo
 from luoshi.ledger import cycle, plans, tasks, users
-from luoshi.ledger.board import task_rows
 from luoshi.ledger.db import Database
-from luoshi.ledger.listing import leaf_codes
+from luoshi.ledger.read.compute import task_rows
 from tests.test_web_browser import PASSWORD, Walk, browser, free_port, wait_for
 
 pytestmark = pytest.mark.browser
@@ -43,8 +42,7 @@ def demo_server(tmp_path: Path) -> Iterator[str]:
         plan = plans.plan_by_id(s, demo.plan_id)
         cycle.open_round(s, root, plan, f"{date.today().year}-Q4", None)
         rows = task_rows(s, plan.id)
-        leaves = leaf_codes(rows)
-        code = next(r.code for r in rows if r.code in leaves and r.status != "done")
+        code = next(r.code for r in rows if r.leaf and r.state != "done")
         _plan, task = plans.get_task(s, f"{plan.name}:{code}")
         label = tasks.task_label(plan.name, task)
         tasks.edit_task(s, root, task, label, None, {"lead_unit": "市教委"})

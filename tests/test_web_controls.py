@@ -103,7 +103,7 @@ def test_bulk_accept_accepts_the_ticked_reports(ww: WebWorld) -> None:
     r = c.post("/review/bulk", data={"csrf_token": csrf, "report_ids": [rid["id"]],
                "versions": [f"{rid['id']}:{rid['version']}"]})  # fmt: skip
     assert r.status_code == 200
-    got = ww.as_user("boss").get(f"{API}/plans/{ww.world.plan_id}/reports?status=accepted")
+    got = ww.as_user("boss").get(f"{API}/plans/{ww.world.plan_id}/reports?state=accepted")
     assert [x["id"] for x in got.json()["items"]] == [rid["id"]]
 
 

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from luoshi.web import reads
+from luoshi.web.api import tasks as task_api
 from tests.web_support import API, WebWorld, assert_error
 
 
@@ -61,7 +61,7 @@ def test_unexpected_exceptions_are_a_generic_500_and_a_log_line(
     def broken(*_args: object) -> None:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(reads, "task_detail", broken)
+    monkeypatch.setattr(task_api, "task_detail", broken)
     with caplog.at_level(logging.ERROR, logger="luoshi.web"):
         r = web.as_user("boss").get(f"{API}/tasks/1")
     err = assert_error(r, 500, "internal_error")

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from luoshi.ledger import tasks, users
-from luoshi.web.figures import Group
+from luoshi.ledger.read.figures import Tally
 from luoshi.web.pages.dashboard import group_bars
 from tests.web_support import API, PASSWORD, WebWorld
 
@@ -155,12 +155,16 @@ def test_every_category_and_unit_bar_links_to_its_ledger(web: WebWorld) -> None:
 
 
 def test_bar_links_are_encoded_and_placeholders_have_none() -> None:
-    groups = [Group(name, 1, 50.0, 60.0, 0) for name in ("研发&转化#1", "（未分类）", "（一）产业")]
+    def group(name: str, behind: int = 0) -> Tally:
+        counts = {"green": 1 - behind, "amber": 0, "red": behind, "stalled": 0, "done": 0}
+        return Tally(name, 1, 50.0, 60.0, counts, 0)
+
+    groups = [group(name) for name in ("研发&转化#1", "（未分类）", "（一）产业")]
     hrefs = [b.href for b in group_bars(groups, 7, "category")]
     assert hrefs[0] == "/plans/7/ledger?" + urlencode({"category": "研发&转化#1"})
     assert parse_qs(hrefs[0].split("?")[1]) == {"category": ["研发&转化#1"]}
     assert hrefs[1] is None and hrefs[2] is not None
-    assert group_bars([Group("（未分派）", 1, 0, 0, 1)], 7, "unit")[0].href is None
+    assert group_bars([group("（未分派）", 1)], 7, "unit")[0].href is None
 
 
 def test_the_users_form_adds_accounts_and_refuses_blank_names(web: WebWorld) -> None:
@@ -367,7 +371,7 @@ def test_a_stale_form_shows_the_conflict_and_the_current_values(web: WebWorld) -
         ({"weight": "重"}, "权重「重」应为不小于 0 的数"),
         ({"weight": "-2"}, "权重「-2」应为不小于 0 的数"),
         ({"weight": "1e999"}, "权重「1e999」应为不小于 0 的数"),
-        ({"lead_unit": "市气象局"}, "责任单位「市气象局」不存在"),
+        ({"lead_unit": "市天文馆"}, "责任单位「市天文馆」不存在"),
         ({"title": "  "}, "任务名称不能为空"),
     ],
 )

@@ -21,10 +21,10 @@ import pytest
 from sqlalchemy import select, update
 
 from luoshi.errors import LuoshiError, TooManyRequests, Unauthenticated
-from luoshi.ledger import users
+from luoshi.ledger import sessions, users
 from luoshi.ledger.clock import now
 from luoshi.ledger.models import WebSession
-from luoshi.web import actions, sessions
+from luoshi.web import actions
 from tests.web_support import API, PASSWORD, WebWorld, assert_error, web_world
 
 

@@ -16,11 +16,10 @@ from importlib import resources
 
 from sqlalchemy.orm import Session
 
-from luoshi.ledger import cycle, documents, plans, status, tasks, units, users
-from luoshi.ledger.board import task_rows
+from luoshi.ledger import cycle, documents, health, plans, tasks, units, users
 from luoshi.ledger.db import Database
-from luoshi.ledger.listing import leaf_codes
 from luoshi.ledger.models import Plan, Round, User
+from luoshi.ledger.read.compute import task_rows
 from luoshi.text.document import Document as SourceText
 
 PLAN_NAME = "linjiang"
@@ -136,11 +135,10 @@ def _reports(
             rnd = s.get(Round, round_id)
             assert rnd is not None
             rows = task_rows(s, plan_id)
-            leaves = leaf_codes(rows)
             for row in rows:
-                if row.code not in leaves or rng.random() < (0.35 if last else 0.15):
+                if not row.leaf or rng.random() < (0.35 if last else 0.15):
                     continue
-                expected = status.expected_progress(row.start_date, row.deadline, due)
+                expected = health.expected_progress(row.start_date, row.deadline, due)
                 percent = max(0.0, min(100.0, round(expected + rng.gauss(-8, 18))))
                 _plan, task = plans.get_task(s, f"{PLAN_NAME}:{row.code}")
                 reporter = _reporter(s, row.lead_unit) or boss

@@ -12,8 +12,9 @@ LUOSHI_LOGIN_ATTEMPTS   failed logins per username and address allowed in the wi
 LUOSHI_LOGIN_WINDOW_MINUTES  the window failed logins are counted in (default 15)
 LUOSHI_SECURE_COOKIES   1 to send cookies only over HTTPS (behind a TLS proxy)
 LUOSHI_MAX_UPLOAD_MB    largest document accepted by upload (default 20)
-LUOSHI_MAX_UNPACKED_MB  largest a .docx upload may be once unzipped (default 50)
-LUOSHI_MAX_TEXT_CHARS   most characters of text an uploaded document may hold (5000000)
+LUOSHI_MAX_UNPACKED_MB  largest a .docx or PDF may be once decompressed (default 50);
+                        the CLI and uploads refuse larger ones (decompression bombs)
+LUOSHI_MAX_TEXT_CHARS   most characters of text a document may hold (5000000)
 
 Below the environment (and the CLI's flags) comes the local config file
 ``./luoshi.toml`` of the working directory, which ``luoshi demo`` writes so later
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from luoshi.errors import InputError
+from luoshi.text.formats.limits import ReadLimits
 
 DEFAULT_DATABASE_URL = "sqlite:///./luoshi.db"
 LOCAL_CONFIG = Path("luoshi.toml")
@@ -38,8 +40,8 @@ CONFIG_KEYS = ("database_url",)
 
 
 @dataclass(frozen=True)
-class StatusRules:
-    """状态规则: how far behind expected progress a task may fall before it changes colour."""
+class HealthRules:
+    """健康规则: how far behind expected progress a task may fall before it changes colour."""
 
     green_within: float = 10.0
     amber_within: float = 25.0
@@ -71,11 +73,16 @@ class WebSettings:
     def max_unpacked_bytes(self) -> int:
         return int(self.max_unpacked_mb * 1024 * 1024)
 
+    @property
+    def read_limits(self) -> ReadLimits:
+        """What the readers refuse: a .docx or PDF unpacking past the limit, too much text."""
+        return ReadLimits(self.max_unpacked_bytes, self.max_text_chars)
+
 
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
-    status: StatusRules = field(default_factory=StatusRules)
+    health: HealthRules = field(default_factory=HealthRules)
     # The user the CLI acts as when no --as is given (本地管理员).
     local_admin: str = "local-admin"
     web: WebSettings = field(default_factory=WebSettings)
@@ -88,16 +95,16 @@ class Settings:
         file when given (missing: none); keyword overrides win."""
         env = os.environ if env is None else env
         local = read_config(config) if config is not None else {}
-        rules = StatusRules(
-            green_within=_number(env, "LUOSHI_GREEN_WITHIN", StatusRules.green_within),
-            amber_within=_number(env, "LUOSHI_AMBER_WITHIN", StatusRules.amber_within),
-            stalled_after=int(_number(env, "LUOSHI_STALLED_AFTER", StatusRules.stalled_after)),
+        rules = HealthRules(
+            green_within=_number(env, "LUOSHI_GREEN_WITHIN", HealthRules.green_within),
+            amber_within=_number(env, "LUOSHI_AMBER_WITHIN", HealthRules.amber_within),
+            stalled_after=int(_number(env, "LUOSHI_STALLED_AFTER", HealthRules.stalled_after)),
         )
         base = cls(
             database_url=env.get("LUOSHI_DATABASE_URL")
             or local.get("database_url")
             or DEFAULT_DATABASE_URL,
-            status=rules,
+            health=rules,
             web=_web(env),
         )
         given = {k: v for k, v in overrides.items() if v is not None}

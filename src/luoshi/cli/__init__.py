@@ -17,6 +17,8 @@ from luoshi.cli import (
     manage_cmds,
     people_cmds,
     plan_cmds,
+    promise_cmds,
+    target_cmds,
     web_cmds,
     xlsx_cmds,
 )
@@ -78,8 +80,10 @@ def cli(ctx: click.Context, database_url: str | None, username: str | None) -> N
 
 for module in (
     extract_cmds,
+    promise_cmds,
     doc_cmds,
     plan_cmds,
+    target_cmds,
     people_cmds,
     cycle_cmds,
     xlsx_cmds,

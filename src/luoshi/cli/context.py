@@ -7,16 +7,16 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import click
 from sqlalchemy.orm import Session
 
 from luoshi.errors import InputError
-from luoshi.ledger import asof
 from luoshi.ledger.db import Database
 from luoshi.ledger.models import User
+from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.users import get_user, local_admin
 from luoshi.ledger.values import parse_date
 from luoshi.settings import Settings
@@ -63,12 +63,10 @@ def emit_jsonl(records: Iterable[dict[str, Any]]) -> None:
 AS_OF_HELP = "按此日期计算进度与状态；过去的日期只计当日及以前的填报、审核与调度（默认今天）"
 
 
-def as_of_option(value: str | None) -> tuple[date, datetime | None]:
+def as_of_option(value: str | None) -> AsOf:
     """The day --as-of names (default today) and, when it is past, the moment the
     ledger is read at: its end, so later reports, reviews and rounds are left out."""
-    today = date.today()
-    day = option_date(value, "--as-of") or today
-    return day, asof.end_of_day(day) if day < today else None
+    return AsOf.of(option_date(value, "--as-of"))
 
 
 def option_date(value: str | None, name: str) -> date | None:

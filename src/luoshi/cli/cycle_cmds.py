@@ -9,9 +9,8 @@ from luoshi.cli.table import render
 from luoshi.errors import InputError
 from luoshi.extract.records import number
 from luoshi.ledger import cycle, plans, report_values
+from luoshi.ledger.cycle import REPORT_STATE_LABELS as REPORT_LABELS
 from luoshi.ledger.values import parse_amount, parse_percent
-
-REPORT_LABELS = {"submitted": "待审核", "accepted": "已通过", "returned": "已退回"}
 
 
 @click.group("rounds")
@@ -158,7 +157,7 @@ def reports_cmd(app: AppContext, round_id: int) -> None:
                 unit,
                 f"{r.percent:g}%",
                 "" if r.value is None else str(number(r.value)),
-                REPORT_LABELS.get(r.status, r.status),
+                REPORT_LABELS.get(r.state, r.state),
                 r.narrative,
             ]
             for r, code, unit in cycle.list_reports(s, cycle.get_round(s, round_id))
@@ -180,7 +179,7 @@ def review_cmd(app: AppContext, report_id: int, decision: str | None, reason: st
     with app.work() as (s, actor):
         report = cycle.get_report(s, report_id)
         cycle.review(s, actor, report, decision == "accept", reason)
-        click.echo(f"进度报告 {report_id} {REPORT_LABELS[report.status]}")
+        click.echo(f"进度报告 {report_id} {REPORT_LABELS[report.state]}")
 
 
 def register(group: click.Group) -> None:

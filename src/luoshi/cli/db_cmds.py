@@ -9,7 +9,7 @@ from luoshi.cli.table import render
 from luoshi.ledger import audit
 from luoshi.ledger.db import Database
 from luoshi.ledger.migrate import head_revision
-from luoshi.ledger.records import audit_record
+from luoshi.ledger.read.records import audit_record
 
 
 @click.group("db")

@@ -13,7 +13,7 @@ from luoshi.errors import LuoshiError, ReadError
 from luoshi.extract.profile import GENRE_LABELS
 from luoshi.ledger import documents
 from luoshi.ledger.documents import Ingested
-from luoshi.ledger.records import document_record
+from luoshi.ledger.read.records import document_record
 from luoshi.text.sources import load_document
 
 

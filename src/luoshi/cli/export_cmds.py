@@ -12,11 +12,13 @@ import click
 from luoshi.cli.context import AS_OF_HELP, AppContext, as_of_option, pass_app
 from luoshi.cli.xlsx_cmds import export_group
 from luoshi.io import opendata
-from luoshi.io.bulletin import DEFAULT_ISSUER, export_bulletin
-from luoshi.io.bulletin_figures import period_label
-from luoshi.io.bulletin_template import BulletinOptions, render_bulletin
+from luoshi.io.bulletin import DEFAULT_ISSUER, write_bulletin
+from luoshi.io.bulletin_template import BulletinOptions, write_templated
+from luoshi.io.wording import period_label
 from luoshi.ledger import plans
 from luoshi.ledger.access import require_exporter
+from luoshi.ledger.read.bulletin import bulletin_figures
+from luoshi.ledger.read.opendata import open_data
 
 BULLETIN_AS_OF_HELP = (
     "按此日期计算进度与状态，也是落款日期；过去的日期只计当日及以前的填报、审核与调度（默认今天）"
@@ -51,21 +53,19 @@ def bulletin_cmd(
     **fields: str,
 ) -> None:
     """把落实情况写成 Word 督查通报（A4）。Write a supervision bulletin to OUT.docx."""
-    today, until = as_of_option(as_of)
+    at = as_of_option(as_of)
     with app.work() as (s, actor):
         require_exporter(actor, "生成通报")
-        p = plans.get_plan(s, plan)
-        rules = app.settings.status
-        if template is None:
-            fig = export_bulletin(s, p, rules, today, out, period, issuer, until)
-        else:
-            chosen = None if template == "default" else template
-            options = BulletinOptions.of({**fields, "template": chosen}, issuer)
-            fig = render_bulletin(s, p, rules, today, out, options, period, until)
+        fig = bulletin_figures(s, plans.get_plan(s, plan), app.settings.health, at, period)
+    if template is None:
+        write_bulletin(fig, out, issuer)
+    else:
+        chosen = None if template == "default" else template
+        write_templated(fig, out, BulletinOptions.of({**fields, "template": chosen}, issuer))
     when = period_label(fig.round.period) if fig.round else "尚无调度"
     click.echo(
-        f"已生成通报 {out}（{when}）：末级任务 {fig.total.tasks} 项，"
-        f"严重滞后或逾期 {len(fig.laggards)} 项，未报齐单位 {len(fig.pending)} 个"
+        f"已生成通报 {out}（{when}）：末级任务 {fig.figures.total.tasks} 项，"
+        f"严重滞后、逾期或停滞 {len(fig.figures.attention)} 项，未报齐单位 {len(fig.pending)} 个"
     )
 
 
@@ -76,12 +76,12 @@ def bulletin_cmd(
 @pass_app
 def json_cmd(app: AppContext, plan: str, out: Path, as_of: str | None) -> None:
     """导出公开数据：计划、来源文件、任务与目标，一个 JSON 文件。Open data as JSON."""
-    today, until = as_of_option(as_of)
+    at = as_of_option(as_of)
     with app.work() as (s, actor):
         require_exporter(actor, "导出公开数据")
-        p = plans.get_plan(s, plan)
-        data = opendata.export_json(s, p, app.settings.status, today, out, until)
-    click.echo(f"已导出 {len(data.board.rows)} 项任务到 {out}")
+        data = open_data(s, plans.get_plan(s, plan), app.settings.health, at)
+    opendata.export_json(data, out)
+    click.echo(f"已导出 {len(data.view.rows)} 项任务到 {out}")
 
 
 @click.command("csv")
@@ -92,13 +92,13 @@ def json_cmd(app: AppContext, plan: str, out: Path, as_of: str | None) -> None:
 def csv_cmd(app: AppContext, plan: str, out: Path, as_of: str | None) -> None:
     """导出公开数据为 CSV（UTF-8，Excel 可直接打开）。OUT 为目录时写入 tasks.csv 和
     targets.csv；为 X.csv 时写入 X.csv 和 X_targets.csv。Open data as CSV tables."""
-    today, until = as_of_option(as_of)
+    at = as_of_option(as_of)
     with app.work() as (s, actor):
         require_exporter(actor, "导出公开数据")
-        p = plans.get_plan(s, plan)
-        data, (tasks, targets) = opendata.export_csv(s, p, app.settings.status, today, out, until)
-    n_targets = sum(len(r.targets) for r in data.board.rows)
-    click.echo(f"已导出 {len(data.board.rows)} 项任务到 {tasks}，{n_targets} 个目标到 {targets}")
+        data = open_data(s, plans.get_plan(s, plan), app.settings.health, at)
+    tasks, targets = opendata.export_csv(data, out)
+    n_targets = sum(len(r.targets) for r in data.view.rows)
+    click.echo(f"已导出 {len(data.view.rows)} 项任务到 {tasks}，{n_targets} 个目标到 {targets}")
 
 
 def register(group: click.Group) -> None:

@@ -14,6 +14,7 @@ from luoshi.cli.table import render
 from luoshi.errors import ReadError
 from luoshi.extract.pipeline import Extraction, extract
 from luoshi.extract.records import excluded_record, heading_record, quantity_record
+from luoshi.settings import Settings
 from luoshi.text.document import Document
 from luoshi.text.sources import load_document
 
@@ -28,12 +29,13 @@ class Batch:
     def __init__(self, paths: tuple[str, ...]) -> None:
         self.paths = paths
         self.failed = 0
+        self.limits = Settings.from_env().web.read_limits
 
     def documents(self) -> Iterator[Document]:
         with progress(self.paths, "读取文件") as paths:
             for path in paths:
                 try:
-                    yield load_document(path)
+                    yield load_document(path, self.limits)
                 except ReadError as e:
                     self.failed += 1
                     click.echo(f"错误：{e.message}", err=True)
@@ -41,6 +43,13 @@ class Batch:
     def finish(self) -> None:
         if self.failed:
             sys.exit(2)
+
+
+def warn_structure(x: Extraction) -> None:
+    """The outline's one-line warnings (structure not found, line breaks lost), on stderr."""
+    if x.outline is not None:
+        for warning in x.outline.warnings:
+            click.echo(f"提示：{warning}", err=True)
 
 
 def _emit_jsonl(records: list[dict[str, Any]]) -> None:
@@ -64,6 +73,7 @@ def extract_cmd(files: tuple[str, ...], jsonl: bool, explain: bool) -> None:
     batch = Batch(files)
     for doc in batch.documents():
         x = extract(doc)
+        warn_structure(x)
         if jsonl:
             _emit_jsonl([quantity_record(x, q) for q in x.quantities])
             if explain:
@@ -107,6 +117,7 @@ def outline_cmd(files: tuple[str, ...], jsonl: bool) -> None:
     for doc in batch.documents():
         x = extract(doc)
         assert x.outline is not None
+        warn_structure(x)
         if jsonl:
             _emit_jsonl([heading_record(x, n) for n in x.outline.nodes])
             continue

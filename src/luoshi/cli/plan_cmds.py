@@ -19,9 +19,13 @@ from luoshi.cli.doc_cmds import describe, ingest_file
 from luoshi.cli.table import render
 from luoshi.errors import InputError
 from luoshi.extract.lead_units import load_unit_map
-from luoshi.ledger import board, documents, plans, summary, tasks
-from luoshi.ledger.records import task_record
-from luoshi.ledger.status import HEALTH_LABELS
+from luoshi.extract.nontask import LeftOut
+from luoshi.ledger import confirm, documents, plans, tasks
+from luoshi.ledger.health import HEALTH_LABELS
+from luoshi.ledger.read import figures
+from luoshi.ledger.read.compute import plan_view, task_rows
+from luoshi.ledger.read.records import task_record
+from luoshi.ledger.read.rows import TaskRow
 
 
 @click.group("plan")
@@ -33,23 +37,53 @@ def plan_group() -> None:
 @click.argument("document")
 @click.option("--name", required=True, help="计划名称（用于引用，如 t2026）")
 @click.option("--title", help="计划标题（默认为文件标题）")
-@click.option("--unit-map", type=click.Path(dir_okay=False), help="责任单位关键词对照表（TOML）")
+@click.option(
+    "--unit-map",
+    type=click.Path(dir_okay=False),
+    help="责任单位对照表（TOML）；默认按文件层级（国家/省/市/区/县）选用内置对照表",
+)
+@click.option("--explain", is_flag=True, help="列出未列为任务的每段文字及原因。")
 @pass_app
 def build_cmd(
-    app: AppContext, document: str, name: str, title: str | None, unit_map: str | None
+    app: AppContext,
+    document: str,
+    name: str,
+    title: str | None,
+    unit_map: str | None,
+    explain: bool,
 ) -> None:
-    """从文件建立计划。DOCUMENT 是 ingest 给出的编号，或文件路径（顺便存入）。"""
-    units = load_unit_map(unit_map)
+    """从文件建立计划。DOCUMENT 是 ingest 给出的编号，或文件路径（顺便存入；
+    可以是 .txt、.docx、.pdf、.html，或办公室自己的台账 .xlsx/.xls）。"""
+    units = load_unit_map(unit_map) if unit_map else None
     document_id = _document_id(app, document)
     with app.work() as (s, actor):
         doc = documents.get_document(s, document_id)
-        plan = plans.build_plan(s, actor, doc, name, units, title)
-        rows = board.task_rows(s, plan.id)
+        built = plans.build_plan_explained(s, actor, doc, name, units, title)
+        plan = built.plan
+        rows = task_rows(s, plan.id)
         kinds = Counter(r.kind for r in rows)
+        pending = confirm.pending_count(s, plan.id)
+        raw = doc.raw
         click.echo(
             f"计划 {plan.id} {plan.name}：{len(rows)} 项（分组 {kinds['group']}、"
             f"任务 {kinds['task']}、举措 {kinds['measure']}），来自文件 {doc.id}《{doc.title}》"
         )
+    if pending:
+        click.echo(
+            f"其中 {pending} 项的责任单位是按职能建议的（待确认）："
+            f"luoshi tasks confirm {plan.name} --all 确认全部，或用 luoshi assign 改派"
+        )
+    if explain:
+        _explain(raw, built.left_out)
+
+
+def _explain(raw: str, left_out: list[LeftOut]) -> None:
+    """One line per passage left out: where it is, why, and how it begins."""
+    click.echo(f"未列为任务的文字 {len(left_out)} 段：")
+    for o in left_out:
+        text = " ".join(raw[o.start : o.end].split())
+        snippet = text if len(text) <= 40 else text[:39] + "…"
+        click.echo(f"  [{o.start}-{o.end}] {o.reason}：{snippet}")
 
 
 def _document_id(app: AppContext, ref: str) -> int:
@@ -81,11 +115,11 @@ def list_cmd(app: AppContext) -> None:
 @pass_app
 def show_cmd(app: AppContext, plan: str, jsonl: bool, as_of: str | None) -> None:
     """显示计划的任务、责任单位、时限、进度与状态。Show a plan's tasks."""
-    today, until = as_of_option(as_of)
+    at = as_of_option(as_of)
     with app.work() as (s, _actor):
-        b = board.plan_board(s, plans.get_plan(s, plan), app.settings.status, today, until)
+        view = plan_view(s, plans.get_plan(s, plan), app.settings.health, at)
     if jsonl:
-        emit_jsonl(task_record(r) for r in b.rows)
+        emit_jsonl(task_record(r) for r in view.rows)
         return
     rows = [
         [
@@ -94,13 +128,13 @@ def show_cmd(app: AppContext, plan: str, jsonl: bool, as_of: str | None) -> None
             r.lead_unit or "",
             r.deadline.isoformat() if r.deadline else "",
             f"{r.progress:.0f}%",
-            HEALTH_LABELS[r.status],
+            HEALTH_LABELS[r.health],
             "；".join(f"{t.indicator}{t.text}" for t in r.targets),
         ]
-        for r in b.rows
+        for r in view.rows
     ]
     header = ["编号", "任务", "责任单位", "完成时限", "进度", "状态", "目标"]
-    click.echo(f"计划 {b.plan.name}《{b.plan.title}》 截至 {today}：{len(rows)} 项")
+    click.echo(f"计划 {view.plan.name}《{view.plan.title}》 截至 {at.day}：{len(rows)} 项")
     click.echo(render(header, rows, [10, 50, 16, 10, 5, 8, 30]))
 
 
@@ -110,24 +144,40 @@ def show_cmd(app: AppContext, plan: str, jsonl: bool, as_of: str | None) -> None
 @pass_app
 def status_cmd(app: AppContext, plan: str, as_of: str | None) -> None:
     """计划总体进度（按权重汇总）与各状态的任务数。Roll-up of a plan."""
-    today, until = as_of_option(as_of)
+    at = as_of_option(as_of)
     with app.work() as (s, _actor):
-        b = board.plan_board(s, plans.get_plan(s, plan), app.settings.status, today, until)
-    leaves = summary.leaves(b)
-    total = summary.tally("", leaves, today)
+        p = plans.get_plan(s, plan)
+        f = figures.plan_figures(plan_view(s, p, app.settings.health, at))
+    total = f.total
     click.echo(
-        f"计划 {b.plan.name} 截至 {today}：总体进度 {b.total.progress:.1f}%，"
-        f"应有进度 {b.total.expected:.1f}%；末级任务 {total.tasks} 项"
+        f"计划 {p.name} 截至 {at.day}：总体进度 {f.progress:.1f}%，"
+        f"应有进度 {f.expected:.1f}%；末级任务 {total.tasks} 项"
     )
     click.echo("  " + "  ".join(f"{v} {total.counts[k]}" for k, v in HEALTH_LABELS.items()))
-    click.echo(_units_behind(summary.tally_by(leaves, summary.lead_unit_of, today)))
+    click.echo(_units_behind(f.by_unit))
+    if f.attention:
+        click.echo(f"需关注（严重滞后、逾期或停滞）{len(f.attention)} 项：")
+        click.echo(_attention(f.attention))
 
 
-def _units_behind(units: list[summary.Tally]) -> str:
-    """Which unit is behind: per lead unit, tasks that are red or stalled."""
-    ordered = summary.most_behind_first(units)
-    rows = [[t.name, str(t.tasks), f"{t.progress:.0f}%", str(t.behind)] for t in ordered]
+def _units_behind(units: list[figures.Tally]) -> str:
+    """Which unit is behind: per lead unit (most behind first), tasks red or stalled."""
+    rows = [[t.name, str(t.tasks), f"{t.progress:.1f}%", str(t.behind)] for t in units]
     return render(["责任单位", "任务", "平均进度", "滞后/停滞"], rows, [20, 6, 8, 9])
+
+
+def _attention(rows: list[TaskRow]) -> str:
+    table = [
+        [
+            r.code,
+            r.title,
+            r.lead_unit or "",
+            f"{r.progress:.0f}%/{r.expected:.0f}%",
+            HEALTH_LABELS[r.health] + ("（逾期）" if r.overdue else ""),
+        ]
+        for r in rows
+    ]
+    return render(["编号", "任务", "责任单位", "进度/应有", "状态"], table, [10, 40, 16, 9, 12])
 
 
 @click.command("assign")
@@ -196,6 +246,28 @@ def edit_cmd(
         label = tasks.task_label(plan.name, t)
         changed = tasks.edit_task(s, actor, t, label, version, values)
         click.echo(f"{label} 已修改（版本 {t.version}）" if changed else f"{label} 无变化")
+
+
+@tasks_group.command("confirm")
+@click.argument("plan")
+@click.argument("codes", nargs=-1)
+@click.option("--all", "everything", is_flag=True, help="确认该计划全部待确认的责任单位。")
+@pass_app
+def confirm_cmd(app: AppContext, plan: str, codes: tuple[str, ...], everything: bool) -> None:
+    """确认按职能建议的责任单位（待确认）：PLAN 后列出任务编号，或用 --all。
+    Confirm suggested lead units."""
+    if bool(codes) == everything:
+        raise InputError("请列出要确认的任务编号（如 1.2 1.3），或只用 --all 确认全部")
+    with app.work() as (s, actor):
+        p = plans.get_plan(s, plan)
+        done = confirm.confirm_lead_units(s, actor, p, None if everything else list(codes))
+        left = confirm.pending_count(s, p.id)
+    if not done:
+        which = "没有" if everything else "所列任务没有"
+        click.echo(f"计划 {p.name}：{which}待确认的责任单位")
+        return
+    shown = "、".join(done[:10]) + ("…" if len(done) > 10 else "")
+    click.echo(f"计划 {p.name}：已确认 {len(done)} 项任务的责任单位（{shown}）；仍待确认 {left} 项")
 
 
 def _weight(text: str) -> float:

@@ -37,6 +37,9 @@ def run_server(app: AppContext, host: str, port: int, workers: int) -> None:
         workers=workers,
         log_level="warning",
         access_log=False,
+        # uvicorn restarts a worker that does not answer its health check within 5 s; on
+        # a loaded machine a worker still starting up would be killed again and again.
+        timeout_worker_healthcheck=60,
     )
 
 

@@ -8,10 +8,13 @@ from typing import Any
 import click
 
 from luoshi.cli.context import AS_OF_HELP, AppContext, as_of_option, pass_app
-from luoshi.io.ledger_xlsx import export_ledger, import_ledger
+from luoshi.io.ledger_xlsx import read_ledger, write_ledger
 from luoshi.ledger import plans
 from luoshi.ledger.access import require_exporter
-from luoshi.ledger.edits import Change
+from luoshi.ledger.edits import Change, import_edits
+from luoshi.ledger.read.catalog import unit_names
+from luoshi.ledger.read.compute import plan_view
+from luoshi.ledger.read.opendata import document_texts
 
 
 @click.group("export")
@@ -26,12 +29,13 @@ def export_group() -> None:
 @pass_app
 def export_xlsx(app: AppContext, plan: str, out: str, as_of: str | None) -> None:
     """把计划导出为 Excel 台账。Write a plan's ledger to OUT.xlsx."""
-    today, until = as_of_option(as_of)
+    at = as_of_option(as_of)
     with app.work() as (s, actor):
         require_exporter(actor, "导出台账")
-        p = plans.get_plan(s, plan)
-        board = export_ledger(s, p, app.settings.status, today, out, until)
-    click.echo(f"已导出 {len(board.rows)} 项任务到 {out}")
+        view = plan_view(s, plans.get_plan(s, plan), app.settings.health, at)
+        raw, units = document_texts(s, view), unit_names(s)
+    write_ledger(view, raw, units, out)
+    click.echo(f"已导出 {len(view.rows)} 项任务到 {out}")
 
 
 @click.group("import")
@@ -58,8 +62,9 @@ def _describe(c: Change) -> str:
 @pass_app
 def import_xlsx(app: AppContext, plan: str, source: str, dry_run: bool) -> None:
     """读回各单位修改过的 Excel 台账：全部有效才写入。Apply an edited ledger."""
+    edits, problems = read_ledger(source)
     with app.work() as (s, actor):
-        changes = import_ledger(s, actor, plans.get_plan(s, plan), source, dry_run)
+        changes = import_edits(s, actor, plans.get_plan(s, plan), edits, problems, dry_run)
     for c in changes:
         click.echo(_describe(c))
     tasks = len({c.code for c in changes})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from luoshi.extract.cues import Cues
 from luoshi.extract.lexicon import (
     CHANGE_VERBS,
     FIVE_YEAR_NAMES,
@@ -77,62 +78,62 @@ _CHANGE_BEFORE = word_pattern(CHANGE_VERBS)
 # of these governs the number (提出16项, 形成4个, 明确6个方面), it is a level.
 _NEUTRAL = word_pattern(NEUTRAL_VERBS)
 _WEAK_CHANGE = re.compile(r"(?:完成|实现)$")
+_CUMULATIVE = re.compile("累计")
+# Text between the previous quantity and this one that is read as its own words;
+# beyond this the quantity has no words of its own (a list's item is short).
+_OWN_MAX = 200
+_REACH_WINDOW = 16
 _AGGREGATE = re.compile(
     r"总值|收入|总额|产值|规模|增加值|销售额|成交额|投资|利润|税收|进出口|吞吐量|产量|客流量|营业额|交易额"
 )
+# Number first, verb after (210项关键核心技术获得突破, 52个贫困县全部摘帽).
 _CHANGE_AFTER = re.compile(
-    r"^[^,;。]{0,16}?(?:获批|获评|落户|布局|入选|建成|投产|开工|落地|签约|新设|通过|实现|进行|整顿|完成)"
+    r"[^,;。]{0,16}?(?:获批|获评|落户|布局|入选|建成|投产|开工|落地|签约|新设|通过|实现|进行|整顿|完成"
+    r"|获得突破|取得突破|摘帽|竣工|完工|投用|上线|消除|解决|改造|脱贫|出台|办结)"
 )
 
 
-def measure_of(folded: str, r: Reading, clause: tuple[int, int], own_from: int) -> Measure:
+def measure_of(cues: Cues, r: Reading, clause: tuple[int, int], own_from: int) -> Measure:
     """Growth, change or level. ``own_from`` is where this quantity's own words
     begin (after the previous quantity of the clause): in 实施项目80个、总投资500亿元
     the second figure names its own stock (总投资) and is a level, while the verb
     of a list (新增A企业20家、B企业500家) still governs every item."""
-    left = folded[clause[0] : r.start]
-    right = folded[r.end : clause[1]]
+    f, lo = cues.folded, clause[0]
     if r.unit == "%":
-        return _percent_measure(left)
+        return _percent_measure(cues, lo, r.start)
     if r.unit == "百分点":
-        return "change" if _GROWTH.search(left) else "level"
-    if "累计" in left:
+        return "change" if cues.has(_GROWTH, lo, r.start) else "level"
+    if cues.has(_CUMULATIVE, lo, r.start):
         return "level"
-    own = folded[own_from : r.start]
-    if own_from > clause[0] and _STOCK_NOUN.search(own) and not _CHANGE_BEFORE.search(own):
+    own = f[own_from : r.start] if r.start - own_from <= _OWN_MAX else ""
+    if own_from > lo and _STOCK_NOUN.search(own) and not _CHANGE_BEFORE.search(own):
         return "level"
-    cues = [
+    found = [
         (pos, measure)
         for pattern, measure in ((_CHANGE_BEFORE, "change"), (_STOCK, "level"), (_NEUTRAL, "level"))
-        if (pos := _last(pattern, left)) is not None
+        if (pos := cues.last_end(pattern, lo, r.start)) is not None
     ]
-    if cues:
-        pos, measure = max(cues)
+    if found:
+        pos, measure = max(found)
         # 完成/实现 an aggregate (地区生产总值完成1200亿元) states a total reached.
-        if measure == "change" and _WEAK_CHANGE.search(left[:pos]) and _AGGREGATE.search(left):
+        weak = _WEAK_CHANGE.search(f, max(lo, pos - 2), pos) is not None
+        if measure == "change" and weak and cues.has(_AGGREGATE, lo, r.start):
             return "level"
         return "change" if measure == "change" else "level"
-    if _STOCK_NOUN.search(left):
+    if cues.has(_STOCK_NOUN, lo, r.start):
         return "level"
-    return "change" if _CHANGE_AFTER.search(right) else "level"
+    return "change" if _CHANGE_AFTER.match(f, r.end, clause[1]) else "level"
 
 
-def _percent_measure(left: str) -> Measure:
-    if _PERCENT_REACHED.search(left):
+def _percent_measure(cues: Cues, lo: int, at: int) -> Measure:
+    # The reaching words sit right before the number: a short window is enough.
+    if _PERCENT_REACHED.search(cues.folded, max(lo, at - _REACH_WINDOW), at):
         return "level"
-    growth = _last(_GROWTH, left)
-    ratio = _last(_RATIO, left)
+    growth = cues.last_end(_GROWTH, lo, at)
+    ratio = cues.last_end(_RATIO, lo, at)
     if growth is not None and (ratio is None or growth > ratio):
         return "growth"
     return "level"
-
-
-def _last(pattern: re.Pattern[str], text: str) -> int | None:
-    """End position of the last match of ``pattern`` in ``text``."""
-    end = None
-    for m in pattern.finditer(text):
-        end = m.end()
-    return end
 
 
 # --- kind ----------------------------------------------------------------------
@@ -155,7 +156,7 @@ _FIVE_YEAR = re.compile(rf"(?<![比较])(?:{FIVE_YEAR_NAMES})(?:末|期末)?")
 
 
 def kind_of(
-    folded: str,
+    cues: Cues,
     r: Reading,
     sentence: tuple[int, int],
     stance: Stance | None,
@@ -168,10 +169,10 @@ def kind_of(
     period named before the number that ends earlier is a past cue, one that
     ends later a future cue.
     """
-    left = folded[sentence[0] : r.start]
-    future = _last(_FUTURE, left)
-    past = _last(_PAST, left)
-    dated = _last_dated(left)
+    lo = sentence[0]
+    future = cues.last_end(_FUTURE, lo, r.start)
+    past = cues.last_end(_PAST, lo, r.start)
+    dated = _last_dated(cues, lo, r.start)
     if doc_year is not None and dated is not None:
         (first, last), pos = dated
         if first > doc_year and (future is None or pos > future):
@@ -187,13 +188,14 @@ def kind_of(
     return default
 
 
-def _last_dated(text: str) -> tuple[tuple[int, int], int] | None:
+def _last_dated(cues: Cues, lo: int, hi: int) -> tuple[tuple[int, int], int] | None:
     """The last year (2023年) or five-year period (十三五) named: ((first, last), end)."""
     found = None
-    for m in _YEAR.finditer(text):
-        y = int(m.group(1))
-        found = ((y, y), m.end())
-    for m in _FIVE_YEAR.finditer(text):
-        if found is None or m.end() > found[1]:
-            found = (FIVE_YEAR_PERIODS[m.group()[:3]], m.end())
+    year = cues.last(_YEAR, lo, hi)
+    if year is not None:
+        y = int(year.group(1))
+        found = ((y, y), year.end())
+    five = cues.last(_FIVE_YEAR, lo, hi)
+    if five is not None and (found is None or five.end() > found[1]):
+        found = (FIVE_YEAR_PERIODS[five.group()[:3]], five.end())
     return found

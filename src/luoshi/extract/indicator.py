@@ -30,7 +30,7 @@ from luoshi.extract.lexicon import (
 TRAILING_WORDS = """
 超出 超 逾 约为 约 接近 将近 近 为 是 至 到 增长 增加 提高 提升 下降 降低 减少 缩短 压缩 压减 不少于
 不低于 不超过 至少 均 各 共 新增 实现 完成 比上年 比去年 同比 较上月 较上年 年均 平均 全年 预计 将
-逐步 每年 每家 每人 每个 单个 最高 最低 最多 一次性 已 已经 的
+逐步 每年 每家 每人 每个 单个 最高 最低 最多 一次性 已 已经 的 从 由 不到 不足 分别 再
 """.split()
 
 # Leading words to drop: scope, manner and the governing verb. Single
@@ -49,11 +49,21 @@ _LEAD_TOKEN = re.compile(
     rf"(?:{_TIME}|{alternation(SCOPE_WORDS)}|"
     rf"[将再又还并也]?(?:{alternation(ADVERBS + CHANGE_VERBS + NEUTRAL_VERBS)})了?)"
 )
-_TRAIL = re.compile(rf"(?:{alternation(STOCK_VERBS + ADVERBS + TRAILING_WORDS)})+$")
+# A comparison between the noun and its number (比2020年, 高于全国, 较上年末).
+_COMPARISON = (
+    r"(?:比|较|高于|低于|快于|慢于|好于|优于)"
+    r"(?:(?:19|20)\d\d\s?年(?:末|底|同期)?|上年(?:末|底|同期)?|去年(?:同期)?|全国|全省|全市"
+    r"|平均水平|同期|年初)+"
+)
+_TRAIL = re.compile(rf"(?:{alternation(STOCK_VERBS + ADVERBS + TRAILING_WORDS)}|{_COMPARISON})+$")
 _RIGHT_LEAD = re.compile(r"(?:以上|以内|以下|左右|上下|之内|余|多)?(?:的)?")
 # Where the noun after a number ends: the verb or adverb that follows it.
 # A digit after the noun starts a time or another figure (10个项目6月底前开工).
 _RIGHT_STOP = re.compile(rf"{alternation(AFTER_NOUN_STOPS)}|[,;:。\d]")
+_APPROX_AFTER = re.compile(r"(?:以上|以内|以下|左右|上下|之内|余|多)")
+_VERB_NEXT = re.compile(
+    rf"(?:{alternation(STOCK_VERBS)}|增加|提高|提升|下降|降低|减少|增长|缩短|扩大|压减|压缩)"
+)
 _RIGHT_TRAIL = re.compile(
     r"(?:(?<=..)(?:建设|扶持|改造|整治)任务|改造提升|提升改造|之一|和|及|与|等)+$"
 )
@@ -85,7 +95,10 @@ def indicator_of(
     drops 增速/增幅/涨幅 from the noun: the measure field already says so.
     """
     start, end = span
-    nxt = folded[end] if end < segment[1] else ""
+    # 新建5个以上产业园区: the noun follows 以上/左右/余.
+    lead = _APPROX_AFTER.match(folded, end, segment[1])
+    after = lead.end() if lead is not None and lead.end() > end else end
+    nxt = folded[after] if after < segment[1] else ""
     rate = folded[end - 1] == "%" or folded.endswith("百分点", 0, end)
     number_first = (
         bool(nxt)
@@ -135,6 +148,8 @@ def _trim_right(folded: str, lo: int, hi: int) -> tuple[int, int] | None:
     text = folded[lo:hi]
     lead = _RIGHT_LEAD.match(text)
     begin = lead.end() if lead else 0
+    if _VERB_NEXT.match(text, begin):
+        return None  # a verb follows the number: the noun is before it
     stop = _RIGHT_STOP.search(text, begin)
     cut = stop.start() if stop and stop.start() - begin >= 2 else len(text)
     m = _RIGHT_TRAIL.search(text, begin, cut)

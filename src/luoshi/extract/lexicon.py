@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 # Verbs after which a count is an amount added or done in the period (增量).
 CHANGE_VERBS = """
@@ -19,6 +20,8 @@ CHANGE_VERBS = """
 提升改造 改造提升 优化调整 减少 压减 淘汰 整治 修复 种植 造林 建设 吸引 签约 引导 认定 评选
 提供 解决 办理 上线 发布 落户 审议 提请 新增就业 打通 新开通 开辟 加装 铺设 栽植 清理 拆除 安装
 配备 筹集 新筹集 回收 处置 化解 消纳 招募 招聘 吸纳 培养 选派 慰问 走访 排查 救助 资助 补贴
+消除 减免 让利 减负 扩招 新纳入 提高 提升 延长 降低 下降 改善 疏解 关闭 关停
+搬迁 腾退 查处 办结 攻克 突破 新建成 新改造
 """.split()
 
 # Words after which an amount is a total reached (总量), not an addition.
@@ -54,7 +57,9 @@ ADVERBS = """
 # Verbs and adverbs that can end the noun phrase that follows a number.
 AFTER_NOUN_STOPS = """
 在 持续 全部 全面 实现 纳入 进行 取得 获批 获评 落户 布局 入选 完成 发放 融资 投产 开工 落地
-签约 整顿 复制 得到 正式 成功 已 将 均 共同 被 由 作为 成为 参与 开展 加快 顺利 陆续 相继 同比
+签约 整顿 复制 得到 获得 取得 正式 成功 已 将 均 共同 被 由 作为 成为 参与 开展 加快 顺利
+陆续 相继 同比
+建立 用于 投入 支持
 达到 突破 超过 增长 提供 服务 覆盖 惠及 带动 吸引 累计 提出 明确 形成 制定 包括 涉及
 """.split()
 
@@ -74,9 +79,35 @@ FIVE_YEAR_NAMES = "|".join(FIVE_YEAR_PERIODS)
 
 
 def alternation(words: Iterable[str]) -> str:
-    """A regex alternation of ``words``, longest first, escaped and guarded."""
-    unique = sorted(set(words), key=len, reverse=True)
-    return "|".join(re.escape(w) + _GUARDS.get(w, "") for w in unique)
+    """A regex alternation of ``words``, escaped and guarded; the longest word wins."""
+    return trie_alternation({w: _GUARDS.get(w, "") for w in words})
+
+
+def trie_alternation(words: dict[str, str]) -> str:
+    """A regex matching any of ``words`` (each followed by its guard, a lookaround).
+
+    Built as a trie (共同前缀合并) rather than a flat list: Python's regex engine
+    tries a flat alternation word by word at every position, which made reading
+    units the slowest step on number-dense text. Longer words are tried before
+    the shorter words they extend, so the longest word wins, as in a list sorted
+    longest first.
+    """
+    trie: dict[str, Any] = {}
+    for word, guard in words.items():
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = guard
+    return _trie_node(trie)
+
+
+def _trie_node(node: dict[str, Any]) -> str:
+    branches = [re.escape(ch) + _trie_node(node[ch]) for ch in sorted(k for k in node if k)]
+    if "" in node:
+        branches.append(node[""])
+    if len(branches) == 1 and "" not in node:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")"
 
 
 def word_pattern(words: Iterable[str]) -> re.Pattern[str]:

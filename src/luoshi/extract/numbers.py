@@ -14,6 +14,7 @@ from luoshi.extract.units import (
     MAGNITUDE_PATTERN,
     MAGNITUDES,
     NOT_UNITS,
+    PER_PATTERN,
     UNIT_PATTERN,
     canonical_unit,
 )
@@ -22,7 +23,8 @@ from luoshi.extract.units import (
 # another number (PM2.5 is handled by scope rules, not here).
 NUMBER = re.compile(r"(?<![\d.])(?<!\d,)(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?")
 _TAIL = re.compile(
-    rf" ?(?P<a1>余|多)?(?P<mag>{MAGNITUDE_PATTERN})?(?P<a2>余|多)?(?P<unit>{UNIT_PATTERN})?"
+    rf" ?(?P<a1>余|多)?(?P<mag>{MAGNITUDE_PATTERN})?(?P<a2>余|多)?"
+    rf"(?P<unit>{UNIT_PATTERN}(?:/{PER_PATTERN})?)?"
 )
 _BIG = re.compile(r"大(?=[\u4e00-\u9fff])")
 _RANGE_JOIN = re.compile(r" ?(?:——|—|-|~|至|到) ?")
@@ -39,7 +41,8 @@ class Reading:
     unit: str
     magnitude: float = 1.0
     approx_more: bool = False  # 余/多: "more than"
-    value_max: float | None = None
+    value_max: float | None = None  # on the low end of a range: the high end's value
+    value_min: float | None = None  # on the high end of a range: the low end's value
 
 
 def parse_number(digits: str) -> float:
@@ -57,7 +60,7 @@ def readings(folded: str) -> list[Reading]:
         nxt = matches[i + 1] if i + 1 < len(matches) else None
         joined = _join_range(folded, m, here, nxt) if nxt is not None else None
         if joined is not None:
-            out.append(joined)
+            out.extend(joined)
             i += 2
             continue
         if here is not None:
@@ -89,8 +92,14 @@ def _read_at(folded: str, m: re.Match[str]) -> Reading | None:
 
 def _join_range(
     folded: str, m: re.Match[str], here: Reading | None, nxt: re.Match[str]
-) -> Reading | None:
-    """5—6%, 5%—6%, 10万—15万人, 3至5年: one reading from the low to the high end."""
+) -> tuple[Reading, Reading] | None:
+    """5—6%, 4.5%—5%, 10万—15万人, 3至5年: both ends, each a reading of its own.
+
+    The low end takes the unit (and magnitude) written after the high end when it
+    has none of its own (5 in 5—6% is 5%). Each end keeps its own span, so that
+    each can be checked against the text; the low end carries ``value_max`` and
+    the high end ``value_min``, so either tells the whole range.
+    """
     low_end = here.end if here is not None else m.end()
     if _RANGE_JOIN.fullmatch(folded, low_end, nxt.start()) is None:
         return None
@@ -103,8 +112,18 @@ def _join_range(
     low_value = parse_number(m.group()) * magnitude
     if low_value > high.value:
         return None
-    return replace(high, start=m.start(), digits_end=m.end(), value=low_value, value_max=high.value)
+    more = here.approx_more if here is not None else False
+    low = Reading(
+        m.start(), low_end, m.end(), low_value, high.unit, magnitude, more, value_max=high.value
+    )
+    return low, replace(high, value_min=low_value)
+
+
+# A bare magnitude may still end the amount before a comparator: 减少1000万以上.
+_COMPARATOR_AFTER = re.compile(r"以上|以下|以内|左右|之内|上下")
 
 
 def _continues_as_word(folded: str, pos: int) -> bool:
+    if _COMPARATOR_AFTER.match(folded, pos):
+        return False
     return pos < len(folded) and folded[pos].isalnum()

@@ -12,7 +12,7 @@ import re
 from luoshi.extract.lexicon import FIVE_YEAR_NAMES, FIVE_YEAR_PERIODS
 from luoshi.extract.profile import Profile
 
-_EXPLICIT = re.compile(
+EXPLICIT = re.compile(
     r"(?P<y1>(?:19|20)\d\d) ?[—\-~至到] ?(?P<y2>(?:19|20)\d\d) ?年"
     r"|(?P<y>(?:19|20)\d\d) ?年(?: ?(?P<m1>\d{1,2}) ?[—\-~至到] ?(?P<m2>\d{1,2}) ?月)?"
     r"|(?P<ma>\d{1,2}) ?[—\-~至到] ?(?P<mb>\d{1,2}) ?月"
@@ -21,13 +21,14 @@ _EXPLICIT = re.compile(
 
 
 def period_of(
-    sentence_left: str,
+    explicit: re.Match[str] | None,
     headings: list[str],
     kind: str,
     retrospective: bool,
     profile: Profile,
 ) -> str | None:
-    """Period for a quantity whose sentence reads ``sentence_left`` before the number.
+    """Period for a quantity; ``explicit`` is the last time expression (``EXPLICIT``)
+    of its sentence before the number, if any.
 
     ``headings`` are the texts of the enclosing headings, innermost first: a
     period named there ("一、2023年工作回顾", "“十三五”时期发展成就") covers
@@ -35,9 +36,11 @@ def period_of(
     on the year before, while a present fact in its forward part ("目前已建成…")
     is as of its own year.
     """
-    for context in (sentence_left, *headings):
+    if explicit is not None:
+        return _format(explicit, profile)
+    for context in headings:
         found = None
-        for m in _EXPLICIT.finditer(context):
+        for m in EXPLICIT.finditer(context):
             found = m
         if found is not None:
             return _format(found, profile)

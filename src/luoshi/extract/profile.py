@@ -44,10 +44,14 @@ _REPORT_OPENING = re.compile(r"向大会报告(?:政府)?工作|^各位代表", 
 _PART_YEAR = re.compile(r"^[一二三四五六七八九十]+、[^\n]{0,8}?((?:19|20)\d\d) ?年", re.MULTILINE)
 _PLAN = re.compile(r"五年规划|规划纲要|规划和二〇三五年|规划的建议|发展规划|行动计划|三年行动")
 _POLICY = re.compile(r"若干措施|若干政策|政策措施|实施方案|工作方案|实施意见|指导意见|管理办法")
+# The issuer's level, from the names of its organs (委, 政府, 人民代表大会, 长).
+_CONGRESS = r"(?:第[一二三四五六七八九十]+届)?人民代表大会"
 _LEVELS = (
-    ("国家", re.compile(r"国务院|中共中央|国家发展改革委")),
-    ("区", re.compile(r"区委|区政府|区人民政府|新区|区长|县委|县政府")),
-    ("市", re.compile(r"市委|市政府|市人民政府|市长")),
+    ("国家", re.compile(r"国务院|中共中央|国家发展改革委|中华人民共和国|全国人民代表大会")),
+    ("省", re.compile(rf"省委|省政府|省人民政府|省长|省{_CONGRESS}|自治区人民政府")),
+    ("县", re.compile(rf"县委|县政府|县人民政府|县长|县{_CONGRESS}")),
+    ("区", re.compile(rf"区委|区政府|区人民政府|新区|区长|区{_CONGRESS}")),
+    ("市", re.compile(rf"市委|市政府|市人民政府|市长|市{_CONGRESS}")),
 )
 
 
@@ -59,7 +63,7 @@ class Profile:
     year: int | None  # the year the document speaks from (its date, else its first year)
     date: str | None  # ISO date when the text states one
     plan_period: tuple[int, int] | None  # 十四五 → (2021, 2025)
-    level: str | None  # 国家 / 市 / 区
+    level: str | None  # 国家 / 省 / 市 / 区 / 县
 
     @property
     def default_kind(self) -> Literal["target", "actual"]:
@@ -133,7 +137,17 @@ def _plan_period(text: str, head: str) -> tuple[int, int] | None:
     return _FIVE_YEAR[best] if counts[best] else None
 
 
+_TITLE_PLACE = re.compile(r"[\u4e00-\u9fff]{2,8}?(省|自治区|市|区|县)")
+
+
 def _level(head: str) -> str | None:
-    """The level of the issuer named first: 国家, 市 or 区."""
+    """The level of the issuer named first: 国家, 省, 市, 区 or 县; else the level of
+    the place the title names (青禾区…方案 → 区)."""
     found = [(m.start(), level) for level, p in _LEVELS if (m := p.search(head))]
-    return min(found)[1] if found else None
+    if found:
+        return min(found)[1]
+    title = head.lstrip("\ufeff \n").split("\n", 1)[0]
+    m = _TITLE_PLACE.match(title) if len(title) <= 80 and "。" not in title else None
+    if m is None:
+        return None
+    return "省" if m.group(1) == "自治区" else m.group(1)

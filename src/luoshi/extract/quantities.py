@@ -19,16 +19,26 @@ from luoshi.extract.attributes import (
     own_comparator,
 )
 from luoshi.extract.clauses import Boundaries
+from luoshi.extract.cues import Cues
 from luoshi.extract.indicator import indicator_of, segment_of, split_subjects, trim_lead
 from luoshi.extract.numbers import Reading, readings
-from luoshi.extract.period import period_of
+from luoshi.extract.period import EXPLICIT, period_of
 from luoshi.extract.profile import Profile
 from luoshi.extract.scope import Context, exclusion
 from luoshi.text.document import Document
 from luoshi.text.outline import Outline, OutlineNode
 
+# 从77%提高到80%: the first figure is where the indicator stands now (a baseline,
+# an actual level), only the second is the goal.
+_FROM = re.compile(r"(?:从|由)[^\d,;:。从由]{0,8}$")
+_TO = re.compile(
+    r"\s?(?:提高|增加|提升|下降|降低|减少|缩短|扩大|增长|上升|压减|压缩|降|升|增)?"
+    r"(?:到|至)(?:超过|突破|约|近)?\s?"
+)
+_FROM_REACH = 10
 _LIST_GAP = re.compile(r"\s*(?:、|和|及|与|以及|,)\s*")
 _RESPECTIVELY = re.compile(r"分别[^、,;。]{0,6}$")
+_RESPECTIVELY_REACH = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +57,13 @@ class Quantity:
     period: str | None
     section: int | None  # index of the innermost outline node, if any
     sentence: tuple[int, int]
-    value_max: float | None = None
+    value_max: float | None = None  # the low end of a range: its high end
+    value_min: float | None = None  # the high end of a range: its low end
+
+    @property
+    def range_end(self) -> bool:
+        """The high end of a range, whose low end (with ``value_max``) states it whole."""
+        return self.value_min is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,13 +97,15 @@ def _describe(
     doc: Document, outline: Outline, profile: Profile, bounds: Boundaries, kept: list[Reading]
 ) -> list[Quantity]:
     f = doc.folded
+    cues = Cues(f)
     comparators = _comparators(f, bounds, kept)
     subjects = _respective_subjects(f, doc.raw, bounds, kept)
+    baselines = _baselines(f, bounds, kept)
     out: list[Quantity] = []
     previous: tuple[tuple[int, int], str] | None = None
     for i, r in enumerate(kept):
         clause, sentence = bounds.clause(r.start), bounds.sentence(r.start)
-        measure = measure_of(f, r, clause, _neighbours(kept, i, clause)[0])
+        measure = measure_of(cues, r, clause, _neighbours(kept, i, clause)[0])
         prev_ind = previous[1] if previous and previous[0] == sentence else None
         if i in subjects:
             indicator = subjects[i]
@@ -97,7 +115,9 @@ def _describe(
             indicator = indicator_of(f, doc.raw, (r.start, r.end), segment, prev_ind, growth)
         node = outline.node_at(r.start)
         stance = node.stance if node is not None else None
-        kind = kind_of(f, r, sentence, stance, profile.default_kind, profile.reference_year)
+        kind = kind_of(cues, r, sentence, stance, profile.default_kind, profile.reference_year)
+        if i in baselines:
+            kind, measure = "actual", "level"
         out.append(
             Quantity(
                 start=r.start,
@@ -110,7 +130,7 @@ def _describe(
                 comparator=comparators[i],
                 measure=measure,
                 period=period_of(
-                    f[sentence[0] : r.start],
+                    cues.last(EXPLICIT, sentence[0], r.start),
                     headings_of(outline, node),
                     kind,
                     stance == "retrospective",
@@ -119,6 +139,7 @@ def _describe(
                 section=node.index if node is not None else None,
                 sentence=sentence,
                 value_max=r.value_max,
+                value_min=r.value_min,
             )
         )
         previous = (sentence, indicator)
@@ -131,6 +152,19 @@ def headings_of(outline: Outline, node: OutlineNode | None) -> list[str]:
         return []
     f = outline.doc.folded
     return [f[n.heading.start : n.heading.end] for n in reversed(outline.path(node))]
+
+
+def _baselines(f: str, bounds: Boundaries, kept: list[Reading]) -> set[int]:
+    """Indices of the quantities that are the 从 of a 从…提高到… (their clause's baseline)."""
+    out: set[int] = set()
+    for i in range(len(kept) - 1):
+        r, nxt = kept[i], kept[i + 1]
+        lo = bounds.clause(r.start)[0]
+        if not _FROM.search(f, max(lo, r.start - _FROM_REACH), r.start):
+            continue
+        if _TO.fullmatch(f, r.end, nxt.start) and r.unit == nxt.unit:
+            out.add(i)
+    return out
 
 
 def _neighbours(kept: list[Reading], i: int, clause: tuple[int, int]) -> tuple[int, int]:
@@ -176,12 +210,12 @@ def _respective_subjects(
         if len(run) < 2:
             continue
         first = kept[run[0]]
-        clause = bounds.clause(first.start)
-        head = f[clause[0] : first.start]
-        m = _RESPECTIVELY.search(head)
+        # The subjects follow the quantity before the list, if it shares the clause.
+        lo = _neighbours(kept, run[0], bounds.clause(first.start))[0]
+        m = _RESPECTIVELY.search(f, max(lo, first.start - _RESPECTIVELY_REACH), first.start)
         if m is None:
             continue
-        items = split_subjects(f, clause[0], clause[0] + m.start())
+        items = split_subjects(f, lo, m.start())
         if len(items) != len(run):
             continue
         for i, (lo, hi) in zip(run, items, strict=True):

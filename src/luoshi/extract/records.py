@@ -36,6 +36,8 @@ def quantity_record(x: Extraction, q: Quantity) -> dict[str, Any]:
     }
     if q.value_max is not None:
         rec["value_max"] = number(q.value_max)
+    if q.value_min is not None:
+        rec["value_min"] = number(q.value_min)
     return rec
 
 

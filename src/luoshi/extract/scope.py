@@ -29,8 +29,16 @@ _DATE_REACH = 14  # longest date prefix before a number: "2024 年 1 — 12 月"
 _QUOTED = re.compile(
     r"“[^“”\n]{1,24}”|\"[^\"\n]{1,24}\"|《[^《》\n]{1,40}》|「[^「」\n]{1,24}」|【[^【】\n]{1,24}】"
 )
+_LEAD = re.compile(r"[ (]*")
 _SECTION_NUMBER = re.compile(r"(?:\d{1,3}|\(\d{1,3}\))(?=[.、)]|$)")
-_DURATION_CUE = re.compile(r"(?:延长|为期|连续|历时|长达|满|期限|缩短|压缩|提前|用|近|超过)\s?$")
+# A number of years (or an age) is a quantity when it is an amount reached or
+# changed (平均受教育年限提高到11.7年, 延长30年, 寿命提高1岁); a stretch of time a
+# thing lasts (历时12年, 连续3年, 为期5年, 用3年时间) is not.
+_DURATION_CUE = re.compile(
+    r"(?:延长|缩短|压缩|提前|提高到|提高至|提高|提升到|提升至|提升|增加到|增加|达到|达|满|期限|超过|再"
+    r"|年限|寿命|年龄)\s?$"
+)
+_LASTING = re.compile(r"(?:连续|历时|长达|为期|用了?|花了?|经过|持续|近|前|后|每)\s?$")
 _LABEL_FOLLOW_OK = re.compile(r"(?:以上|以内|以下|左右|之内|内|的|、|和|及|或)")
 
 # Characters that end a verb, an adverb or a function word: a quantity after
@@ -106,7 +114,9 @@ def _identifier(ctx: Context, r: Reading, before: str, after: str) -> str | None
 
 def _section_number(ctx: Context, r: Reading, before: str, after: str) -> str | None:
     i = bisect_right(ctx.paragraph_starts, r.start) - 1
-    at_start = i >= 0 and ctx.folded[ctx.paragraph_starts[i] : r.start].strip(" (") == ""
+    # Only spaces and an opening bracket between the paragraph's start and the number
+    # (matched in place: copying the paragraph up to every number is quadratic).
+    at_start = i >= 0 and _LEAD.fullmatch(ctx.folded, ctx.paragraph_starts[i], r.start) is not None
     if at_start and _SECTION_NUMBER.match(ctx.folded, r.start - (before == "(")):
         return "section number"
     return None
@@ -116,8 +126,10 @@ def _time_label(ctx: Context, r: Reading, before: str, after: str) -> str | None
     """15分钟生活圈, 24小时: a span of time used as a label; 延长30年 is a quantity."""
     if not is_time_unit(r.unit):
         return None
-    if r.unit == "年":
+    if r.unit in ("年", "岁"):
         head = ctx.folded[max(0, r.start - 4) : r.start]
+        if _LASTING.search(head):
+            return "duration (how long something lasts)"
         return None if _DURATION_CUE.search(head) else "duration (no measuring verb)"
     nxt = ctx.folded[r.end : r.end + 2]
     if _CJK.match(nxt) and not _LABEL_FOLLOW_OK.match(nxt):
@@ -130,6 +142,7 @@ def _embedded_name(ctx: Context, r: Reading, before: str, after: str) -> str | N
     if (
         r.unit in COUNTERS
         or r.unit in ("%", "百分点", "元", "美元", "", "个")
+        or "/" in r.unit  # a rate (元/吨) is never part of a name
         or is_time_unit(r.unit)
     ):
         return None

@@ -1,42 +1,45 @@
 """Drafting a plan's task tree from a document, as the supervision office does by hand.
 
-The tree follows the forward-looking parts of the outline: structural headings
-become task groups, run-in headings become tasks, and every sentence under a
-heading becomes a measure (举措) — the unit a lead unit is made accountable for.
+A document holding a task breakdown table (任务分解表) or an office's ledger is
+drafted from its rows (``table_tasks``). Otherwise the tree follows the
+forward-looking parts of the outline: structural headings become task groups,
+run-in headings become tasks, and every sentence under a heading becomes a
+measure (举措) — the unit a lead unit is made accountable for. Annotations
+(（牵头单位：…）) fill the fields of the measures they follow and are not tasks.
 Each draft keeps its source span; target quantities attach to the measure whose
-sentence states them, with the document's last actual of the same indicator as
-baseline. Parts that look back (回顾) are left out, except the sentence of any
-target stated there ("预计…将达到200万吨"), so no committed number is lost.
+sentence states them. Parts and sentences that are not tasks — reviews (回顾,
+成就), situation statements, glossaries, notes, tables of contents — are left
+out with a reason (``nontask``), except the sentence of any target stated in a
+review ("预计…将达到200万吨"), so no committed number is lost.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
 
+from luoshi.extract.annotations import Annotation, find_annotations
 from luoshi.extract.deadlines import deadline_of, year_end
+from luoshi.extract.draft_units import apply_annotations, lift_deadlines, not_before
+from luoshi.extract.drafts import Drafting, TaskDraft, TaskKind
 from luoshi.extract.lead_units import UnitMap, load_unit_map
 from luoshi.extract.lexicon import ACTION_VERBS, CHANGE_VERBS, word_pattern
+from luoshi.extract.nontask import LeftOut, NonTasks
 from luoshi.extract.pipeline import Extraction
-from luoshi.extract.quantities import Quantity
-from luoshi.extract.similarity import indicator_similarity
+from luoshi.extract.table_tasks import table_drafts
+from luoshi.extract.task_targets import attach_targets
 from luoshi.text.document import Span
 from luoshi.text.headings import STRUCTURAL
 from luoshi.text.outline import Outline, OutlineNode
 from luoshi.text.paragraphs import sentences
 
-TaskKind = Literal["group", "task", "measure"]
-_COMPARATOR_WORDS = {
-    ">": ("超过", ""),
-    ">=": ("", "以上"),
-    "<=": ("", "以内"),
-    "~": ("", "左右"),
-}
+__all__ = ["Drafting", "TaskDraft", "draft", "draft_plan"]
+
 _STRUCTURAL_KINDS = {kind for kind, _ in STRUCTURAL}
 MIN_MEASURE_CHARS = 6
+# A table of this many tasks is the document's task list; its running text is prose.
+MIN_TABLE_TASKS = 2
 # Sentences that describe the situation or introduce a list rather than commit.
 _NOT_COMMITMENT = re.compile(
     r"(?:今年是|明年是|当前|目前|过去|从[^,]{1,8}看|我们完全|实践证明|总的看|同时也要看到|"
@@ -44,74 +47,27 @@ _NOT_COMMITMENT = re.compile(
 )
 _COMMITMENT_VERB = word_pattern(CHANGE_VERBS + ACTION_VERBS)
 
-
-@dataclass(frozen=True, slots=True)
-class Baseline:
-    """基数: the last actual of the same indicator stated in the document."""
-
-    value: float
-    unit: str
-    period: str | None
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class TargetDraft:
-    """目标: a quantified goal of a task."""
-
-    indicator: str
-    comparator: str
-    value: float
-    value_max: float | None
-    unit: str
-    period: str | None
-    measure: str
-    start: int
-    end: int
-    text: str
-    baseline: Baseline | None
-
-    @property
-    def statement(self) -> str:
-        """The goal in words: 地区生产总值增长5.5%左右, 新建学校8所, 外资50亿美元以上."""
-        prefix, suffix = _COMPARATOR_WORDS.get(self.comparator, ("", ""))
-        verb = "增长" if self.measure == "growth" else ""
-        return f"{self.indicator}{verb}{prefix}{self.text}{suffix}"
-
-
-@dataclass
-class TaskDraft:
-    """任务 as drafted from the text, before anyone edits it."""
-
-    code: str
-    parent: str | None
-    level: int
-    kind: TaskKind
-    title: str
-    start: int
-    end: int
-    category: str
-    deadline: date | None = None
-    deadline_text: str | None = None
-    lead_unit: str | None = None
-    co_units: list[str] = field(default_factory=list)
-    targets: list[TargetDraft] = field(default_factory=list)
-
-    @property
-    def expected_outcome(self) -> str | None:
-        """预期成效 as the targets state it: 集装箱吞吐量突破2300万标准箱；…"""
-        return "；".join(t.statement for t in self.targets) or None
+NOT_COMMITMENT = "不是举措：引导语、描述或过渡句"
+TOO_SHORT = "过短，不成为举措"
+ANNOTATION = "标注：已填入任务的责任单位、时限等字段"
+PROSE_BESIDE_TABLE = "正文说明：任务取自文件中的任务表"
+RETROSPECTIVE = "回顾部分：不面向未来"
+PRESS_PART = "新闻发布中不是部署的部分"
+OUTSIDE_PARTS = "标题或导语：不在任何部分之内"
 
 
 def draft_plan(x: Extraction, unit_map: UnitMap | None = None) -> list[TaskDraft]:
     """The task tree of ``x``'s document, in code order (1, 1.1, 1.1.1, …)."""
+    return draft(x, unit_map).drafts
+
+
+def draft(x: Extraction, unit_map: UnitMap | None = None) -> Drafting:
+    """The task tree and every passage left out of it, with the reason."""
     assert x.outline is not None and x.profile is not None
-    units = unit_map or load_unit_map()
+    units = unit_map or load_unit_map(level=x.profile.level)
     builder = _Builder(x, units)
     builder.build()
-    return builder.drafts
+    return Drafting(builder.drafts, builder.explained())
 
 
 class _Builder:
@@ -123,8 +79,14 @@ class _Builder:
         self.raw = x.doc.raw
         self.folded = x.doc.folded
         self.drafts: list[TaskDraft] = []
+        self.left_out: list[LeftOut] = []
         self.by_node: dict[int, TaskDraft] = {}
         self.default_due = _default_deadline(x)
+        ref = x.profile.reference_year
+        self.first_day = date(ref, 1, 1) if ref else None
+        self.non_tasks = NonTasks(self.folded, self.outline, ref)
+        self.annotations: list[Annotation] = find_annotations(self.raw, self.folded)
+        self._ann_starts = [a.start for a in self.annotations]
         self._forward_set = self._forward()
         self._target_starts = sorted(q.start for q in x.quantities if q.kind == "target")
         self.categories = _category_nodes(self.outline, self._included())
@@ -132,7 +94,7 @@ class _Builder:
     # -- which parts -----------------------------------------------------------
     def _included(self) -> set[int]:
         """Forward-looking parts (neutral ones too, except in a press release),
-        plus the parts holding a target stated in a retrospective passage."""
+        plus the review parts holding a target stated in a retrospective passage."""
         return self._forward_set | self._holding_targets()
 
     def _forward(self) -> set[int]:
@@ -140,7 +102,8 @@ class _Builder:
         keep = {
             n.index
             for n in self.outline.nodes
-            if n.stance == "forward" or (n.stance is None and not press)
+            if (n.stance == "forward" or (n.stance is None and not press))
+            and self.non_tasks.part_reason(n) is None
         }
         # A part is kept only with its ancestors, so the tree has no gaps.
         return {
@@ -153,13 +116,51 @@ class _Builder:
         out: set[int] = set()
         for q in self.x.quantities:
             node = self.outline.node_at(q.start) if q.kind == "target" else None
-            if node is not None:
-                out.update(a.index for a in self.outline.path(node))
+            if node is None or not self._forecast(Span(*q.sentence)):
+                continue
+            path = self.outline.path(node)
+            if all(self._may_hold_targets(a) for a in path):
+                out.update(a.index for a in path)
         return out
+
+    def _may_hold_targets(self, node: OutlineNode) -> bool:
+        reason = self.non_tasks.part_reason(node)
+        return reason is None or self.non_tasks.is_review_part(node)
 
     # -- building --------------------------------------------------------------
     def build(self) -> None:
         """Create drafts in text order, so codes follow the document (1.1 before 1.2)."""
+        if not self._build_from_tables():
+            self._build_from_text()
+        attach_targets(self.drafts, self.x.quantities)
+        self._renumber()
+
+    def _build_from_tables(self) -> bool:
+        p = self.x.profile
+        assert p is not None
+        year = _table_year(self.x)
+        due = self.default_due or (year_end(year) if year else None)
+        drafts, left_out = table_drafts(
+            self.x.doc.tables,
+            self.raw,
+            self.folded,
+            year,
+            due,
+            self.units,
+            knows_merges=bool(self.x.doc.reader_tables),
+        )
+        if sum(d.kind != "group" for d in drafts) < MIN_TABLE_TASKS:
+            return False
+        lift_deadlines(drafts)
+        self.drafts = drafts
+        self.left_out = left_out
+        rows = sorted((d.start, d.end) for d in drafts)
+        for para in self.outline.paragraphs:
+            if not any(a <= para.start < b or para.start <= a < para.end for a, b in rows):
+                self.left_out.append(LeftOut(para.start, para.end, PROSE_BESIDE_TABLE))
+        return True
+
+    def _build_from_text(self) -> None:
         included = self._included()
         items: list[tuple[int, int, OutlineNode | None, Span | None]] = []
         for node in self.outline.nodes:
@@ -183,39 +184,86 @@ class _Builder:
             else:
                 self._add_measure(self.by_node.get(owner.index) if owner else None, span)
         self._add_loose_targets()
-        self._attach_targets()
-        self._renumber()
+        year = self.x.profile.year if self.x.profile else None
+        apply_annotations(self.drafts, self.annotations, self.raw, self.folded, year)
 
     def _measure_spans(self, node: OutlineNode) -> list[Span]:
         """The part's own sentences; in a part kept only for its targets, only theirs."""
         spans = self._own_sentences(node)
         if node.index in self._forward_set:
             return spans
-        return [s for s in spans if _has_any(self._target_starts, s)]
+        return [s for s in spans if self._forecast(s)]
+
+    def _forecast(self, s: Span) -> bool:
+        """A sentence of a part that looks back, kept for the future it states:
+        a target with words of the future (预计…将达到200万吨)."""
+        text = self.folded[s.start : s.end]
+        return _has_any(self._target_starts, s) and self.non_tasks.looks_forward(text)
 
     def _add_heading(self, node: OutlineNode) -> None:
         parent = self.by_node.get(node.parent) if node.parent is not None else None
         h = node.heading
         kind: TaskKind = "group" if h.kind in _STRUCTURAL_KINDS else "task"
-        draft = self._new(parent, kind, h.text, h.start, node.end, self._category(node))
+        start, end = self._without_annotations(h.start, h.end)
+        title = self._title(start, end)
+        draft = self._new(parent, kind, title, h.start, node.end, self._category(node))
         self._schedule(draft, parent, h.start, node.end)
         self.by_node[node.index] = draft
 
     def _add_measure(self, parent: TaskDraft | None, s: Span) -> TaskDraft | None:
         start, end = _trim_sentence(self.folded, s)
+        start, end = self._without_annotations(start, end)
         if end - start < MIN_MEASURE_CHARS:
-            return None
-        if not _is_commitment(self.folded, s, start, end) and not _has_any(self._target_starts, s):
-            return None
+            reason = ANNOTATION if self._annotated(s.start, s.end) else TOO_SHORT
+            return self._leave(s.start, s.end, reason)
+        has_target = _has_any(self._target_starts, s)
+        why = self.non_tasks.sentence_reason(start, end, has_target)
+        if why is not None:
+            return self._leave(s.start, s.end, why)
+        if not _is_commitment(self.folded, s, start, end) and not has_target:
+            return self._leave(s.start, s.end, NOT_COMMITMENT)
         category = parent.category if parent else ""
-        draft = self._new(parent, "measure", self.raw[start:end], start, end, category)
+        draft = self._new(parent, "measure", self._title(start, end), start, end, category)
         self._schedule(draft, parent, start, end)
         return draft
+
+    def _leave(self, start: int, end: int, reason: str) -> TaskDraft | None:
+        self.left_out.append(LeftOut(start, end, reason))
+        return None
+
+    def _annotated(self, start: int, end: int) -> bool:
+        i = bisect_right(self._ann_starts, start - 1)
+        return i < len(self.annotations) and self.annotations[i].start < end
+
+    def _without_annotations(self, start: int, end: int) -> tuple[int, int]:
+        """The span with annotations at its end cut off (and the space before them)."""
+        for ann in reversed(self.annotations):
+            if start < ann.start < end <= ann.end + 2:
+                end = ann.start
+            elif ann.start <= start < ann.end:
+                start = ann.end
+        return _trim_sentence(self.folded, Span(start, max(start, end)))
+
+    def _title(self, start: int, end: int) -> str:
+        """The text of ``[start, end)`` without any annotation inside it."""
+        out, pos = [], start
+        for ann in self.annotations:
+            if ann.start >= end:
+                break
+            if ann.end > pos and ann.start >= pos:
+                out.append(self.raw[pos : ann.start])
+                pos = ann.end
+        out.append(self.raw[pos:end])
+        return "".join(out).strip()
 
     def _add_loose_targets(self) -> None:
         """Targets outside any kept part (no headings at all, or before the first)."""
         for q in self.x.quantities:
             if q.kind == "target" and self._containing(q.start) is None:
+                node = self.outline.node_at(q.start)
+                looked_back = node is not None and node.index not in self._forward_set
+                if looked_back and not self._forecast(Span(*q.sentence)):
+                    continue
                 self._add_measure(None, Span(*q.sentence))
 
     def _new(
@@ -260,18 +308,25 @@ class _Builder:
         self.drafts = ordered
 
     def _schedule(self, draft: TaskDraft, parent: TaskDraft | None, start: int, end: int) -> None:
-        """Deadline and lead unit from the draft's own words, else from its parent."""
+        """Deadline and lead unit from the draft's own words, else from its parent.
+        A date before the document's own year speaks of the past, not a deadline."""
         text_end = end if draft.kind == "measure" else min(end, start + len(draft.title))
         year = self.x.profile.year if self.x.profile else None
         found = deadline_of(self.raw, self.folded, start, text_end, year)
-        if found is not None:
+        if found is not None and not_before(found.due, self.first_day):
             draft.deadline, draft.deadline_text = found.due, found.text
         else:
             draft.deadline = parent.deadline if parent else self.default_due
-        lead, co = self.units.suggest(self.raw[start:end])
-        if lead is None and parent is not None:
-            lead, co = parent.lead_unit, list(parent.co_units)
-        draft.lead_unit, draft.co_units = lead, co
+        s = self.units.explain(self.raw[start:text_end] if draft.kind == "measure" else draft.title)
+        if s.lead is None and draft.kind != "measure":
+            s = self.units.explain(self.raw[start:end])
+        if s.lead is not None:
+            draft.lead_unit, draft.co_units = s.lead, s.co
+            draft.unit_origin, draft.unit_reason = "suggested", s.reason
+        elif parent is not None and parent.lead_unit is not None:
+            draft.lead_unit, draft.co_units = parent.lead_unit, list(parent.co_units)
+            draft.unit_origin = parent.unit_origin
+            draft.unit_reason = f"沿用上级任务：{parent.unit_reason or parent.lead_unit}"
 
     def _own_sentences(self, node: OutlineNode) -> list[Span]:
         """Sentences of a part that are not inside one of its sub-parts, minus the heading."""
@@ -294,7 +349,6 @@ class _Builder:
                 return a.heading.text
         return ""
 
-    # -- targets ---------------------------------------------------------------
     def _containing(self, pos: int) -> TaskDraft | None:
         """The deepest draft whose span contains ``pos``."""
         best: TaskDraft | None = None
@@ -303,16 +357,38 @@ class _Builder:
                 best = d
         return best
 
-    def _attach_targets(self) -> None:
-        actuals = [q for q in self.x.quantities if q.kind == "actual"]
-        spans = sorted(((d.start, d.end, d.level, i) for i, d in enumerate(self.drafts)))
-        starts = [s[0] for s in spans]
-        for q in self.x.quantities:
-            if q.kind != "target":
-                continue
-            draft = _deepest(spans, starts, self.drafts, q.start)
-            if draft is not None:
-                draft.targets.append(_target(q, _baseline(q, actuals)))
+    # -- explaining ------------------------------------------------------------
+    def explained(self) -> list[LeftOut]:
+        """Every passage that is no task's: the reasons given while drafting, and
+        for the rest the reason its part was left out; neighbours with one reason merge."""
+        return _merged(sorted([*self.left_out, *self._unclaimed()], key=lambda o: o.start))
+
+    def _unclaimed(self) -> list[LeftOut]:
+        taken = sorted((d.start, d.start + max(len(d.title), 1)) for d in self.drafts)
+        taken += [(o.start, o.end) for o in self.left_out]
+        taken.sort()
+        starts = [a for a, _ in taken]
+        out: list[LeftOut] = []
+        for para in self.outline.paragraphs:
+            for s in sentences(self.folded, para):
+                i = bisect_right(starts, s.end - 1)
+                if any(a < s.end and s.start < b for a, b in taken[max(0, i - 8) : i]):
+                    continue
+                out.append(LeftOut(s.start, s.end, self._part_reason_at(s.start)))
+        return out
+
+    def _part_reason_at(self, pos: int) -> str:
+        if self.non_tasks.in_toc(pos):
+            return self.non_tasks.cues.reasons["toc"]
+        node = self.outline.node_at(pos)
+        if node is None:
+            return OUTSIDE_PARTS
+        reason = self.non_tasks.part_reason(node)
+        if reason is not None:
+            return reason
+        if any(a.stance == "retrospective" for a in self.outline.path(node)):
+            return RETROSPECTIVE
+        return PRESS_PART if self.x.profile and self.x.profile.genre == "press" else NOT_COMMITMENT
 
 
 def _is_commitment(folded: str, s: Span, start: int, end: int) -> bool:
@@ -328,47 +404,6 @@ def _has_any(sorted_positions: list[int], s: Span) -> bool:
     return i < len(sorted_positions) and sorted_positions[i] < s.end
 
 
-def _deepest(
-    spans: list[tuple[int, int, int, int]], starts: list[int], drafts: list[TaskDraft], pos: int
-) -> TaskDraft | None:
-    best = None
-    for start, end, level, i in spans[: bisect_right(starts, pos)]:
-        if start <= pos < end and (best is None or level > best[0]):
-            best = (level, i)
-    return drafts[best[1]] if best else None
-
-
-def _target(q: Quantity, baseline: Baseline | None) -> TargetDraft:
-    return TargetDraft(
-        q.indicator,
-        q.comparator,
-        q.value,
-        q.value_max,
-        q.unit,
-        q.period,
-        q.measure,
-        q.start,
-        q.end,
-        q.text,
-        baseline,
-    )
-
-
-def _baseline(target: Quantity, actuals: list[Quantity]) -> Baseline | None:
-    """The best-matching actual of the same indicator, unit and measure."""
-    best: tuple[float, int, Quantity] | None = None
-    for a in actuals:
-        if a.unit != target.unit or a.measure != target.measure:
-            continue
-        score = indicator_similarity(a.indicator, target.indicator, min_contained=4)
-        if score >= 0.6 and (best is None or (score, a.start) > best[:2]):
-            best = (score, a.start, a)
-    if best is None:
-        return None
-    a = best[2]
-    return Baseline(a.value, a.unit, a.period, a.start, a.end, a.text)
-
-
 def _trim_sentence(folded: str, s: Span) -> tuple[int, int]:
     start, end = s.start, s.end
     while start < end and folded[start] in " 。;:,":
@@ -378,13 +413,22 @@ def _trim_sentence(folded: str, s: Span) -> tuple[int, int]:
     return start, end
 
 
+_BY_YEAR = re.compile(r"(?:到|至)\s?((?:19|20)\d\d)\s?年")
+
+
 def _default_deadline(x: Extraction) -> date | None:
+    """When a task stating no deadline is due: a plan at the end of its period, a
+    report at the end of its year; a document naming neither, by the last year it
+    sets a goal for (到2027年)."""
     p = x.profile
     if p is None:
         return None
     if p.genre == "plan" and p.plan_period:
         return year_end(p.plan_period[1])
-    return year_end(p.year) if p.year else None
+    if p.year:
+        return year_end(p.year)
+    goals = [int(y) for y in _BY_YEAR.findall(x.doc.folded)]
+    return year_end(max(goals)) if goals else None
 
 
 def _category_nodes(outline: Outline, included: set[int]) -> set[int]:
@@ -403,3 +447,24 @@ def _category_nodes(outline: Outline, included: set[int]) -> set[int]:
             out.update(subs or [top.index])
         return out
     return {n.index for n in tops}
+
+
+def _merged(items: list[LeftOut]) -> list[LeftOut]:
+    out: list[LeftOut] = []
+    for o in items:
+        if out and out[-1].reason == o.reason and o.start <= out[-1].end + 2:
+            last = out[-1]
+            out[-1] = LeftOut(last.start, max(last.end, o.end), o.reason)
+        elif out and o.start < out[-1].end:
+            continue
+        else:
+            out.append(o)
+    return out
+
+
+def _table_year(x: Extraction) -> int | None:
+    """The year a table's 9月底 means: the document's, else the commonest year it names."""
+    if x.profile is not None and x.profile.reference_year is not None:
+        return x.profile.reference_year
+    years = re.findall(r"((?:19|20)\d\d)\s?年", x.doc.folded)
+    return int(max(set(years), key=years.count)) if years else None

@@ -9,28 +9,20 @@ have not reported in the round (催办). The figures are those of
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import docx
 from docx.document import Document
-from sqlalchemy.orm import Session
 
 from luoshi.errors import InputError
 from luoshi.io import charts
 from luoshi.io import docx_layout as layout
-from luoshi.io.bulletin_figures import (
-    BulletinFigures,
-    Laggard,
-    chinese_date,
-    load_figures,
-    period_label,
-)
-from luoshi.ledger.models import Plan
-from luoshi.ledger.status import HEALTH_LABELS
-from luoshi.ledger.summary import Tally, lead_unit_of
-from luoshi.settings import StatusRules
+from luoshi.io.wording import chinese_date, period_label
+from luoshi.ledger.health import HEALTH_COLOURS, HEALTH_LABELS
+from luoshi.ledger.read.bulletin import BulletinFigures
+from luoshi.ledger.read.figures import Tally, lead_unit_of
+from luoshi.ledger.read.rows import TaskRow
 
 DEFAULT_ISSUER = "督查室"
 MAX_BARS = 30  # more rows than this do not fit one page at a readable size
@@ -39,26 +31,9 @@ COUNTED = ("done", "green", "amber", "red", "stalled")
 SUMMARY_HEADERS = ["末级任务", *(HEALTH_LABELS[k] for k in COUNTED), "逾期", "总体进度", "应有进度"]
 NOTE = (
     "注：进度为各单位最近一次填报且未被退回的完成比例。类别、责任单位的进度为其末级任务"
-    "进度的算术平均；总体进度按任务权重逐级汇总。应有进度自开始日期至完成时限线性增长，"
+    "进度按任务权重的平均；总体进度按任务权重逐级汇总。应有进度自开始日期至完成时限线性增长，"
     "状态按实际进度落后于应有进度的程度、是否逾期和连续漏报判定。"
 )
-
-
-def export_bulletin(
-    s: Session,
-    plan: Plan,
-    rules: StatusRules,
-    today: date,
-    path: str | Path,
-    period: str | None = None,
-    issuer: str = DEFAULT_ISSUER,
-    until: datetime | None = None,
-) -> BulletinFigures:
-    """Write the bulletin of ``plan`` as of ``today`` for the round of ``period``
-    (``until``: the ledger as it stood then, for a past --as-of)."""
-    figures = load_figures(s, plan, rules, today, period, until)
-    write_bulletin(figures, path, issuer)
-    return figures
 
 
 def write_bulletin(fig: BulletinFigures, path: str | Path, issuer: str = DEFAULT_ISSUER) -> None:
@@ -80,9 +55,9 @@ def add_body(doc: Any, fig: BulletinFigures) -> None:
     """The bulletin between its title and its signature, into ``doc`` (a document or a
     docxtpl sub-document); the closing note keeps with the signature that follows."""
     _overview(doc, fig)
-    _groups(doc, "二、各类别推进情况", "类别", fig.by_category)
-    _groups(doc, "三、各责任单位推进情况", "责任单位", fig.by_unit)
-    _laggards(doc, fig.laggards)
+    _groups(doc, "二、各类别推进情况", "类别", fig.figures.by_category)
+    _groups(doc, "三、各责任单位推进情况", "责任单位", fig.figures.by_unit)
+    _attention(doc, fig.figures.attention)
     _pending(doc, fig)
     note = doc.add_paragraph(NOTE, style=layout.CAPTION)
     # A page must never hold only the signature: the note goes over with it.
@@ -105,26 +80,27 @@ def percent(value: float) -> str:
 
 
 def summary_values(fig: BulletinFigures) -> list[str]:
-    t = fig.total
+    f = fig.figures
+    t = f.total
     counts = [str(t.counts[k]) for k in COUNTED]
-    return [str(t.tasks), *counts, str(t.overdue), percent(fig.progress), percent(fig.expected)]
+    return [str(t.tasks), *counts, str(t.overdue), percent(f.progress), percent(f.expected)]
 
 
 def _overview(doc: Document, fig: BulletinFigures) -> None:
-    t = fig.total
+    f = fig.figures
+    t = f.total
     doc.add_paragraph(
         f"截至{chinese_date(fig.today)}，《{fig.plan_title}》共有末级任务{t.tasks}项，"
         f"已完成{t.counts['done']}项；进展正常{t.counts['green']}项，滞后{t.counts['amber']}项，"
         f"严重滞后{t.counts['red']}项，停滞{t.counts['stalled']}项；逾期未完成{t.overdue}项。"
-        f"按任务权重汇总，总体进度{percent(fig.progress)}，应有进度{percent(fig.expected)}。"
+        f"按任务权重汇总，总体进度{percent(f.progress)}，应有进度{percent(f.expected)}。"
         + _round_sentence(fig)
     )
     doc.add_heading("一、总体情况", level=1)
     columns = layout.widened([layout.fitting(h) for h in SUMMARY_HEADERS])
     layout.table(doc, columns, [summary_values(fig)])
     slices = [
-        charts.Slice(HEALTH_LABELS[key], t.counts[key], charts.HEALTH_COLOURS[key])
-        for key in COUNTED
+        charts.Slice(HEALTH_LABELS[key], t.counts[key], HEALTH_COLOURS[key]) for key in COUNTED
     ]
     layout.picture(doc, charts.donut_chart("末级任务状态分布", slices, f"{t.tasks}项\n末级任务"))
 
@@ -173,23 +149,22 @@ LAGGARD_COLUMNS = [
 ]
 
 
-def laggard_values(lag: Laggard) -> list[str]:
-    r = lag.row
-    state = HEALTH_LABELS[r.status] + ("（逾期）" if lag.overdue else "")
+def attention_values(r: TaskRow) -> list[str]:
+    state = HEALTH_LABELS[r.health] + ("（逾期）" if r.overdue else "")
     deadline = r.deadline.isoformat() if r.deadline else ""
     return [r.code, r.title, lead_unit_of(r), deadline, percent(r.progress), state]
 
 
-def _laggards(doc: Document, laggards: Sequence[Laggard]) -> None:
-    doc.add_heading("四、严重滞后和逾期任务", level=1)
-    if not laggards:
-        doc.add_paragraph("无严重滞后或逾期任务。")
+def _attention(doc: Document, attention: Sequence[TaskRow]) -> None:
+    doc.add_heading("四、严重滞后、逾期和停滞任务", level=1)
+    if not attention:
+        doc.add_paragraph("无严重滞后、逾期或停滞任务。")
         return
-    doc.add_paragraph(f"共{len(laggards)}项，请责任单位说明原因，明确整改措施和完成时间。")
-    t = layout.table(doc, LAGGARD_COLUMNS, [laggard_values(x) for x in laggards])
-    for row, lag in zip(t.rows[1:], laggards, strict=True):
-        # The status in the colour the web and the charts give it.
-        layout.colour_text(row.cells[-1], charts.HEALTH_COLOURS[lag.row.status])
+    doc.add_paragraph(f"共{len(attention)}项，请责任单位说明原因，明确整改措施和完成时间。")
+    t = layout.table(doc, LAGGARD_COLUMNS, [attention_values(r) for r in attention])
+    for row, r in zip(t.rows[1:], attention, strict=True):
+        # The health in the colour the web and the charts give it.
+        layout.colour_text(row.cells[-1], HEALTH_COLOURS[r.health])
 
 
 _PENDING_COUNTS = [layout.fitting("待报任务数"), layout.fitting("已催办次数")]

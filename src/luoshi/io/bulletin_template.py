@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -26,14 +25,12 @@ from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
 from lxml import etree
-from sqlalchemy.orm import Session
 
 from luoshi.errors import InputError
 from luoshi.io import docx_layout as layout
 from luoshi.io.bulletin import DEFAULT_ISSUER, add_body, title
-from luoshi.io.bulletin_figures import BulletinFigures, chinese_date, load_figures, period_label
-from luoshi.ledger.models import Plan
-from luoshi.settings import StatusRules
+from luoshi.io.wording import chinese_date, period_label
+from luoshi.ledger.read.bulletin import BulletinFigures
 
 RED = RGBColor(0xC0, 0x00, 0x00)
 MASTHEAD = "MASTHEAD"
@@ -83,22 +80,6 @@ def context(fig: BulletinFigures, o: BulletinOptions) -> dict[str, Any]:
         "printed_by": o.printed_by or o.issuer,
         "printed_date": chinese_date(fig.today) + "印发",
     }
-
-
-def render_bulletin(
-    s: Session,
-    plan: Plan,
-    rules: StatusRules,
-    today: date,
-    path: str | Path,
-    options: BulletinOptions,
-    period: str | None = None,
-    until: datetime | None = None,
-) -> BulletinFigures:
-    """Write the bulletin of ``plan`` into ``options.template`` (else the default)."""
-    fig = load_figures(s, plan, rules, today, period, until)
-    write_templated(fig, path, options)
-    return fig
 
 
 def write_templated(fig: BulletinFigures, path: str | Path, options: BulletinOptions) -> None:

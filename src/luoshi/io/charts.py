@@ -26,16 +26,6 @@ INK = "#222222"
 GRID = "#D0D0D0"
 BAR = "#3B6FB6"
 MARKER = "#C00000"
-# Status colours that stay apart when printed in grey, too.
-# The web's colours (web/charts.py HEALTH_COLOURS), so a bulletin reads as the
-# dashboard does; the two copies are to become one shared table (see CHANGELOG).
-HEALTH_COLOURS = {
-    "green": "#2e7d32",
-    "amber": "#f9a825",
-    "red": "#c62828",
-    "stalled": "#6a1b9a",
-    "done": "#1565c0",
-}
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,29 +19,21 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from luoshi.errors import ImportErrors
-from luoshi.ledger.board import Board, TargetRow, TaskRow, plan_board
-from luoshi.ledger.edits import Change, RowEdit, apply, prepare
-from luoshi.ledger.models import Document, Plan, Unit, User
-from luoshi.ledger.status import HEALTH_LABELS
+from luoshi.extract.records import number
+from luoshi.ledger.edits import RowEdit
+from luoshi.ledger.health import HEALTH_COLOURS, HEALTH_LABELS, tint
+from luoshi.ledger.read.rows import PlanView, TargetRow, TaskRow
 from luoshi.ledger.units import LIST_SEPARATOR
 from luoshi.ledger.values import parse_date
-from luoshi.settings import StatusRules
 
 SHEET = "台账"
 UNIT_SHEET = "单位"
 SOURCE_LIMIT = 1000
 COMPARATOR_LABELS = {">": ">", ">=": "≥", "<=": "≤", "~": "约", "=": ""}
-STATUS_FILLS = {
-    "green": "C6EFCE",
-    "amber": "FFEB9C",
-    "red": "FFC7CE",
-    "stalled": "D9D9D9",
-    "done": "BDD7EE",
-}
+# Light tints of the one palette, so a cell reads as the colour the web and Word show.
+HEALTH_FILLS = {h: tint(c) for h, c in HEALTH_COLOURS.items()}
 READ_ONLY_FILL = PatternFill("solid", fgColor="F2F2F2")
 
 
@@ -66,6 +58,8 @@ COLUMNS = (
     Column("目标", None, 36),
     Column("最新进度", None, 8),
     Column("状态", None, 8),
+    # After the columns offices know by letter (最新进度 L, 状态 M), before the hidden one.
+    Column("最新填报值", None, 24),
     Column("版本", None, 4),
 )
 COLUMN_OF = {c.header: i for i, c in enumerate(COLUMNS, 1)}
@@ -77,6 +71,14 @@ def target_text(t: TargetRow) -> str:
     if t.baseline is not None:
         text += f"（基数 {t.baseline['text']}）"
     return text
+
+
+def latest_text(t: TargetRow) -> str | None:
+    """集装箱吞吐量 1,500,000标准箱（2024-05）: the value last reported for the target,
+    and the period of the round it was reported in."""
+    if t.latest is None:
+        return None
+    return f"{t.indicator} {number(t.latest.value):,}{t.unit}（{t.latest.period}）".strip()
 
 
 def _clean(text: str | None, limit: int | None = None) -> str | None:
@@ -100,46 +102,31 @@ def _row_values(row: TaskRow, source: str) -> list[Any]:
         row.weight,
         "；".join(target_text(t) for t in row.targets) or None,
         round(row.progress, 1),
-        HEALTH_LABELS[row.status],
+        HEALTH_LABELS[row.health],
+        "；".join(x for t in row.targets if (x := latest_text(t))) or None,
         row.version,
     ]
 
 
-def export_ledger(
-    s: Session,
-    plan: Plan,
-    rules: StatusRules,
-    today: date,
-    path: str | Path,
-    until: datetime | None = None,
-) -> Board:
-    """Write ``plan`` as of ``today`` to ``path`` (progress and status at ``until`` when
-    given, see ``board.plan_board``; the editable cells are always current)."""
-    board = plan_board(s, plan, rules, today, until)
-    doc_ids = {r.doc for r in board.rows if r.doc is not None}
-    raw = dict(s.execute(select(Document.id, Document.raw).where(Document.id.in_(doc_ids))).all())
-    units = list(s.scalars(select(Unit.name).where(Unit.active).order_by(Unit.id)))
-    write_ledger(board, raw, units, path)
-    return board
-
-
-def write_ledger(board: Board, raw: dict[int, str], units: list[str], path: str | Path) -> None:
-    """Write ``board`` to ``path``; ``raw`` maps document ids to their text (for 原文)."""
+def write_ledger(view: PlanView, raw: dict[int, str], units: list[str], path: str | Path) -> None:
+    """Write ``view`` to ``path`` (progress and health as of the view; the editable cells
+    are always current); ``raw`` maps document ids to their text (for 原文), ``units``
+    lists the names offered in the 责任单位 column."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = SHEET
     ws.append([c.header for c in COLUMNS])
-    for row in board.rows:
+    for row in view.rows:
         text = raw.get(row.doc or -1, "")
         source = text[row.start : row.end] if row.start is not None else ""
         ws.append(_row_values(row, source))
-    _format(ws, board)
-    _validations(wb, ws, units, len(board.rows) + 1)
+    _format(ws, view)
+    _validations(wb, ws, units, len(view.rows) + 1)
     wb.save(path)
 
 
-def _format(ws: Worksheet, board: Board) -> None:
+def _format(ws: Worksheet, view: PlanView) -> None:
     ws.freeze_panes = "B2"
     for i, col in enumerate(COLUMNS, 1):
         letter = get_column_letter(i)
@@ -147,7 +134,7 @@ def _format(ws: Worksheet, board: Board) -> None:
         ws.cell(1, i).font = Font(bold=True)
     ws.column_dimensions[get_column_letter(COLUMN_OF["版本"])].hidden = True
     wrap = Alignment(wrap_text=True, vertical="top")
-    for r, row in enumerate(board.rows, 2):
+    for r, row in enumerate(view.rows, 2):
         for i, col in enumerate(COLUMNS, 1):
             cell = ws.cell(r, i)
             cell.alignment = wrap
@@ -159,7 +146,7 @@ def _format(ws: Worksheet, board: Board) -> None:
                 cell.fill = READ_ONLY_FILL
         ws.cell(r, COLUMN_OF["编号"]).number_format = "@"
         ws.cell(r, COLUMN_OF["完成时限"]).number_format = "yyyy-mm-dd"
-        ws.cell(r, COLUMN_OF["状态"]).fill = PatternFill("solid", fgColor=STATUS_FILLS[row.status])
+        ws.cell(r, COLUMN_OF["状态"]).fill = PatternFill("solid", fgColor=HEALTH_FILLS[row.health])
 
 
 def _validations(wb: Workbook, ws: Worksheet, units: list[str], last: int) -> None:
@@ -302,14 +289,3 @@ def _read_row(
             shown = raw.date().isoformat() if hasattr(raw, "date") else ("" if raw is None else raw)
             problems.append(f"{ref(col.header)} {col.header}「{shown}」{e}")
     return RowEdit(code, seen, values, f"{SHEET}!第{r}行", cells_of)
-
-
-def import_ledger(
-    s: Session, actor: User, plan: Plan, path: str | Path, dry_run: bool = False
-) -> list[Change]:
-    """Apply the edits in ``path`` to ``plan`` (all or nothing); with ``dry_run`` only
-    report what would change."""
-    edits, problems = read_ledger(path)
-    if dry_run:
-        return prepare(s, plan, edits, problems)
-    return apply(s, actor, plan, edits, problems)

@@ -1,6 +1,6 @@
 """公开数据 (open data): a plan's ledger for researchers, as JSON or as CSV tables.
 
-JSON is one document, ``{"schema": "luoshi.plan", "version": 1, ...}``, with
+JSON is one document, ``{"schema": "luoshi.plan", "version": 2, ...}``, with
 the plan, its source documents (their full text, so every ``start``/``end`` can
 be checked against it) and its tasks with their targets. CSV is two tables in
 UTF-8 with a BOM (so Excel detects the encoding): ``tasks.csv``, one row per
@@ -13,31 +13,23 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from luoshi.errors import InputError
 from luoshi.extract.records import number
-from luoshi.ledger import summary
-from luoshi.ledger.board import Board, TaskRow, plan_board
-from luoshi.ledger.models import Document, Plan
-from luoshi.ledger.records import target_record, task_record
-from luoshi.ledger.reported import ReportedValue, latest_values
-from luoshi.ledger.status import HEALTH_LABELS
-from luoshi.settings import StatusRules
+from luoshi.ledger.health import HEALTH_LABELS
+from luoshi.ledger.models import Document
+from luoshi.ledger.read.opendata import OpenData
+from luoshi.ledger.read.records import figures_record, target_record, task_record
 
 SCHEMA = "luoshi.plan"
-VERSION = 1
+VERSION = 2
 TASK_COLUMNS = (
-    "plan", "code", "parent", "level", "kind", "title", "category", "lead_unit",
-    "co_units", "person", "start_date", "deadline", "weight", "status", "status_label",
-    "overdue", "progress", "expected", "reported", "missed_rounds", "document_id",
-    "document", "start", "end",
+    "plan", "code", "parent", "level", "kind", "leaf", "title", "category", "lead_unit",
+    "co_units", "person", "start_date", "deadline", "weight", "state", "health",
+    "health_label", "overdue", "progress", "expected", "reported", "missed_rounds",
+    "document_id", "document", "start", "end",
 )  # fmt: skip
 TARGET_COLUMNS = (
     "plan", "code", "position", "indicator", "comparator", "value", "value_max", "unit",
@@ -46,47 +38,28 @@ TARGET_COLUMNS = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class OpenData:
-    """What both formats are written from: the board and what it does not carry."""
-
-    board: Board
-    documents: list[Document]
-    latest: dict[int, ReportedValue]  # by target id
-
-
-def load(
-    s: Session, plan: Plan, rules: StatusRules, today: date, until: datetime | None = None
-) -> OpenData:
-    """The plan as of ``today``; ``until``: the ledger as it stood then (a past --as-of)."""
-    board = plan_board(s, plan, rules, today, until)
-    ids = {r.doc for r in board.rows} | {plan.document_id}
-    ids.discard(None)
-    docs = s.scalars(select(Document).where(Document.id.in_(ids)).order_by(Document.id))
-    return OpenData(board, list(docs), latest_values(s, plan.id, until))
-
-
 # -- JSON --------------------------------------------------------------------------
 
 
 def plan_json(data: OpenData) -> dict[str, Any]:
     """The whole plan as one JSON-ready document."""
-    b = data.board
+    v = data.view
     return {
         "schema": SCHEMA,
         "version": VERSION,
-        "as_of": b.today.isoformat(),
-        "status_labels": HEALTH_LABELS,
+        "as_of": v.day.isoformat(),
+        "health_labels": HEALTH_LABELS,
         "plan": {
-            "id": b.plan.id,
-            "name": b.plan.name,
-            "title": b.plan.title,
-            "document": b.plan.document_id,
-            "progress": round(b.total.progress, 1),
-            "expected": round(b.total.expected, 1),
+            "id": v.plan.id,
+            "name": v.plan.name,
+            "title": v.plan.title,
+            "document": v.plan.document_id,
+            "progress": round(v.total.progress, 1),
+            "expected": round(v.total.expected, 1),
         },
+        "figures": figures_record(data.figures),
         "documents": [_document(d) for d in data.documents],
-        "tasks": [_task(r, data) for r in b.rows],
+        "tasks": [task_record(r) for r in v.rows],
     }
 
 
@@ -104,30 +77,10 @@ def _document(d: Document) -> dict[str, Any]:
     }
 
 
-def _task(r: TaskRow, data: OpenData) -> dict[str, Any]:
-    rec = task_record(r)
-    rec["status_label"] = HEALTH_LABELS[r.status]
-    rec["overdue"] = summary.is_overdue(r, data.board.today)
-    for t, out in zip(r.targets, rec["targets"], strict=True):
-        latest = data.latest.get(t.id)
-        out["latest"] = (
-            None if latest is None else {"value": number(latest.value), "period": latest.period}
-        )
-    return rec
-
-
-def export_json(
-    s: Session,
-    plan: Plan,
-    rules: StatusRules,
-    today: date,
-    path: Path,
-    until: datetime | None = None,
-) -> OpenData:
-    data = load(s, plan, rules, today, until)
+def export_json(data: OpenData, path: Path) -> None:
+    """Write ``data`` as one JSON document to ``path``."""
     text = json.dumps(plan_json(data), ensure_ascii=False, indent=2)
     _write(path, lambda f: f.write(text + "\n"), "utf-8")
-    return data
 
 
 # -- CSV ---------------------------------------------------------------------------
@@ -135,10 +88,10 @@ def export_json(
 
 def task_rows(data: OpenData) -> list[list[Any]]:
     titles = {d.id: d.title for d in data.documents}
-    plan = data.board.plan.name
+    plan = data.view.plan.name
     rows = []
-    for r in data.board.rows:
-        rec = _task(r, data)
+    for r in data.view.rows:
+        rec = task_record(r)
         rec.update(plan=plan, co_units="、".join(r.co_units), document_id=r.doc)
         rec["document"] = titles.get(r.doc) if r.doc is not None else None
         rows.append([rec[c] for c in TASK_COLUMNS])
@@ -146,13 +99,13 @@ def task_rows(data: OpenData) -> list[list[Any]]:
 
 
 def target_rows(data: OpenData) -> list[list[Any]]:
-    plan = data.board.plan.name
+    plan = data.view.plan.name
     rows = []
-    for r in data.board.rows:
+    for r in data.view.rows:
         for i, t in enumerate(r.targets, 1):
             rec = target_record(t)
             base = rec.pop("baseline") or {}
-            latest = data.latest.get(t.id)
+            latest = t.latest
             rec.update(plan=plan, code=r.code, position=i)
             rec.update({f"baseline_{k}": base.get(k) for k in ("value", "unit", "period", "text")})
             rec["latest_value"] = number(latest.value) if latest else None
@@ -168,21 +121,14 @@ def csv_paths(out: Path) -> tuple[Path, Path]:
     return out / "tasks.csv", out / "targets.csv"
 
 
-def export_csv(
-    s: Session,
-    plan: Plan,
-    rules: StatusRules,
-    today: date,
-    out: Path,
-    until: datetime | None = None,
-) -> tuple[OpenData, tuple[Path, Path]]:
-    data = load(s, plan, rules, today, until)
+def export_csv(data: OpenData, out: Path) -> tuple[Path, Path]:
+    """Write ``data`` as tasks and targets tables; returns the two paths written."""
     tasks_path, targets_path = csv_paths(out)
     if out.suffix.lower() != ".csv":
         _mkdir(out)
     write_csv(tasks_path, TASK_COLUMNS, task_rows(data))
     write_csv(targets_path, TARGET_COLUMNS, target_rows(data))
-    return data, (tasks_path, targets_path)
+    return tasks_path, targets_path
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:

@@ -11,9 +11,8 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from luoshi.errors import Conflict, InputError, NotFound
-from luoshi.ledger import asof, audit, locking, report_values
+from luoshi.ledger import audit, locking, report_values
 from luoshi.ledger.access import require_manager, require_unit_member
-from luoshi.ledger.board import code_key
 from luoshi.ledger.clock import now
 from luoshi.ledger.models import (
     Chase,
@@ -26,7 +25,11 @@ from luoshi.ledger.models import (
     Unit,
     User,
 )
+from luoshi.ledger.read import asof
+from luoshi.ledger.read.rows import code_key
+from luoshi.ledger.read.timeline import closing_point
 
+REPORT_STATE_LABELS = {"submitted": "待审核", "accepted": "已通过", "returned": "已退回"}
 _PERIOD = re.compile(r"^\d{4}(?:-(?:Q[1-4]|H[12]|(?:0[1-9]|1[0-2])))?$")
 
 
@@ -72,10 +75,26 @@ def get_round(s: Session, round_id: int) -> Round:
 
 
 def close_round(s: Session, actor: User, rnd: Round, seen: int | None = None) -> None:
+    """结束调度: no more reports in the round; its point of the timeline is stored now."""
     require_manager(actor, "结束调度")
     if rnd.closed_at is not None:
         raise Conflict(f"调度 {rnd.id} 已经结束")
-    locking.update(s, actor, rnd, f"调度 {rnd.id}", seen, {"closed_at": now()}, "close")
+    at = now()
+    locking.update(s, actor, rnd, f"调度 {rnd.id}", seen, {"closed_at": at}, "close")
+    plan = s.get(Plan, rnd.plan_id)
+    assert plan is not None
+    s.add(closing_point(s, plan, rnd, at))
+
+
+def round_for_report(s: Session, plan_id: int, round_id: int | None) -> Round:
+    """The round a report goes to: the one named, else the plan's open round."""
+    if round_id is not None:
+        return get_round(s, round_id)
+    q = select(Round).where(Round.plan_id == plan_id, Round.closed_at.is_(None))
+    rnd = s.scalars(q.order_by(Round.id.desc()).limit(1)).first()
+    if rnd is None:
+        raise InputError("该计划目前没有进行中的调度，无法填报（请督查人员先发起调度）")
+    return rnd
 
 
 def list_rounds(s: Session, plan: Plan) -> Sequence[Round]:
@@ -121,7 +140,7 @@ def submit_report(
         value=by_target[first] if first is not None else value,
         narrative=narrative,
         evidence=list(evidence),
-        status="submitted",
+        state="submitted",
         submitted_at=now(),
     )
     s.add(report)
@@ -138,7 +157,7 @@ def _check_open(s: Session, rnd: Round, task: Task) -> None:
         raise Conflict(f"调度 {rnd.id}（{rnd.period}）已经结束，不能再填报")
     if task.plan_id != rnd.plan_id:
         raise InputError(f"任务 {task.code} 不属于调度 {rnd.id} 的计划")
-    if task.status == "done":
+    if task.state == "done":
         raise Conflict(f"任务 {task.code} 已经验收完成")
     has_children = s.scalars(select(Task.id).where(Task.parent_id == task.id).limit(1)).first()
     if has_children is not None:
@@ -154,7 +173,7 @@ def pending(s: Session, rnd: Round, until: datetime | None = None) -> list[Pendi
         ProgressReport.task_id == Task.id,
         asof.report_counted(until),
     )
-    open_ = Task.status != "done" if until is None else Task.id.not_in(asof.tasks_done(until))
+    open_ = Task.state != "done" if until is None else Task.id.not_in(asof.tasks_done(until))
     q = (
         select(Unit.id, Unit.name, Task.code)
         .join(Task, Task.lead_unit_id == Unit.id)
@@ -231,11 +250,12 @@ def review(
     reason = (reason or "").strip() or None
     if not accept and reason is None:
         raise InputError(f"退回进度报告 {report.id} 必须说明理由", ("reason",))
-    if report.status != "submitted":
-        raise Conflict(f"进度报告 {report.id} 已经审核过（{report.status}）")
+    if report.state != "submitted":
+        label = REPORT_STATE_LABELS.get(report.state, report.state)
+        raise Conflict(f"进度报告 {report.id} 已经审核过（{label}）")
     decision = "accepted" if accept else "returned"
     label = f"进度报告 {report.id}"
-    locking.update(s, actor, report, label, seen, {"status": decision}, decision)
+    locking.update(s, actor, report, label, seen, {"state": decision}, decision)
     event = Review(
         report_id=report.id, reviewer_id=actor.id, decision=decision, reason=reason, at=now()
     )
@@ -244,5 +264,5 @@ def review(
     if accept and report.percent >= 100:
         task = s.get(Task, report.task_id)
         assert task is not None
-        locking.update(s, actor, task, f"任务 {task.code}", None, {"status": "done"}, "complete")
+        locking.update(s, actor, task, f"任务 {task.code}", None, {"state": "done"}, "complete")
     return event

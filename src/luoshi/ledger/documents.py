@@ -20,6 +20,7 @@ from luoshi.ledger.access import require_manager
 from luoshi.ledger.clock import now
 from luoshi.ledger.limits import fit
 from luoshi.ledger.models import Document, DocumentSpan, Plan, Task, User
+from luoshi.ledger.source_tables import tables_json
 from luoshi.ledger.values import parse_date
 from luoshi.text.document import Document as SourceText
 
@@ -117,6 +118,7 @@ def _new_document(
         text_length=len(normalized),
         duplicate_of_id=original.id if original else None,
         created_at=now(),
+        tables=tables_json(source.reader_tables),
     )
 
 

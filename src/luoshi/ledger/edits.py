@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 from luoshi.errors import Conflict, ImportErrors
 from luoshi.ledger import tasks
 from luoshi.ledger.access import require_manager
-from luoshi.ledger.board import TaskRow, task_rows
 from luoshi.ledger.models import Plan, Task, Unit, User
+from luoshi.ledger.read.compute import task_rows
+from luoshi.ledger.read.rows import TaskRow
 from luoshi.ledger.tasks import EDITABLE, FIELD_LABELS, edit_task, normalize, task_label
 from luoshi.ledger.units import LIST_SEPARATOR
 
@@ -150,3 +151,18 @@ def apply(
                 s, actor, by_code[e.code], task_label(plan.name, by_code[e.code]), e.seen, values
             )
     return changes
+
+
+def import_edits(
+    s: Session,
+    actor: User,
+    plan: Plan,
+    edits: Sequence[RowEdit],
+    problems: Sequence[str] = (),
+    dry_run: bool = False,
+) -> list[Change]:
+    """Apply edits read from a spreadsheet to ``plan`` (all or nothing); with ``dry_run``
+    only say what would change."""
+    if dry_run:
+        return prepare(s, plan, edits, problems)
+    return apply(s, actor, plan, edits, problems)

@@ -38,6 +38,14 @@ NAMING = {
 
 ROLES = ("admin", "supervisor", "reporter", "viewer")
 TASK_KINDS = ("group", "task", "measure")
+# Where a task's lead unit came from (tasks.lead_unit_origin): named by the document,
+# suggested from the departments' mandates (待确认), a suggestion a person confirmed,
+# or set by a person.
+UNIT_ORIGINS = ("document", "suggested", "confirmed", "assigned")
+PENDING_ORIGIN = "suggested"
+# Where a unit row came from (units.origin): a document named it, a unit map lists it,
+# or a person added it.
+UNIT_SOURCES = ("document", "map", "manual")
 TASK_STATES = ("open", "done")
 REPORT_STATES = ("submitted", "accepted", "returned")
 # 草稿 → 启用 → 归档: only active plans are shown on dashboards and run rounds.
@@ -67,6 +75,9 @@ class Unit(Versioned, Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # 来源: "document" (named by a document, created when a plan was built from it),
+    # "map" (from a unit map), "manual" (added by a person); NULL before revision 0004.
+    origin: Mapped[str | None] = mapped_column(String(20))
 
 
 class User(Versioned, Base):
@@ -104,6 +115,9 @@ class Document(Versioned, Base):
     text_length: Mapped[int] = mapped_column(Integer, index=True)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # The tables its reader found (Word, spreadsheet): cells as spans of ``raw`` with
+    # their grid column and merge, so a plan is drafted from them as from the file.
+    tables: Mapped[list[Any] | None] = mapped_column(JSON, deferred=True)
     # 归档: kept, but off the documents list unless asked for.
     archived: Mapped[bool] = mapped_column(default=False, server_default=false())
 
@@ -162,7 +176,14 @@ class Task(Versioned, Base):
     deadline_text: Mapped[str | None] = mapped_column(String(100))
     expected_outcome: Mapped[str | None] = mapped_column(Text)
     weight: Mapped[float] = mapped_column(Float, default=1.0)
-    status: Mapped[str] = mapped_column(String(10), default="open")
+    # 状态: open or done (not the health colour, which is derived; see ledger.health).
+    state: Mapped[str] = mapped_column("status", String(10), default="open")
+    # 责任单位来源: one of UNIT_ORIGINS; "suggested" is shown as 待确认.
+    lead_unit_origin: Mapped[str | None] = mapped_column(String(20))
+    # Why the lead unit: 文件写明（表格）, or 职能匹配：港口、集装箱 (the terms that matched).
+    lead_unit_reason: Mapped[str | None] = mapped_column(Text)
+    # 进展情况 as the office's own ledger stated it when the plan was built from it.
+    initial_progress_note: Mapped[str | None] = mapped_column(Text)
     # Set when building a tree in one flush; never loaded implicitly (no N+1 queries).
     parent: Mapped[Task | None] = relationship(remote_side=[id], lazy="raise")
 
@@ -231,7 +252,8 @@ class ProgressReport(Versioned, Base):
     value: Mapped[float | None] = mapped_column(Float)
     narrative: Mapped[str] = mapped_column(Text, default="")
     evidence: Mapped[list[str]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(10), default="submitted")
+    # 审核状态: submitted, accepted or returned.
+    state: Mapped[str] = mapped_column("status", String(10), default="submitted")
     submitted_at: Mapped[datetime] = mapped_column(DateTime)
 
 
@@ -256,6 +278,15 @@ class Review(Base):
     decision: Mapped[str] = mapped_column(String(10))
     reason: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class RoundPoint(Base):
+    """进度曲线上的点: the plan's progress when a round closed, written once at the close."""
+
+    __tablename__ = "round_points"
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), primary_key=True)
+    progress: Mapped[float] = mapped_column(Float)
+    expected: Mapped[float] = mapped_column(Float)
 
 
 class Chase(Base):
@@ -341,3 +372,47 @@ class Job(Base):
     outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # preview, error
     created_at: Mapped[datetime] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class TargetCheck(Base):
+    """目标核对: one reading of a later report against a plan's targets — which
+    document, which year it reviews, who ran it and when. Written once: running
+    the check again adds a new one, so the history of checks is kept."""
+
+    __tablename__ = "target_checks"
+    __table_args__ = (Index("ix_target_checks_plan_id_id", "plan_id", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    year: Mapped[int] = mapped_column(Integer)  # the year whose review was read
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    actor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON)  # verdict → number of targets
+
+
+class TargetCheckResult(Base):
+    """核对结果: a target's stated actual in one check — the evidence (the span of the
+    checked document and the value it states) and the verdict. Written once."""
+
+    __tablename__ = "target_check_results"
+    __table_args__ = (
+        UniqueConstraint("check_id", "target_id"),
+        Index("ix_target_check_results_target_id_check_id", "target_id", "check_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("target_checks.id"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id"))
+    verdict: Mapped[str] = mapped_column(String(20))  # met missed not_reported unclear
+    direction: Mapped[str | None] = mapped_column(String(10))  # higher / lower
+    note: Mapped[str | None] = mapped_column(Text)  # why unclear
+    # The evidence: offsets into the checked document's raw text.
+    actual_start: Mapped[int | None] = mapped_column(Integer)
+    actual_end: Mapped[int | None] = mapped_column(Integer)
+    actual_text: Mapped[str | None] = mapped_column(String(500))
+    actual_value: Mapped[float | None] = mapped_column(Float)  # as written
+    compared_value: Mapped[float | None] = mapped_column(Float)  # signed as the target reads
+    actual_unit: Mapped[str | None] = mapped_column(String(50))
+    actual_indicator: Mapped[str | None] = mapped_column(String(500))
+    sentence_start: Mapped[int | None] = mapped_column(Integer)
+    sentence_end: Mapped[int | None] = mapped_column(Integer)

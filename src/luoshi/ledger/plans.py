@@ -11,9 +11,11 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from luoshi.errors import Conflict, InputError, NotFound
+from luoshi.extract.drafts import TargetDraft, TaskDraft
 from luoshi.extract.lead_units import UnitMap, load_unit_map
+from luoshi.extract.nontask import LeftOut
 from luoshi.extract.pipeline import extract
-from luoshi.extract.tasks import TargetDraft, TaskDraft, draft_plan
+from luoshi.extract.tasks import draft as draft_tasks
 from luoshi.ledger import audit, limits, locking
 from luoshi.ledger.access import require_manager
 from luoshi.ledger.clock import now
@@ -29,9 +31,9 @@ from luoshi.ledger.models import (
     Unit,
     User,
 )
+from luoshi.ledger.source_tables import source_of
 from luoshi.ledger.tasks import task_snapshot
 from luoshi.ledger.units import ensure_units
-from luoshi.text.document import Document as SourceText
 
 _NAME = re.compile(r"^[^\s:：]{1,100}$")
 
@@ -53,6 +55,14 @@ class PlanRow:
 STATE_LABELS = {"draft": "草稿", "active": "启用", "archived": "已归档"}
 
 
+@dataclass(frozen=True)
+class Built:
+    """A plan just built, and the passages of its document left out (with why)."""
+
+    plan: Plan
+    left_out: list[LeftOut]
+
+
 def build_plan(
     s: Session,
     actor: User,
@@ -62,18 +72,37 @@ def build_plan(
     title: str | None = None,
 ) -> Plan:
     """A new plan named ``name`` whose tasks are drafted from ``document``."""
+    return build_plan_explained(s, actor, document, name, unit_map, title).plan
+
+
+def build_plan_explained(
+    s: Session,
+    actor: User,
+    document: Document,
+    name: str,
+    unit_map: UnitMap | None = None,
+    title: str | None = None,
+) -> Built:
+    """``build_plan``, also saying which passages were left out and why.
+
+    The unit map is the one of the document's level (国家/省/市/区/县) unless one is
+    given. Units the document names are created as written (origin "document").
+    """
     require_manager(actor, "建立计划")
     _check_name(s, name)
     limits.check(Plan.title, title, "计划标题")
-    units = unit_map or load_unit_map()
-    x = extract(SourceText(name=document.name, raw=document.raw))
-    drafts = draft_plan(x, units)
+    x = extract(source_of(document))
+    level = document.level or (x.profile.level if x.profile else None)
+    units = unit_map or load_unit_map(level=level)
+    drafting = draft_tasks(x, units)
+    drafts = drafting.drafts
     if not drafts:
         raise InputError(
             f"文件 {document.id}《{document.title}》中没有找到可列为任务的内容"
             "（部署性的段落、举措或目标），未建立计划"
         )
-    by_name = ensure_units(s, actor, units.units)
+    by_name = ensure_units(s, actor, units.units, origin="map")
+    by_name.update(ensure_units(s, actor, _named_units(drafts), origin="document"))
     plan = Plan(
         name=name,
         title=title or document.title,
@@ -92,7 +121,16 @@ def build_plan(
         after = task_snapshot(task, draft.co_units)
         audit.record(s, actor, task, "create", None, after)
     audit.created(s, actor, targets)
-    return plan
+    return Built(plan, drafting.left_out)
+
+
+def _named_units(drafts: Sequence[TaskDraft]) -> list[str]:
+    """The units the document itself names, as written (names too long to be one dropped)."""
+    names: list[str] = []
+    for d in drafts:
+        if d.unit_origin == "document":
+            names.extend(n for n in (d.lead_unit, *d.co_units) if n)
+    return [n for n in dict.fromkeys(names) if limits.too_long(Unit.name, n, "单位") is None]
 
 
 def _check_name(s: Session, name: str) -> None:
@@ -126,12 +164,16 @@ def _rows(
             end=d.end,
             category=fit(Task.category, d.category),
             lead_unit_id=lead.id if lead else None,
+            lead_unit_origin=d.unit_origin if lead else None,
+            lead_unit_reason=d.unit_reason if lead else None,
+            person=fit(Task.person, d.person),
+            initial_progress_note=d.progress_note,
             start_date=_start_date(start, d.deadline),
             deadline=d.deadline,
             deadline_text=fit(Task.deadline_text, d.deadline_text),
             expected_outcome=d.expected_outcome,
             weight=1.0,
-            status="open",
+            state="open",
         )
         tasks[d.code] = task
         targets.extend(_target(task, i, t) for i, t in enumerate(d.targets))

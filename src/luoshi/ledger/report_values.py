@@ -2,20 +2,20 @@
 
 The values live in ``report_values``; the report's own ``target_id``/``value``
 keep the value of the first target given, so reads of the old columns still work.
+The latest value of each target is read in ``luoshi.ledger.read.values``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import InputError
-from luoshi.ledger import asof, audit
-from luoshi.ledger.models import ProgressReport, ReportValue, Round, Target, Task, User
+from luoshi.ledger import audit
+from luoshi.ledger.models import ProgressReport, ReportValue, Target, User
 from luoshi.ledger.values import parse_amount
 
 
@@ -28,13 +28,6 @@ class TargetValue:
     indicator: str
     unit: str
     value: float
-
-
-@dataclass(frozen=True)
-class LatestValue:
-    value: float
-    period: str  # the period of the round it was reported in
-    report_id: int
 
 
 def targets_of(s: Session, task_id: int) -> list[Target]:
@@ -100,30 +93,3 @@ def values_of_reports(s: Session, report_ids: Sequence[int]) -> dict[int, list[T
             TargetValue(t.id, t.position, t.indicator, t.unit, value)
         )
     return out
-
-
-def latest_target_values(
-    s: Session, plan_id: int, until: datetime | None = None
-) -> dict[int, LatestValue]:
-    """Per target id of a plan: the value of the latest counted (not returned) report
-    that gives that target a value — at ``until`` when given, else now. Every target,
-    not only the first (ledger/reported.py reads the old single column)."""
-    latest = (
-        select(ReportValue.target_id, func.max(ReportValue.report_id).label("last_id"))
-        .join(ProgressReport, ProgressReport.id == ReportValue.report_id)
-        .join(Task, Task.id == ProgressReport.task_id)
-        .where(Task.plan_id == plan_id, asof.report_counted(until))
-        .group_by(ReportValue.target_id)
-        .subquery()
-    )
-    q = (
-        select(latest.c.target_id, ReportValue.value, Round.period, ReportValue.report_id)
-        .join(
-            ReportValue,
-            (ReportValue.report_id == latest.c.last_id)
-            & (ReportValue.target_id == latest.c.target_id),
-        )
-        .join(ProgressReport, ProgressReport.id == ReportValue.report_id)
-        .join(Round, Round.id == ProgressReport.round_id)
-    )
-    return {t: LatestValue(v, period, r) for t, v, period, r in s.execute(q)}

@@ -203,6 +203,9 @@ def _apply(s: Session, task: Task, diff: dict[str, Any], units: dict[str, Unit])
     for key, value in diff.items():
         if key == "lead_unit":
             task.lead_unit_id = units[value].id if value else None
+            # A person chose it: no longer a suggestion awaiting confirmation (待确认).
+            task.lead_unit_origin = "assigned" if value else None
+            task.lead_unit_reason = None
         elif key != "co_units":
             setattr(task, key, value)
     if set(diff) == {"co_units"}:

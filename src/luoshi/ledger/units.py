@@ -58,17 +58,22 @@ def add_unit(s: Session, actor: User, name: str) -> Unit:
     name = _clean(name)
     if find_unit(s, name) is not None:
         raise Conflict(f"单位「{name}」已存在")
-    unit = Unit(name=name, active=True, created_at=now())
+    unit = Unit(name=name, active=True, created_at=now(), origin="manual")
     s.add(unit)
     audit.created(s, actor, [unit])
     return unit
 
 
-def ensure_units(s: Session, actor: User, names: Iterable[str]) -> dict[str, Unit]:
-    """The named units, creating (and auditing) the missing ones."""
+def ensure_units(
+    s: Session, actor: User, names: Iterable[str], origin: str = "manual"
+) -> dict[str, Unit]:
+    """The named units, creating (and auditing) the missing ones with ``origin``
+    ("document": named by a document; "map": from a unit map; "manual")."""
     wanted = list(dict.fromkeys(_clean(n) for n in names))
     have = {u.name: u for u in s.scalars(select(Unit).where(Unit.name.in_(wanted)))}
-    missing = [Unit(name=n, active=True, created_at=now()) for n in wanted if n not in have]
+    missing = [
+        Unit(name=n, active=True, created_at=now(), origin=origin) for n in wanted if n not in have
+    ]
     if missing:
         require_manager(actor, "添加单位")
         s.add_all(missing)

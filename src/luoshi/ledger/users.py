@@ -83,6 +83,12 @@ def list_users(s: Session) -> Sequence[tuple[User, str | None]]:
     return [(u, unit) for u, unit in s.execute(q)]
 
 
+def unit_name(s: Session, user: User) -> str | None:
+    """The name of the unit ``user`` belongs to, if any."""
+    unit = s.get(Unit, user.unit_id) if user.unit_id else None
+    return unit.name if unit else None
+
+
 MIN_PASSWORD = 8
 
 

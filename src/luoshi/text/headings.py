@@ -18,13 +18,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from luoshi.text.contents import contents_entries
 from luoshi.text.document import Span
+from luoshi.text.inline import inline_series
 from luoshi.text.paragraphs import paragraphs, sentences
 
 CN_NUM = "一二三四五六七八九十百零〇两"
 
 # Structural kinds in nesting order, with the shallowest level each may take.
+# 篇 (pian) holds 章 (chapter), which holds 节 (jie); a document using only some of
+# them starts at the shallowest it uses. 第X条 (article) is placed by nesting,
+# one level below the part holding it, not by kind (see ``_article_levels``).
 STRUCTURAL: tuple[tuple[str, int], ...] = (
+    ("pian", 1),
     ("chapter", 1),
     ("question", 1),
     ("part", 1),
@@ -32,12 +38,15 @@ STRUCTURAL: tuple[tuple[str, int], ...] = (
     ("section", 2),
     ("item", 2),
     ("subitem", 3),
+    ("article", 1),
 )
 _MIN_LEVEL = dict(STRUCTURAL)
 
 _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("chapter", re.compile(rf"第[{CN_NUM}\d]+(?:[章篇编]|部分)(?:\s|$|[^\d])")),
+    ("pian", re.compile(rf"第[{CN_NUM}\d]+[篇编](?:\s|$|[^\d])")),
+    ("chapter", re.compile(rf"第[{CN_NUM}\d]+(?:章|部分)(?:\s|$|[^\d])")),
     ("jie", re.compile(rf"第[{CN_NUM}\d]+节")),
+    ("article", re.compile(rf"第[{CN_NUM}\d]+条(?=\s|[\u4e00-\u9fff“(])")),
     ("part", re.compile(rf"[{CN_NUM}]+\s*(?:、|\.(?!\d))")),
     ("section", re.compile(rf"\(\s*[{CN_NUM}]+\s*\)")),
     ("item", re.compile(r"\d{1,2}\s*[.、](?!\d)")),
@@ -60,7 +69,6 @@ _NOT_A_THEME = re.compile(
 )
 
 RUN_IN_MAX = 28
-INLINE_MAX = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,25 +83,56 @@ class Heading:
     paragraph: Span
 
 
-def detect_headings(raw: str, folded: str) -> list[Heading]:
-    """All headings of a document, in text order, with levels assigned."""
-    paras = paragraphs(folded)
+def detect_headings(raw: str, folded: str, paras: list[Span] | None = None) -> list[Heading]:
+    """All headings of a document, in text order, with levels assigned.
+
+    ``paras`` are the paragraphs to look in (``shape.reading_paragraphs``);
+    by default the document's lines.
+    """
+    paras = paragraphs(folded) if paras is None else paras
     found: list[tuple[str, int, int, Span]] = []
+    at: dict[int, tuple[int, int, bool]] = {}
     for i, para in enumerate(paras):
         prev = paras[i - 1] if i else None
         nxt = paras[i + 1] if i + 1 < len(paras) else None
         head = _paragraph_heading(folded, para, prev, nxt)
         if head is not None:
             found.append((*head, para))
-    found = _drop_lone_run_ins(found)
+            at[i] = (head[1], head[2], head[0] in _MIN_LEVEL)
+    toc = contents_entries(folded, paras, at)
+    found = _drop_lone_run_ins([h for h in found if h[1] not in toc])
     levels = _structural_levels({kind for kind, *_ in found})
-    run_in = max([3, *(lv + 1 for lv in levels.values())])
+    articles = _article_levels(found, levels)
+    run_in = max([3, *(lv + 1 for lv in levels.values()), *(lv + 1 for lv in articles.values())])
     out = [
-        Heading(s, e, levels.get(kind, run_in), raw[s:e], kind, para) for kind, s, e, para in found
+        Heading(s, e, articles.get(s) or levels.get(kind, run_in), raw[s:e], kind, para)
+        for kind, s, e, para in found
     ]
-    themed = {s for kind, s, _, _ in found if kind in ("runin", "ordinal", "dash")}
-    inline = _inline_headings(raw, folded, paras, themed, run_in + 1)
+    themed = [para for kind, s, _, para in found if kind in ("runin", "ordinal", "dash")]
+    inline = [
+        Heading(c.start, c.end, run_in + 1, raw[c.start : c.end], "inline", para)
+        for para in themed
+        for c in inline_series(folded, para, is_heading_like, is_ordinal)
+    ]
     return sorted(out + inline, key=lambda h: h.start)
+
+
+def _article_levels(
+    found: list[tuple[str, int, int, Span]], levels: dict[str, int]
+) -> dict[int, int]:
+    """第X条 one level below the part that holds it (start -> level)."""
+    out: dict[int, int] = {}
+    holder = 0
+    for kind, s, _, _ in found:
+        if kind == "article":
+            out[s] = holder + 1
+        elif kind in levels:
+            holder = levels[kind]
+    return out
+
+
+def is_ordinal(body: str) -> bool:
+    return _MARKERS[-1][1].match(body) is not None
 
 
 def _drop_lone_run_ins(
@@ -119,7 +158,7 @@ def _structural_levels(kinds: set[str]) -> dict[str, int]:
     levels: dict[str, int] = {}
     deepest = 0
     for kind, minimum in STRUCTURAL:
-        if kind not in kinds:
+        if kind not in kinds or kind == "article":
             continue
         if kind == "part" and "question" in levels:
             # Questions and numbered parts are both the top of a press release.
@@ -185,12 +224,12 @@ def _run_in_end(folded: str, para: Span) -> int | None:
     if not sentence.endswith("。"):
         return None
     body = sentence[:-1]
-    if not _is_heading_like(body, RUN_IN_MAX):
+    if not is_heading_like(body, RUN_IN_MAX):
         return None
     return first.end - 1
 
 
-def _is_heading_like(body: str, max_len: int) -> bool:
+def is_heading_like(body: str, max_len: int) -> bool:
     if not 4 <= len(body) <= max_len:
         return False
     if _COMMA.search(body):
@@ -199,38 +238,3 @@ def _is_heading_like(body: str, max_len: int) -> bool:
     if _NOT_A_THEME.match(body) or "是" in body:
         return False
     return not any(ch.isdigit() for ch in body) and "“" not in body[-1:]
-
-
-def _inline_headings(
-    raw: str, folded: str, paras: list[Span], themed: set[int], level: int
-) -> list[Heading]:
-    """Run-in headings inside a paragraph: a parallel series of short theme sentences.
-
-    Only paragraphs that open with a run-in heading are searched. One short
-    sentence in the middle of a paragraph is usually just a short measure; two
-    or more, each followed by a longer elaboration, form a series.
-    """
-    out: list[Heading] = []
-    for para in paras:
-        if para.start not in themed:
-            continue
-        sents = list(sentences(folded, para))
-        if len(sents) < 4:
-            continue
-        candidates: list[Span] = []
-        for i in range(1, len(sents) - 1):
-            s = sents[i]
-            body = folded[s.start : s.end]
-            if not body.endswith("。"):
-                continue
-            ordinal = _MARKERS[-1][1].match(body)
-            if ordinal or _is_heading_like(body[:-1], INLINE_MAX):
-                nxt = sents[i + 1]
-                if nxt.end - nxt.start > (s.end - s.start) or ordinal:
-                    candidates.append(Span(s.start, s.end - 1))
-        if len(candidates) >= 2:
-            out.extend(
-                Heading(c.start, c.end, level, raw[c.start : c.end], "inline", para)
-                for c in candidates
-            )
-    return out

@@ -7,9 +7,17 @@ same index into the raw text: the offset map is the identity, and
 full-width ASCII (``，：（）０-９％``) to ASCII instead of the other way round,
 and never delete or insert characters (spaces inside numbers are tolerated by
 the patterns instead).
+
+Traditional characters are folded to simplified ones the same way (萬 → 万,
+億 → 亿, 個 → 个, 項 → 项), from the table in ``luoshi/data/traditional.toml``,
+so that the rules written for simplified text read both.
 """
 
 from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
 
 _TABLE: dict[int, int] = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _TABLE.update(
@@ -35,6 +43,23 @@ _TABLE.update(
 del _TABLE[0x3007]
 
 
+@cache
+def traditional_table() -> dict[int, int]:
+    """Traditional → simplified, one code point each (read once, on first use)."""
+    text = resources.files("luoshi.data").joinpath("traditional.toml").read_text("utf-8")
+    pairs: dict[str, str] = tomllib.loads(text)["fold"]
+    bad = [k for k, v in pairs.items() if len(k) != 1 or len(v) != 1]
+    if bad:
+        raise ValueError(f"traditional.toml: not one character on each side: {bad[:5]}")
+    return {ord(k): ord(v) for k, v in pairs.items()}
+
+
+@cache
+def _fold_table() -> dict[int, int]:
+    return {**traditional_table(), **_TABLE}
+
+
 def fold(raw: str) -> str:
-    """Return ``raw`` with full-width forms folded to ASCII; same length, same offsets."""
-    return raw.translate(_TABLE)
+    """Return ``raw`` with full-width forms folded to ASCII and traditional characters
+    to simplified; same length, same offsets."""
+    return raw.translate(_fold_table())

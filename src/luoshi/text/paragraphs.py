@@ -3,7 +3,7 @@
 A paragraph is a non-blank line with its surrounding whitespace trimmed, so the
 same logic serves documents with one paragraph per line and documents with blank
 lines between paragraphs. Sentences end at 。！？!? (folded to ASCII where
-applicable); the terminator belongs to the sentence.
+applicable); the terminator belongs to the sentence, the spaces after it to none.
 """
 
 from __future__ import annotations
@@ -36,6 +36,13 @@ def sentences(folded: str, para: Span) -> Iterator[Span]:
     pos = para.start
     for m in _SENTENCE_END.finditer(folded, para.start, para.end):
         yield Span(pos, m.end())
-        pos = m.end()
+        pos = _skip_space(folded, m.end(), para.end)
     if pos < para.end:
         yield Span(pos, para.end)
+
+
+def _skip_space(folded: str, pos: int, end: int) -> int:
+    """A sentence begins at its first character, not at the line break or space before it."""
+    while pos < end and folded[pos].isspace():
+        pos += 1
+    return pos

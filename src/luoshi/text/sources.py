@@ -10,19 +10,27 @@ per line, and every offset points into it.
 from __future__ import annotations
 
 import codecs
+import io
 import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 from luoshi.errors import ReadError
 from luoshi.text.document import Document
 from luoshi.text.formats import signatures
+from luoshi.text.formats.limits import DEFAULT_LIMITS, ReadLimits
 from luoshi.text.reading import decode_bytes, read_bytes
+from luoshi.text.tables import Table
 
-Reader = Callable[[bytes, str], str]
+Reader = Callable[[bytes, str, ReadLimits], str]
+TableReader = Callable[[bytes, str, ReadLimits], tuple[str, tuple[Table, ...]]]
 
 BY_SUFFIX = {
     ".docx": "docx",
+    ".xlsx": "sheet",
+    ".xlsm": "sheet",
+    ".xls": "sheet",
     ".pdf": "pdf",
     ".html": "html",
     ".htm": "html",
@@ -45,8 +53,11 @@ _HTML_START = re.compile(
 _TAG_START = re.compile(rb"\s*<(?:[!?]|[a-zA-Z])")
 
 
-def load_document(path: str | Path) -> Document:
-    """Read ``path`` into a Document; raise ReadError with a clerk-readable reason."""
+def load_document(path: str | Path, limits: ReadLimits = DEFAULT_LIMITS) -> Document:
+    """Read ``path`` into a Document; raise ReadError with a clerk-readable reason.
+
+    ``limits`` bound what a file may unpack to and how much text it may hold.
+    """
     name = str(path)
     data = read_bytes(path)
     if not data.strip():
@@ -54,15 +65,24 @@ def load_document(path: str | Path) -> Document:
     fmt = sniff_format(data, Path(path).suffix)
     if fmt == "text":
         raw, encoding = decode_bytes(data, name)
+        limits.check_text(name, len(raw))
         return Document(name=Path(path).name, raw=raw, encoding=encoding)
-    return Document(name=Path(path).name, raw=reader(fmt)(data, name), source_format=fmt)
+    if fmt in ("docx", "sheet"):
+        raw, tables = table_reader(fmt)(data, name, limits)
+        limits.check_text(name, len(raw))
+        return Document(Path(path).name, raw, source_format=fmt, reader_tables=tables)
+    raw = reader(fmt)(data, name, limits)
+    limits.check_text(name, len(raw))
+    return Document(name=Path(path).name, raw=raw, source_format=fmt)
 
 
 def sniff_format(data: bytes, suffix: str) -> str:
     """The reader a file needs (docx, pdf, html or text): magic bytes first, suffix second."""
     head = data[:1024]
-    if head.startswith((signatures.ZIP, signatures.OLE)):
-        return "docx"
+    if head.startswith(signatures.ZIP):
+        return _office_kind(data, suffix)
+    if head.startswith(signatures.OLE):
+        return "sheet" if _is_workbook(data, suffix) else "docx"
     if signatures.PDF in head:
         return "pdf"
     markup = _without_bom(head)
@@ -71,6 +91,44 @@ def sniff_format(data: bytes, suffix: str) -> str:
     if _TAG_START.match(markup) and suffix.lower() not in TEXT_SUFFIXES:
         return "html"
     return BY_SUFFIX.get(suffix.lower(), "text")
+
+
+def _office_kind(data: bytes, suffix: str) -> str:
+    """A zip is a workbook when it holds ``xl/`` parts, a Word file when ``word/``."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = z.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return "sheet" if BY_SUFFIX.get(suffix.lower()) == "sheet" else "docx"
+    if any(n.startswith("xl/") for n in names):
+        return "sheet"
+    if any(n.startswith("word/") for n in names):
+        return "docx"
+    return "sheet" if BY_SUFFIX.get(suffix.lower()) == "sheet" else "docx"
+
+
+_WORKBOOK_STREAMS = ("Workbook".encode("utf-16-le"), b"B\x00o\x00o\x00k\x00\x00")
+
+
+def _is_workbook(data: bytes, suffix: str) -> bool:
+    """A legacy .xls holds a Workbook (or Book) stream; an encrypted .xlsx is
+    an OLE file too, known only by its name."""
+    if BY_SUFFIX.get(suffix.lower()) == "sheet":
+        return True
+    return any(s in data for s in _WORKBOOK_STREAMS) and b"W\x00o\x00r\x00d\x00D" not in data
+
+
+def table_reader(fmt: str) -> TableReader:
+    """The reader of "docx" or "sheet" that also hands over the tables' cells."""
+    if fmt == "docx":
+        from luoshi.text.formats.docx import read_docx_tables
+
+        return read_docx_tables
+    if fmt == "sheet":
+        from luoshi.text.formats.sheet import read_sheet_tables
+
+        return read_sheet_tables
+    raise ValueError(f"no table reader for {fmt!r}")
 
 
 def reader(fmt: str) -> Reader:
@@ -83,6 +141,10 @@ def reader(fmt: str) -> Reader:
         from luoshi.text.formats.docx import read_docx
 
         return read_docx
+    if fmt == "sheet":
+        from luoshi.text.formats.sheet import read_sheet
+
+        return read_sheet
     if fmt == "pdf":
         from luoshi.text.formats.pdf import read_pdf
 

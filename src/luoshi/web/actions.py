@@ -11,17 +11,16 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from luoshi.errors import InputError, NotFound, PermissionDenied, ReadError, Unauthenticated
-from luoshi.ledger import cycle, documents, plans, tasks, units, users
+from luoshi.ledger import confirm, cycle, documents, plans, sessions, tasks, units, users
 from luoshi.ledger.documents import Ingested
 from luoshi.ledger.models import Chase, Plan, ProgressReport, Review, Round, Unit, User
+from luoshi.ledger.plans import plan_by_id as get_plan
+from luoshi.ledger.plans import task_by_id as get_task
+from luoshi.ledger.tokens import token_hash
 from luoshi.text.sources import SUFFIXES, load_document
-from luoshi.web import sessions, uploads
+from luoshi.web import uploads
 from luoshi.web.context import Caller, WebContext
-from luoshi.web.reads import get_plan, get_task, open_round_of
-from luoshi.web.security import token_hash
 
 _UNSAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff（）()]+")
 MAX_NAME = 120
@@ -87,7 +86,9 @@ def upload(ctx: WebContext, caller: Caller, filename: str, data: bytes) -> Inges
         path = Path(tmp) / f"upload{Path(name).suffix}"
         path.write_bytes(data)
         try:
-            source = replace(load_document(path), name=name)
+            # The text's length is checked below, in the upload's own words.
+            limits = replace(web.read_limits, max_text_chars=None)
+            source = replace(load_document(path, limits), name=name)
         except ReadError as e:
             raise ReadError(name, e.reason) from None
     uploads.check_text(len(source.raw), web)
@@ -101,6 +102,17 @@ def build_plan(
     with ctx.work(caller) as (s, actor):
         doc = documents.get_document(s, document_id)
         return plans.build_plan(s, actor, doc, name.strip(), title=(title or "").strip() or None)
+
+
+def confirm_lead_units(
+    ctx: WebContext, caller: Caller, plan_id: int, codes: Sequence[str] | None
+) -> tuple[list[str], int]:
+    """确认: the suggested lead units of ``codes`` (all pending when None); the codes
+    confirmed and how many stay 待确认."""
+    with ctx.work(caller) as (s, actor):
+        plan = get_plan(s, plan_id)
+        done = confirm.confirm_lead_units(s, actor, plan, codes)
+        return done, confirm.pending_count(s, plan.id)
 
 
 def set_public(ctx: WebContext, caller: Caller, plan_id: int, public: bool) -> Plan:
@@ -121,16 +133,6 @@ def edit_task(
         return tasks.edit_task(s, actor, task, label, version, values)
 
 
-def report_round(s: Session, plan_id: int, round_id: int | None) -> Round:
-    """The round a report goes to: the one named, else the plan's open round."""
-    if round_id is not None:
-        return cycle.get_round(s, round_id)
-    rnd = open_round_of(s, plan_id)
-    if rnd is None:
-        raise InputError("该计划目前没有进行中的调度，无法填报（请督查人员先发起调度）")
-    return rnd
-
-
 def submit_report(
     ctx: WebContext,
     caller: Caller,
@@ -146,7 +148,7 @@ def submit_report(
     is the first target's)."""
     with ctx.work(caller) as (s, actor):
         task = get_task(s, task_id)
-        rnd = report_round(s, task.plan_id, round_id)
+        rnd = cycle.round_for_report(s, task.plan_id, round_id)
         clean = [e.strip() for e in evidence if e.strip()]
         return cycle.submit_report(
             s, actor, rnd, task, percent, value, narrative.strip(), clean, values=values

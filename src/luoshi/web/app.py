@@ -11,12 +11,12 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from luoshi import __version__
+from luoshi.ledger import sessions
 from luoshi.ledger.db import Database
 from luoshi.settings import Settings
-from luoshi.web import docs, errors, i18n, sessions
+from luoshi.web import docs, errors, i18n
 from luoshi.web.api.router import PREFIX
 from luoshi.web.api.router import router as api_router
-from luoshi.web.cache import StampedCache
 from luoshi.web.context import WebContext
 from luoshi.web.pages import router as pages_router
 
@@ -33,16 +33,11 @@ def templates() -> Jinja2Templates:
 def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     """The web app for ``settings``; opens (and migrates) the database unless given one."""
     database = db or Database.open(settings.database_url)
-    # SQLite commits one writer at a time, so the audit stamp never goes backwards and a
-    # cached board needs no expiry; PostgreSQL may commit out of id order.
-    ttl = float("inf") if database.engine.dialect.name == "sqlite" else 10.0
     ctx = WebContext(
         settings=settings,
         db=database,
         secret=sessions.secret_key(database, settings.web.secret_key),
         templates=templates(),
-        views=StampedCache(ttl=ttl),
-        figures=StampedCache(ttl=ttl),
     )
     app = FastAPI(
         title="落实 Luoshi API",

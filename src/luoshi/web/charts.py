@@ -13,13 +13,6 @@ from html import escape
 
 from markupsafe import Markup
 
-HEALTH_COLOURS = {
-    "green": "#2e7d32",
-    "amber": "#f9a825",
-    "red": "#c62828",
-    "stalled": "#6a1b9a",
-    "done": "#1565c0",
-}
 INK = "#333"
 GRID = "#ddd"
 EXPECTED = "#888"

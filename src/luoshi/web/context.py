@@ -9,24 +9,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated, Literal
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
-from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from luoshi.errors import PermissionDenied, Unauthenticated
+from luoshi.ledger import sessions
 from luoshi.ledger.access import MANAGERS
-from luoshi.ledger.db import Database
-from luoshi.ledger.models import Plan, User
-from luoshi.ledger.plans import plan_by_id
-from luoshi.settings import Settings
-from luoshi.web import sessions
-from luoshi.web.cache import StampedCache
-from luoshi.web.figures import Figures, figures
-from luoshi.web.planview import PlanView, build_view
+from luoshi.ledger.db import Database, Session
+from luoshi.ledger.models import User
+from luoshi.ledger.read.visibility import Viewer
+from luoshi.settings import HealthRules, Settings
 from luoshi.web.security import csrf_token, same
 
 SESSION_COOKIE = "luoshi_session"
@@ -55,6 +50,11 @@ class Caller:
     def is_reporter(self) -> bool:
         return self.role == "reporter"
 
+    @property
+    def viewer(self) -> Viewer:
+        """The caller as the ledger's read side sees it."""
+        return Viewer(self.user_id, self.role, self.unit_id, self.unit)
+
 
 @dataclass
 class WebContext:
@@ -62,8 +62,10 @@ class WebContext:
     db: Database
     secret: str
     templates: Jinja2Templates
-    views: StampedCache[PlanView]
-    figures: StampedCache[Figures]
+
+    @property
+    def rules(self) -> HealthRules:
+        return self.settings.health
 
     @contextmanager
     def work(self, caller: Caller) -> Iterator[tuple[Session, User]]:
@@ -76,53 +78,9 @@ class WebContext:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """A read-only unit of work: a session for the ledger's read functions."""
         with self.db.transaction() as s:
             yield s
-
-    def plan_view(self, s: Session, plan: Plan, today: date | None = None) -> PlanView:
-        day = today or date.today()
-        key = (plan.id, day)
-        return self.views.get(s, key, lambda: build_view(s, plan, self.settings.status, day))
-
-    def plan_figures(self, s: Session, plan: Plan, today: date | None = None) -> Figures:
-        day = today or date.today()
-        view = self.plan_view(s, plan, day)
-        return self.figures.get(s, (plan.id, day), lambda: figures(s, view, day))
-
-    async def cached_view(
-        self, plan_id: int, with_figures: bool = False
-    ) -> tuple[Plan, PlanView, Figures | None]:
-        """For the busiest reads: the plan and its cached view (and figures, when cached)
-        read inline; building them on a miss goes to a worker thread, so the event loop
-        is never held for the seconds a large board can take."""
-        day = date.today()
-        with self.db.transaction() as s:
-            plan = self._plan(s, plan_id)
-            view = self.views.peek(s, (plan.id, day))
-            figs = self.figures.peek(s, (plan.id, day)) if with_figures else None
-        if view is None:
-            plan, built = await run_in_threadpool(self._build_view, plan_id, day)
-            return plan, built, figs
-        return plan, view, figs
-
-    async def cached_figures(self, plan_id: int) -> tuple[Plan, Figures]:
-        plan, _view, figs = await self.cached_view(plan_id, with_figures=True)
-        if figs is None:
-            figs = await run_in_threadpool(self._build_figures, plan_id)
-        return plan, figs
-
-    def _build_view(self, plan_id: int, day: date) -> tuple[Plan, PlanView]:
-        with self.db.transaction() as s:
-            plan = self._plan(s, plan_id)
-            return plan, self.plan_view(s, plan, day)
-
-    def _build_figures(self, plan_id: int) -> Figures:
-        with self.db.transaction() as s:
-            return self.plan_figures(s, self._plan(s, plan_id))
-
-    @staticmethod
-    def _plan(s: Session, plan_id: int) -> Plan:
-        return plan_by_id(s, plan_id)
 
     def csrf_for(self, token: str) -> str:
         """The CSRF token of the session ``token``."""

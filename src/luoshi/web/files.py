@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +18,18 @@ from fastapi import Path as FastPath
 
 from luoshi.errors import InputError
 from luoshi.io import opendata
-from luoshi.io.bulletin import DEFAULT_ISSUER, export_bulletin
-from luoshi.io.bulletin_template import BulletinOptions, render_bulletin
-from luoshi.io.ledger_xlsx import export_ledger, import_ledger
-from luoshi.ledger import asof, plans
+from luoshi.io.bulletin import DEFAULT_ISSUER, write_bulletin
+from luoshi.io.bulletin_template import BulletinOptions, write_templated
+from luoshi.io.ledger_xlsx import read_ledger, write_ledger
+from luoshi.ledger import plans
 from luoshi.ledger.access import require_exporter, require_manager
-from luoshi.ledger.edits import Change
+from luoshi.ledger.edits import Change, import_edits
+from luoshi.ledger.read.asof import AsOf
+from luoshi.ledger.read.bulletin import bulletin_figures
+from luoshi.ledger.read.catalog import unit_names
+from luoshi.ledger.read.compute import plan_view
+from luoshi.ledger.read.opendata import document_texts
+from luoshi.ledger.read.opendata import open_data as read_open_data
 from luoshi.ledger.values import parse_date
 from luoshi.web.context import Caller, WebContext
 
@@ -47,25 +53,29 @@ class Made:
         return CONTENT_TYPES.get(Path(self.filename).suffix, "application/octet-stream")
 
 
-def as_of(text: str | None) -> tuple[date, datetime | None]:
-    """The day a form or query names (default today), and the moment a past day is
-    read at, as the CLI's --as-of."""
+def as_of(text: str | None) -> AsOf:
+    """The day a form or query names (default today); a past day reads the ledger as it
+    stood at that day's end, as the CLI's --as-of."""
     try:
-        day = parse_date(text) or date.today()
+        day = parse_date(text)
     except ValueError:
         raise InputError(f"截至日期「{text}」不是有效日期，如 2024-06-30") from None
-    return day, asof.end_of_day(day) if day < date.today() else None
+    return AsOf.of(day)
 
 
 def ledger_xlsx(ctx: WebContext, caller: Caller, plan_id: int, params: dict[str, Any]) -> Made:
     """导出台账 as .xlsx."""
-    today, until = as_of(params.get("as_of"))
-    with ctx.work(caller) as (s, actor), tempfile.TemporaryDirectory() as tmp:
+    at = as_of(params.get("as_of"))
+    with ctx.work(caller) as (s, actor):
         require_exporter(actor, "导出台账")
         plan = plans.plan_by_id(s, plan_id)
+        view = plan_view(s, plan, ctx.rules, at)
+        raw, units = document_texts(s, view), unit_names(s)
+        name = plan.name
+    with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "ledger.xlsx"
-        export_ledger(s, plan, ctx.settings.status, today, path, until)
-        return Made(f"{plan.name}-台账-{today.isoformat()}.xlsx", path.read_bytes())
+        write_ledger(view, raw, units, path)
+        return Made(f"{name}-台账-{at.day.isoformat()}.xlsx", path.read_bytes())
 
 
 def import_xlsx(
@@ -73,12 +83,14 @@ def import_xlsx(
 ) -> list[Change]:
     """导入台账: every change an edited ledger makes (written unless ``dry_run``); an
     ImportErrors lists every bad cell and nothing is written."""
-    with ctx.work(caller) as (s, actor), tempfile.TemporaryDirectory() as tmp:
-        require_manager(actor, "导入台账")
-        plan = plans.plan_by_id(s, plan_id)
+    with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "ledger.xlsx"
         path.write_bytes(data)
-        return import_ledger(s, actor, plan, path, dry_run)
+        edits, problems = read_ledger(path)
+    with ctx.work(caller) as (s, actor):
+        require_manager(actor, "导入台账")
+        plan = plans.plan_by_id(s, plan_id)
+        return import_edits(s, actor, plan, edits, problems, dry_run)
 
 
 def change_record(c: Change) -> dict[str, Any]:
@@ -97,19 +109,21 @@ def _shown(value: Any) -> Any:
 def bulletin_docx(ctx: WebContext, caller: Caller, plan_id: int, params: dict[str, Any]) -> Made:
     """生成通报 as .docx: the period's round, as of a day, in the office's template
     (the shipped one unless the office has its own)."""
-    today, until = as_of(params.get("as_of"))
+    at = as_of(params.get("as_of"))
     period = (params.get("period") or "").strip() or None
     issuer = (params.get("issuer") or "").strip() or DEFAULT_ISSUER
-    with ctx.work(caller) as (s, actor), tempfile.TemporaryDirectory() as tmp:
+    with ctx.work(caller) as (s, actor):
         require_exporter(actor, "生成通报")
         plan = plans.plan_by_id(s, plan_id)
+        fig = bulletin_figures(s, plan, ctx.rules, at, period)
+        name = plan.name
+    with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bulletin.docx"
         if params.get("plain"):
-            export_bulletin(s, plan, ctx.settings.status, today, path, period, issuer, until)
+            write_bulletin(fig, path, issuer)
         else:
-            options = BulletinOptions.of(params, issuer)
-            render_bulletin(s, plan, ctx.settings.status, today, path, options, period, until)
-        return Made(f"{plan.name}-督查通报-{today.isoformat()}.docx", path.read_bytes())
+            write_templated(fig, path, BulletinOptions.of(params, issuer))
+        return Made(f"{name}-督查通报-{at.day.isoformat()}.docx", path.read_bytes())
 
 
 def open_data(
@@ -118,15 +132,17 @@ def open_data(
     """公开数据: plan.json, tasks.csv or targets.csv, as ``luoshi export json|csv``."""
     if name not in OPEN_FILES:
         raise InputError(f"没有名为「{name}」的公开数据文件，可选：{'、'.join(OPEN_FILES)}")
-    today, until = as_of(params.get("as_of"))
-    with ctx.work(caller) as (s, actor), tempfile.TemporaryDirectory() as tmp:
+    at = as_of(params.get("as_of"))
+    with ctx.work(caller) as (s, actor):
         require_exporter(actor, "导出公开数据")
         plan = plans.plan_by_id(s, plan_id)
-        rules = ctx.settings.status
+        data = read_open_data(s, plan, ctx.rules, at)
+        plan_name = plan.name
+    with tempfile.TemporaryDirectory() as tmp:
         if name == "plan.json":
             path = Path(tmp) / name
-            opendata.export_json(s, plan, rules, today, path, until)
+            opendata.export_json(data, path)
         else:
-            _data, (tasks, targets) = opendata.export_csv(s, plan, rules, today, Path(tmp), until)
+            tasks, targets = opendata.export_csv(data, Path(tmp))
             path = tasks if name == "tasks.csv" else targets
-        return Made(f"{plan.name}-{name}", path.read_bytes())
+        return Made(f"{plan_name}-{name}", path.read_bytes())

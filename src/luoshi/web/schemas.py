@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Path, Query
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
+from luoshi.ledger.health import Health as Health  # the list's filter choices
 from luoshi.ledger.tasks import FIELD_LABELS as TASK_FIELD_LABELS
 
 MAX_ID = 2**31 - 1
@@ -51,7 +52,8 @@ FIELD_LABELS = {
     "public": "是否公开",
     "page": "页码",
     "per_page": "每页条数",
-    "status": "状态",
+    "health": "状态",
+    "sort": "排序",
     "category": "类别",
     "deadline_from": "完成时限起",
     "deadline_to": "完成时限止",
@@ -77,7 +79,6 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Finite = Annotated[float, Field(allow_inf_nan=False, ge=-1e15, le=1e15)]
 Percent = Annotated[float, Field(allow_inf_nan=False, ge=0, le=100)]
-Health = Literal["green", "amber", "red", "stalled", "done"]
 PageNo = Annotated[int, Query(ge=1, le=100_000)]
 PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE)]
 
@@ -136,6 +137,15 @@ class PlanIn(Body):
 
 class PlanPatch(Body):
     public: StrictBool
+
+
+class ConfirmIn(Body):
+    """确认责任单位: the task codes to confirm, or ``all`` for every pending one."""
+
+    codes: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=50)]], Field(max_length=10_000)
+    ] = []
+    all: StrictBool = False
 
 
 class UnitIn(Body):

@@ -1,21 +1,9 @@
-"""Tokens for sign-in and CSRF: random session tokens, stored only as hashes;
-CSRF tokens derived from them with the app's secret key."""
+"""CSRF tokens, derived from a session's token with the app's secret key (the session
+tokens themselves are the ledger's: ``ledger.tokens``)."""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import secrets
-
-
-def new_token() -> str:
-    """An unguessable token (256 bits), URL- and cookie-safe."""
-    return secrets.token_urlsafe(32)
-
-
-def token_hash(token: str) -> str:
-    """What the database keeps of a token: its SHA-256."""
-    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
 def csrf_token(secret: str, session_token: str) -> str:

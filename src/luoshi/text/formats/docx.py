@@ -1,5 +1,9 @@
 """Word documents (.docx): one line per paragraph, one line per table row.
 
+Table rows keep their cells' places: cells are joined by tabs, an empty cell
+(a vertically merged continuation, say) stays as an empty field, and the
+reader hands over each cell's grid column and merge as a ``Table`` too.
+
 The text is read from the body's XML rather than through python-docx's
 ``Paragraph.text`` so that runs inside tracked insertions, content controls and
 fields are kept, while deleted text, field codes and text boxes (floating
@@ -19,7 +23,9 @@ from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
 from luoshi.errors import ReadError
+from luoshi.text.formats.limits import DEFAULT_LIMITS, ReadLimits
 from luoshi.text.formats.signatures import OLE, ZIP
+from luoshi.text.tables import Table, TableBuilder
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -34,6 +40,10 @@ _SKIP = {
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _WORD_97 = "WordDocument".encode("utf-16-le")
 _SPACES = re.compile(r"[ \t\n]+")
+_VAL = _W + "val"
+TC_PR, GRID_SPAN, V_MERGE, TR_PR, GRID_BEFORE = (
+    _W + t for t in ("tcPr", "gridSpan", "vMerge", "trPr", "gridBefore")
+)
 
 ENCRYPTED = "Word 文档设置了打开密码，请先取消密码后再导入"
 LEGACY = "是旧版 Word（.doc）文件，请用 Word 或 WPS 另存为 .docx 后再导入"
@@ -43,17 +53,38 @@ EMPTY = "Word 文档中没有文字"
 NOT_DOCX = "文件内容不是 .docx 格式（可能只是改了扩展名）"
 
 
-def read_docx(data: bytes, name: str) -> str:
+def read_docx(data: bytes, name: str, limits: ReadLimits = DEFAULT_LIMITS) -> str:
     """The document body as text: paragraphs in order, table cells joined by tabs."""
+    return read_docx_tables(data, name, limits)[0]
+
+
+def read_docx_tables(
+    data: bytes, name: str, limits: ReadLimits = DEFAULT_LIMITS
+) -> tuple[str, tuple[Table, ...]]:
+    """The body as text, and its tables with every cell's span in that text."""
     if data.startswith(OLE):
         raise ReadError(name, _compound_file_reason(data))
     if not data.startswith(ZIP):
         raise ReadError(name, NOT_DOCX)
-    lines = [line.strip() for line in _block_lines(_body(data, name))]
-    text = "\n".join(line for line in lines if line)
-    if not text:
+    _check_unpacked(data, name, limits)
+    out = TableBuilder()
+    _emit_blocks(_body(data, name), out)
+    text = out.text()
+    if not text.strip():
         raise ReadError(name, EMPTY)
-    return text + "\n"
+    return text, tuple(out.tables)
+
+
+def _check_unpacked(data: bytes, name: str, limits: ReadLimits) -> None:
+    """Refuse a package that would unzip past the limit. The sizes its directory
+    declares bound what Python's zipfile yields (more fails its CRC check)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            size = sum(info.file_size for info in z.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        raise ReadError(name, DAMAGED) from None
+    if size > limits.max_unpacked_bytes:
+        raise limits.too_large(name, size)
 
 
 def _compound_file_reason(data: bytes) -> str:
@@ -78,8 +109,24 @@ def _body(data: bytes, name: str) -> etree._Element:
     return body
 
 
-def _block_lines(container: etree._Element) -> Iterator[str]:
+def _emit_blocks(container: etree._Element, out: TableBuilder) -> None:
     """Paragraphs and table rows of the body (or of a content control), in order."""
+    for child in container:
+        if child.tag == P:
+            for line in _paragraph_text(child).split("\n"):
+                out.line(line.strip())
+        elif child.tag == TBL:
+            out.start_table()
+            for tr in child.iter(TR):
+                if _owning_table(tr) is child:
+                    out.row(_row_cells(tr))
+            out.end_table()
+        elif child.tag not in _SKIP:
+            _emit_blocks(child, out)
+
+
+def _block_lines(container: etree._Element) -> Iterator[str]:
+    """The lines of a cell's content: its paragraphs, nested tables' rows tab-joined."""
     for child in container:
         if child.tag == P:
             yield from _paragraph_text(child).split("\n")
@@ -107,9 +154,30 @@ def _run_text(el: etree._Element) -> Iterator[str]:
 
 
 def _row_text(tr: etree._Element) -> str:
-    """One table row: each cell's paragraphs (and nested tables) flattened, tab-joined."""
-    cells = [_cell_text(tc) for tc in tr if tc.tag == TC]
-    return "\t".join(cells)
+    """A nested table's row: each cell's text, tab-joined."""
+    return "\t".join(_cell_text(tc) for tc in tr if tc.tag == TC)
+
+
+def _row_cells(tr: etree._Element) -> list[tuple[str, int, bool]]:
+    """The row's cells with their grid column; a cell that continues a vertical
+    merge (``<w:vMerge/>`` without ``restart``) is marked merged."""
+    col = _int_val(tr.find(f"{TR_PR}/{GRID_BEFORE}"), 0)
+    cells: list[tuple[str, int, bool]] = []
+    for tc in tr:
+        if tc.tag != TC:
+            continue
+        pr = tc.find(TC_PR)
+        merge = pr.find(V_MERGE) if pr is not None else None
+        continued = merge is not None and merge.get(_VAL, "continue") == "continue"
+        text = "" if continued else _cell_text(tc)
+        cells.append((text, col, continued))
+        col += _int_val(pr.find(GRID_SPAN) if pr is not None else None, 1)
+    return cells
+
+
+def _int_val(el: etree._Element | None, default: int) -> int:
+    value = el.get(_VAL) if el is not None else None
+    return int(value) if value is not None and value.isdigit() else default
 
 
 def _cell_text(tc: etree._Element) -> str:

@@ -24,8 +24,21 @@ from luoshi.text.formats.boilerplate import (
     is_boilerplate_line,
     is_furniture_element,
 )
+from luoshi.text.formats.limits import DEFAULT_LIMITS, ReadLimits
 
 EMPTY = "网页为空"
+TOO_DEEP = "网页的标签嵌套超过 256 层，不像正常网页，无法读取"
+MAX_TAG = 8192  # characters of one tag, attributes included
+_TAG_OPEN = re.compile(r"<([a-zA-Z][\w:-]*)")
+# A tag's attributes up to its closing ">", quoted values skipped whole; possessive,
+# so that a tag without an end is scanned once.
+_TAG_BODY = re.compile(r"""(?:[^>"']++|"[^"]*+"|'[^']*+')*+>""")
+_KEPT_ATTRIBUTE = re.compile(
+    r"""(?<![\w-])(?:class|id|role|style|hidden|itemprop|charset|content|http-equiv|name)"""
+    r"""(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']+))?""",
+    re.IGNORECASE,
+)
+_KEPT_MAX = 16
 NO_ARTICLE = "网页中没有找到正文"
 
 _BOMS = (
@@ -43,8 +56,11 @@ _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _KEEP = frozenset({"html", "body", "article", "main"})
 
 
-def read_html(data: bytes, name: str) -> str:
-    """The page's article as plain text, one block per line."""
+def read_html(data: bytes, name: str, limits: ReadLimits = DEFAULT_LIMITS) -> str:
+    """The page's article as plain text, one block per line.
+
+    ``limits`` is taken for the readers' common signature: a page is not compressed.
+    """
     root = _parse(decode_html(data), name)
     body = root.find("body")
     if body is None:
@@ -82,11 +98,42 @@ def decode_html(data: bytes) -> str:
 
 def _parse(text: str, name: str) -> HtmlElement:
     # lxml refuses str input that declares an encoding, and XML-illegal characters.
-    text = _NOT_XML.sub("", _XML_DECLARATION.sub("", text, count=1))
+    text = tame_tags(_NOT_XML.sub("", _XML_DECLARATION.sub("", text, count=1)))
+    parser = lxml.html.HTMLParser()
     try:
-        return lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=parser)
     except etree.ParserError:
         raise ReadError(name, EMPTY) from None
+    # libxml2 stops at 256 levels and drops the rest of the page: say so, never
+    # return a silently truncated article.
+    if any("Excessive depth" in e.message for e in parser.error_log):
+        raise ReadError(name, TOO_DEEP)
+    return root
+
+
+def tame_tags(text: str) -> str:
+    """Tags longer than ``MAX_TAG`` keep only the attributes the reader uses.
+
+    libxml2 compares each attribute with all earlier ones of its tag: a tag with
+    200,000 attributes takes hours. No real page needs such a tag's other
+    attributes (the longest are inline images, which carry no text).
+    """
+    if len(text) <= MAX_TAG:
+        return text
+    out: list[str] = []
+    pos = 0
+    for m in _TAG_OPEN.finditer(text):
+        if m.start() < pos:
+            continue
+        body = _TAG_BODY.match(text, m.end())
+        end = body.end() if body else len(text)
+        if end - m.start() <= MAX_TAG:
+            continue
+        kept = [a.group() for a in _KEPT_ATTRIBUTE.finditer(text, m.end(), end)][:_KEPT_MAX]
+        out += [text[pos : m.start()], "<", m.group(1), *(" " + a for a in kept), ">"]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def drop_furniture(body: HtmlElement) -> None:

@@ -16,6 +16,7 @@ import pypdfium2.raw as pdfium_c
 
 from luoshi.errors import ReadError
 from luoshi.text.formats.layout import Line, Page
+from luoshi.text.formats.limits import DEFAULT_LIMITS, ReadLimits, check_pdf_inflation
 from luoshi.text.formats.reflow import reflow
 from luoshi.text.formats.running import drop_running_lines
 from luoshi.text.formats.signatures import PDF
@@ -32,10 +33,12 @@ _LINE = re.compile(r"[^\r\n]+")
 _NOT_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
 
 
-def read_pdf(data: bytes, name: str) -> str:
+def read_pdf(data: bytes, name: str, limits: ReadLimits = DEFAULT_LIMITS) -> str:
     """The PDF's text, one paragraph per line, without page headers, footers and numbers."""
     if PDF not in data[:1024]:
         raise ReadError(name, NOT_PDF)
+    # PDFium inflates a content stream whole: a bomb is refused before it is opened.
+    check_pdf_inflation(data, name, limits)
     # A file cut short loses its trailer; PDFium may still rebuild some pages from
     # what is left, which would silently drop the rest of the document.
     if b"%%EOF" not in data.rstrip(b"\x00\t\r\n ")[-1024:]:

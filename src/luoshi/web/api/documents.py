@@ -9,8 +9,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
 from luoshi.ledger import documents
-from luoshi.ledger.records import document_record
-from luoshi.web import actions, reads, uploads
+from luoshi.ledger.read import listing, records
+from luoshi.ledger.read.catalog import document_detail
+from luoshi.ledger.read.records import document_record
+from luoshi.web import actions, uploads
 from luoshi.web.context import SignedIn, Writer, ctx_of
 from luoshi.web.schemas import PageNo, PathId, PerPage
 
@@ -23,10 +25,8 @@ def list_documents(
     request: Request, _: SignedIn, page: PageNo = 1, per_page: PerPage = 50
 ) -> JSONResponse:
     with ctx_of(request).read() as s:
-        docs = documents.list_documents(s)
-        chosen, total = reads.paginate(docs, page, per_page)
-        items = [document_record(d) for d in chosen]
-    return JSONResponse(reads.Page(items, total, page, per_page).record())
+        docs = [document_record(d) for d in documents.list_documents(s)]
+    return JSONResponse(records.page_record(listing.paginate(docs, page, per_page)))
 
 
 # The body is read by the handler, after the caller is checked, so it is described here.
@@ -69,4 +69,4 @@ async def upload(request: Request, caller: Writer) -> JSONResponse:
 @router.get("/documents/{document_id}", summary="文件全文与片段 A document with text and spans")
 def get_document(document_id: PathId, request: Request, _: SignedIn) -> dict[str, Any]:
     with ctx_of(request).read() as s:
-        return reads.document_detail(s, document_id)
+        return records.document_detail_record(document_detail(s, document_id))

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse
 
-from luoshi.errors import PermissionDenied
 from luoshi.ledger import units, users
-from luoshi.ledger.models import Unit, User
+from luoshi.ledger.read.records import unit_record, user_record
+from luoshi.ledger.read.visibility import require_user_admin
 from luoshi.web import actions
 from luoshi.web.context import Caller, SignedIn, Writer, ctx_of
 from luoshi.web.schemas import PathId, UnitIn, UserIn, UserPatch
@@ -20,11 +18,7 @@ router = APIRouter(tags=["people"])
 @router.get("/units", summary="单位 Units")
 def list_units(request: Request, _: SignedIn) -> JSONResponse:
     with ctx_of(request).read() as s:
-        items = [
-            {"id": u.id, "name": u.name, "active": u.active, "lead_tasks": u.lead_tasks,
-             "co_tasks": u.co_tasks}
-            for u in units.list_units(s)
-        ]  # fmt: skip
+        items = [unit_record(u) for u in units.list_units(s)]
     return JSONResponse({"items": items, "total": len(items)})
 
 
@@ -35,20 +29,7 @@ def add_unit(body: UnitIn, request: Request, caller: Writer) -> JSONResponse:
 
 
 def _admin(caller: Caller) -> None:
-    if caller.role != "admin":
-        raise PermissionDenied(f"用户 {caller.username} 无权管理用户")
-
-
-def user_record(u: User, unit: str | None) -> dict[str, Any]:
-    return {
-        "id": u.id,
-        "username": u.username,
-        "display_name": u.display_name,
-        "role": u.role,
-        "unit": unit,
-        "active": u.active,
-        "can_sign_in": u.password_hash is not None,
-    }
+    require_user_admin(caller.viewer, caller.username)
 
 
 @router.get("/users", summary="用户（管理员）Users, for administrators")
@@ -65,8 +46,8 @@ def patch_user(user_id: PathId, body: UserPatch, request: Request, caller: Write
     ctx = ctx_of(request)
     user = actions.set_active(ctx, caller, user_id, body.active)
     with ctx.read() as s:
-        unit = s.get(Unit, user.unit_id) if user.unit_id else None
-    return JSONResponse(user_record(user, unit.name if unit else None))
+        unit = users.unit_name(s, user)
+    return JSONResponse(user_record(user, unit))
 
 
 @router.post("/users", status_code=201, summary="添加用户（管理员）Add a user")

@@ -6,16 +6,33 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
+from luoshi.errors import InputError
 from luoshi.ledger import cycle, plans
-from luoshi.web import actions, reads
-from luoshi.web.context import SignedIn, Writer, ctx_of
-from luoshi.web.figures import Figures
-from luoshi.web.schemas import Health, PageNo, PathId, PerPage, PlanIn, PlanPatch, RoundIn
+from luoshi.ledger.read import listing, records
+from luoshi.ledger.read.asof import AsOf
+from luoshi.ledger.read.compute import plan_view
+from luoshi.ledger.read.dashboard import dashboard as plan_dashboard
+from luoshi.ledger.read.detail import open_round_of, round_row
+from luoshi.ledger.read.reports import review_queue
+from luoshi.web import actions
+from luoshi.web.context import Caller, SignedIn, Writer, ctx_of
+from luoshi.web.schemas import (
+    ConfirmIn,
+    Health,
+    PageNo,
+    PathId,
+    PerPage,
+    PlanIn,
+    PlanPatch,
+    RoundIn,
+)
 
 router = APIRouter(tags=["plans"])
 QText = Annotated[str | None, Query(max_length=200)]
+AsOfDay = Annotated[date | None, Query(alias="as_of")]
 
 
 @router.get("/plans", summary="计划列表 List plans")
@@ -24,9 +41,8 @@ def list_plans(
 ) -> JSONResponse:
     with ctx_of(request).read() as s:
         rows = plans.list_plans(s)
-    chosen, total = reads.paginate(rows, page, per_page)
-    items = [reads.plan_record(p) for p in chosen]
-    return JSONResponse(reads.Page(items, total, page, per_page).record())
+    chosen = listing.paginate([records.plan_record(p) for p in rows], page, per_page)
+    return JSONResponse(records.page_record(chosen))
 
 
 @router.post("/plans", status_code=201, summary="从文件建立计划 Build a plan from a document")
@@ -37,14 +53,35 @@ def build_plan(body: PlanIn, request: Request, caller: Writer) -> JSONResponse:
 
 def _plan(request: Request, plan_id: int) -> dict[str, Any]:
     with ctx_of(request).read() as s:
-        plan = reads.get_plan(s, plan_id)
+        plan = plans.plan_by_id(s, plan_id)
         row = next(p for p in plans.list_plans(s) if p.id == plan.id)
-        return {**reads.plan_record(row), "open_round": reads.open_round_record(s, plan.id)}
+        rnd = open_round_of(s, plan.id)
+        return {
+            **records.plan_record(row),
+            "open_round": records.round_record(round_row(rnd)) if rnd else None,
+        }
 
 
 @router.get("/plans/{plan_id}", summary="计划 A plan")
 def get_plan(plan_id: PathId, request: Request, _: SignedIn) -> dict[str, Any]:
     return _plan(request, plan_id)
+
+
+@router.post(
+    "/plans/{plan_id}/lead-units/confirm",
+    summary="确认建议的责任单位 Confirm suggested lead units",
+)
+def confirm_lead_units(
+    plan_id: PathId, body: ConfirmIn, request: Request, caller: Writer
+) -> dict[str, Any]:
+    """Supervisors and administrators: ``codes`` to confirm, or ``all``; answers the codes
+    confirmed and how many stay 待确认 (pending)."""
+    if bool(body.codes) == body.all:
+        raise InputError("请给出要确认的任务编号 codes，或只给 all: true")
+    done, pending = actions.confirm_lead_units(
+        ctx_of(request), caller, plan_id, None if body.all else body.codes
+    )
+    return {"confirmed": done, "pending": pending}
 
 
 @router.patch("/plans/{plan_id}", summary="设置公开 Publish or unpublish a plan")
@@ -55,6 +92,20 @@ def patch_plan(
     return _plan(request, plan_id)
 
 
+def _list(
+    request: Request, caller: Caller, plan_id: int, f: listing.TaskFilter, sort: str | None,
+    page: int, per_page: int, day: date | None,
+) -> dict[str, Any]:  # fmt: skip
+    ctx = ctx_of(request)
+    with ctx.read() as s:
+        view = plan_view(s, plans.plan_by_id(s, plan_id), ctx.rules, AsOf.of(day))
+        found = listing.list_tasks(
+            s, view, caller.viewer, f, listing.Sort.parse(sort), page, per_page
+        )
+    items = [records.task_record(r) for r in found.items]
+    return records.page_record(listing.Page(items, found.total, found.page, found.per_page))
+
+
 @router.get("/plans/{plan_id}/tasks", summary="台账：筛选任务 The ledger, filtered")
 async def list_tasks(
     plan_id: PathId,
@@ -62,82 +113,60 @@ async def list_tasks(
     caller: SignedIn,
     unit: QText = None,
     category: Annotated[str | None, Query(max_length=500)] = None,
-    status: Health | None = None,
+    health: Health | None = None,
     deadline_from: date | None = None,
     deadline_to: date | None = None,
     q: QText = None,
     leaves_only: bool = False,
+    sort: Annotated[str | None, Query(max_length=20)] = None,
     page: PageNo = 1,
     per_page: PerPage = 50,
+    as_of: AsOfDay = None,
 ) -> JSONResponse:
-    # Async: the busiest read, answered from the cached board on the event loop (the
-    # caller alone is resolved in a worker thread, by the SignedIn dependency).
-    f = reads.parse_filter(unit, category, status, deadline_from, deadline_to, q, leaves_only)
-    _plan, view, _figs = await ctx_of(request).cached_view(plan_id)
-    return JSONResponse(reads.list_tasks(view, caller, f, page, per_page).record())
+    """Sorted by ``sort`` (code, deadline, progress, health, lead_unit, title; a leading
+    ``-`` for descending); ``as_of`` measures health on that day (a past day also reads
+    the ledger as it stood then)."""
+    f = listing.TaskFilter(
+        unit=unit or None,
+        category=category or None,
+        health=health,
+        deadline_from=deadline_from,
+        deadline_to=deadline_to,
+        text=(q or "").strip() or None,
+        leaves_only=leaves_only,
+    )
+    body = await run_in_threadpool(_list, request, caller, plan_id, f, sort, page, per_page, as_of)
+    return JSONResponse(body)
 
 
-def figures_record(f: Figures) -> dict[str, Any]:
-    def group(g: Any) -> dict[str, Any]:
-        return {
-            "name": g.name,
-            "tasks": g.tasks,
-            "progress": round(g.progress, 1),
-            "expected": round(g.expected, 1),
-            "behind": g.behind,
-        }
-
-    return {
-        "progress": round(f.progress, 1),
-        "expected": round(f.expected, 1),
-        "leaf_tasks": f.leaves,
-        "counts": f.counts,
-        "overdue": f.overdue,
-        "by_category": [group(g) for g in f.by_category],
-        "by_unit": [group(g) for g in f.by_unit],
-        "attention": [
-            {
-                "id": r.id,
-                "code": r.code,
-                "title": r.title,
-                "lead_unit": r.lead_unit,
-                "status": r.status,
-                "progress": round(r.progress, 1),
-                "expected": round(r.expected, 1),
-                "deadline": r.deadline.isoformat() if r.deadline else None,
-            }
-            for r in f.attention
-        ],
-        "timeline": [
-            {
-                "round_id": p.round_id,
-                "period": p.period,
-                "progress": round(p.progress, 1),
-                "expected": round(p.expected, 1),
-            }
-            for p in f.timeline
-        ],
-    }
+def _dashboard(request: Request, caller: Caller, plan_id: int, day: date | None) -> dict[str, Any]:
+    ctx = ctx_of(request)
+    with ctx.read() as s:
+        plan = plans.plan_by_id(s, plan_id)
+        d = plan_dashboard(s, plan, ctx.rules, caller.viewer, AsOf.of(day))
+    return records.figures_record(d.figures, d.timeline)
 
 
 @router.get("/plans/{plan_id}/dashboard", summary="总览数据 Dashboard figures")
-async def dashboard(plan_id: PathId, request: Request, _: SignedIn) -> JSONResponse:
-    _plan, f = await ctx_of(request).cached_figures(plan_id)
-    return JSONResponse({"plan_id": plan_id, **figures_record(f)})
+async def dashboard(
+    plan_id: PathId, request: Request, caller: SignedIn, as_of: AsOfDay = None
+) -> JSONResponse:
+    body = await run_in_threadpool(_dashboard, request, caller, plan_id, as_of)
+    return JSONResponse(body)
 
 
 @router.get("/plans/{plan_id}/rounds", summary="调度轮次 Rounds of a plan")
 def list_rounds(plan_id: PathId, request: Request, _: SignedIn) -> JSONResponse:
     with ctx_of(request).read() as s:
-        plan = reads.get_plan(s, plan_id)
-        items = [reads.round_record(r) for r in cycle.list_rounds(s, plan)]
+        plan = plans.plan_by_id(s, plan_id)
+        items = [records.round_record(round_row(r)) for r in cycle.list_rounds(s, plan)]
     return JSONResponse({"items": items, "total": len(items)})
 
 
 @router.post("/plans/{plan_id}/rounds", status_code=201, summary="发起调度 Open a round")
 def open_round(plan_id: PathId, body: RoundIn, request: Request, caller: Writer) -> JSONResponse:
     rnd = actions.open_round(ctx_of(request), caller, plan_id, body.period, body.due)
-    return JSONResponse(reads.round_record(rnd), status_code=201)
+    return JSONResponse(records.round_record(round_row(rnd)), status_code=201)
 
 
 @router.get("/plans/{plan_id}/reports", summary="进度报告（可按审核状态筛选）Reports of a plan")
@@ -145,14 +174,12 @@ def plan_reports(
     plan_id: PathId,
     request: Request,
     caller: SignedIn,
-    status: Annotated[str | None, Query(pattern="^(submitted|accepted|returned)$")] = None,
+    state: Annotated[str | None, Query(pattern="^(submitted|accepted|returned)$")] = None,
     page: PageNo = 1,
     per_page: PerPage = 50,
 ) -> JSONResponse:
     with ctx_of(request).read() as s:
-        plan = reads.get_plan(s, plan_id)
-        # A reporter sees its own unit's reports only (-1: none, when it has no unit).
-        unit = (caller.unit_id or -1) if caller.is_reporter else None
-        rows = reads.report_queue(s, plan.id, status, unit)
-    chosen, total = reads.paginate(rows, page, per_page)
-    return JSONResponse(reads.Page(list(chosen), total, page, per_page).record())
+        plan = plans.plan_by_id(s, plan_id)
+        rows = review_queue(s, caller.viewer, plan.id, state)
+    chosen = listing.paginate([records.report_record(r) for r in rows], page, per_page)
+    return JSONResponse(records.page_record(chosen))

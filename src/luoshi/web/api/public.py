@@ -7,8 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from luoshi.errors import NotFound
+from luoshi.ledger.read import records
+from luoshi.ledger.read.public import public_plan
 from luoshi.web.context import ctx_of
-from luoshi.web.public import public_plan
 from luoshi.web.schemas import PathId
 
 router = APIRouter(tags=["public"])
@@ -18,7 +19,7 @@ router = APIRouter(tags=["public"])
 def get_public_plan(plan_id: PathId, request: Request) -> dict[str, Any]:
     ctx = ctx_of(request)
     with ctx.read() as s:
-        found = public_plan(ctx, s, plan_id)
+        found = public_plan(s, plan_id, ctx.rules)
     if found is None:
         raise NotFound(f"计划 {plan_id} 不存在或未公开")
-    return found
+    return records.public_record(found)

@@ -8,7 +8,10 @@ from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse
 
 from luoshi.ledger import cycle
-from luoshi.web import actions, reads
+from luoshi.ledger.read import records
+from luoshi.ledger.read.detail import round_row
+from luoshi.ledger.read.reports import round_reports
+from luoshi.web import actions
 from luoshi.web.context import Manager, SignedIn, Writer, ctx_of
 from luoshi.web.schemas import ChaseIn, PathId
 
@@ -18,7 +21,7 @@ router = APIRouter(tags=["rounds"])
 @router.get("/rounds/{round_id}", summary="调度 A round")
 def get_round(round_id: PathId, request: Request, _: SignedIn) -> dict[str, Any]:
     with ctx_of(request).read() as s:
-        return reads.round_record(cycle.get_round(s, round_id))
+        return records.round_record(round_row(cycle.get_round(s, round_id)))
 
 
 @router.get("/rounds/{round_id}/pending", summary="未报单位 Units that have not reported")
@@ -39,11 +42,12 @@ def chase(round_id: PathId, body: ChaseIn, request: Request, caller: Writer) -> 
 
 @router.post("/rounds/{round_id}/close", summary="结束调度 Close a round")
 def close(round_id: PathId, request: Request, caller: Writer) -> dict[str, Any]:
-    return reads.round_record(actions.close_round(ctx_of(request), caller, round_id))
+    return records.round_record(round_row(actions.close_round(ctx_of(request), caller, round_id)))
 
 
 @router.get("/rounds/{round_id}/reports", summary="本轮进度报告 Reports of a round")
 def reports(round_id: PathId, request: Request, caller: SignedIn) -> JSONResponse:
     with ctx_of(request).read() as s:
-        items = reads.round_reports(s, caller, cycle.get_round(s, round_id))
+        rnd = cycle.get_round(s, round_id)
+        items = [records.report_record(r) for r in round_reports(s, caller.viewer, rnd.id)]
     return JSONResponse({"items": items, "total": len(items)})

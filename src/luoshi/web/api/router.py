@@ -13,6 +13,7 @@ from luoshi.web.api import (
     plans,
     public,
     rounds,
+    targets,
     tasks,
 )
 
@@ -21,6 +22,17 @@ PREFIX = "/api/v1"
 
 def router() -> APIRouter:
     api = APIRouter(prefix=PREFIX)
-    for module in (auth, documents, plans, exchange, manage, tasks, rounds, people, public):
+    for module in (
+        auth,
+        documents,
+        plans,
+        exchange,
+        manage,
+        tasks,
+        rounds,
+        people,
+        public,
+        targets,
+    ):
         api.include_router(module.router)
     return api

@@ -9,37 +9,41 @@ from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse
 
 from luoshi.errors import InputError
-from luoshi.web import actions, reads
-from luoshi.web.context import SignedIn, Writer, ctx_of
+from luoshi.ledger.read import records
+from luoshi.ledger.read.detail import task_detail, task_history
+from luoshi.ledger.read.reports import report_row
+from luoshi.web import actions
+from luoshi.web.context import Caller, SignedIn, Writer, ctx_of
 from luoshi.web.schemas import PathId, ReportIn, ReviewIn, TaskPatch
 
 router = APIRouter(tags=["tasks"])
 
 
-@router.get("/tasks/{task_id}", summary="任务详情 A task")
-def get_task(task_id: PathId, request: Request, caller: SignedIn) -> dict[str, Any]:
+def detail(request: Request, caller: Caller, task_id: int) -> dict[str, Any]:
     ctx = ctx_of(request)
     with ctx.read() as s:
-        return reads.task_detail(ctx, s, caller, task_id)
+        return records.task_detail_record(task_detail(s, caller.viewer, task_id, ctx.rules))
+
+
+@router.get("/tasks/{task_id}", summary="任务详情 A task")
+def get_task(task_id: PathId, request: Request, caller: SignedIn) -> dict[str, Any]:
+    return detail(request, caller, task_id)
 
 
 @router.patch("/tasks/{task_id}", summary="修改或分派任务 Edit or assign a task")
 def edit_task(task_id: PathId, body: TaskPatch, request: Request, caller: Writer) -> dict[str, Any]:
     """Supervisors and administrators only; the task as GET returns it, with its new version."""
-    ctx = ctx_of(request)
-    actions.edit_task(ctx, caller, task_id, body.version, body.changes())
-    with ctx.read() as s:
-        return reads.task_detail(ctx, s, caller, task_id)
+    actions.edit_task(ctx_of(request), caller, task_id, body.version, body.changes())
+    return detail(request, caller, task_id)
 
 
 @router.get("/tasks/{task_id}/audit", summary="任务的审计记录 A task's history")
 def task_audit(task_id: PathId, request: Request, caller: SignedIn) -> JSONResponse:
     ctx = ctx_of(request)
     with ctx.read() as s:
-        task = reads.get_task(s, task_id)
-        # The same visibility as the task itself.
-        reads.visible_row(ctx.plan_view(s, reads.get_plan(s, task.plan_id)), caller, task_id)
-        items = reads.task_audit(s, task_id)
+        items = [
+            records.audit_record(e) for e in task_history(s, caller.viewer, task_id, ctx.rules)
+        ]
     return JSONResponse({"items": items, "total": len(items)})
 
 
@@ -54,8 +58,9 @@ def report(task_id: PathId, body: ReportIn, request: Request, caller: Writer) ->
         body.round_id, values,
     )  # fmt: skip
     with ctx.read() as s:
-        rec = next(x for x in reads.task_reports(s, task_id) if x["id"] == r.id)
-    return JSONResponse(rec, status_code=201)
+        row = report_row(s, r.id)
+    assert row is not None
+    return JSONResponse(records.report_record(row), status_code=201)
 
 
 @router.post("/reports/{report_id}/review", summary="督考：通过或退回 Accept or return a report")
@@ -63,4 +68,10 @@ def review(report_id: PathId, body: ReviewIn, request: Request, caller: Writer) 
     rv = actions.review(
         ctx_of(request), caller, report_id, body.decision == "accept", body.reason, body.version
     )
-    return reads.review_record(rv, caller.username)
+    return {
+        "id": rv.id,
+        "decision": rv.decision,
+        "reason": rv.reason,
+        "reviewer": caller.username,
+        "at": records.iso(rv.at),
+    }

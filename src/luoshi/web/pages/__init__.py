@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from luoshi.web.pages import (
+    assets,
     auth,
     dashboard,
     documents,
@@ -13,6 +14,7 @@ from luoshi.web.pages import (
     plans,
     public,
     rounds,
+    targets,
     tasks,
     users,
 )
@@ -20,8 +22,10 @@ from luoshi.web.pages import (
 
 def router() -> APIRouter:
     pages = APIRouter(include_in_schema=False)
-    for module in (
-        auth, dashboard, documents, ledger, exchange, plans, tasks, rounds, public, users
-    ):  # fmt: skip
+    modules = (
+        assets, auth, dashboard, documents, ledger, exchange, plans, tasks, rounds, public, users,
+        targets,
+    )  # fmt: skip
+    for module in modules:
         pages.include_router(module.router)
     return pages

@@ -8,12 +8,13 @@ from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from luoshi.errors import LuoshiError
+from luoshi.ledger.tokens import new_token
 from luoshi.web import actions
 from luoshi.web.api.auth import client_ip, set_session_cookie
 from luoshi.web.context import SESSION_COOKIE, ctx_of
 from luoshi.web.i18n import LANG_COOKIE, LANGS
 from luoshi.web.pages.common import ANON_COOKIE, back, form_caller, render, safe_next
-from luoshi.web.security import new_token, same
+from luoshi.web.security import same
 
 router = APIRouter()
 

@@ -10,12 +10,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
-from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from luoshi.errors import Conflict, InputError, PermissionDenied, Unauthenticated
-from luoshi.ledger import plans
+from luoshi.ledger.db import Session
 from luoshi.ledger.models import Plan
+from luoshi.ledger.read import catalog
 from luoshi.ledger.values import parse_date
 from luoshi.web.context import Caller, ctx_of, optional_caller
 from luoshi.web.i18n import LANG_COOKIE, LANGS
@@ -83,15 +83,12 @@ def safe_next(target: str | None, default: str = "/") -> str:
 def choose_plan(s: Session, plan_id: int | None, caller: Caller | None = None) -> Plan | None:
     """The plan asked for, else the caller's default (the ledger's rule: its own, the
     office's, the newest active plan)."""
-    return plans.choose_plan(s, plan_id, caller.user_id if caller else None)
+    return catalog.choose_plan(s, plan_id, caller.user_id if caller else None)
 
 
 def all_plans(s: Session, chosen: Plan | None = None) -> list[Plan]:
     """What the plan picker offers: the active plans, and the one shown if it is not."""
-    offered = plans.active_plans(s)
-    if chosen is not None and all(p.id != chosen.id for p in offered):
-        offered.append(chosen)
-    return offered
+    return catalog.all_plans(s, chosen)
 
 
 # -- a refused form is shown again: its page, the reason beside it, what was typed ------

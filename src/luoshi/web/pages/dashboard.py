@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -9,9 +10,13 @@ from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from luoshi.ledger.health import HEALTH_COLOURS, HEALTH_ORDER, UNASSIGNED, UNCATEGORISED
+from luoshi.ledger.read.asof import AsOf
+from luoshi.ledger.read.dashboard import Dashboard, dashboard
+from luoshi.ledger.read.figures import Tally
+from luoshi.ledger.read.records import ATTENTION_SHOWN
 from luoshi.web import charts
-from luoshi.web.context import ctx_of
-from luoshi.web.figures import HEALTH_ORDER, UNASSIGNED, UNCATEGORISED, Figures, Group
+from luoshi.web.context import Caller, ctx_of
 from luoshi.web.i18n import word
 from luoshi.web.pages.common import (
     all_plans,
@@ -29,13 +34,13 @@ router = APIRouter()
 PLACEHOLDERS = (UNCATEGORISED, UNASSIGNED)
 
 
-def group_bars(groups: list[Group], plan_id: int, by: str) -> list[charts.Bar]:
+def group_bars(groups: list[Tally], plan_id: int, by: str) -> list[charts.Bar]:
     """One bar per group, linked to the ledger filtered to it. Real names may start with
     "（" (（一）构建现代化产业体系) or hold "&" and "#", hence the exact placeholder test
     and the encoded query."""
     out = []
     for g in groups:
-        colour = charts.HEALTH_COLOURS["red" if g.behind else "green"]
+        colour = HEALTH_COLOURS["red" if g.behind else "green"]
         href = None
         if g.name not in PLACEHOLDERS:
             href = f"/plans/{plan_id}/ledger?{urlencode({by: g.name})}"
@@ -43,16 +48,17 @@ def group_bars(groups: list[Group], plan_id: int, by: str) -> list[charts.Bar]:
     return out
 
 
-def dashboard_charts(f: Figures, plan_id: int, lang: str) -> dict[str, Markup]:
+def dashboard_charts(d: Dashboard, plan_id: int, lang: str) -> dict[str, Markup]:
+    f = d.figures
     slices = [
-        charts.Slice(word(f"health.{h}", lang), f.counts[h], charts.HEALTH_COLOURS[h])
+        charts.Slice(word(f"health.{h}", lang), f.total.counts[h], HEALTH_COLOURS[h])
         for h in HEALTH_ORDER
     ]
-    labels = [p.period for p in f.timeline]
+    labels = [p.period for p in d.timeline]
     series = [
-        charts.Series(word("progress", lang), [p.progress for p in f.timeline], "#1565c0"),
+        charts.Series(word("progress", lang), [p.progress for p in d.timeline], "#1565c0"),
         charts.Series(
-            word("expected", lang), [p.expected for p in f.timeline], charts.EXPECTED, True
+            word("expected", lang), [p.expected for p in d.timeline], charts.EXPECTED, True
         ),
     ]
     return {
@@ -65,23 +71,28 @@ def dashboard_charts(f: Figures, plan_id: int, lang: str) -> dict[str, Markup]:
     }
 
 
-@router.get("/")
-async def dashboard(request: Request, plan: str | None = None) -> Response:
-    # Resuming the session may write: in a worker thread, never on the event loop.
-    caller = await run_in_threadpool(page_caller, request)
+def _read(request: Request, caller: Caller, plan: str | None) -> dict[str, Any]:
     ctx = ctx_of(request)
     with ctx.read() as s:
         chosen = choose_plan(s, plan_id_param(plan), caller)
         plans = all_plans(s, chosen)
-    if chosen is None:
-        return render(request, "dashboard.html", plan=None, plans=plans)
-    _plan, f = await ctx.cached_figures(chosen.id)
-    return render(
-        request,
-        "dashboard.html",
-        plan=chosen,
-        plans=plans,
-        f=f,
-        charts=dashboard_charts(f, chosen.id, lang_of(request)),
-        health=HEALTH_ORDER,
-    )
+        if chosen is None:
+            return {"plan": None, "plans": plans}
+        d = dashboard(s, chosen, ctx.rules, caller.viewer, AsOf.today())
+    return {
+        "plan": chosen,
+        "plans": plans,
+        "f": d.figures,
+        "charts": dashboard_charts(d, chosen.id, lang_of(request)),
+        "health": HEALTH_ORDER,
+        "shown": ATTENTION_SHOWN,
+    }
+
+
+@router.get("/")
+async def dashboard_page(request: Request, plan: str | None = None) -> Response:
+    # Resuming the session may write, and a large plan takes a while to read: both in
+    # a worker thread, never on the event loop.
+    caller = await run_in_threadpool(page_caller, request)
+    data = await run_in_threadpool(_read, request, caller, plan)
+    return render(request, "dashboard.html", **data)

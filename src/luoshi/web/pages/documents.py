@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from luoshi.errors import InputError, ReadError
 from luoshi.extract.profile import GENRE_LABELS
 from luoshi.ledger import documents
-from luoshi.ledger.models import Plan
-from luoshi.web import actions, reads, uploads
+from luoshi.ledger.read import records
+from luoshi.ledger.read.catalog import document_detail, plans_of_document
+from luoshi.web import actions, uploads
 from luoshi.web.context import ctx_of
 from luoshi.web.highlight import marked_text
 from luoshi.web.pages.common import (
@@ -102,8 +102,8 @@ async def upload(request: Request) -> Response:
 def document_page(document_id: PathId, request: Request) -> Response:
     page_caller(request)
     with ctx_of(request).read() as s:
-        doc = reads.document_detail(s, document_id)
-        built = list(s.scalars(select(Plan).where(Plan.document_id == document_id)))
+        doc = records.document_detail_record(document_detail(s, document_id))
+        built = plans_of_document(s, document_id)
     headings = [sp for sp in doc["spans"] if sp["kind"] == "heading"]
     return render(
         request,

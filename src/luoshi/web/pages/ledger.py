@@ -1,15 +1,24 @@
-"""台账: the plan's tasks as a filterable, searchable table; publishing the plan."""
+"""台账: the plan's tasks as a filterable, searchable, sortable table; publishing the plan."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from luoshi.web import actions, reads
-from luoshi.web.context import ctx_of
-from luoshi.web.figures import HEALTH_ORDER
+from luoshi.errors import InputError
+from luoshi.ledger import confirm
+from luoshi.ledger.health import HEALTH_ORDER
+from luoshi.ledger.plans import plan_by_id
+from luoshi.ledger.read import listing
+from luoshi.ledger.read.asof import AsOf
+from luoshi.ledger.read.catalog import unit_names
+from luoshi.ledger.read.compute import plan_view
+from luoshi.web import actions
+from luoshi.web.context import Caller, ctx_of
 from luoshi.web.pages.common import (
     all_plans,
     back,
@@ -22,67 +31,129 @@ from luoshi.web.pages.common import (
     query_with,
     redisplay,
     render,
+    safe_next,
 )
 from luoshi.web.schemas import PathId
 
 router = APIRouter()
-PER_PAGE = 50
+PAGE_SIZES = (20, 50, 100, 200)
 Q = Annotated[str, Query(max_length=500)]
+# The table's columns: the sort key each header orders by (None: not sortable).
+COLUMNS = (
+    ("code", "code"),
+    ("title", "task"),
+    ("lead_unit", "lead_unit"),
+    ("deadline", "deadline"),
+    (None, "targets"),
+    ("progress", "progress"),
+    ("health", "status"),
+)
+
+
+def sort_links(request: Request, sort: listing.Sort) -> dict[str, str]:
+    """For each sortable column, the URL that sorts by it (again: the other way round)."""
+    out = {}
+    for key, _label in COLUMNS:
+        if key is None:
+            continue
+        flip = sort.key == key and not sort.descending
+        out[key] = query_with(request, sort=("-" if flip else "") + key, page=1)
+    return out
+
+
+def _read(
+    request: Request, caller: Caller, plan_id: int, f: listing.TaskFilter, sort: listing.Sort,
+    page: int, per_page: int,
+) -> dict[str, Any]:  # fmt: skip
+    ctx = ctx_of(request)
+    with ctx.read() as s:
+        plan = plan_by_id(s, plan_id)
+        view = plan_view(s, plan, ctx.rules, AsOf.today())
+        result = listing.list_tasks(s, view, caller.viewer, f, sort, page, per_page)
+        pending = confirm.pending_count(s, plan.id) if caller.is_manager else 0
+        plans = all_plans(s, plan)
+        unit_choices = unit_names(s) if caller.is_manager else []
+    units, categories = listing.distinct_values(view)
+    return {
+        "plan": plan,
+        "plans": plans,
+        "unit_choices": unit_choices,
+        "result": result,
+        "units": units,
+        "categories": categories,
+        "pending": pending,
+    }
 
 
 @router.get("/plans/{plan_id}/ledger")
-def ledger(
+async def ledger(
     plan_id: PathId,
     request: Request,
     unit: Q = "",
     category: Q = "",
-    status: Q = "",
+    health: Q = "",
     deadline_from: Q = "",
     deadline_to: Q = "",
     q: Q = "",
+    sort: Annotated[str, Query(max_length=20)] = "",
+    per_page: Annotated[int, Query(ge=1, le=listing.MAX_PER_PAGE)] = 50,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     assigned: Annotated[int | None, Query(ge=0, le=100_000)] = None,
 ) -> Response:
-    caller = page_caller(request)
-    f = reads.parse_filter(
-        unit,
-        category,
-        status if status in HEALTH_ORDER else None,
-        form_date(deadline_from, "完成时限（从）"),
-        form_date(deadline_to, "完成时限（至）"),
-        q,
+    caller = await run_in_threadpool(page_caller, request)
+    f = listing.TaskFilter(
+        unit=unit or None,
+        category=category or None,
+        health=health if health in HEALTH_ORDER else None,
+        deadline_from=form_date(deadline_from, "完成时限（从）"),
+        deadline_to=form_date(deadline_to, "完成时限（至）"),
+        text=q.strip() or None,
     )
-    ctx = ctx_of(request)
-    with ctx.read() as s:
-        plan = reads.get_plan(s, plan_id)
-        view = ctx.plan_view(s, plan)
-        plans = all_plans(s, plan)
-        unit_choices = reads.unit_names(s) if caller.is_manager else []
-    result = reads.list_tasks(view, caller, f, page, PER_PAGE)
-    units = sorted({r.lead_unit for r in view.rows if r.lead_unit})
-    categories = sorted({r.category for r in view.rows if r.category})
-    pages = max(1, -(-result.total // PER_PAGE))
+    order = listing.Sort.parse(sort)
+    args = {
+        "unit": unit,
+        "category": category,
+        "health": health,
+        "deadline_from": deadline_from,
+        "deadline_to": deadline_to,
+        "q": q,
+        "sort": sort,
+    }
+    view = Listed(plan_id, f, order, page, per_page, args, assigned)
+    return await run_in_threadpool(_page, request, caller, view)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """What the ledger page is asked to show: the plan, filter, order and page."""
+
+    plan_id: int
+    filter: listing.TaskFilter
+    sort: listing.Sort
+    page: int
+    per_page: int
+    args: dict[str, str]
+    assigned: int | None = None
+
+
+def _page(request: Request, caller: Caller, a: Listed) -> Response:
+    data = _read(request, caller, a.plan_id, a.filter, a.sort, a.page, a.per_page)
+    pages = data["result"].pages
+    page = a.page
     return render(
         request,
         "ledger.html",
-        plan=plan,
-        plans=plans,
-        unit_choices=unit_choices,
-        result=result,
-        units=units,
-        categories=categories,
+        **data,
         health=HEALTH_ORDER,
-        args={
-            "unit": unit,
-            "category": category,
-            "status": status,
-            "deadline_from": deadline_from,
-            "deadline_to": deadline_to,
-            "q": q,
-        },
+        args=a.args,
+        columns=COLUMNS,
+        sort=a.sort,
+        sort_urls=sort_links(request, a.sort),
+        page_sizes=PAGE_SIZES,
+        per_page=data["result"].per_page,
         page=page,
         pages=pages,
-        assigned=assigned,
+        assigned=a.assigned,
         prev_url=query_with(request, page=page - 1) if page > 1 else None,
         next_url=query_with(request, page=page + 1) if page < pages else None,
     )
@@ -90,7 +161,9 @@ def ledger(
 
 def ledger_again(request: Request, kw: Any) -> Response:
     """The ledger page again (its first page, unfiltered), after a refused form."""
-    return ledger(kw["plan_id"], request, "", "", "", "", "", "", 1, None)
+    args = dict.fromkeys(("unit", "category", "health", "deadline_from", "deadline_to", "q"), "")
+    plain = Listed(kw["plan_id"], listing.TaskFilter(), listing.Sort(), 1, 50, {**args, "sort": ""})
+    return _page(request, page_caller(request), plain)
 
 
 Csrf = Annotated[str, Form(max_length=200)]
@@ -130,6 +203,24 @@ def bulk_assign(
     caller = form_caller(request, csrf_token)
     changed = actions.bulk_assign(ctx_of(request), caller, plan_id, task_ids, lead_unit, person)
     return back(f"/plans/{plan_id}/ledger?assigned={changed}")
+
+
+@router.post("/plans/{plan_id}/confirm")
+def confirm_units(
+    plan_id: PathId,
+    request: Request,
+    codes: Annotated[str, Form(max_length=20_000)] = "",
+    all: Annotated[str, Form(max_length=5)] = "",
+    next: Annotated[str, Form(max_length=200)] = "",
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """确认: every pending suggestion (``all``) or the codes typed, then back to the page."""
+    caller = form_caller(request, csrf_token)
+    chosen = None if all == "1" else codes.replace("，", " ").replace(",", " ").split()
+    if chosen == []:
+        raise InputError("请填写要确认的任务编号（以空格或逗号分隔），或点击「全部确认」")
+    actions.confirm_lead_units(ctx_of(request), caller, plan_id, chosen)
+    return back(safe_next(next, f"/plans/{plan_id}/ledger"))
 
 
 @router.get("/ledger")

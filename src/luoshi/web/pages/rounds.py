@@ -6,13 +6,18 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from sqlalchemy import select
 from starlette.responses import Response
 
 from luoshi.errors import PermissionDenied
 from luoshi.ledger import cycle, pending_tasks
-from luoshi.ledger.models import ProgressReport
-from luoshi.web import actions, reads
+from luoshi.ledger.plans import plan_by_id
+from luoshi.ledger.read import records
+from luoshi.ledger.read.asof import AsOf
+from luoshi.ledger.read.compute import plan_view
+from luoshi.ledger.read.detail import open_round_of
+from luoshi.ledger.read.listing import TaskFilter, filter_rows
+from luoshi.ledger.read.reports import reported_in_round, review_queue, round_reports
+from luoshi.web import actions
 from luoshi.web.context import ctx_of
 from luoshi.web.pages.common import (
     all_plans,
@@ -26,7 +31,6 @@ from luoshi.web.pages.common import (
     redisplay,
     render,
 )
-from luoshi.web.planview import unit_rows
 from luoshi.web.schemas import PathId
 
 router = APIRouter()
@@ -44,16 +48,13 @@ def rounds_page(request: Request, plan: str | None = None) -> Response:
         if chosen is None:
             return render(request, "rounds.html", plan=None, plans=plans)
         rounds = list(cycle.list_rounds(s, chosen))
-        current = reads.open_round_of(s, chosen.id)
+        current = open_round_of(s, chosen.id)
         mine, reported = [], set()
-        if caller.is_reporter and caller.unit:
-            view = ctx.plan_view(s, chosen)
-            mine = [r for r in unit_rows(view, caller.unit) if r.code in view.leaves]
+        if caller.is_reporter:
+            view = plan_view(s, chosen, ctx.rules, AsOf.today())
+            mine = filter_rows(view.rows, TaskFilter(leaves_only=True), {}, caller.viewer)
             if current is not None:
-                q = select(ProgressReport.task_id).where(
-                    ProgressReport.round_id == current.id, ProgressReport.status != "returned"
-                )
-                reported = set(s.scalars(q))
+                reported = reported_in_round(s, current.id)
     return render(
         request, "rounds.html", plan=chosen, plans=plans, rounds=rounds, current=current,
         mine=mine, reported=reported,
@@ -87,10 +88,10 @@ def round_page(round_id: PathId, request: Request) -> Response:
     caller = page_caller(request)
     with ctx_of(request).read() as s:
         rnd = cycle.get_round(s, round_id)
-        plan = reads.get_plan(s, rnd.plan_id)
+        plan = plan_by_id(s, rnd.plan_id)
         owing = cycle.pending(s, rnd) if caller.is_manager else []
         titles = pending_tasks.titles(s, rnd.plan_id, owing)
-        reports = reads.round_reports(s, caller, rnd)
+        reports = [records.report_record(r) for r in round_reports(s, caller.viewer, rnd.id)]
     return render(
         request, "round.html", rnd=rnd, plan=plan, pending=owing, reports=reports, titles=titles
     )
@@ -158,5 +159,6 @@ def review_page(request: Request, plan: str | None = None) -> Response:
     with ctx_of(request).read() as s:
         chosen = choose_plan(s, plan_id_param(plan), caller)
         plans = all_plans(s, chosen)
-        queue = reads.report_queue(s, chosen.id, "submitted") if chosen else []
+        found = review_queue(s, caller.viewer, chosen.id, "submitted") if chosen else []
+        queue = [records.report_record(r) for r in found]
     return render(request, "review.html", plan=chosen, plans=plans, queue=queue)

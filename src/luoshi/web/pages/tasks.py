@@ -8,14 +8,18 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Query, Request
 from markupsafe import Markup
-from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from luoshi.errors import Conflict, InputError, PermissionDenied
-from luoshi.ledger import audit_labels, report_values
+from luoshi.ledger import audit_labels, confirm, report_values
 from luoshi.ledger.access import ROLE_LABELS
+from luoshi.ledger.db import Session
+from luoshi.ledger.plans import task_by_id
+from luoshi.ledger.read import records
+from luoshi.ledger.read.catalog import unit_names
+from luoshi.ledger.read.detail import audit_of_task, task_detail
 from luoshi.ledger.values import parse_percent
-from luoshi.web import actions, charts, reads
+from luoshi.web import actions, charts
 from luoshi.web.context import Caller, ctx_of
 from luoshi.web.i18n import word
 from luoshi.web.pages.common import (
@@ -34,23 +38,11 @@ router = APIRouter()
 FormText = Annotated[str, Form(max_length=10_000)]
 
 
-def may_report(caller: Caller, task: dict[str, Any]) -> bool:
-    if not task["leaf"] or task["status"] == "done" or task["open_round"] is None:
-        return False
-    if caller.is_manager:
-        return True
-    return (
-        caller.is_reporter
-        and caller.unit is not None
-        and (caller.unit == task["lead_unit"] or caller.unit in task["co_units"])
-    )
-
-
 def task_timeline(task: dict[str, Any], lang: str) -> Markup:
     """Reported percent per round (the latest counted report of each round)."""
     by_round: dict[str, float] = {}
     for r in task["reports"]:
-        if r["status"] != "returned":
+        if r["state"] != "returned":
             by_round[r["period"]] = float(r["percent"])
     series = [charts.Series(word("progress", lang), list(by_round.values()), "#1565c0")]
     return charts.line(list(by_round), series, word("timeline", lang), height=220)
@@ -83,16 +75,15 @@ def show_task(
     shown again: as typed for an invalid value, with the current values for a conflict."""
     ctx = ctx_of(request)
     with ctx.read() as s:
-        task = reads.task_detail(ctx, s, caller, task_id)
-        history = audit_labels.labelled(reads.task_audit(s, task_id))
+        detail = task_detail(s, caller.viewer, task_id, ctx.rules)
+        task = records.task_detail_record(detail)
+        history = audit_labels.labelled(
+            [records.audit_record(e) for e in audit_of_task(s, task_id)]
+        )
+        row = task_by_id(s, task_id)
+        basis, initial_progress = confirm.basis_of(row), row.initial_progress_note
         units = unit_choices(s, task) if caller.is_manager else []
-        latest = report_values.latest_target_values(s, task["plan"]["id"])
         given = report_values.values_of_reports(s, [r["id"] for r in task["reports"]])
-        # target_record carries no id: the targets in the same (position) order.
-        rows = report_values.targets_of(s, task_id)
-        targets = [
-            {"id": t.id, "indicator": t.indicator, "unit": t.unit, "text": t.text} for t in rows
-        ]
     current = EditForm.of_task(task)
     form, yours = current, []
     if entered is not None and isinstance(problem, Conflict):
@@ -106,21 +97,21 @@ def show_task(
         task=task,
         history=history,
         timeline=task_timeline(task, lang_of(request)),
-        can_report=may_report(caller, task),
+        can_report=detail.can_report,
         form=form,
         units=units,
         notice=notice,
         yours=yours,
-        form_targets=targets,
-        latest=[latest.get(t.id) for t in rows],
         given=given,
+        basis=basis,
+        initial_progress=initial_progress,
         **({"problem": problem.message, "problem_form": "edit"} if problem else {}),
     )
 
 
 def unit_choices(s: Session, task: dict[str, Any]) -> list[str]:
     """Units a task can be given: the active ones, and those it has now even if not."""
-    names = reads.unit_names(s)
+    names = unit_names(s)
     held = [u for u in [task["lead_unit"], *task["co_units"]] if u and u not in names]
     return names + held
 

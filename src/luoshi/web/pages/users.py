@@ -12,6 +12,7 @@ from starlette.responses import Response
 from luoshi.errors import PermissionDenied
 from luoshi.ledger import units, users
 from luoshi.ledger.models import ROLES
+from luoshi.ledger.read.visibility import require_user_admin
 from luoshi.web import actions
 from luoshi.web.context import Caller, ctx_of
 from luoshi.web.pages.common import (
@@ -32,8 +33,7 @@ DEFAULT_ROLE = "viewer"
 
 
 def _admin(caller: Caller) -> None:
-    if caller.role != "admin":
-        raise PermissionDenied(f"用户 {caller.username} 无权管理用户")
+    require_user_admin(caller.viewer, caller.username)
 
 
 @router.get("/users")

@@ -4,7 +4,7 @@ Existing plans were in use, so they start active; the value each existing
 report gave (for its task's first target) is copied into report_values.
 
 Revision ID: 0009
-Revises: 0002
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0002"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

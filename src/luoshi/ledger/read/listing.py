@@ -1,0 +1,171 @@
+"""台账查询 (the ledger list): a plan's tasks filtered, searched, sorted and paged.
+
+Filters run over the rows of a plan's view (which carry the computed health), so
+health can be filtered on like any stored field. Text search is a plain substring
+match on the title and, for a leaf, its source sentence: Chinese words of two
+characters (港口) are found, which a trigram index would miss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Generic, Literal, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from luoshi.errors import InputError
+from luoshi.ledger.health import HEALTH_ORDER
+from luoshi.ledger.models import Document, Task
+from luoshi.ledger.read.rows import PlanView, TaskRow
+from luoshi.ledger.read.visibility import Viewer
+
+T = TypeVar("T")
+SortKey = Literal["code", "deadline", "progress", "health", "lead_unit", "title"]
+SORT_KEYS: tuple[SortKey, ...] = ("code", "deadline", "progress", "health", "lead_unit", "title")
+MAX_PER_PAGE = 200
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """What a person narrows the ledger to; None means "any"."""
+
+    unit: str | None = None  # lead or co-unit name
+    category: str | None = None
+    health: str | None = None
+    deadline_from: date | None = None
+    deadline_to: date | None = None
+    text: str | None = None
+    kind: str | None = None
+    leaves_only: bool = False
+
+    def __post_init__(self) -> None:
+        if self.deadline_from and self.deadline_to and self.deadline_from > self.deadline_to:
+            raise InputError("完成时限的起始日期晚于截止日期")
+        if self.health is not None and self.health not in HEALTH_ORDER:
+            raise InputError(f"状态「{self.health}」无效，可选：{'、'.join(HEALTH_ORDER)}")
+
+
+@dataclass(frozen=True)
+class Sort:
+    """The order of a list: a column and its direction (code order breaks ties)."""
+
+    key: SortKey = "code"
+    descending: bool = False
+
+    @classmethod
+    def parse(cls, text: str | None) -> Sort:
+        """``deadline`` ascending, ``-progress`` descending; empty for code order."""
+        text = (text or "").strip()
+        key = text.removeprefix("-")
+        if not key:
+            return cls()
+        if key not in SORT_KEYS:
+            raise InputError(f"排序字段「{key}」无效，可选：{'、'.join(SORT_KEYS)}")
+        return cls(key, text.startswith("-"))
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a longer list, with the length of the whole list."""
+
+    items: list[T]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def paginate(items: Sequence[T], page: int, per_page: int) -> Page[T]:
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    start = (max(page, 1) - 1) * per_page
+    return Page(list(items[start : start + per_page]), len(items), page, per_page)
+
+
+def source_texts(s: Session, plan_id: int) -> dict[int, str]:
+    """Each task's source sentence, sliced from its document's raw text."""
+    q = select(Task.id, Task.document_id, Task.start, Task.end).where(
+        Task.plan_id == plan_id, Task.document_id.is_not(None), Task.start.is_not(None)
+    )
+    spans = list(s.execute(q))
+    doc_ids = {d for _, d, _, _ in spans}
+    raws = dict(s.execute(select(Document.id, Document.raw).where(Document.id.in_(doc_ids))).all())
+    return {tid: raws[d][a:b] for tid, d, a, b in spans if d in raws and b is not None}
+
+
+def matches(row: TaskRow, f: TaskFilter, source: str) -> bool:
+    """Whether ``row`` passes every filter that is set."""
+    if f.unit is not None and not row.belongs_to(f.unit):
+        return False
+    if f.category is not None and row.category != f.category:
+        return False
+    if f.health is not None and row.health != f.health:
+        return False
+    if f.kind is not None and row.kind != f.kind:
+        return False
+    if f.leaves_only and not row.leaf:
+        return False
+    if f.deadline_from is not None and (row.deadline is None or row.deadline < f.deadline_from):
+        return False
+    if f.deadline_to is not None and (row.deadline is None or row.deadline > f.deadline_to):
+        return False
+    if f.text:
+        needle = f.text.casefold()
+        # A group's source is its whole part; only a leaf's is its own sentence.
+        return needle in row.title.casefold() or (row.leaf and needle in source.casefold())
+    return True
+
+
+def filter_rows(
+    rows: Sequence[TaskRow], f: TaskFilter, sources: Mapping[int, str], viewer: Viewer | None
+) -> list[TaskRow]:
+    """The rows that pass ``f`` and that ``viewer`` may see, in code order."""
+    scope = viewer.unit_scope if viewer is not None else None
+    return [
+        r
+        for r in rows
+        if (scope is None or r.belongs_to(scope)) and matches(r, f, sources.get(r.id, ""))
+    ]
+
+
+_SORTERS: dict[str, Callable[[TaskRow], Any]] = {
+    "deadline": lambda r: (r.deadline is None, r.deadline or date.max),
+    "progress": lambda r: r.progress,
+    "health": lambda r: HEALTH_ORDER.index(r.health),
+    "lead_unit": lambda r: (r.lead_unit is None, r.lead_unit or ""),
+    "title": lambda r: r.title,
+}
+
+
+def sort_rows(rows: list[TaskRow], sort: Sort) -> list[TaskRow]:
+    """``rows`` (in code order) in the order ``sort`` asks; ties keep code order."""
+    if sort.key == "code":
+        return rows[::-1] if sort.descending else rows
+    return sorted(rows, key=_SORTERS[sort.key], reverse=sort.descending)
+
+
+def list_tasks(
+    s: Session,
+    view: PlanView,
+    viewer: Viewer | None,
+    f: TaskFilter,
+    sort: Sort | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> Page[TaskRow]:
+    """The ledger list: ``view``'s rows that ``viewer`` may see and ``f`` selects."""
+    sources = source_texts(s, view.plan.id) if f.text else {}
+    found = filter_rows(view.rows, f, sources, viewer)
+    return paginate(sort_rows(found, sort or Sort()), page, per_page)
+
+
+def distinct_values(view: PlanView) -> tuple[list[str], list[str]]:
+    """The lead units and the categories of a plan, sorted (for the list's filters)."""
+    units = sorted({r.lead_unit for r in view.rows if r.lead_unit})
+    categories = sorted({r.category for r in view.rows if r.category})
+    return units, categories

@@ -1,0 +1,38 @@
+"""公开数据 (open data) as read: a plan's view (its targets carry their latest reported
+values, ``read.values``) and its source documents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from luoshi.ledger.models import Document, Plan
+from luoshi.ledger.read.asof import AsOf
+from luoshi.ledger.read.compute import plan_view
+from luoshi.ledger.read.figures import PlanFigures, plan_figures
+from luoshi.ledger.read.rows import PlanView
+from luoshi.settings import HealthRules
+
+
+@dataclass(frozen=True)
+class OpenData:
+    view: PlanView
+    figures: PlanFigures
+    documents: list[Document]
+
+
+def open_data(s: Session, plan: Plan, rules: HealthRules, at: AsOf) -> OpenData:
+    view = plan_view(s, plan, rules, at)
+    ids = {r.doc for r in view.rows if r.doc is not None}
+    if plan.document_id is not None:
+        ids.add(plan.document_id)
+    docs = s.scalars(select(Document).where(Document.id.in_(ids)).order_by(Document.id))
+    return OpenData(view, plan_figures(view), list(docs))
+
+
+def document_texts(s: Session, view: PlanView) -> dict[int, str]:
+    """The raw text of every document the view's tasks come from (for 原文 columns)."""
+    ids = {r.doc for r in view.rows if r.doc is not None}
+    return dict(s.execute(select(Document.id, Document.raw).where(Document.id.in_(ids))).all())

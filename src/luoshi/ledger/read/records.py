@@ -1,0 +1,335 @@
+"""JSON records: the one shape of each thing the ledger hands out, used alike by the API,
+``--jsonl``, open data and the pages' data."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from luoshi.extract.records import number
+from luoshi.ledger.health import HEALTH_LABELS
+from luoshi.ledger.models import AuditEvent, Document, User
+from luoshi.ledger.plans import PlanRow
+from luoshi.ledger.read.catalog import DocumentDetail, SpanRow
+from luoshi.ledger.read.detail import RoundRow, SourceContext, TaskDetail
+from luoshi.ledger.read.figures import PlanFigures, Tally
+from luoshi.ledger.read.listing import Page
+from luoshi.ledger.read.public import PublicPlan
+from luoshi.ledger.read.reports import ReportRow, ReviewRow
+from luoshi.ledger.read.rows import ReportedValue, TargetRow, TaskRow
+from luoshi.ledger.read.timeline import TimelinePoint
+from luoshi.ledger.units import UnitRow
+
+ATTENTION_SHOWN = 50  # the dashboard lists this many tasks needing attention
+
+
+def iso(value: date | datetime | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return value.isoformat()
+
+
+def page_record(page: Page[dict[str, Any]]) -> dict[str, Any]:
+    return {"items": page.items, "total": page.total, "page": page.page, "per_page": page.per_page}
+
+
+def document_record(d: Document) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "title": d.title,
+        "sha256": d.sha256,
+        "duplicate_of": d.duplicate_of_id,
+        "name": d.name,
+        "type": d.type,
+        "level": d.level,
+        "issuer": d.issuer,
+        "date": iso(d.date),
+        "size": d.size,
+        "version": d.version,
+    }
+
+
+def span_record(sp: SpanRow) -> dict[str, Any]:
+    return {
+        "id": sp.id,
+        "kind": sp.kind,
+        "start": sp.start,
+        "end": sp.end,
+        "text": sp.text,
+        "attrs": sp.attrs,
+        "task_id": sp.task_id,
+        "task_code": sp.task_code,
+    }
+
+
+def document_detail_record(d: DocumentDetail) -> dict[str, Any]:
+    return {
+        **document_record(d.document),
+        "text": d.text,
+        "spans": [span_record(sp) for sp in d.spans],
+    }
+
+
+def target_record(t: TargetRow) -> dict[str, Any]:
+    baseline = None
+    if t.baseline is not None:
+        baseline = {**t.baseline, "value": number(t.baseline["value"])}
+    return {
+        "id": t.id,
+        "indicator": t.indicator,
+        "comparator": t.comparator,
+        "value": number(t.value),
+        "value_max": number(t.value_max) if t.value_max is not None else None,
+        "unit": t.unit,
+        "period": t.period,
+        "start": t.start,
+        "end": t.end,
+        "text": t.text,
+        "baseline": baseline,
+        "latest": latest_record(t.latest),
+    }
+
+
+def latest_record(v: ReportedValue | None) -> dict[str, Any] | None:
+    """A target's latest reported value and the round period it was reported in."""
+    return None if v is None else {"value": number(v.value), "period": v.period}
+
+
+def task_record(r: TaskRow) -> dict[str, Any]:
+    """A task as every list, export and API gives it."""
+    return {
+        "id": r.id,
+        "code": r.code,
+        "parent": r.parent,
+        "level": r.level,
+        "kind": r.kind,
+        "leaf": r.leaf,
+        "title": r.title,
+        "doc": r.doc,
+        "start": r.start,
+        "end": r.end,
+        "category": r.category,
+        "lead_unit": r.lead_unit,
+        "co_units": r.co_units,
+        "person": r.person,
+        "start_date": iso(r.start_date),
+        "deadline": iso(r.deadline),
+        "expected_outcome": r.expected_outcome,
+        "weight": number(r.weight),
+        "state": r.state,
+        "health": r.health,
+        "health_label": HEALTH_LABELS[r.health],
+        "overdue": r.overdue,
+        "progress": round(r.progress, 1),
+        "expected": round(r.expected, 1),
+        "reported": r.reported,
+        "missed_rounds": r.missed_rounds,
+        "version": r.version,
+        "targets": [target_record(t) for t in r.targets],
+    }
+
+
+def review_record(rv: ReviewRow) -> dict[str, Any]:
+    return {
+        "id": rv.id,
+        "decision": rv.decision,
+        "reason": rv.reason,
+        "reviewer": rv.reviewer,
+        "at": iso(rv.at),
+    }
+
+
+def report_record(r: ReportRow) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "round_id": r.round_id,
+        "period": r.period,
+        "task_id": r.task_id,
+        "task_code": r.task_code,
+        "task_title": r.task_title,
+        "unit": r.unit,
+        "reporter": r.reporter,
+        "percent": number(r.percent),
+        "value": number(r.value) if r.value is not None else None,
+        "narrative": r.narrative,
+        "evidence": r.evidence,
+        "state": r.state,
+        "submitted_at": iso(r.submitted_at),
+        "reviews": [review_record(rv) for rv in r.reviews],
+        "version": r.version,
+    }
+
+
+def round_record(r: RoundRow) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "plan_id": r.plan_id,
+        "period": r.period,
+        "due": iso(r.due),
+        "opened_at": iso(r.opened_at),
+        "closed_at": iso(r.closed_at),
+        "open": r.open,
+        "version": r.version,
+    }
+
+
+def source_record(c: SourceContext | None) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    return {
+        "document_id": c.document_id,
+        "document_title": c.document_title,
+        "start": c.start,
+        "end": c.end,
+        "text": c.text,
+        "before": c.before,
+        "after": c.after,
+    }
+
+
+def task_detail_record(d: TaskDetail) -> dict[str, Any]:
+    return {
+        **task_record(d.row),
+        "plan": {"id": d.plan.id, "name": d.plan.name, "title": d.plan.title},
+        "document_id": d.row.doc,
+        "source": source_record(d.source),
+        "latest_value": number(d.latest_value) if d.latest_value is not None else None,
+        "reports": [report_record(r) for r in d.reports],
+        "open_round": round_record(d.open_round) if d.open_round else None,
+        "can_report": d.can_report,
+    }
+
+
+def tally_record(t: Tally) -> dict[str, Any]:
+    return {
+        "name": t.name,
+        "tasks": t.tasks,
+        "progress": round(t.progress, 1),
+        "expected": round(t.expected, 1),
+        "counts": t.counts,
+        "overdue": t.overdue,
+        "behind": t.behind,
+    }
+
+
+def attention_record(r: TaskRow) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "code": r.code,
+        "title": r.title,
+        "lead_unit": r.lead_unit,
+        "health": r.health,
+        "overdue": r.overdue,
+        "progress": round(r.progress, 1),
+        "expected": round(r.expected, 1),
+        "deadline": iso(r.deadline),
+    }
+
+
+def point_record(p: TimelinePoint) -> dict[str, Any]:
+    return {
+        "round_id": p.round_id,
+        "period": p.period,
+        "progress": round(p.progress, 1),
+        "expected": round(p.expected, 1),
+        "closed": p.closed,
+    }
+
+
+def figures_record(f: PlanFigures, timeline: list[TimelinePoint] | None = None) -> dict[str, Any]:
+    """The dashboard's figures: the first ``ATTENTION_SHOWN`` tasks needing attention,
+    and how many there are."""
+    return {
+        "plan_id": f.plan_id,
+        "as_of": iso(f.day),
+        "progress": round(f.progress, 1),
+        "expected": round(f.expected, 1),
+        "leaf_tasks": f.leaves,
+        "counts": f.total.counts,
+        "overdue": f.total.overdue,
+        "by_category": [tally_record(t) for t in f.by_category],
+        "by_unit": [tally_record(t) for t in f.by_unit],
+        "attention_total": len(f.attention),
+        "attention": [attention_record(r) for r in f.attention[:ATTENTION_SHOWN]],
+        "timeline": [point_record(p) for p in timeline or []],
+    }
+
+
+def plan_record(p: PlanRow) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "name": p.name,
+        "title": p.title,
+        "document_id": p.document_id,
+        "tasks": p.tasks,
+        "created_at": p.created_at,
+        "public": p.public,
+        "version": p.version,
+    }
+
+
+def user_record(u: User, unit: str | None) -> dict[str, Any]:
+    return {
+        "id": u.id,
+        "username": u.username,
+        "display_name": u.display_name,
+        "role": u.role,
+        "unit": unit,
+        "active": u.active,
+        "can_sign_in": u.password_hash is not None,
+        "version": u.version,
+    }
+
+
+def unit_record(u: UnitRow) -> dict[str, Any]:
+    return {
+        "id": u.id,
+        "name": u.name,
+        "active": u.active,
+        "lead_tasks": u.lead_tasks,
+        "co_tasks": u.co_tasks,
+    }
+
+
+def audit_record(e: AuditEvent) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "at": iso(e.at),
+        "actor": e.actor,
+        "entity": e.entity,
+        "entity_id": e.entity_id,
+        "action": e.action,
+        "before": e.before,
+        "after": e.after,
+    }
+
+
+def public_task_record(r: TaskRow) -> dict[str, Any]:
+    """What the public sees of a task: what was promised, how far along."""
+    return {
+        "code": r.code,
+        "title": r.title,
+        "category": r.category,
+        "lead_unit": r.lead_unit,
+        "deadline": iso(r.deadline),
+        "promised": [
+            {"indicator": t.indicator, "text": t.text, "value": number(t.value), "unit": t.unit}
+            for t in r.targets
+        ],
+        "progress": round(r.progress, 1),
+        "health": r.health,
+    }
+
+
+def public_record(p: PublicPlan) -> dict[str, Any]:
+    return {
+        "id": p.plan.id,
+        "name": p.plan.name,
+        "title": p.plan.title,
+        "progress": round(p.figures.progress, 1),
+        "expected": round(p.figures.expected, 1),
+        "counts": p.figures.total.counts,
+        "tasks": [public_task_record(r) for r in p.tasks],
+    }
