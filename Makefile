@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
 
 .PHONY: help install office browser run test test-postgres lint format bench bench-pdf bench-hostile bench-ledger bench-web bench-crash bench-harden bench-align bench-startup bench-scale eval clean
 
@@ -22,8 +24,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv and install luoshi with its dev tools
 
-run: $(STAMP)  ## start the app on SQLite with demo data
-	$(BIN)/luoshi demo --force
+run: $(STAMP)  ## start the app on SQLite with demo data (make run PORT=8765 HOST=0.0.0.0)
+	$(BIN)/luoshi demo --force --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)  ## ruff (lint + format check) and mypy
 	$(BIN)/ruff check src tests benchmarks

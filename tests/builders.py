@@ -62,6 +62,7 @@ def build_world_named(db: Database, text: str, name: str) -> World:
         a = admin(s)
         doc = documents.ingest(s, a, SourceText.from_text("report.txt", text)).document
         plan = plans.build_plan(s, a, doc, name)
+        plans.set_state(s, a, plan, "active")
         units.ensure_units(s, a, ["市交通运输委", "市商务局", "市教委", "市水务局"])
         users.add_user(s, a, "boss", "supervisor")
         users.add_user(s, a, "port", "reporter", unit="市交通运输委")

@@ -22,7 +22,7 @@ from luoshi.ledger.read.opendata import document_texts
 from luoshi.ledger.read.rows import TaskRow
 from luoshi.ledger.read.views import plan_view
 from luoshi.settings import HealthRules
-from tests.builders import REPORT, World, admin, build_world
+from tests.builders import REPORT, World, admin, build_cycle, build_world
 
 TODAY = date(2024, 7, 1)
 
@@ -60,6 +60,16 @@ def row_of(world: World, code: str) -> TaskRow:
         return next(r for r in task_rows(s, world.plan_id) if r.code == code)
 
 
+def test_the_workbook_shows_each_targets_latest_counted_value(db: Database, tmp_path: Path) -> None:
+    c = build_cycle(db)
+    ws = load_workbook(export(c.world, tmp_path / "l.xlsx"))[SHEET]
+    values = {ws.cell(r, 1).value: [x.value for x in ws[r]] for r in range(2, ws.max_row + 1)}
+    # 3.3 million came with a report that was returned: 1.5 million (2024-05) stands.
+    latest = COLUMN_OF["最新填报值"] - 1
+    assert values["1.2.1"][latest] == "集装箱吞吐量 1,500,000标准箱（2024-05）"
+    assert values["1.3.1"][latest] is None
+
+
 def test_the_workbook_is_a_usable_ledger(db: Database, tmp_path: Path) -> None:
     world = build_world(db)
     wb = load_workbook(export(world, tmp_path / "l.xlsx"))
@@ -67,7 +77,7 @@ def test_the_workbook_is_a_usable_ledger(db: Database, tmp_path: Path) -> None:
     assert ws.freeze_panes == "B2"
     header = [c.value for c in ws[1]]
     assert header[:6] == ["编号", "任务名称", "原文", "类别", "责任单位", "完成时限"]
-    assert ws.column_dimensions["N"].hidden  # 版本
+    assert ws.column_dimensions["O"].hidden  # 版本
     values = {ws.cell(r, 1).value: [c.value for c in ws[r]] for r in range(2, ws.max_row + 1)}
     port = values["1.1.1.1"]
     assert port[COLUMN_OF["目标"] - 1] == "集装箱吞吐量 >1600万标准箱（基数 1500万标准箱）"

@@ -157,3 +157,24 @@ def test_a_link_joins_plans_and_never_points_down(db: Database) -> None:
         links.create_link(s, a, east, city)
         with pytest.raises(Conflict):
             links.create_link(s, a, east, city)
+
+
+def test_deleting_a_plan_takes_its_links_and_keeps_them_in_the_audit(db: Database) -> None:
+    from luoshi.ledger import plans, workflow
+
+    lv = build_levels(db)
+    with db.transaction() as s:
+        r = link_align.align_plans(s, admin(s), lv.plan(s, "east"), lv.plan(s, "city"))
+        assert r.created > 0
+        ids = [x.id for x in links.list_links(s, lv.plan(s, "east"))]
+        plans.delete_plan(s, admin(s), lv.plan(s, "east"))
+    assert _count(db) == 0
+    with db.transaction() as s:
+        assert all(
+            [e.action for e in audit.history(s, "task_links", i)][-1] == "delete" for i in ids
+        )
+        # A plan on which people recorded work is archived, never deleted.
+        task = lv.plan_tasks(s, "west")[0]
+        workflow.comment(s, admin(s), task, "请抓紧推进")
+    with db.transaction() as s, pytest.raises(Conflict, match="1 条评论"):
+        plans.delete_plan(s, admin(s), lv.plan(s, "west"))

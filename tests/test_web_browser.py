@@ -57,7 +57,8 @@ def server(tmp_path: Path) -> Iterator[str]:
     luoshi = Path(sys.executable).parent / "luoshi"
     env = {**os.environ, "LUOSHI_DATABASE_URL": url}
     proc = subprocess.Popen(
-        [str(luoshi), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        # One worker starts soonest on a loaded machine; background jobs are threads.
+        [str(luoshi), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -72,19 +73,25 @@ def server(tmp_path: Path) -> Iterator[str]:
             proc.stdout.close()
 
 
-def wait_for(port: int, proc: subprocess.Popen[bytes], seconds: float = 120) -> None:
-    # Generous: on a loaded 2-core machine two workers take half a minute to import.
+def wait_for(port: int, proc: subprocess.Popen[bytes], seconds: float = 180) -> None:
+    """Until the app answers a request (not only listens): a loaded machine may take a
+    long while to start two workers, hence the generous limit, polled every 0.2 s."""
+    import urllib.error
+    import urllib.request
+
     until = time.monotonic() + seconds
     while time.monotonic() < until:
         if proc.poll() is not None:
             out = proc.stdout.read().decode() if proc.stdout else ""
             raise AssertionError(f"luoshi serve exited: {out}")
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("luoshi serve did not start listening")
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as r:
+                if r.status == 200:
+                    return
+        except (OSError, urllib.error.URLError):
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"luoshi serve did not answer within {seconds:.0f} s")
 
 
 @pytest.fixture
@@ -135,12 +142,14 @@ def replaced(el: object) -> Any:
 class Walk:
     """A person at the browser: navigation, forms, and a screenshot of every page."""
 
-    def __init__(self, driver: object, base: str) -> None:
+    def __init__(self, driver: object, base: str, name: str = "cycle") -> None:
         self.d = driver
         self.base = base
         self.shots = 0
-        shutil.rmtree(SHOTS, ignore_errors=True)
-        SHOTS.mkdir(parents=True)
+        # Each walk its own folder, so one walk does not wipe another's screenshots.
+        self.dir = SHOTS / name
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.dir.mkdir(parents=True)
 
     def go(self, path: str) -> None:
         self.d.get(self.base + path)  # type: ignore[attr-defined]
@@ -154,7 +163,7 @@ class Walk:
         except NoSuchElementException:
             # Keep what the page showed instead, to see why.
             self.shot(f"missing-{css.strip('#.').replace(' ', '_')[:30]}")
-            (SHOTS / "last-failure.html").write_text(self.page, encoding="utf-8")
+            (self.dir / "last-failure.html").write_text(self.page, encoding="utf-8")
             raise
 
     def text(self, css: str) -> str:
@@ -175,7 +184,7 @@ class Walk:
 
     def shot(self, name: str) -> None:
         self.shots += 1
-        path = SHOTS / f"{self.shots:02d}-{name}.png"
+        path = self.dir / f"{self.shots:02d}-{name}.png"
         assert self.d.save_screenshot(str(path))  # type: ignore[attr-defined]
 
     @property
@@ -216,6 +225,10 @@ def test_the_reporting_cycle_in_a_browser(server: str, browser: object) -> None:
     w.click("#build-submit")
     ledger_url = str(browser.current_url)  # type: ignore[attr-defined]
     assert ledger_url.endswith("/ledger")
+    assert "草稿" in w.text("#plan-state")  # a new plan is a draft, on no dashboard
+    w.shot("ledger-draft")
+    w.click("#activate-plan")
+    assert "启用" in w.text("#plan-state")
     w.shot("ledger")
     w.type("#q", "港口")
     w.click("#filter-submit")
@@ -262,23 +275,28 @@ def test_the_reporting_cycle_in_a_browser(server: str, browser: object) -> None:
     assert w.text("#overall") != overall_before
     w.shot("dashboard")
     w.go(f"/tasks/{task_id}")
-    assert "已通过" in w.text("#reports") and "accepted" in w.text("#audit")
+    assert "已通过" in w.text("#reports") and "通过" in w.text("#audit")
     w.shot("task-accepted")
 
     # Assign it on the task page: a responsible person and one more co-unit.
     from selenium.webdriver.support.ui import Select
 
     w.type("#edit-person", "张三")
+    from selenium.webdriver.common.by import By
+
     lead = Select(w.find("#edit-lead-unit")).first_selected_option.text
-    co_units = Select(w.find("#edit-co-units"))
-    extra = next(o.text for o in co_units.options if not o.is_selected() and o.text != lead)
-    co_units.select_by_visible_text(extra)
+    boxes = w.find("#edit-co-units").find_elements(By.CSS_SELECTOR, "input[type=checkbox]")  # type: ignore[attr-defined]
+    box = next(b for b in boxes if not b.is_selected() and b.get_attribute("value") != lead)
+    extra = str(box.get_attribute("value"))
+    # Typing part of its name narrows the list (luoshi.js), the box stays reachable.
+    w.type("#edit-co-units .picklist-filter", extra[1:3])
+    box.click()
     browser.execute_script("document.getElementById('edit').scrollIntoView()")  # type: ignore[attr-defined]
     w.shot("task-edit-form")
     w.click("#edit-submit")
     assert "修改已保存" in w.text("#notice")
     assert "张三" in w.text("dl.facts") and extra in w.text("dl.facts")
-    assert "update" in w.text("#audit")
+    assert "修改" in w.text("#audit") and "责任人" in w.text("#audit")
     w.shot("task-assigned")
     w.click("a[href^='/lang/en']")
     assert "Dashboard" in w.page
@@ -288,6 +306,9 @@ def test_the_reporting_cycle_in_a_browser(server: str, browser: object) -> None:
     # Publish the plan; anyone can then read it without signing in.
     browser.get(ledger_url)  # type: ignore[attr-defined]
     w.click("#toggle-public")
+    assert "确定公开吗" in w.text("#confirm-question")  # a confirmation first
+    w.shot("confirm-publish")
+    w.click("#confirm-yes")
     w.logout()
     w.go(
         ledger_url.removeprefix(server).replace("/plans/", "/public/plans/").removesuffix("/ledger")

@@ -27,6 +27,10 @@ async def _never() -> bool:
     return False
 
 
+# Long enough to be stored (fewer than 20 characters are refused as no document).
+LONG_ENOUGH = "新建学校5所，改扩建幼儿园12所，新增学位3000个。"
+
+
 def run(target: Any, args: tuple[Any, ...], seconds: float = 10, memory_mb: int = 200) -> Any:
     limits = budget.Budget(seconds, memory_mb * MB)
     return asyncio.run(budget.run(target, args, limits, _never))
@@ -109,12 +113,12 @@ def test_uploads_past_the_servers_slots_are_503(tmp_path: Path) -> None:
     slots = web.app.state.upload_slots
     assert slots.take()  # another upload is being read
     r = web.as_user("boss").post(
-        f"{API}/documents", files={"file": ("a.txt", "新建学校5所。".encode())}
+        f"{API}/documents", files={"file": ("a.txt", LONG_ENOUGH.encode())}
     )
     assert "正在处理其他上传" in assert_error(r, 503, "busy")["message"]
     slots.give_back()
     ok = web.as_user("boss").post(
-        f"{API}/documents", files={"file": ("a.txt", "新建学校5所。".encode())}
+        f"{API}/documents", files={"file": ("a.txt", LONG_ENOUGH.encode())}
     )
     assert ok.status_code == 201, ok.text
     web.db.dispose()
@@ -124,7 +128,11 @@ def test_storing_a_prepared_document_extracts_nothing(
     db: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     build_world(db)
-    prepared = documents.prepare(SourceText.from_text("新.txt", "二、重点任务\n新建学校9所。\n"))
+    prepared = documents.prepare(
+        SourceText.from_text(
+            "新.txt", "二、重点任务\n新建学校9所，改扩建幼儿园12所，新增学位3000个。\n"
+        )
+    )
 
     def no_extraction(*_: Any) -> None:
         raise AssertionError("extracted inside the transaction")
@@ -135,7 +143,7 @@ def test_storing_a_prepared_document_extracts_nothing(
     assert stored.outcome == "new"
     with db.transaction() as s:
         spans = documents.spans_of(s, stored.document.id)
-        assert [sp.text for sp in spans if sp.kind == "quantity"] == ["9所"]
+        assert [sp.text for sp in spans if sp.kind == "quantity"] == ["9所", "12所", "3000个"]
         assert all(prepared.raw[sp.start : sp.end] == sp.text for sp in spans)
 
 
@@ -143,7 +151,11 @@ def test_the_same_file_uploaded_at_once_is_stored_once(db: Any) -> None:
     import threading
 
     build_world(db)
-    prepared = documents.prepare(SourceText.from_text("同.txt", "二、重点任务\n新建学校7所。\n"))
+    prepared = documents.prepare(
+        SourceText.from_text(
+            "同.txt", "二、重点任务\n新建学校7所，改扩建幼儿园12所，新增学位3000个。\n"
+        )
+    )
     start, outcomes = threading.Barrier(6), []
 
     def store() -> None:

@@ -54,7 +54,16 @@ def crawl(client: TestClient, starts: list[str], limit: int = 120) -> dict[str, 
 def test_every_page_carries_the_headers_and_no_inline_code(web: WebWorld) -> None:
     client, _ = browser(web, "local-admin")
     pages = crawl(client, ["/", "/public", f"/tasks/{web.task_id('1.1.1.1')}"])
-    assert {"/", "/documents", "/rounds", "/review", "/users", "/public"} <= set(pages)
+    assert {
+        "/",
+        "/documents",
+        "/rounds",
+        "/review",
+        "/users",
+        "/public",
+        "/plans",
+        "/units",
+    } <= set(pages)
     assert any(p.startswith("/tasks/") for p in pages) and len(pages) > 12
     for path, r in pages.items():
         assert r.status_code in (200, 303), (path, r.status_code)

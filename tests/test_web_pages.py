@@ -186,7 +186,14 @@ def test_an_administrator_deactivates_and_reactivates_through_the_form(web: WebW
     with web.db.transaction() as s:
         port = users.get_user(s, "port").id
     assert str(port) in rows
-    r = client.post(f"/users/{port}/active", data={"active": "0", "csrf_token": csrf})
+    asked = client.post(f"/users/{port}/active", data={"active": "0", "csrf_token": csrf})
+    assert 'id="confirm-yes"' in asked.text and "确定停用吗" in asked.text
+    assert (
+        web.client(headers={"Authorization": f"Bearer {port_token}"}).get(f"{API}/me").is_success
+    )  # not yet: only asked
+    r = client.post(
+        f"/users/{port}/active", data={"active": "0", "confirmed": "1", "csrf_token": csrf}
+    )
     assert r.status_code == 200 and "已停用" in r.text and f'id="toggle-{port}">重新启用' in r.text
     me = web.client(headers={"Authorization": f"Bearer {port_token}"}).get(f"{API}/me")
     assert me.status_code == 401
@@ -251,8 +258,7 @@ def edit_form(page: str) -> dict[str, Any]:
     values: dict[str, Any] = dict(re.findall(r'name="(\w+)"[^>]*? value="([^"]*)"', form))
     lead = re.search(r'name="lead_unit".*?<option selected>([^<]*)</option>', form, re.S)
     values["lead_unit"] = lead[1] if lead else ""
-    co = form[form.index('name="co_units"') : form.index("</select>", form.index('"co_units"'))]
-    values["co_units"] = re.findall(r"<option selected>([^<]*)</option>", co)
+    values["co_units"] = re.findall(r'name="co_units" value="([^"]*)" checked', form)
     outcome = re.search(r'name="expected_outcome"[^>]*>([^<]*)</textarea>', form)
     values["expected_outcome"] = outcome[1] if outcome else ""
     return values

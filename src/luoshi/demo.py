@@ -68,6 +68,8 @@ def build_demo(db: Database, local_admin: str, today: date | None = None) -> Dem
         accounts = _accounts(s, root)
         _reschedule(s, root, plan, day)
         plans.set_public(s, root, plan, True)
+        plans.set_state(s, root, plan, "active")
+        plans.set_office_default(s, root, plan)
         plan_id = plan.id
     rounds = _rounds(db, plan_id, day)
     _reports(db, plan_id, rounds, rng, day)

@@ -44,10 +44,15 @@ class ReadError(LuoshiError):
 
 
 class InputError(LuoshiError):
-    """A value supplied by a user is not acceptable."""
+    """A value supplied by a user is not acceptable. ``fields`` names the fields at
+    fault (``reason``), so each interface can say how to give them (the CLI its flags)."""
 
     status = 422
     code = "invalid_input"
+
+    def __init__(self, message: str, fields: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.fields = fields
 
 
 class ImportErrors(InputError):

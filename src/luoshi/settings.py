@@ -38,19 +38,28 @@ LUOSHI_SCORING_FILE     a TOML file replacing the unit assessment (考核) rules
 LUOSHI_UPLOAD_SECONDS   time reading and extracting one upload may take (default 60)
 LUOSHI_UPLOAD_MEMORY_MB memory reading and extracting one upload may use (default 1024)
 LUOSHI_UPLOAD_WORKERS   uploads read at once per process; more get 503 (default 2)
+
+Below the environment (and the CLI's flags) comes the local config file
+``./luoshi.toml`` of the working directory, which ``luoshi demo`` writes so later
+commands open the demo's database: ``database_url = "sqlite:////…/luoshi-demo.db"``.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from luoshi.errors import InputError
 from luoshi.text.formats.limits import ReadLimits
 
 DEFAULT_DATABASE_URL = "sqlite:///./luoshi.db"
+LOCAL_CONFIG = Path("luoshi.toml")
+CONFIG_KEYS = ("database_url",)
 
 
 @dataclass(frozen=True)
@@ -141,16 +150,22 @@ class Settings:
     sqlite_synchronous: str = "FULL"
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
-        """Settings from ``env`` (default ``os.environ``); keyword overrides win."""
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, config: Path | None = None, **overrides: Any
+    ) -> Settings:
+        """Settings from ``env`` (default ``os.environ``) over those of the ``config``
+        file when given (missing: none); keyword overrides win."""
         env = os.environ if env is None else env
+        local = read_config(config) if config is not None else {}
         rules = HealthRules(
             green_within=_number(env, "LUOSHI_GREEN_WITHIN", HealthRules.green_within),
             amber_within=_number(env, "LUOSHI_AMBER_WITHIN", HealthRules.amber_within),
             stalled_after=int(_number(env, "LUOSHI_STALLED_AFTER", HealthRules.stalled_after)),
         )
         base = cls(
-            database_url=env.get("LUOSHI_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            database_url=env.get("LUOSHI_DATABASE_URL")
+            or local.get("database_url")
+            or DEFAULT_DATABASE_URL,
             sqlite_synchronous=env.get("LUOSHI_SQLITE_SYNCHRONOUS") or "FULL",
             health=rules,
             web=_web(env),
@@ -158,6 +173,38 @@ class Settings:
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(base, **given)
+
+
+def read_config(path: Path) -> dict[str, str]:
+    """The settings of a local config file (``luoshi.toml``); {} when there is none."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except OSError as e:
+        raise InputError(f"无法读取配置文件 {path}：{e.strerror or e}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise InputError(f"配置文件 {path} 格式有误：{e}") from None
+    unknown = sorted(set(data) - set(CONFIG_KEYS))
+    if unknown:
+        raise InputError(f"配置文件 {path} 中有不认识的设置：{'、'.join(unknown)}")
+    values = {k: v for k, v in data.items() if isinstance(v, str)}
+    if len(values) != len(data):
+        raise InputError(f"配置文件 {path} 中的设置应为文字（用双引号括起）")
+    return values
+
+
+def write_config(path: Path, values: Mapping[str, str]) -> None:
+    """Write ``values`` to a local config file, replacing what it held."""
+    lines = ["# 落实 Luoshi 本地设置（luoshi demo 写入；环境变量和命令行选项优先）"]
+    # A JSON string is a valid TOML basic string.
+    lines += [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in values.items()]
+    try:
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    except OSError as e:
+        raise InputError(f"无法写入配置文件 {path}：{e.strerror or e}") from None
 
 
 def _web(env: Mapping[str, str]) -> WebSettings:

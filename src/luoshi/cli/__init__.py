@@ -11,7 +11,7 @@ import click
 from luoshi import __version__
 from luoshi.cli.context import AppContext
 from luoshi.errors import LuoshiError
-from luoshi.settings import Settings
+from luoshi.settings import LOCAL_CONFIG, Settings
 
 # Which modules make each top-level command, in the order they register into it (a
 # later module may add subcommands to an earlier one's group). A command's modules are
@@ -24,8 +24,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "align": ("align_cmds",),
     "promises": ("promise_cmds",),
     "ingest": ("doc_cmds",),
-    "documents": ("doc_cmds",),
-    "plan": ("plan_cmds", "target_cmds", "link_cmds"),
+    "documents": ("doc_cmds", "manage_cmds"),
+    "plan": ("plan_cmds", "target_cmds", "link_cmds", "manage_cmds"),
     "assign": ("plan_cmds",),
     "tasks": ("plan_cmds",),
     "units": ("people_cmds", "link_cmds"),
@@ -78,8 +78,26 @@ class LuoshiGroup(click.Group):
         try:
             return super().invoke(ctx)
         except LuoshiError as e:
-            click.echo(f"错误：{e.message}", err=True)
+            click.echo(f"错误：{e.message}{flag_hint(e)}", err=True)
             sys.exit(2)
+
+
+# The ledger names fields in Chinese; how to give each on the command line is the CLI's.
+FIELD_FLAGS = {
+    "reason": "--reason",
+    "unit": "--unit",
+    "lead_unit": "--unit",
+    "person": "--person",
+    "co_units": "--co-unit",
+    "values": "--value",
+}
+
+
+def flag_hint(e: LuoshiError) -> str:
+    """（--reason） after a message whose fields the CLI gives by those flags."""
+    fields = getattr(e, "fields", ())
+    flags = list(dict.fromkeys(FIELD_FLAGS[f] for f in fields if f in FIELD_FLAGS))
+    return f"（{'、'.join(flags)}）" if flags else ""
 
 
 @click.group(cls=LuoshiGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -87,7 +105,10 @@ class LuoshiGroup(click.Group):
 @click.option(
     "--database-url",
     envvar="LUOSHI_DATABASE_URL",
-    help="台账数据库地址（默认 sqlite:///./luoshi.db；也可设 LUOSHI_DATABASE_URL）",
+    help=(
+        "台账数据库地址（也可设 LUOSHI_DATABASE_URL；默认为 ./luoshi.toml 中的设置，"
+        "否则 sqlite:///./luoshi.db）"
+    ),
 )
 @click.option("--as", "username", help="以此用户身份操作（默认本地管理员）")
 @click.pass_context
@@ -96,7 +117,7 @@ def cli(ctx: click.Context, database_url: str | None, username: str | None) -> N
 
     Turn policy documents into a tracked implementation ledger.
     """
-    app = AppContext(Settings.from_env(database_url=database_url), username)
+    app = AppContext(Settings.from_env(config=LOCAL_CONFIG, database_url=database_url), username)
     ctx.obj = app
     ctx.call_on_close(app.close)
 

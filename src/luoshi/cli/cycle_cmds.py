@@ -8,9 +8,9 @@ from luoshi.cli.context import AppContext, option_date, pass_app
 from luoshi.cli.table import render
 from luoshi.errors import InputError
 from luoshi.extract.records import number
-from luoshi.ledger import cycle, plans, quality, workflow
+from luoshi.ledger import cycle, plans, quality, report_values, workflow
 from luoshi.ledger.cycle import REPORT_STATE_LABELS as REPORT_LABELS
-from luoshi.ledger.values import parse_percent
+from luoshi.ledger.values import parse_amount, parse_percent
 
 
 @click.group("rounds")
@@ -101,7 +101,12 @@ def chase_cmd(app: AppContext, round_id: int, unit: str | None, note: str | None
 @click.argument("task")
 @click.option("--round", "round_id", type=int, required=True, help="调度编号")
 @click.option("--percent", required=True, help="完成百分比 0–100")
-@click.option("--value", type=float, help="目标指标已达到的数值")
+@click.option(
+    "--value",
+    "value_texts",
+    multiple=True,
+    help="已达到的数值：300万、1.2亿；有多个目标时写 序号=数值，如 2=300万（可重复）",
+)
 @click.option("--narrative", default="", help="进展情况")
 @click.option("--evidence", multiple=True, help="佐证材料（文字或链接，可重复）")
 @click.option(
@@ -117,7 +122,7 @@ def report_cmd(
     task: str,
     round_id: int,
     percent: str,
-    value: float | None,
+    value_texts: tuple[str, ...],
     narrative: str,
     evidence: tuple[str, ...],
     attach: tuple[str, ...],
@@ -133,9 +138,34 @@ def report_cmd(
     with app.work() as (s, actor):
         _plan, t = plans.get_task(s, task)
         rnd = cycle.get_round(s, round_id)
-        report = workflow.submit_report(s, actor, rnd, t, pct, value, narrative, evidence, files)
+        targets = report_values.targets_of(s, t.id)
+        values = report_values.parse_positional(targets, [_positional(v) for v in value_texts])
+        first = None
+        if value_texts and not targets:
+            first = _untargeted(value_texts)
+        report = workflow.submit_report(
+            s, actor, rnd, t, pct, first, narrative, evidence, files, values=values
+        )
         extra = f"，佐证材料 {len(files)} 个" if files else ""
         click.echo(f"进度报告 {report.id}：任务 {t.code} {pct:g}%（待审核）{extra}")
+
+
+def _positional(text: str) -> tuple[int, str]:
+    """2=300万 → (2, "300万"); a bare value is the first target's."""
+    head, sep, tail = text.partition("=")
+    if sep and head.strip().isdigit():
+        return int(head.strip()), tail
+    return 1, text
+
+
+def _untargeted(texts: tuple[str, ...]) -> float:
+    """A value for a task without targets (kept on the report, as before)."""
+    if len(texts) > 1:
+        raise InputError("此任务没有目标，只能给出一个数值（--value）")
+    try:
+        return parse_amount(texts[0])
+    except ValueError as e:
+        raise InputError(f"数值「{texts[0]}」{e}") from None
 
 
 @click.command("reports")

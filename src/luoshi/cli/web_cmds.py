@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -13,6 +15,7 @@ from luoshi.cli.context import AppContext, pass_app
 from luoshi.errors import InputError
 from luoshi.ledger.access import ROLE_LABELS
 from luoshi.ledger.db import Database, holds_data
+from luoshi.settings import LOCAL_CONFIG, write_config
 
 DEMO_DB = "luoshi-demo.db"
 
@@ -23,6 +26,7 @@ def run_server(app: AppContext, host: str, port: int, workers: int, reminders: b
     of this (the supervising) process, never by a request handler."""
     import uvicorn
 
+    check_port(host, port)
     os.environ["LUOSHI_DATABASE_URL"] = app.settings.database_url
     # Migrate, and bring kept figures to today, once here rather than racing in every worker.
     db = Database.open(app.settings.database_url, rules=app.settings.health)
@@ -80,6 +84,24 @@ def start_reminders(app: AppContext) -> None:
     click.echo(f"提醒：催办消息随时发送；{daily}")
 
 
+def check_port(host: str, port: int) -> None:
+    """Refuse a port another program holds, naming it, before migrating or starting
+    workers (uvicorn would only log a bare errno)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # As uvicorn binds: a port left in TIME_WAIT by a stopped server is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                raise InputError(
+                    f"端口 {port} 已被占用（{host}:{port}），请换一个端口，"
+                    f"如 luoshi serve --port {port + 1} 或 make run PORT={port + 1}"
+                ) from None
+            raise InputError(f"无法监听 {host}:{port}：{e.strerror or e}") from None
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口")
@@ -103,11 +125,15 @@ def serve_cmd(app: AppContext, host: str, port: int, workers: int, no_reminders:
 @click.option("--force", is_flag=True, help="数据库文件已有数据时也覆盖重建（原有数据将丢失）")
 @pass_app
 def demo_cmd(app: AppContext, path: str, host: str, port: int, no_serve: bool, force: bool) -> None:
-    """生成（或重建）演示数据库，打印演示账号，然后启动网页。Build the demo, then serve it.
+    """生成（或重建）演示数据库，打印演示账号，然后启动网页；并把它写入 ./luoshi.toml，
+    之后在此目录运行的命令都使用它。Build the demo, make it this directory's database,
+    then serve it.
 
     已有数据的数据库文件不会被覆盖，除非加 --force。"""
     from luoshi.demo import build_demo
 
+    if not no_serve:
+        check_port(host, port)
     db_file = Path(path).resolve()
     if (
         not force
@@ -128,6 +154,8 @@ def demo_cmd(app: AppContext, path: str, host: str, port: int, no_serve: bool, f
     finally:
         db.dispose()
     click.echo(f"演示数据已生成：{db_file}（计划 {demo.plan_name}）")
+    write_config(LOCAL_CONFIG, {"database_url": url})
+    click.echo(f"已写入 {LOCAL_CONFIG.resolve()}：此目录中的 luoshi 命令从此使用演示数据库")
     click.echo(f"地址 Address：http://{host}:{port}/   公开页 Public：/public/plans/{demo.plan_id}")
     click.echo("演示账号 Demo accounts（每次重新生成密码）：")
     for a in demo.accounts:

@@ -10,6 +10,7 @@ import click
 from luoshi.cli.context import AS_OF_HELP, AppContext, as_of_option, pass_app
 from luoshi.io.ledger_xlsx import read_ledger, write_ledger
 from luoshi.ledger import plans
+from luoshi.ledger.access import require_exporter
 from luoshi.ledger.edits import Change, import_edits
 from luoshi.ledger.read.catalog import unit_names
 from luoshi.ledger.read.opendata import document_texts
@@ -29,7 +30,8 @@ def export_group() -> None:
 def export_xlsx(app: AppContext, plan: str, out: str, as_of: str | None) -> None:
     """把计划导出为 Excel 台账。Write a plan's ledger to OUT.xlsx."""
     at = as_of_option(as_of)
-    with app.work() as (s, _actor):
+    with app.work() as (s, actor):
+        require_exporter(actor, "导出台账")
         view = plan_view(s, plans.get_plan(s, plan), app.settings.health, at)
         raw, units = document_texts(s, view), unit_names(s)
     write_ledger(view, raw, units, out)

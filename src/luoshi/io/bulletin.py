@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.document import Document
@@ -51,6 +52,18 @@ def write_bulletin(
     doc.core_properties.title = title(fig)
     doc.core_properties.author = issuer
     _heading(doc, fig)
+    add_body(doc, fig, extra)
+    _closing(doc, fig, issuer)
+    try:
+        doc.save(str(path))
+    except OSError as e:
+        raise InputError(f"无法写入 {path}：{e.strerror or e}") from None
+
+
+def add_body(doc: Any, fig: BulletinFigures, extra: Sequence[Section] = ()) -> None:
+    """The bulletin between its title and its signature, into ``doc`` (a document or a
+    docxtpl sub-document), ``extra`` sections after the built-in ones; the closing note
+    keeps with the signature that follows."""
     _overview(doc, fig)
     _groups(doc, "二、各类别推进情况", "类别", fig.figures.by_category)
     _groups(doc, "三、各责任单位推进情况", "责任单位", fig.figures.by_unit)
@@ -58,12 +71,9 @@ def write_bulletin(
     _pending(doc, fig)
     for section in extra:
         section(doc)
-    doc.add_paragraph(NOTE, style=layout.CAPTION)
-    _closing(doc, fig, issuer)
-    try:
-        doc.save(str(path))
-    except OSError as e:
-        raise InputError(f"无法写入 {path}：{e.strerror or e}") from None
+    note = doc.add_paragraph(NOTE, style=layout.CAPTION)
+    # A page must never hold only the signature: the note goes over with it.
+    note.paragraph_format.keep_with_next = True
 
 
 def title(fig: BulletinFigures) -> str:
@@ -163,7 +173,10 @@ def _attention(doc: Document, attention: Sequence[TaskRow]) -> None:
         doc.add_paragraph("无严重滞后、逾期或停滞任务。")
         return
     doc.add_paragraph(f"共{len(attention)}项，请责任单位说明原因，明确整改措施和完成时间。")
-    layout.table(doc, LAGGARD_COLUMNS, [attention_values(r) for r in attention])
+    t = layout.table(doc, LAGGARD_COLUMNS, [attention_values(r) for r in attention])
+    for row, r in zip(t.rows[1:], attention, strict=True):
+        # The health in the colour the web and the charts give it.
+        layout.colour_text(row.cells[-1], HEALTH_COLOURS[r.health])
 
 
 _PENDING_COUNTS = [layout.fitting("待报任务数"), layout.fitting("已催办次数")]
@@ -191,6 +204,8 @@ def _pending(doc: Document, fig: BulletinFigures) -> None:
 
 
 def _closing(doc: Document, fig: BulletinFigures, issuer: str) -> None:
-    doc.add_paragraph("")
-    doc.add_paragraph(issuer, style=layout.CLOSING)
+    gap = doc.add_paragraph("")
+    name = doc.add_paragraph(issuer, style=layout.CLOSING)
+    for p in (gap, name):
+        p.paragraph_format.keep_with_next = True
     doc.add_paragraph(chinese_date(fig.today), style=layout.CLOSING)

@@ -159,7 +159,24 @@ def table(doc: Document, columns: Sequence[Column], rows: Sequence[Sequence[str]
     _repeat_header(t)
     for row, values in zip(t.rows[1:], rows, strict=True):
         _fill(row.cells, values, columns, bold=False)
+    keep_rows_whole(t)
     return t
+
+
+def keep_rows_whole(t: Table) -> None:
+    """No row is split across two pages (w:cantSplit): a task's line reads as one."""
+    for row in t.rows:
+        tr_pr = row._tr.get_or_add_trPr()
+        if tr_pr.find(qn("w:cantSplit")) is None:
+            tr_pr.insert(0, etree.Element(qn("w:cantSplit"), {qn("w:val"): "true"}))
+
+
+def colour_text(cell: _Cell, hex_colour: str) -> None:
+    """Every run of ``cell`` in ``hex_colour`` (#c62828)."""
+    rgb = RGBColor.from_string(hex_colour.lstrip("#").upper())
+    for p in cell.paragraphs:
+        for run in p.runs:
+            run.font.color.rgb = rgb
 
 
 def _fill(

@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from luoshi.errors import ImportErrors
+from luoshi.extract.records import number
 from luoshi.io.workbook_limits import DEFAULT_LIMITS, Limits, used_range
 from luoshi.ledger.edits import RowEdit
 from luoshi.ledger.health import HEALTH_COLOURS, HEALTH_LABELS, tint
@@ -58,6 +59,8 @@ COLUMNS = (
     Column("目标", None, 36),
     Column("最新进度", None, 8),
     Column("状态", None, 8),
+    # After the columns offices know by letter (最新进度 L, 状态 M), before the hidden one.
+    Column("最新填报值", None, 24),
     Column("版本", None, 4),
 )
 COLUMN_OF = {c.header: i for i, c in enumerate(COLUMNS, 1)}
@@ -69,6 +72,14 @@ def target_text(t: TargetRow) -> str:
     if t.baseline is not None:
         text += f"（基数 {t.baseline['text']}）"
     return text
+
+
+def latest_text(t: TargetRow) -> str | None:
+    """集装箱吞吐量 1,500,000标准箱（2024-05）: the value last reported for the target,
+    and the period of the round it was reported in."""
+    if t.latest is None:
+        return None
+    return f"{t.indicator} {number(t.latest.value):,}{t.unit}（{t.latest.period}）".strip()
 
 
 def _clean(text: str | None, limit: int | None = None) -> str | None:
@@ -93,6 +104,7 @@ def _row_values(row: TaskRow, source: str) -> list[Any]:
         "；".join(target_text(t) for t in row.targets) or None,
         round(row.progress, 1),
         HEALTH_LABELS[row.health],
+        "；".join(x for t in row.targets if (x := latest_text(t))) or None,
         row.version,
     ]
 

@@ -86,12 +86,8 @@ def _document(d: Document) -> dict[str, Any]:
 
 
 def _task(r: TaskRow, data: OpenData) -> dict[str, Any]:
+    """A task's record (its targets carry their latest values) with its 下级进度."""
     rec = task_record(r)
-    for t, out in zip(r.targets, rec["targets"], strict=True):
-        latest = data.latest.get(t.id)
-        out["latest"] = (
-            None if latest is None else {"value": number(latest.value), "period": latest.period}
-        )
     rec["downstream"] = downstream_record(data.linkage.downstream.get(r.id))
     return rec
 
@@ -110,7 +106,7 @@ def task_rows(data: OpenData) -> list[list[Any]]:
     plan = data.view.plan.name
     rows = []
     for r in data.view.rows:
-        rec = _task(r, data)
+        rec = task_record(r)
         rec.update(plan=plan, co_units="、".join(r.co_units), document_id=r.doc)
         rec["document"] = titles.get(r.doc) if r.doc is not None else None
         rows.append([rec[c] for c in TASK_COLUMNS])
@@ -124,7 +120,7 @@ def target_rows(data: OpenData) -> list[list[Any]]:
         for i, t in enumerate(r.targets, 1):
             rec = target_record(t)
             base = rec.pop("baseline") or {}
-            latest = data.latest.get(t.id)
+            latest = t.latest
             rec.update(plan=plan, code=r.code, position=i)
             rec.update({f"baseline_{k}": base.get(k) for k in ("value", "unit", "period", "text")})
             rec["latest_value"] = number(latest.value) if latest else None

@@ -42,3 +42,11 @@ def require_unit_member(actor: User, unit_ids: Iterable[int], what: str) -> None
     require(actor, ("reporter",), what)
     if actor.unit_id is None or actor.unit_id not in set(unit_ids):
         raise PermissionDenied(f"用户 {actor.username} 只能填报本单位的任务，不能{what}")
+
+
+# Exports hold every unit's tasks: a reporter sees only its own unit's.
+EXPORTERS = ("admin", "supervisor", "viewer")
+
+
+def require_exporter(actor: User, what: str = "导出台账") -> None:
+    require(actor, EXPORTERS, what)

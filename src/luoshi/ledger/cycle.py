@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -11,7 +11,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from luoshi.errors import Conflict, InputError, NotFound
-from luoshi.ledger import audit, locking
+from luoshi.ledger import audit, locking, report_values
 from luoshi.ledger.access import require_manager, require_unit_member
 from luoshi.ledger.clock import now
 from luoshi.ledger.models import (
@@ -20,7 +20,6 @@ from luoshi.ledger.models import (
     ProgressReport,
     Review,
     Round,
-    Target,
     Task,
     TaskCoUnit,
     Unit,
@@ -47,15 +46,25 @@ class Pending:
 def open_round(s: Session, actor: User, plan: Plan, period: str, due: date | None) -> Round:
     """调度: ask every unit to report on its tasks for ``period`` (2024-Q1, 2024-06, 2024)."""
     require_manager(actor, "发起调度")
+    require_runnable(plan)
     if not _PERIOD.match(period):
         raise InputError(f"期间「{period}」无效，应写作 2024-Q1、2024-H1、2024-06 或 2024")
     taken = select(Round.id).where(Round.plan_id == plan.id, Round.period == period)
     if s.scalars(taken).first() is not None:
         raise Conflict(f"计划 {plan.name} 已有 {period} 的调度")
+    if plan.state == "draft":
+        # The cycle has begun: a draft plan in which units report is in use.
+        locking.update(s, actor, plan, f"计划 {plan.name}", None, {"state": "active"}, "activate")
     rnd = Round(plan_id=plan.id, period=period, due=due, opened_at=now())
     s.add(rnd)
     audit.created(s, actor, [rnd])
     return rnd
+
+
+def require_runnable(plan: Plan) -> None:
+    """Refuse rounds and reports on an archived plan."""
+    if plan.state == "archived":
+        raise Conflict(f"计划 {plan.name} 已归档，只能查看；如需继续，请先重新启用")
 
 
 def get_round(s: Session, round_id: int) -> Round:
@@ -109,8 +118,10 @@ def submit_report(
     value: float | None = None,
     narrative: str = "",
     evidence: Sequence[str] = (),
+    values: Mapping[int, float] | None = None,
 ) -> ProgressReport:
-    """A unit reports on one of its tasks: percent complete, value reached, evidence.
+    """A unit reports on one of its tasks: percent complete, the value reached for each
+    target (``values`` by target id; ``value`` alone is the first target's), evidence.
 
     The round and the task are held while the report is checked and stored, so it
     cannot slip in after the round closed or after the task was accepted as done.
@@ -121,6 +132,9 @@ def submit_report(
     locking.hold(s, rnd)
     locking.hold(s, task)
     _check_open(s, rnd, task)
+    targets = report_values.targets_of(s, task.id)
+    by_target = report_values.resolve(targets, values or {}, value)
+    first = next((t.id for t in targets if t.id in by_target), None)
     if not 0 <= percent <= 100:
         raise InputError(f"完成百分比「{percent:g}」应在 0 到 100 之间")
     unit_id = actor.unit_id if actor.role == "reporter" else task.lead_unit_id
@@ -131,9 +145,9 @@ def submit_report(
         task_id=task.id,
         unit_id=unit_id,
         reporter_id=actor.id,
-        target_id=_first_target(s, task) if value is not None else None,
+        target_id=first,
         percent=float(percent),
-        value=value,
+        value=by_target[first] if first is not None else value,
         narrative=narrative,
         evidence=list(evidence),
         state="submitted",
@@ -141,10 +155,14 @@ def submit_report(
     )
     s.add(report)
     audit.created(s, actor, [report])
+    report_values.add_values(s, actor, report, by_target)
     return report
 
 
 def _check_open(s: Session, rnd: Round, task: Task) -> None:
+    plan = s.get(Plan, rnd.plan_id)
+    if plan is not None:
+        require_runnable(plan)
     if rnd.closed_at is not None:
         raise Conflict(f"调度 {rnd.id}（{rnd.period}）已经结束，不能再填报，请在进行中的调度里填报")
     if task.plan_id != rnd.plan_id:
@@ -154,11 +172,6 @@ def _check_open(s: Session, rnd: Round, task: Task) -> None:
     has_children = s.scalars(select(Task.id).where(Task.parent_id == task.id).limit(1)).first()
     if has_children is not None:
         raise InputError(f"任务 {task.code} 下有子任务，进度由子任务汇总，请填报子任务")
-
-
-def _first_target(s: Session, task: Task) -> int | None:
-    q = select(Target.id).where(Target.task_id == task.id).order_by(Target.position).limit(1)
-    return s.scalars(q).first()
 
 
 def pending(s: Session, rnd: Round, until: datetime | None = None) -> list[Pending]:
@@ -251,7 +264,7 @@ def review(
         locking.hold(s, s.get_one(Task, report.task_id))
     reason = (reason or "").strip() or None
     if not accept and reason is None:
-        raise InputError(f"退回进度报告 {report.id} 必须说明理由（--reason）")
+        raise InputError(f"退回进度报告 {report.id} 必须说明理由", ("reason",))
     if report.state != "submitted":
         label = REPORT_STATE_LABELS.get(report.state, report.state)
         raise Conflict(f"进度报告 {report.id} 已经审核过（{label}）")

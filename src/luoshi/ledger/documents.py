@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import false, select, text, update
+from sqlalchemy import delete, false, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from luoshi.errors import InputError, NotFound
+from luoshi.errors import Conflict, InputError, NotFound
 from luoshi.extract.pipeline import Extraction, extract
 from luoshi.extract.profile import GENRE_LABELS
 from luoshi.extract.records import heading_record, quantity_record
@@ -19,7 +19,7 @@ from luoshi.ledger import audit, dedup, limits, locking
 from luoshi.ledger.access import require_manager
 from luoshi.ledger.clock import now
 from luoshi.ledger.limits import fit
-from luoshi.ledger.models import Document, DocumentSpan, User
+from luoshi.ledger.models import Document, DocumentSpan, Plan, TargetCheck, Task, User
 from luoshi.ledger.source_tables import tables_json
 from luoshi.ledger.values import parse_date
 from luoshi.text.document import Document as SourceText
@@ -27,6 +27,9 @@ from luoshi.text.document import Document as SourceText
 LEVELS = ("国家", "省", "市", "区", "县")
 _LABELS = {"title": "标题", "issuer": "发文单位"}
 Outcome = Literal["new", "exists", "near_duplicate"]
+# Fewer letters, digits and characters than this is no document to build a ledger from
+# (a BOM-only file, a stray line): refused with the count, not stored as "（无标题）".
+MIN_TEXT_CHARS = 20
 
 _TITLE_LINE = re.compile(r"政府工作报告|规划|方案|措施|意见|通知|办法|决定|建议|发布会")
 _CLAUSE = re.compile(r"[,，。;；:：]")
@@ -96,6 +99,7 @@ def ingest(s: Session, actor: User, source: SourceText | Prepared) -> Ingested:
     Given a ``Prepared`` one, nothing is extracted inside the transaction: the check
     for duplicates and the insert are all it does."""
     require_ingester(actor)
+    check_substance(source)
     prepared = source if isinstance(source, Prepared) else prepare(source)
     _one_ingest_at_a_time(s)
     same = s.scalars(select(Document).where(Document.sha256 == prepared.digest)).one_or_none()
@@ -119,6 +123,18 @@ def _one_ingest_at_a_time(s: Session) -> None:
         return
     nothing = update(Document).where(false()).values(version=Document.version)
     s.execute(nothing.execution_options(synchronize_session=False))
+
+
+def check_substance(source: SourceText | Prepared) -> None:
+    """Refuse an empty or near-empty document, saying how much text it has."""
+    chars = sum(1 for ch in source.raw if ch.isalnum())
+    if chars == 0:
+        raise InputError(f"文件「{source.name}」没有文字内容（可能只有空白或编码标记），未导入")
+    if chars < MIN_TEXT_CHARS:
+        raise InputError(
+            f"文件「{source.name}」只有 {chars} 个字，内容太少，不能作为台账的来源"
+            f"（至少 {MIN_TEXT_CHARS} 个字），未导入"
+        )
 
 
 def require_ingester(actor: User) -> None:
@@ -215,8 +231,60 @@ def get_document(s: Session, document_id: int) -> Document:
     return doc
 
 
-def list_documents(s: Session) -> Sequence[Document]:
-    return s.scalars(select(Document).order_by(Document.id)).all()
+def list_documents(s: Session, archived: bool | None = None) -> Sequence[Document]:
+    """Documents by id; ``archived`` False or True keeps only those not (or) archived."""
+    q = select(Document).order_by(Document.id)
+    if archived is not None:
+        q = q.where(Document.archived.is_(archived))
+    return s.scalars(q).all()
+
+
+def set_archived(s: Session, actor: User, doc: Document, archived: bool) -> bool:
+    """归档/取消归档: an archived document stays, with its plans, off the list."""
+    require_manager(actor, "归档文件" if archived else "取消归档文件")
+    action = "archive" if archived else "unarchive"
+    return locking.update(s, actor, doc, f"文件 {doc.id}", None, {"archived": archived}, action)
+
+
+def dependants(s: Session, doc: Document) -> list[str]:
+    """What refers to ``doc`` (plans, tasks, near-duplicates), as a clerk would name it."""
+    out = [
+        f"计划 {name}"
+        for name in s.scalars(
+            select(Plan.name)
+            .where(or_(Plan.document_id == doc.id, Plan.id.in_(_plans_citing(doc.id))))
+            .order_by(Plan.id)
+        )
+    ]
+    copies = s.scalar(
+        select(func.count()).select_from(Document).where(Document.duplicate_of_id == doc.id)
+    )
+    if copies:
+        out.append(f"{copies} 个近似重复的文件")
+    checks = s.scalar(
+        select(func.count()).select_from(TargetCheck).where(TargetCheck.document_id == doc.id)
+    )
+    if checks:
+        out.append(f"{checks} 次目标核对")
+    return out
+
+
+def _plans_citing(document_id: int) -> Any:
+    return select(Task.plan_id).where(Task.document_id == document_id).distinct()
+
+
+def delete_document(s: Session, actor: User, doc: Document) -> None:
+    """删除文件: only one nothing refers to; the audit trail keeps its record."""
+    require_manager(actor, "删除文件")
+    using = dependants(s, doc)
+    if using:
+        raise Conflict(
+            f"文件 {doc.id}《{doc.title}》被{'、'.join(using)}引用，不能删除；可以改为归档"
+        )
+    audit.record(s, actor, doc, "delete", audit.snapshot(doc), None)
+    s.execute(delete(DocumentSpan).where(DocumentSpan.document_id == doc.id))
+    s.delete(doc)
+    s.flush()
 
 
 def spans_of(s: Session, document_id: int, kind: str | None = None) -> Sequence[DocumentSpan]:

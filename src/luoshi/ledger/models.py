@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -52,6 +53,8 @@ ORG_LEVELS = ("国家", "省", "市", "区", "街道")
 LINK_STATES = ("proposed", "accepted", "rejected")
 # How a link came about: proposed by alignment, created by breakdown (下发), or by hand.
 LINK_ORIGINS = ("align", "breakdown", "manual")
+# 草稿 → 启用 → 归档: only active plans are shown on dashboards and run rounds.
+PLAN_STATES = ("draft", "active", "archived")
 
 
 class Base(DeclarativeBase):
@@ -100,6 +103,8 @@ class User(Versioned, Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     email: Mapped[str | None] = mapped_column(String(200))
+    # 默认计划: the plan this user's dashboard opens on, when it is active.
+    default_plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
 
 
 class Document(Versioned, Base):
@@ -124,6 +129,8 @@ class Document(Versioned, Base):
     # The tables its reader found (Word, spreadsheet): cells as spans of ``raw`` with
     # their grid column and merge, so a plan is drafted from them as from the file.
     tables: Mapped[list[Any] | None] = mapped_column(JSON, deferred=True)
+    # 归档: kept, but off the documents list unless asked for.
+    archived: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class DocumentSpan(Base):
@@ -151,6 +158,10 @@ class Plan(Versioned, Base):
     # 公开: readable without login on the public page (what was promised, what was done).
     public: Mapped[bool] = mapped_column(default=False, server_default=false())
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # Plans made before states existed were in use: they start active.
+    state: Mapped[str] = mapped_column(String(10), default="draft", server_default="active")
+    # 本单位默认计划: the office-wide default (at most one plan has it).
+    office_default: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Task(Versioned, Base):
@@ -258,6 +269,17 @@ class ProgressReport(Versioned, Base):
     # 审核状态: submitted, accepted or returned.
     state: Mapped[str] = mapped_column("status", String(10), default="submitted")
     submitted_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ReportValue(Base):
+    """填报数值: the value a report gives for one target of its task."""
+
+    __tablename__ = "report_values"
+    __table_args__ = (UniqueConstraint("report_id", "target_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("progress_reports.id"), index=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id"), index=True)
+    value: Mapped[float] = mapped_column(Float)
 
 
 class Review(Base):
@@ -483,6 +505,30 @@ class TargetShare(Base):
     parent_target_id: Mapped[int] = mapped_column(ForeignKey("targets.id"), index=True)
     child_target_id: Mapped[int] = mapped_column(ForeignKey("targets.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Job(Base):
+    """后台任务: a file made or read for someone (an export, an import preview) in a
+    worker thread, so the page shows progress and other requests go on. Any process
+    may answer the progress page, hence a row and not memory."""
+
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The progress page's address: unguessable, so one user cannot read another's file.
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(10))  # queued running done failed
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    step: Mapped[str] = mapped_column(String(200), default="")
+    payload: Mapped[bytes | None] = mapped_column(LargeBinary)  # an uploaded file
+    result: Mapped[bytes | None] = mapped_column(LargeBinary)  # the file made
+    filename: Mapped[str | None] = mapped_column(String(200))
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # preview, error
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class TargetCheck(Base):

@@ -6,8 +6,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from luoshi.errors import Conflict, InputError, NotFound
@@ -20,7 +21,26 @@ from luoshi.ledger import audit, limits, locking
 from luoshi.ledger.access import require_manager
 from luoshi.ledger.clock import now
 from luoshi.ledger.limits import fit
-from luoshi.ledger.models import Document, Plan, Target, Task, TaskCoUnit, Unit, User
+from luoshi.ledger.models import (
+    PLAN_STATES,
+    Attachment,
+    CloseRequest,
+    DelayRequest,
+    Document,
+    Notification,
+    Plan,
+    Round,
+    Target,
+    TargetCheck,
+    TargetShare,
+    Task,
+    TaskAck,
+    TaskComment,
+    TaskCoUnit,
+    TaskLink,
+    Unit,
+    User,
+)
 from luoshi.ledger.source_tables import source_of
 from luoshi.ledger.tasks import task_snapshot
 from luoshi.ledger.units import ensure_units
@@ -38,6 +58,11 @@ class PlanRow:
     created_at: str
     version: int
     public: bool = False
+    state: str = "active"
+    office_default: bool = False
+
+
+STATE_LABELS = {"draft": "草稿", "active": "启用", "archived": "已归档"}
 
 
 @dataclass(frozen=True)
@@ -81,9 +106,20 @@ def build_plan_explained(
     units = unit_map or load_unit_map(level=level)
     drafting = draft_tasks(x, units)
     drafts = drafting.drafts
+    if not drafts:
+        raise InputError(
+            f"文件 {document.id}《{document.title}》中没有找到可列为任务的内容"
+            "（部署性的段落、举措或目标），未建立计划"
+        )
     by_name = ensure_units(s, actor, units.units, origin="map")
     by_name.update(ensure_units(s, actor, _named_units(drafts), origin="document"))
-    plan = Plan(name=name, title=title or document.title, document_id=document.id, created_at=now())
+    plan = Plan(
+        name=name,
+        title=title or document.title,
+        document_id=document.id,
+        created_at=now(),
+        state="draft",
+    )
     s.add(plan)
     year = x.profile.year if x.profile else None
     start = document.date or (date(year, 1, 1) if year else None)
@@ -240,6 +276,8 @@ def list_plans(s: Session) -> list[PlanRow]:
             p.created_at.isoformat(timespec="seconds"),
             p.version,
             p.public,
+            p.state,
+            p.office_default,
         )
         for p in s.scalars(select(Plan).order_by(Plan.id))
     ]
@@ -249,3 +287,147 @@ def set_public(s: Session, actor: User, plan: Plan, public: bool, seen: int | No
     """公开: let anyone read the plan's promises and progress without signing in."""
     require_manager(actor, "设置计划公开")
     return locking.update(s, actor, plan, f"计划 {plan.name}", seen, {"public": public})
+
+
+# -- the plan's life: draft → active → archived; defaults; deletion -----------------
+
+
+def set_state(s: Session, actor: User, plan: Plan, state: str, seen: int | None = None) -> bool:
+    """启用/归档/恢复为草稿: only active plans are on dashboards and run rounds; an
+    archived plan is kept read-only. False when the plan already was in ``state``."""
+    if state not in PLAN_STATES:
+        raise InputError(f"计划状态「{state}」无效，可选：{'、'.join(STATE_LABELS.values())}")
+    require_manager(actor, f"{_STATE_VERBS[state]}计划")
+    changes: dict[str, object] = {"state": state}
+    if state != "active":
+        changes["office_default"] = False
+    action = {"draft": "to_draft", "active": "activate", "archived": "archive"}[state]
+    return locking.update(s, actor, plan, f"计划 {plan.name}", seen, changes, action)
+
+
+_STATE_VERBS = {"draft": "退回草稿", "active": "启用", "archived": "归档"}
+
+
+def set_office_default(s: Session, actor: User, plan: Plan | None) -> None:
+    """本单位默认计划: the plan everyone's dashboard opens on (None: the newest active)."""
+    require_manager(actor, "设置默认计划")
+    if plan is not None and plan.state != "active":
+        raise InputError(f"计划 {plan.name} 尚未启用，不能设为默认计划")
+    for other in s.scalars(select(Plan).where(Plan.office_default)):
+        if plan is None or other.id != plan.id:
+            locking.update(s, actor, other, f"计划 {other.name}", None, {"office_default": False})
+    if plan is not None:
+        locking.update(s, actor, plan, f"计划 {plan.name}", None, {"office_default": True})
+
+
+def set_user_default(s: Session, actor: User, user: User, plan: Plan | None) -> None:
+    """我的默认计划: a user picks the plan its own dashboard opens on (None: the office's)."""
+    if actor.id != user.id:
+        require_manager(actor, f"设置用户 {user.username} 的默认计划")
+    if plan is not None and plan.state != "active":
+        raise InputError(f"计划 {plan.name} 尚未启用，不能设为默认计划")
+    wanted = plan.id if plan is not None else None
+    locking.update(s, actor, user, f"用户 {user.username}", None, {"default_plan_id": wanted})
+
+
+def active_plans(s: Session) -> list[Plan]:
+    """启用的计划, newest first: what plan pickers offer and dashboards show."""
+    q = select(Plan).where(Plan.state == "active").order_by(Plan.id.desc())
+    return list(s.scalars(q))
+
+
+def default_plan(s: Session, user_id: int | None) -> Plan | None:
+    """The plan a user sees when it names none: its own default, else the office's,
+    else the newest active plan — each only while active. None: no active plan."""
+    user = s.get(User, user_id) if user_id is not None else None
+    candidates = [user.default_plan_id if user is not None else None]
+    office = select(Plan.id).where(Plan.office_default, Plan.state == "active")
+    candidates.append(s.scalars(office.order_by(Plan.id.desc()).limit(1)).first())
+    for plan_id in candidates:
+        plan = s.get(Plan, plan_id) if plan_id is not None else None
+        if plan is not None and plan.state == "active":
+            return plan
+    newest = active_plans(s)
+    return newest[0] if newest else None
+
+
+def choose_plan(s: Session, plan_id: int | None, user_id: int | None) -> Plan | None:
+    """The plan asked for (any state, so a draft can be previewed), else the default."""
+    if plan_id is not None:
+        return s.get(Plan, plan_id)
+    return default_plan(s, user_id)
+
+
+def delete_plan(s: Session, actor: User, plan: Plan) -> None:
+    """删除计划: only one no round has been opened in (else archive it). Its tasks and
+    targets go with it; the audit trail keeps every deleted row's last state."""
+    require_manager(actor, "删除计划")
+    rounds = s.scalar(select(func.count()).select_from(Round).where(Round.plan_id == plan.id))
+    if rounds:
+        raise Conflict(f"计划 {plan.name} 已有 {rounds} 轮调度及其填报记录，不能删除；可以改为归档")
+    task_ids = select(Task.id).where(Task.plan_id == plan.id).scalar_subquery()
+    kept = work_done_in(s, plan, task_ids)
+    if kept:
+        raise Conflict(f"计划 {plan.name} 已有 {'、'.join(kept)}，不能删除；可以改为归档")
+    _cut_links(s, actor, task_ids)
+    for target in s.scalars(select(Target).where(Target.task_id.in_(task_ids))):
+        audit.record(s, actor, target, "delete", audit.snapshot(target), None)
+    for task in s.scalars(select(Task).where(Task.plan_id == plan.id)):
+        audit.record(s, actor, task, "delete", audit.snapshot(task), None)
+    audit.record(s, actor, plan, "delete", audit.snapshot(plan), None)
+    for user in s.scalars(select(User).where(User.default_plan_id == plan.id)):
+        locking.update(s, actor, user, f"用户 {user.username}", None, {"default_plan_id": None})
+    s.execute(delete(TaskCoUnit).where(TaskCoUnit.task_id.in_(task_ids)))
+    s.execute(delete(Target).where(Target.task_id.in_(task_ids)))
+    # Children first would need the tree's order; cutting the links first needs none.
+    s.execute(update(Task).where(Task.plan_id == plan.id).values(parent_id=None))
+    s.execute(delete(Task).where(Task.plan_id == plan.id))
+    s.delete(plan)
+    s.flush()
+
+
+# Records of people's work on a plan's tasks outside rounds (签收, 延期, 办结, 评论,
+# 佐证材料, 消息, 目标核对): a plan holding any is archived, never deleted.
+_WORK = (
+    (TaskAck, TaskAck.task_id, "签收记录"),
+    (DelayRequest, DelayRequest.task_id, "延期申请"),
+    (CloseRequest, CloseRequest.task_id, "办结申请"),
+    (TaskComment, TaskComment.task_id, "评论"),
+    (Attachment, Attachment.task_id, "佐证材料"),
+)
+
+
+def work_done_in(s: Session, plan: Plan, task_ids: Any) -> list[str]:
+    """What people have recorded on ``plan`` that deleting it would lose, named."""
+    out = []
+    for model, column, label in _WORK:
+        n = s.scalar(select(func.count()).select_from(model).where(column.in_(task_ids)))
+        if n:
+            out.append(f"{n} 条{label}")
+    by_plan = ((Notification.plan_id, "消息"), (TargetCheck.plan_id, "目标核对"))
+    for plan_column, label in by_plan:
+        n = s.scalar(select(func.count()).where(plan_column == plan.id))
+        if n:
+            out.append(f"{n} 条{label}")
+    return out
+
+
+def _cut_links(s: Session, actor: User, task_ids: Any) -> None:
+    """The plan's links to other plans' tasks (对接) and target shares (分解份额) go with
+    it; the audit trail keeps each one's last state."""
+    links = s.scalars(
+        select(TaskLink).where(
+            TaskLink.child_task_id.in_(task_ids) | TaskLink.parent_task_id.in_(task_ids)
+        )
+    ).all()
+    target_ids = select(Target.id).where(Target.task_id.in_(task_ids)).scalar_subquery()
+    shares = s.scalars(
+        select(TargetShare).where(
+            TargetShare.child_target_id.in_(target_ids)
+            | TargetShare.parent_target_id.in_(target_ids)
+        )
+    ).all()
+    for row in [*links, *shares]:
+        audit.record(s, actor, row, "delete", audit.snapshot(row), None)
+        s.delete(row)
+    s.flush()

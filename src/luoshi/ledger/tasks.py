@@ -240,7 +240,9 @@ def assign(
     if co_units is not None:
         values["co_units"] = list(co_units)
     if not values:
-        raise InputError("请至少给出 --unit、--person 或 --co-unit 之一")
+        raise InputError(
+            "请至少给出责任单位、责任人或配合单位之一", ("lead_unit", "person", "co_units")
+        )
     return edit_task(s, actor, task, label, seen, values)
 
 

@@ -142,3 +142,37 @@ def list_units(s: Session) -> list[UnitRow]:
         )
         for u in units
     ]
+
+
+def merge_units(s: Session, actor: User, name: str, into: str) -> Unit:
+    """合并单位: the tasks, co-tasks and users of ``name`` go to ``into``, and ``name`` is
+    made inactive — kept, since past reports and the audit trail name it."""
+    require_manager(actor, "合并单位")
+    source, target = get_unit(s, name), get_unit(s, into)
+    if source.id == target.id:
+        raise InputError(f"不能把单位「{name}」并入它自己")
+    for task in s.scalars(select(Task).where(Task.lead_unit_id == source.id)):
+        locking.update(s, actor, task, f"任务 {task.code}", None, {"lead_unit_id": target.id})
+    _merge_co_units(s, actor, source, target)
+    for person in s.scalars(select(User).where(User.unit_id == source.id)):
+        locking.update(s, actor, person, f"用户 {person.username}", None, {"unit_id": target.id})
+    locking.update(s, actor, source, f"单位 {name}", None, {"active": False}, "merge")
+    return target
+
+
+def _merge_co_units(s: Session, actor: User, source: Unit, target: Unit) -> None:
+    """A task supported by both keeps one row, for ``target``."""
+    rows = list(s.scalars(select(TaskCoUnit).where(TaskCoUnit.unit_id == source.id)))
+    have = set(s.scalars(select(TaskCoUnit.task_id).where(TaskCoUnit.unit_id == target.id)))
+    for row in rows:
+        before = audit.snapshot(row)
+        task_id, position = row.task_id, row.position
+        if task_id in have:
+            audit.record(s, actor, row, "delete", before, None)
+        s.delete(row)
+        s.flush()
+        if task_id not in have:
+            moved = TaskCoUnit(task_id=task_id, unit_id=target.id, position=position)
+            s.add(moved)
+            s.flush()
+            audit.record(s, actor, moved, "merge", before, audit.snapshot(moved))

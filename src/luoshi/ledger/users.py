@@ -61,7 +61,7 @@ def add_user(
         choices = "、".join(f"{r}（{ROLE_LABELS[r]}）" for r in ROLES)
         raise InputError(f"角色「{role}」无效，可选：{choices}")
     if role == "reporter" and not unit:
-        raise InputError(f"填报人 {username} 必须属于一个单位（--unit）")
+        raise InputError(f"填报人 {username} 必须属于一个单位", ("unit",))
     if find_user(s, username) is not None:
         raise Conflict(f"用户「{username}」已存在")
     user = User(
@@ -178,3 +178,21 @@ def verify_password(user: User | None, password: str) -> bool:
 def _dummy_hash() -> str:
     # Verifying against a throwaway hash keeps unknown usernames from answering faster.
     return _hasher().hash("luoshi-no-such-user")
+
+
+def set_role(
+    s: Session, actor: User, user: User, role: str, unit: str | None, seen: int | None = None
+) -> bool:
+    """角色与单位: an administrator changes a user's role and unit (a reporter needs a
+    unit). An administrator cannot take its own administrator role away."""
+    require(actor, ("admin",), f"修改用户 {user.username} 的角色")
+    if role not in ROLES:
+        choices = "、".join(f"{r}（{ROLE_LABELS[r]}）" for r in ROLES)
+        raise InputError(f"角色「{role}」无效，可选：{choices}", ("role",))
+    if role == "reporter" and not unit:
+        raise InputError(f"填报人 {user.username} 必须属于一个单位", ("unit",))
+    if actor.id == user.id and role != "admin":
+        raise InputError("不能取消自己的管理员角色，请由另一位管理员操作")
+    unit_id = get_unit(s, unit).id if unit else None
+    label = f"用户 {user.username}"
+    return locking.update(s, actor, user, label, seen, {"role": role, "unit_id": unit_id})

@@ -44,3 +44,31 @@ def parse_percent(value: object) -> float:
     if not 0 <= number <= 100:
         raise ValueError(text)
     return number
+
+
+_PLAIN = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+LARGEST = 1e15
+
+
+def parse_amount(value: object, unit: str = "") -> float:
+    """A value as people write it: 4200000, 4,200,000, 300万, 1.2亿, 2300万标准箱, 12%
+    (full-width digits too). A unit written after it must be ``unit`` (the target's).
+    Raises ValueError with the reason in Chinese."""
+    # Lazy: the CLI's stateless commands import this module without the extractors.
+    from luoshi.extract.numbers import readings
+    from luoshi.text.normalize import fold
+
+    text = fold(str(value)).strip().replace(" ", "")
+    if _PLAIN.match(text):
+        number = float(text.replace(",", ""))
+    else:
+        found = readings(text)
+        if len(found) != 1 or found[0].start != 0 or found[0].end != len(text):
+            raise ValueError("不是数字（可写作 4200000、300万 或 1.2亿）")
+        reading = found[0]
+        if reading.unit and unit and reading.unit != unit:
+            raise ValueError(f"的单位「{reading.unit}」与目标的单位「{unit}」不同")
+        number = reading.value
+    if abs(number) > LARGEST:
+        raise ValueError("超出范围")
+    return number

@@ -10,7 +10,7 @@ transaction, and refuses a decision taken on a stale version (optimistic locking
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -306,9 +306,12 @@ def submit_report(
     narrative: str = "",
     evidence: Sequence[str] = (),
     files: Sequence[Stored] = (),
+    values: Mapping[int, float] | None = None,
 ) -> ProgressReport:
     """办理: a progress report (``cycle.submit_report``) with its evidence files."""
-    report = cycle.submit_report(s, actor, rnd, task, percent, value, narrative, evidence)
+    report = cycle.submit_report(
+        s, actor, rnd, task, percent, value, narrative, evidence, values=values
+    )
     attach(s, actor, task, files, report=report)
     return report
 

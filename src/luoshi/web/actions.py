@@ -4,7 +4,7 @@ service, which checks the caller's role and unit and writes the audit trail."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -163,12 +163,17 @@ def submit_report(
     value: float | None = None,
     evidence: Sequence[str] = (),
     round_id: int | None = None,
+    values: Mapping[int, float] | None = None,
 ) -> ProgressReport:
+    """填报: percent, narrative, evidence, and ``values`` by target id (``value`` alone
+    is the first target's)."""
     with ctx.work(caller) as (s, actor):
         task = get_task(s, task_id)
         rnd = cycle.round_for_report(s, task.plan_id, round_id)
         clean = [e.strip() for e in evidence if e.strip()]
-        return cycle.submit_report(s, actor, rnd, task, percent, value, narrative.strip(), clean)
+        return cycle.submit_report(
+            s, actor, rnd, task, percent, value, narrative.strip(), clean, values=values
+        )
 
 
 def review(
@@ -265,4 +270,115 @@ def set_active(ctx: WebContext, caller: Caller, user_id: int, active: bool) -> U
         if user is None:
             raise NotFound(f"用户 {user_id} 不存在")
         users.set_active(s, actor, user, active)
+        return user
+
+
+def bulk_assign(
+    ctx: WebContext,
+    caller: Caller,
+    plan_id: int,
+    task_ids: Sequence[int],
+    lead_unit: str,
+    person: str,
+) -> int:
+    """批量分派: every selected task of the plan to ``lead_unit`` and/or ``person`` (empty:
+    unchanged), all or nothing; the number of tasks changed."""
+    values: dict[str, Any] = {}
+    if lead_unit.strip():
+        values["lead_unit"] = lead_unit.strip()
+    if person.strip():
+        values["person"] = person.strip()
+    if not task_ids:
+        raise InputError("请先勾选要分派的任务")
+    if not values:
+        raise InputError("请选择责任单位或填写责任人", ("lead_unit", "person"))
+    changed = 0
+    with ctx.work(caller) as (s, actor):
+        plan = get_plan(s, plan_id)
+        for task_id in dict.fromkeys(task_ids):
+            task = get_task(s, task_id)
+            if task.plan_id != plan.id:
+                raise InputError(f"任务 {task_id} 不属于计划 {plan.name}")
+            label = tasks.task_label(plan.name, task)
+            changed += tasks.edit_task(s, actor, task, label, None, values)
+    return changed
+
+
+def bulk_review(
+    ctx: WebContext, caller: Caller, report_ids: Sequence[int], versions: dict[int, int]
+) -> int:
+    """批量通过: accept every selected report, all or nothing (a report reviewed or
+    changed since the queue was shown refuses the whole batch)."""
+    if not report_ids:
+        raise InputError("请先勾选要通过的进度报告")
+    with ctx.work(caller) as (s, actor):
+        for report_id in dict.fromkeys(report_ids):
+            report = cycle.get_report(s, report_id)
+            cycle.review(s, actor, report, True, None, versions.get(report_id))
+    return len(set(report_ids))
+
+
+def set_plan_state(ctx: WebContext, caller: Caller, plan_id: int, state: str) -> Plan:
+    with ctx.work(caller) as (s, actor):
+        plan = get_plan(s, plan_id)
+        plans.set_state(s, actor, plan, state)
+        return plan
+
+
+def delete_plan(ctx: WebContext, caller: Caller, plan_id: int) -> str:
+    with ctx.work(caller) as (s, actor):
+        plan = get_plan(s, plan_id)
+        name = plan.name
+        plans.delete_plan(s, actor, plan)
+        return name
+
+
+def set_default_plan(ctx: WebContext, caller: Caller, plan_id: int | None, mine: bool) -> None:
+    """默认计划: the office's (managers), or the caller's own (anyone)."""
+    with ctx.work(caller) as (s, actor):
+        plan = get_plan(s, plan_id) if plan_id is not None else None
+        if mine:
+            plans.set_user_default(s, actor, actor, plan)
+        else:
+            plans.set_office_default(s, actor, plan)
+
+
+def archive_document(ctx: WebContext, caller: Caller, document_id: int, archived: bool) -> None:
+    with ctx.work(caller) as (s, actor):
+        documents.set_archived(s, actor, documents.get_document(s, document_id), archived)
+
+
+def delete_document(ctx: WebContext, caller: Caller, document_id: int) -> None:
+    with ctx.work(caller) as (s, actor):
+        documents.delete_document(s, actor, documents.get_document(s, document_id))
+
+
+def rename_unit(ctx: WebContext, caller: Caller, name: str, new_name: str) -> Unit:
+    with ctx.work(caller) as (s, actor):
+        return units.rename_unit(s, actor, name, new_name, None)
+
+
+def merge_units(ctx: WebContext, caller: Caller, name: str, into: str) -> Unit:
+    with ctx.work(caller) as (s, actor):
+        return units.merge_units(s, actor, name, into)
+
+
+def reset_password(ctx: WebContext, caller: Caller, user_id: int, password: str) -> None:
+    """重设密码 by an administrator: the user's every session ends. Not one's own: that
+    needs the current password (change_own_password), so a stolen session cannot."""
+    if user_id == caller.user_id:
+        raise PermissionDenied("修改本人密码请使用「修改密码」，并输入当前密码")
+    with ctx.work(caller) as (s, actor):
+        user = s.get(User, user_id)
+        if user is None:
+            raise NotFound(f"用户 {user_id} 不存在")
+        users.set_password(s, actor, user, password)
+
+
+def set_role(ctx: WebContext, caller: Caller, user_id: int, role: str, unit: str | None) -> User:
+    with ctx.work(caller) as (s, actor):
+        user = s.get(User, user_id)
+        if user is None:
+            raise NotFound(f"用户 {user_id} 不存在")
+        users.set_role(s, actor, user, role, unit or None)
         return user

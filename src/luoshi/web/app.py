@@ -17,7 +17,7 @@ from luoshi import __version__
 from luoshi.ledger import scoring, sessions, users
 from luoshi.ledger.db import Database
 from luoshi.settings import Settings
-from luoshi.web import errors, i18n
+from luoshi.web import docs, errors, i18n
 from luoshi.web.api.router import PREFIX
 from luoshi.web.api.router import router as api_router
 from luoshi.web.budget import Slots
@@ -64,7 +64,8 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         version=__version__,
         description="政策文件落实台账的 JSON 接口。The ledger's JSON API.",
         openapi_url=f"{PREFIX}/openapi.json",
-        # Swagger UI and ReDoc load scripts from a CDN; intranets have none.
+        # FastAPI's Swagger UI and ReDoc load scripts from a CDN; intranets have none.
+        # Ours (web/docs.py) serves swagger-ui-bundle's files from the package.
         docs_url=None,
         redoc_url=None,
     )
@@ -79,6 +80,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     if settings.web.trusted_proxies:
         # The client's address from X-Forwarded-For, only when a named proxy sent it.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.web.trusted_proxies))
+    docs.install(app)
     app.include_router(api_router())
     app.include_router(pages_router())
     static = resources.files("luoshi.web").joinpath("static")

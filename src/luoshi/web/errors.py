@@ -85,9 +85,29 @@ def error_response(
         return RedirectResponse(f"/login?next={target}", status_code=303)
     templates = request.app.state.ctx.templates
     page: Response = templates.TemplateResponse(
-        request, "error.html", {"error": body["error"], "status": status}, status_code=status
-    )
+        request, "error.html", {**_layout(request), "error": body["error"], "status": status},
+        status_code=status,
+    )  # fmt: skip
     return page
+
+
+def _layout(request: Request) -> dict[str, Any]:
+    """What the layout needs to show the menu: the caller when this request has already
+    resolved it (resolving here could wait on the database inside the event loop)."""
+    from luoshi.web.i18n import LANG_COOKIE, LANGS
+
+    caller = getattr(request.state, "caller", None)
+    lang = request.cookies.get(LANG_COOKIE, "zh")
+    csrf = request.app.state.ctx.csrf_for(caller.token) if caller is not None else ""
+    return {
+        "caller": caller,
+        "csrf": csrf,
+        "lang": lang if lang in LANGS else "zh",
+        "path": request.url.path,
+        "problem": None,
+        "problem_form": None,
+        "entered": {},
+    }
 
 
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:

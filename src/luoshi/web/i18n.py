@@ -10,6 +10,8 @@ from typing import Any
 
 from jinja2 import Environment, pass_context
 
+from luoshi.web.words import MORE_WORDS
+
 LANGS = ("zh", "en")
 LANG_COOKIE = "luoshi_lang"
 
@@ -179,7 +181,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "weight": ("权重", "Weight"),
     "version": ("版本", "Version"),
     "unassigned": ("（未分派）", "(unassigned)"),
-    "co_units_hint": ("按住 Ctrl 可多选", "hold Ctrl to choose several"),
+    "co_units_hint": ("勾选配合单位，可输入名称筛选", "tick co-units; type to filter"),
     "save": ("保存", "Save"),
     "notice.saved": ("修改已保存。", "Changes saved."),
     "notice.unchanged": ("没有修改：各项与原来相同。", "Nothing changed: every field as before."),
@@ -189,6 +191,9 @@ WORDS: dict[str, tuple[str, str]] = {
         "check it and enter it again:",
     ),
 }
+
+
+WORDS.update(MORE_WORDS)
 
 
 def word(key: str, lang: str = "zh") -> str:
@@ -203,8 +208,19 @@ def _t(context: Any, key: str) -> str:
     return word(key, context.get("lang", "zh"))
 
 
+def amount(value: Any) -> str:
+    """A reported value as people read it: 23,000,000 and 1.25, not 23000000.0."""
+    if value is None or value == "":
+        return ""
+    number = float(value)
+    if number.is_integer():
+        return f"{number:,.0f}"
+    return f"{number:,.4f}".rstrip("0").rstrip(".")
+
+
 def install(env: Environment) -> None:
     env.globals["t"] = _t
+    env.filters["amount"] = amount
 
 
 def _merge_workflow_words() -> None:

@@ -34,6 +34,8 @@ FIELD_LABELS = {
     "role": "角色",
     "percent": "完成百分比",
     "value": "已达到数值",
+    "values": "各目标已达到数值",
+    "target_id": "目标编号",
     "narrative": "进展情况",
     "evidence": "佐证材料",
     "round_id": "调度轮次",
@@ -97,12 +99,21 @@ class LoginIn(Body):
     password: Password
 
 
+class TargetValueIn(Body):
+    """The value reached for one target of the task."""
+
+    target_id: Id
+    value: Finite
+
+
 class ReportIn(Body):
-    """进度报告: percent complete, what was done, optionally the value reached and evidence."""
+    """进度报告: percent complete, what was done, the value reached for each target
+    (``values``; ``value`` alone is the first target's, as before) and evidence."""
 
     percent: Percent
     narrative: Long = ""
     value: Finite | None = None
+    values: list[TargetValueIn] = Field(default_factory=list, max_length=50)
     evidence: list[Short] = Field(default_factory=list, max_length=20)
     round_id: Id | None = None
 
@@ -156,6 +167,9 @@ class UserIn(Body):
     ]
     unit: Short | None = None
     display_name: Short | None = None
+
+
+NewPassword = Annotated[str, Field(min_length=8, max_length=200), AfterValidator(_storable)]
 
 
 class PasswordIn(Body):

@@ -43,7 +43,7 @@ def too_large(web: WebSettings) -> TooLarge:
     return TooLarge(f"文件太大（上限 {web.max_upload_mb:g} MB），请压缩或拆分后再上传")
 
 
-async def read_upload(request: Request, web: WebSettings) -> Upload:
+async def read_upload(request: Request, web: WebSettings, required: bool = True) -> Upload:
     """The one file of a multipart form (field ``file``) and its text fields."""
     limit = web.max_upload_bytes
     declared = request.headers.get("content-length", "")
@@ -54,6 +54,8 @@ async def read_upload(request: Request, web: WebSettings) -> Upload:
     try:
         file = form.get(FILE_FIELD)
         if not isinstance(file, UploadFile):
+            if not required:
+                return Upload("", b"", {k: v for k, v in form.multi_items() if isinstance(v, str)})
             raise InputError("请选择要上传的文件（表单字段 file）")
         data = await file.read(limit + 1)
         if len(data) > limit:

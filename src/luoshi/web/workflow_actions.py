@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from starlette.datastructures import UploadFile
@@ -138,9 +138,10 @@ def submit_report(
     evidence: Sequence[str] = (),
     round_id: int | None = None,
     uploads: Sequence[Upload] = (),
+    values: Mapping[int, float] | None = None,
 ) -> ProgressReport:
     """办理 with evidence files: the files are kept first, their rows are written in
-    the report's transaction."""
+    the report's transaction; ``values`` by target id as in ``actions.submit_report``."""
     with ctx.work(caller) as (s, actor):
         task = task_by_id(s, task_id)
         require_unit_member(actor, workflow.task_unit_ids(s, task), f"填报任务 {task.code}")
@@ -150,7 +151,7 @@ def submit_report(
         rnd = cycle.round_for_report(s, task.plan_id, round_id)
         clean = [e.strip() for e in evidence if e.strip()]
         return workflow.submit_report(
-            s, actor, rnd, task, percent, value, narrative.strip(), clean, files
+            s, actor, rnd, task, percent, value, narrative.strip(), clean, files, values=values
         )
 
 

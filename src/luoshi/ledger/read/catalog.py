@@ -8,20 +8,23 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from luoshi.ledger import documents
+from luoshi.ledger import documents, plans
 from luoshi.ledger.models import Document, DocumentSpan, Plan, Target, Task, Unit
 
 
-def choose_plan(s: Session, plan_id: int | None) -> Plan | None:
-    """The plan asked for, else the newest one."""
-    if plan_id is not None:
-        return s.get(Plan, plan_id)
-    return s.scalars(select(Plan).order_by(Plan.id.desc()).limit(1)).first()
+def choose_plan(s: Session, plan_id: int | None, user_id: int | None = None) -> Plan | None:
+    """The plan asked for (any state, so a draft can be previewed), else the default of
+    user ``user_id``: its own, the office's, the newest active plan (``plans.default_plan``)."""
+    return plans.choose_plan(s, plan_id, user_id)
 
 
-def all_plans(s: Session) -> list[Plan]:
-    """Every plan, newest first (for a plan picker)."""
-    return list(s.scalars(select(Plan).order_by(Plan.id.desc())))
+def all_plans(s: Session, chosen: Plan | None = None) -> list[Plan]:
+    """What a plan picker offers: the active plans, newest first, and the one shown if
+    it is not active (a draft being previewed, an archived plan looked back at)."""
+    offered = plans.active_plans(s)
+    if chosen is not None and all(p.id != chosen.id for p in offered):
+        offered.append(chosen)
+    return offered
 
 
 def public_plans(s: Session) -> list[Plan]:

@@ -27,7 +27,15 @@ from luoshi.ledger.models import (
 )
 from luoshi.ledger.read import asof
 from luoshi.ledger.read.asof import AsOf
-from luoshi.ledger.read.rows import PlanRef, PlanView, TargetRow, TaskRow, code_key
+from luoshi.ledger.read.rows import (
+    PlanRef,
+    PlanView,
+    ReportedValue,
+    TargetRow,
+    TaskRow,
+    code_key,
+)
+from luoshi.ledger.read.values import latest_values
 from luoshi.settings import HealthRules
 
 
@@ -42,7 +50,7 @@ def computed_view(s: Session, plan: Plan, rules: HealthRules, at: AsOf) -> PlanV
     at ``at.until`` when it is set (a past day)."""
     rows = task_rows(s, plan.id)
     by_id = {r.id: r for r in rows}
-    _attach_targets(s, plan.id, by_id)
+    _attach_targets(s, plan.id, by_id, at.until)
     _attach_reports(s, plan.id, by_id, at.until)
     if at.until is not None:
         _reopen_done_later(s, plan.id, rows, at.until)
@@ -111,7 +119,10 @@ TARGET_COLUMNS = (
 _BASELINE_KEYS = ("value", "unit", "period", "start", "end", "text")
 
 
-def _attach_targets(s: Session, plan_id: int, by_id: dict[int, TaskRow]) -> None:
+def _attach_targets(
+    s: Session, plan_id: int, by_id: dict[int, TaskRow], until: datetime | None
+) -> None:
+    latest = latest_values(s, plan_id, until)
     q = (
         select(Target.task_id, *TARGET_COLUMNS)
         .join(Task, Task.id == Target.task_id)
@@ -119,18 +130,20 @@ def _attach_targets(s: Session, plan_id: int, by_id: dict[int, TaskRow]) -> None
         .order_by(Target.task_id, Target.position)
     )
     for row in s.execute(q):
-        by_id[row[0]].targets.append(target_row(cast(tuple[Any, ...], row)[1:]))
+        target = target_row(cast(tuple[Any, ...], row)[1:], latest.get(row[1]))
+        by_id[row[0]].targets.append(target)
 
 
-def target_row(f: Sequence[Any]) -> TargetRow:
-    """A TargetRow from the columns of ``TARGET_COLUMNS``."""
+def target_row(f: Sequence[Any], latest: ReportedValue | None = None) -> TargetRow:
+    """A TargetRow from the columns of ``TARGET_COLUMNS`` (and its latest reported value)."""
     baseline = None
     if f[10] is not None:
         baseline = dict(zip(_BASELINE_KEYS, f[10:16], strict=True))
     id_, indicator, comparator, value, value_max, unit, period, start, end, text = f[:10]
     return TargetRow(
-        id_, indicator, comparator, value, value_max, unit, period, start, end, text, baseline
-    )
+        id_, indicator, comparator, value, value_max, unit, period, start, end, text, baseline,
+        latest,
+    )  # fmt: skip
 
 
 def _attach_reports(

@@ -36,6 +36,7 @@ from luoshi.ledger.read.compute import TARGET_COLUMNS, plan_ref, row_select, tar
 from luoshi.ledger.read.figures import PlanFigures, Tally, most_behind_first
 from luoshi.ledger.read.listing import MAX_PER_PAGE, Page, Sort, TaskFilter
 from luoshi.ledger.read.rows import PlanView, TaskRow
+from luoshi.ledger.read.values import latest_values
 from luoshi.ledger.read.visibility import Viewer
 
 STATE_COLUMNS = (
@@ -80,8 +81,11 @@ def _attach(s: Session, rows: dict[int, TaskRow]) -> None:
         .where(Target.task_id.in_(ids))
         .order_by(Target.task_id, Target.position)
     )
-    for t in s.execute(targets):
-        rows[t[0]].targets.append(target_row(t[1:]))
+    found = list(s.execute(targets))
+    # The targets' latest reported values, as the computed view attaches them (today).
+    latest = latest_values(s, None, None, [t[1] for t in found]) if found else {}
+    for t in found:
+        rows[t[0]].targets.append(target_row(t[1:], latest.get(t[1])))
 
 
 def iter_rows(s: Session, plan_id: int, chunk: int = CHUNK) -> Iterator[TaskRow]:

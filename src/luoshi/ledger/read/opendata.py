@@ -1,4 +1,5 @@
-"""公开数据 (open data) as read: a plan's view, its source documents, targets' latest values."""
+"""公开数据 (open data) as read: a plan's view (its targets carry their latest reported
+values, ``read.values``) and its source documents."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.figures import PlanFigures, plan_figures
 from luoshi.ledger.read.linkage import PlanLinkage, plan_linkage
 from luoshi.ledger.read.rows import PlanView
-from luoshi.ledger.read.values import ReportedValue, latest_values
 from luoshi.ledger.read.views import plan_view
 from luoshi.settings import HealthRules
 
@@ -22,7 +22,6 @@ class OpenData:
     view: PlanView
     figures: PlanFigures
     documents: list[Document]
-    latest: dict[int, ReportedValue]  # by target id
     linkage: PlanLinkage  # 承接情况: coverage of the plans above, progress from below
 
 
@@ -32,9 +31,8 @@ def open_data(s: Session, plan: Plan, rules: HealthRules, at: AsOf) -> OpenData:
     if plan.document_id is not None:
         ids.add(plan.document_id)
     docs = s.scalars(select(Document).where(Document.id.in_(ids)).order_by(Document.id))
-    latest = latest_values(s, plan.id, at.until)
     linkage = plan_linkage(s, plan, rules, at, view)
-    return OpenData(view, plan_figures(view), list(docs), latest, linkage)
+    return OpenData(view, plan_figures(view), list(docs), linkage)
 
 
 def document_texts(s: Session, view: PlanView) -> dict[int, str]:

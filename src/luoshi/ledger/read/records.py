@@ -18,7 +18,7 @@ from luoshi.ledger.read.linkage import ParentCoverage, PlanLinkage
 from luoshi.ledger.read.listing import Page
 from luoshi.ledger.read.public import PublicPlan
 from luoshi.ledger.read.reports import AttachmentRow, ReportRow, ReviewRow
-from luoshi.ledger.read.rows import TargetRow, TaskRow
+from luoshi.ledger.read.rows import ReportedValue, TargetRow, TaskRow
 from luoshi.ledger.read.timeline import TimelinePoint
 from luoshi.ledger.rollup import Downstream
 from luoshi.ledger.units import UnitRow
@@ -91,7 +91,13 @@ def target_record(t: TargetRow) -> dict[str, Any]:
         "end": t.end,
         "text": t.text,
         "baseline": baseline,
+        "latest": latest_record(t.latest),
     }
+
+
+def latest_record(v: ReportedValue | None) -> dict[str, Any] | None:
+    """A target's latest reported value and the round period it was reported in."""
+    return None if v is None else {"value": number(v.value), "period": v.period}
 
 
 def task_record(r: TaskRow) -> dict[str, Any]:

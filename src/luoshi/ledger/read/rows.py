@@ -17,6 +17,15 @@ from luoshi.ledger.read.asof import AsOf
 
 
 @dataclass(frozen=True)
+class ReportedValue:
+    """填报值: the value a unit last reported against a target (counted, not returned)."""
+
+    value: float
+    period: str  # the period of the round it was reported in
+    report_id: int
+
+
+@dataclass(frozen=True)
 class TargetRow:
     """目标: a quantified goal of a task, with its baseline (基数) when stated."""
 
@@ -31,6 +40,8 @@ class TargetRow:
     end: int | None
     text: str
     baseline: dict[str, Any] | None
+    # The latest counted report's value for this target, as of the view (read.values).
+    latest: ReportedValue | None = None
 
 
 @dataclass

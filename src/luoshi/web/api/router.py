@@ -7,7 +7,9 @@ from fastapi import APIRouter
 from luoshi.web.api import (
     auth,
     documents,
+    exchange,
     links,
+    manage,
     orgs,
     people,
     plans,
@@ -27,6 +29,8 @@ def router() -> APIRouter:
         auth,
         documents,
         plans,
+        exchange,
+        manage,
         tasks,
         rounds,
         people,

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse
 
+from luoshi.errors import InputError
 from luoshi.ledger import workflow_reads
 from luoshi.ledger.plans import task_by_id
 from luoshi.ledger.read import records
@@ -53,9 +54,12 @@ def task_audit(task_id: PathId, request: Request, caller: SignedIn) -> JSONRespo
 @router.post("/tasks/{task_id}/reports", status_code=201, summary="填报进度 Report progress")
 def report(task_id: PathId, body: ReportIn, request: Request, caller: Writer) -> JSONResponse:
     ctx = ctx_of(request)
+    values = {v.target_id: v.value for v in body.values}
+    if len(values) != len(body.values):
+        raise InputError("同一个目标只能给出一个数值（values 中的 target_id 重复）")
     r = actions.submit_report(
         ctx, caller, task_id, body.percent, body.narrative, body.value, body.evidence,
-        body.round_id,
+        body.round_id, values,
     )  # fmt: skip
     with ctx.read() as s:
         row = report_row(s, r.id)

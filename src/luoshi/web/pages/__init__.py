@@ -9,7 +9,9 @@ from luoshi.web.pages import (
     auth,
     dashboard,
     documents,
+    exchange,
     ledger,
+    plans,
     public,
     rounds,
     targets,
@@ -22,8 +24,8 @@ from luoshi.web.pages import (
 def router() -> APIRouter:
     pages = APIRouter(include_in_schema=False)
     modules = (
-        assets, auth, dashboard, documents, ledger, tasks, rounds, public, users, targets,
-        workflow,
+        assets, auth, dashboard, documents, ledger, exchange, plans, tasks, rounds, public, users,
+        targets, workflow,
     )  # fmt: skip
     for module in modules:
         pages.include_router(module.router)

@@ -3,6 +3,8 @@ CSRF checks on forms, choosing a plan, and redirects after a successful form."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -10,10 +12,11 @@ from urllib.parse import urlencode
 from fastapi import Request
 from starlette.responses import RedirectResponse, Response
 
-from luoshi.errors import InputError, PermissionDenied, Unauthenticated
+from luoshi.errors import Conflict, InputError, PermissionDenied, Unauthenticated
 from luoshi.ledger import outbox
-from luoshi.ledger.read.catalog import all_plans as all_plans
-from luoshi.ledger.read.catalog import choose_plan as choose_plan
+from luoshi.ledger.db import Session
+from luoshi.ledger.models import Plan
+from luoshi.ledger.read import catalog
 from luoshi.ledger.values import parse_date
 from luoshi.web.context import Caller, ctx_of, optional_caller
 from luoshi.web.i18n import LANG_COOKIE, LANGS
@@ -44,6 +47,10 @@ def render(request: Request, template: str, status: int = 200, **data: Any) -> R
         "lang": lang_of(request),
         "path": request.url.path,
         "bell": _bell(request) if caller else 0,
+        # After a refused form (see redisplay): the reason, which form, what was typed.
+        "problem": getattr(request.state, "problem", None),
+        "problem_form": getattr(request.state, "problem_form", None),
+        "entered": getattr(request.state, "entered", {}),
     }
     response: Response = ctx.templates.TemplateResponse(
         request, template, {**base, **data}, status_code=status
@@ -84,6 +91,58 @@ def safe_next(target: str | None, default: str = "/") -> str:
     return default
 
 
+def choose_plan(s: Session, plan_id: int | None, caller: Caller | None = None) -> Plan | None:
+    """The plan asked for, else the caller's default (the ledger's rule: its own, the
+    office's, the newest active plan)."""
+    return catalog.choose_plan(s, plan_id, caller.user_id if caller else None)
+
+
+def all_plans(s: Session, chosen: Plan | None = None) -> list[Plan]:
+    """What the plan picker offers: the active plans, and the one shown if it is not."""
+    return catalog.all_plans(s, chosen)
+
+
+# -- a refused form is shown again: its page, the reason beside it, what was typed ------
+
+Page = Callable[[Request, Mapping[str, Any]], Response]
+
+
+def redisplay(
+    form_id: str, page: Page
+) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+    """Decorate a form's POST handler: when the ledger refuses the input (InputError,
+    Conflict), answer with ``page`` — the page that holds the form, with its menu — the
+    message shown at form ``form_id`` and the fields as typed (never a password)."""
+
+    def wrap(handler: Callable[..., Response]) -> Callable[..., Response]:
+        @functools.wraps(handler)
+        def run(**kw: Any) -> Response:
+            try:
+                return handler(**kw)
+            except (InputError, Conflict) as e:
+                request: Request = kw["request"]
+                request.state.problem = e.message
+                request.state.problem_details = getattr(e, "problems", None)
+                request.state.problem_form = form_id
+                request.state.entered = entered_fields(kw)
+                response = page(request, kw)
+                response.status_code = e.status
+                return response
+
+        return run
+
+    return wrap
+
+
+def entered_fields(kw: Mapping[str, Any]) -> dict[str, Any]:
+    skip = ("request", "csrf_token", "files")
+    return {
+        k: v
+        for k, v in kw.items()
+        if k not in skip and "password" not in k and isinstance(v, str | int | list)
+    }
+
+
 def form_date(text: str | None, label: str) -> date | None:
     try:
         return parse_date(text)
@@ -104,3 +163,18 @@ def plan_id_param(text: str | None) -> int | None:
     if not text.isdigit() or len(text) > 9:
         raise InputError(f"计划编号「{text}」无效")
     return int(text)
+
+
+def confirm_first(
+    request: Request, confirmed: str, question: str, fields: Mapping[str, str]
+) -> Response | None:
+    """A confirmation step that works without JavaScript: the first post of a form
+    answers with a page asking ``question``, whose button posts the same fields again
+    with ``confirmed=1``. None once confirmed: go ahead."""
+    if confirmed == "1":
+        return None
+    cancel = safe_next(request.headers.get("referer", "").partition(request.url.netloc)[2], "/")
+    return render(
+        request, "confirm.html", question=question, action=request.url.path,
+        fields=dict(fields), cancel=cancel,
+    )  # fmt: skip

@@ -78,8 +78,8 @@ def _read(request: Request, caller: Caller, plan: str | None) -> dict[str, Any]:
     ctx = ctx_of(request)
     scoring_rules = scoring.load_rules(ctx.settings.workflow.scoring_file)
     with ctx.read() as s:
-        chosen = choose_plan(s, plan_id_param(plan))
-        plans = all_plans(s)
+        chosen = choose_plan(s, plan_id_param(plan), caller)
+        plans = all_plans(s, chosen)
         if chosen is None:
             return {"plan": None, "plans": plans}
         d = dashboard(s, chosen, ctx.rules, caller.viewer, AsOf.today())

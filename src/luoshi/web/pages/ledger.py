@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -14,15 +15,20 @@ from luoshi.ledger.health import HEALTH_ORDER
 from luoshi.ledger.plans import plan_by_id
 from luoshi.ledger.read import listing, views
 from luoshi.ledger.read.asof import AsOf
+from luoshi.ledger.read.catalog import unit_names
 from luoshi.web import actions
 from luoshi.web.context import Caller, ctx_of
 from luoshi.web.pages.common import (
+    all_plans,
     back,
     choose_plan,
+    confirm_first,
     form_caller,
     form_date,
     page_caller,
+    plan_id_param,
     query_with,
+    redisplay,
     render,
     safe_next,
 )
@@ -65,8 +71,12 @@ def _read(
         result = views.list_tasks(s, plan, ctx.rules, today, caller.viewer, f, sort, page, per_page)
         units, categories = views.filter_choices(s, plan, ctx.rules, today)
         pending = confirm.pending_count(s, plan.id) if caller.is_manager else 0
+        plans = all_plans(s, plan)
+        unit_choices = unit_names(s) if caller.is_manager else []
     return {
         "plan": plan,
+        "plans": plans,
+        "unit_choices": unit_choices,
         "result": result,
         "units": units,
         "categories": categories,
@@ -87,6 +97,7 @@ async def ledger(
     sort: Annotated[str, Query(max_length=20)] = "",
     per_page: Annotated[int, Query(ge=1, le=listing.MAX_PER_PAGE)] = 50,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    assigned: Annotated[int | None, Query(ge=0, le=100_000)] = None,
 ) -> Response:
     caller = await run_in_threadpool(page_caller, request)
     f = listing.TaskFilter(
@@ -98,32 +109,64 @@ async def ledger(
         text=q.strip() or None,
     )
     order = listing.Sort.parse(sort)
-    data = await run_in_threadpool(_read, request, caller, plan_id, f, order, page, per_page)
+    args = {
+        "unit": unit,
+        "category": category,
+        "health": health,
+        "deadline_from": deadline_from,
+        "deadline_to": deadline_to,
+        "q": q,
+        "sort": sort,
+    }
+    view = Listed(plan_id, f, order, page, per_page, args, assigned)
+    return await run_in_threadpool(_page, request, caller, view)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """What the ledger page is asked to show: the plan, filter, order and page."""
+
+    plan_id: int
+    filter: listing.TaskFilter
+    sort: listing.Sort
+    page: int
+    per_page: int
+    args: dict[str, str]
+    assigned: int | None = None
+
+
+def _page(request: Request, caller: Caller, a: Listed) -> Response:
+    data = _read(request, caller, a.plan_id, a.filter, a.sort, a.page, a.per_page)
     pages = data["result"].pages
+    page = a.page
     return render(
         request,
         "ledger.html",
         **data,
         health=HEALTH_ORDER,
-        args={
-            "unit": unit,
-            "category": category,
-            "health": health,
-            "deadline_from": deadline_from,
-            "deadline_to": deadline_to,
-            "q": q,
-            "sort": sort,
-        },
+        args=a.args,
         columns=COLUMNS,
-        sort=order,
-        sort_urls=sort_links(request, order),
+        sort=a.sort,
+        sort_urls=sort_links(request, a.sort),
         page_sizes=PAGE_SIZES,
         per_page=data["result"].per_page,
         page=page,
         pages=pages,
+        assigned=a.assigned,
         prev_url=query_with(request, page=page - 1) if page > 1 else None,
         next_url=query_with(request, page=page + 1) if page < pages else None,
     )
+
+
+def ledger_again(request: Request, kw: Any) -> Response:
+    """The ledger page again (its first page, unfiltered), after a refused form."""
+    args = dict.fromkeys(("unit", "category", "health", "deadline_from", "deadline_to", "q"), "")
+    plain = Listed(kw["plan_id"], listing.TaskFilter(), listing.Sort(), 1, 50, {**args, "sort": ""})
+    return _page(request, page_caller(request), plain)
+
+
+Csrf = Annotated[str, Form(max_length=200)]
+Confirmed = Annotated[str, Form(max_length=1)]
 
 
 @router.post("/plans/{plan_id}/public")
@@ -131,11 +174,34 @@ def publish(
     plan_id: PathId,
     request: Request,
     public: Annotated[str, Form(max_length=5)] = "",
-    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    confirmed: Confirmed = "",
+    csrf_token: Csrf = "",
 ) -> Response:
     caller = form_caller(request, csrf_token)
+    if public == "1":
+        question = "设为公开后，任何人无需登录即可查看此计划的任务、目标和进度。确定公开吗？"
+        asked = confirm_first(request, confirmed, question, {"public": public})
+        if asked is not None:
+            return asked
     actions.set_public(ctx_of(request), caller, plan_id, public == "1")
     return back(f"/plans/{plan_id}/ledger")
+
+
+@router.post("/plans/{plan_id}/bulk-assign")
+@redisplay("bulk-assign", ledger_again)
+def bulk_assign(
+    plan_id: PathId,
+    request: Request,
+    task_ids: Annotated[list[int], Form(max_length=500, default_factory=list)],
+    lead_unit: Annotated[str, Form(max_length=200)] = "",
+    person: Annotated[str, Form(max_length=200)] = "",
+    csrf_token: Csrf = "",
+) -> Response:
+    """批量分派: the selected tasks get the lead unit and/or person chosen (empty: as
+    they are), in one transaction through the ledger's edit, each audited."""
+    caller = form_caller(request, csrf_token)
+    changed = actions.bulk_assign(ctx_of(request), caller, plan_id, task_ids, lead_unit, person)
+    return back(f"/plans/{plan_id}/ledger?assigned={changed}")
 
 
 @router.post("/plans/{plan_id}/confirm")
@@ -157,11 +223,15 @@ def confirm_units(
 
 
 @router.get("/ledger")
-def newest_ledger(request: Request) -> Response:
-    """The nav's 台账 link: the newest plan's ledger."""
-    page_caller(request)
+def newest_ledger(request: Request, plan: str | None = None) -> Response:
+    """The nav's 台账 link (the caller's default plan) and the plan picker's target."""
+    caller = page_caller(request)
     with ctx_of(request).read() as s:
-        plan = choose_plan(s, None)
+        chosen = choose_plan(s, plan_id_param(plan), caller)
+    return _to_ledger(caller, chosen)
+
+
+def _to_ledger(caller: Any, plan: Any) -> Response:
     if plan is None:
-        return back("/documents")
+        return back("/plans" if caller.is_manager else "/documents")
     return back(f"/plans/{plan.id}/ledger")

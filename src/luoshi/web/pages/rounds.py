@@ -4,13 +4,13 @@ reporter sees only its own tasks with the report form; supervisors accept or ret
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
 from luoshi.errors import PermissionDenied
-from luoshi.ledger import cycle, workflow_reads
+from luoshi.ledger import cycle, pending_tasks, workflow_reads
 from luoshi.ledger.plans import plan_by_id
 from luoshi.ledger.read import records, views
 from luoshi.ledger.read.asof import AsOf
@@ -23,10 +23,12 @@ from luoshi.web.pages.common import (
     all_plans,
     back,
     choose_plan,
+    confirm_first,
     form_caller,
     form_date,
     page_caller,
     plan_id_param,
+    redisplay,
     render,
 )
 from luoshi.web.schemas import PathId
@@ -41,8 +43,8 @@ def rounds_page(request: Request, plan: str | None = None) -> Response:
     caller = page_caller(request)
     ctx = ctx_of(request)
     with ctx.read() as s:
-        chosen = choose_plan(s, plan_id_param(plan))
-        plans = all_plans(s)
+        chosen = choose_plan(s, plan_id_param(plan), caller)
+        plans = all_plans(s, chosen)
         if chosen is None:
             return render(request, "rounds.html", plan=None, plans=plans)
         rounds = list(cycle.list_rounds(s, chosen))
@@ -62,7 +64,16 @@ def rounds_page(request: Request, plan: str | None = None) -> Response:
     )  # fmt: skip
 
 
+def rounds_again(request: Request, kw: Any) -> Response:
+    return rounds_page(request, str(kw["plan_id"]))
+
+
+def round_again(request: Request, kw: Any) -> Response:
+    return round_page(kw["round_id"], request)
+
+
 @router.post("/plans/{plan_id}/rounds/open")
+@redisplay("open-round", rounds_again)
 def open_round(
     plan_id: PathId,
     request: Request,
@@ -82,11 +93,15 @@ def round_page(round_id: PathId, request: Request) -> Response:
         rnd = cycle.get_round(s, round_id)
         plan = plan_by_id(s, rnd.plan_id)
         owing = cycle.pending(s, rnd) if caller.is_manager else []
+        titles = pending_tasks.titles(s, rnd.plan_id, owing)
         reports = [records.report_record(r) for r in round_reports(s, caller.viewer, rnd.id)]
-    return render(request, "round.html", rnd=rnd, plan=plan, pending=owing, reports=reports)
+    return render(
+        request, "round.html", rnd=rnd, plan=plan, pending=owing, reports=reports, titles=titles
+    )
 
 
 @router.post("/rounds/{round_id}/chase")
+@redisplay("", round_again)
 def chase(
     round_id: PathId,
     request: Request,
@@ -100,10 +115,43 @@ def chase(
 
 
 @router.post("/rounds/{round_id}/close")
-def close(round_id: PathId, request: Request, csrf_token: Csrf = "") -> Response:
+def close(
+    round_id: PathId,
+    request: Request,
+    confirmed: Annotated[str, Form(max_length=1)] = "",
+    csrf_token: Csrf = "",
+) -> Response:
     caller = form_caller(request, csrf_token)
+    question = "结束调度后不能再填报，未报的任务计为漏报（连续漏报会被标为停滞）。确定结束吗？"
+    asked = confirm_first(request, confirmed, question, {})
+    if asked is not None:
+        return asked
     actions.close_round(ctx_of(request), caller, round_id)
     return back(f"/rounds/{round_id}")
+
+
+def review_again(request: Request, kw: Any) -> Response:
+    return review_page(request, kw.get("plan") or None)
+
+
+@router.post("/review/bulk")
+@redisplay("bulk-accept", review_again)
+def bulk_accept(
+    request: Request,
+    report_ids: Annotated[list[int], Form(max_length=500, default_factory=list)],
+    versions: Annotated[list[str], Form(max_length=500, default_factory=list)],
+    plan: Annotated[str, Form(max_length=12)] = "",
+    csrf_token: Csrf = "",
+) -> Response:
+    """批量通过: the ticked reports, as each was shown (a version per report id)."""
+    caller = form_caller(request, csrf_token)
+    seen: dict[int, int] = {}
+    for pair in versions:
+        rid, _, version = pair.partition(":")
+        if rid.isdigit() and version.isdigit():
+            seen[int(rid)] = int(version)
+    actions.bulk_review(ctx_of(request), caller, report_ids, seen)
+    return back(f"/review?plan={plan}" if plan.isdigit() else "/review")
 
 
 @router.get("/review")
@@ -112,8 +160,8 @@ def review_page(request: Request, plan: str | None = None) -> Response:
     if not caller.is_manager:
         raise PermissionDenied(f"用户 {caller.username} 无权审核进度报告")
     with ctx_of(request).read() as s:
-        chosen = choose_plan(s, plan_id_param(plan))
-        plans = all_plans(s)
+        chosen = choose_plan(s, plan_id_param(plan), caller)
+        plans = all_plans(s, chosen)
         # Evidence files and quality flags (报送质量检查) come with each report.
         found = review_queue(s, caller.viewer, chosen.id, "submitted") if chosen else []
         queue = [records.report_record(r) for r in found]

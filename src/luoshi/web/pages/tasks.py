@@ -11,7 +11,7 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from luoshi.errors import Conflict, InputError, PermissionDenied
-from luoshi.ledger import confirm, workflow_reads
+from luoshi.ledger import audit_labels, confirm, report_values, workflow_reads
 from luoshi.ledger.access import ROLE_LABELS
 from luoshi.ledger.db import Session
 from luoshi.ledger.plans import task_by_id
@@ -23,7 +23,15 @@ from luoshi.ledger.values import parse_percent
 from luoshi.web import actions, charts, workflow_actions
 from luoshi.web.context import Caller, ctx_of
 from luoshi.web.i18n import word
-from luoshi.web.pages.common import back, form_caller, lang_of, page_caller, render, safe_next
+from luoshi.web.pages.common import (
+    back,
+    form_caller,
+    lang_of,
+    page_caller,
+    redisplay,
+    render,
+    safe_next,
+)
 from luoshi.web.pages.task_form import EditForm
 from luoshi.web.schemas import MAX_ID, PathId
 
@@ -70,11 +78,14 @@ def show_task(
     with ctx.read() as s:
         detail = task_detail(s, caller.viewer, task_id, ctx.rules)
         task = records.task_detail_record(detail)
-        history = [records.audit_record(e) for e in audit_of_task(s, task_id)]
+        history = audit_labels.labelled(
+            [records.audit_record(e) for e in audit_of_task(s, task_id)]
+        )
         row = task_by_id(s, task_id)
         basis, initial_progress = confirm.basis_of(row), row.initial_progress_note
         flow = workflow_reads.task_workflow(s, row)
         units = unit_choices(s, task) if caller.is_manager else []
+        given = report_values.values_of_reports(s, [r["id"] for r in task["reports"]])
     current = EditForm.of_task(task)
     form, yours = current, []
     if entered is not None and isinstance(problem, Conflict):
@@ -92,12 +103,13 @@ def show_task(
         form=form,
         units=units,
         notice=notice,
-        problem=problem.message if problem else None,
         yours=yours,
+        given=given,
         basis=basis,
         initial_progress=initial_progress,
         flow=flow,
         mine=acts_for(caller.viewer, detail.row),
+        **({"problem": problem.message, "problem_form": "edit"} if problem else {}),
     )
 
 
@@ -121,12 +133,21 @@ def parse_number(text: str, label: str) -> float | None:
     return value
 
 
+def task_again(request: Request, kw: Any) -> Response:
+    """The task page again after a refused report, the form as typed."""
+    return show_task(request, page_caller(request), kw["task_id"])
+
+
 @router.post("/tasks/{task_id}/report")
+@redisplay("report-form", task_again)
 def report(
     task_id: PathId,
     request: Request,
     percent: Annotated[str, Form(max_length=20)],
     files: Annotated[list[UploadFile], File(default_factory=list)],
+    # One input per target, each after a hidden field naming its target.
+    target_ids: Annotated[list[int], Form(max_length=50, default_factory=list)],
+    values: Annotated[list[str], Form(max_length=50, default_factory=list)],
     narrative: FormText = "",
     value: Annotated[str, Form(max_length=40)] = "",
     evidence: FormText = "",
@@ -138,15 +159,42 @@ def report(
         pct = parse_percent(percent)
     except ValueError:
         raise InputError(f"完成百分比「{percent}」应为 0 到 100 之间的数") from None
+    by_target = target_values(request, task_id, target_ids, values)
     ctx = ctx_of(request)
     workflow_actions.submit_report(
         ctx, caller, task_id, pct, narrative, parse_number(value, "已达到数值"),
-        evidence.splitlines(), None, workflow_actions.read_form_files(ctx, files),
+        evidence.splitlines(), None, workflow_actions.read_form_files(ctx, files), by_target,
     )  # fmt: skip
     return back(safe_next(next, f"/tasks/{task_id}"))
 
 
+def target_values(
+    request: Request, task_id: int, target_ids: list[int], values: list[str]
+) -> dict[int, float]:
+    """The values typed per target (300万, 1.2亿), parsed in each target's unit."""
+    if len(target_ids) != len(values):
+        raise InputError("表单有误：目标与数值的个数不一致，请刷新页面后重试")
+    typed = {t: v for t, v in zip(target_ids, values, strict=True) if v.strip()}
+    if not typed:
+        return {}
+    with ctx_of(request).read() as s:
+        targets = report_values.targets_of(s, task_id)
+    position = {t.id: i for i, t in enumerate(targets, 1)}
+    if any(t not in position for t in typed):
+        raise InputError("表单有误：目标不属于此任务，请刷新页面后重试")
+    return report_values.parse_positional(
+        targets, [(position[t], text) for t, text in typed.items()]
+    )
+
+
+def review_again(request: Request, _kw: Any) -> Response:
+    from luoshi.web.pages.rounds import review_page
+
+    return review_page(request)
+
+
 @router.post("/reports/{report_id}/review")
+@redisplay("", review_again)
 def review(
     report_id: PathId,
     request: Request,

@@ -147,12 +147,12 @@ def notifications_page(request: Request, status: str | None = None) -> Response:
 
 @router.get("/scores")
 def scores_page(request: Request, plan: str | None = None, period: str | None = None) -> Response:
-    page_caller(request)
+    caller = page_caller(request)
     ctx = ctx_of(request)
     rules = scoring.load_rules(ctx.settings.workflow.scoring_file)
     with ctx.read() as s:
-        chosen = choose_plan(s, plan_id_param(plan))
-        plans = all_plans(s)
+        chosen = choose_plan(s, plan_id_param(plan), caller)
+        plans = all_plans(s, chosen)
         rnd = None
         ranked: list[Score] = []
         periods: list[str] = []
