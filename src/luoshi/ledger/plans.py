@@ -29,6 +29,8 @@ from luoshi.ledger.models import (
     Document,
     Notification,
     Plan,
+    PlanState,
+    PlanTally,
     Round,
     Target,
     TargetCheck,
@@ -38,6 +40,7 @@ from luoshi.ledger.models import (
     TaskComment,
     TaskCoUnit,
     TaskLink,
+    TaskState,
     Unit,
     User,
 )
@@ -379,6 +382,9 @@ def delete_plan(s: Session, actor: User, plan: Plan) -> None:
         locking.update(s, actor, user, f"用户 {user.username}", None, {"default_plan_id": None})
     s.execute(delete(TaskCoUnit).where(TaskCoUnit.task_id.in_(task_ids)))
     s.execute(delete(Target).where(Target.task_id.in_(task_ids)))
+    # The figures kept for it are derived, not records: they go without an audit event.
+    for kept in (TaskState, PlanTally, PlanState):
+        s.execute(delete(kept).where(kept.plan_id == plan.id))
     # Children first would need the tree's order; cutting the links first needs none.
     s.execute(update(Task).where(Task.plan_id == plan.id).values(parent_id=None))
     s.execute(delete(Task).where(Task.plan_id == plan.id))
