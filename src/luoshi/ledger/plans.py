@@ -383,8 +383,8 @@ def delete_plan(s: Session, actor: User, plan: Plan) -> None:
     s.execute(delete(TaskCoUnit).where(TaskCoUnit.task_id.in_(task_ids)))
     s.execute(delete(Target).where(Target.task_id.in_(task_ids)))
     # The figures kept for it are derived, not records: they go without an audit event.
-    for kept in (TaskState, PlanTally, PlanState):
-        s.execute(delete(kept).where(kept.plan_id == plan.id))
+    for derived in (TaskState, PlanTally, PlanState):
+        s.execute(delete(derived).where(derived.plan_id == plan.id))
     # Children first would need the tree's order; cutting the links first needs none.
     s.execute(update(Task).where(Task.plan_id == plan.id).values(parent_id=None))
     s.execute(delete(Task).where(Task.plan_id == plan.id))
