@@ -184,3 +184,30 @@ def test_a_stale_day_is_refreshed_by_the_next_write(db: Database) -> None:
         t = c.world.task(s, "1.1.1.1")
         tasks.edit_task(s, c.world.user(s, "boss"), t, "x", t.version, {"person": "张三"})
     check_all(c)
+
+
+def listed_units(db: Database, c: Cycle) -> list[str | None]:
+    with db.transaction() as s:
+        page = views.list_tasks(s, c.world.plan(s), RULES, today(), None, TaskFilter())
+        return [r.lead_unit for r in page.items]
+
+
+def test_remembered_answers_follow_every_write(db: Database) -> None:
+    from luoshi.ledger import units
+    from luoshi.ledger.read.memo import MEMO
+
+    c = build_cycle(db)
+    first = listed_units(db, c)
+    hits = MEMO.hits
+    assert listed_units(db, c) == first and MEMO.hits == hits + 1  # asked again: remembered
+    with db.transaction() as s:
+        # A unit renamed changes what every plan's list shows, though no figure moves.
+        units.rename_unit(s, c.world.user(s, "local-admin"), "市教委", "市教育委员会", None)
+    renamed = listed_units(db, c)
+    assert "市教育委员会" in renamed and "市教委" not in renamed
+    with db.transaction() as s:
+        boss = c.world.user(s, "boss")
+        t = c.world.task(s, "1.3.1")
+        tasks.edit_task(s, boss, t, "x", t.version, {"lead_unit": "市商务局"})
+    assert listed_units(db, c) != renamed  # a task's write: its plan's answers renewed
+    check_all(c)

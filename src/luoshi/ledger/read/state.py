@@ -214,9 +214,11 @@ def maintain(s: Session, rules: HealthRules, touched: Iterable[Base]) -> None:
     date, before it commits. Called by ``Database.transaction``."""
     plans: set[int] = set()
     tasks: dict[int, set[int]] = {}
+    elsewhere = False
     for obj in touched:
         found = _plan_and_task(s, obj)
         if found is None:
+            elsewhere = True
             continue
         plan_id, task_id = found
         if task_id is None:
@@ -231,6 +233,11 @@ def maintain(s: Session, rules: HealthRules, touched: Iterable[Base]) -> None:
     for plan_id, ids in tasks.items():
         if plan_id not in plans:
             touch(s, plan_id, ids, rules, day)
+    if elsewhere:
+        # A unit renamed, a target or a link edited, a user changed: what reads of any
+        # plan may show changed without its figures doing so. Remembered answers
+        # (read.memo) are keyed by the version, so every plan's goes up.
+        s.execute(update(PlanState).values(version=PlanState.version + 1))
 
 
 def _plan_and_task(s: Session, obj: Base) -> tuple[int, int | None] | None:

@@ -15,6 +15,7 @@ from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.compute import computed_view
 from luoshi.ledger.read.figures import PlanFigures, plan_figures
 from luoshi.ledger.read.listing import Page, Sort, TaskFilter
+from luoshi.ledger.read.memo import MEMO, stamp
 from luoshi.ledger.read.rows import PlanView, TaskRow
 from luoshi.ledger.read.state import is_fresh, plan_state, writes_pending
 from luoshi.ledger.read.visibility import Viewer
@@ -53,7 +54,8 @@ def figures_of(
     st = plan_state(s, plan.id)
     if is_fresh(st, rules, at) and not writes_pending(s):
         assert st is not None
-        return kept.kept_figures(s, plan, st, viewer, attention)
+        key = ("figures", stamp(s, st), viewer, attention)
+        return MEMO.get_or(key, lambda: kept.kept_figures(s, plan, st, viewer, attention))
     f = plan_figures(computed_view(s, plan, rules, at), viewer)
     if attention is not None:
         return PlanFigures(
@@ -79,7 +81,11 @@ def list_tasks(
     order = sort or Sort()
     st = plan_state(s, plan.id)
     if is_fresh(st, rules, at) and not writes_pending(s):
-        return kept.kept_list(s, plan.id, viewer, f, order, page, per_page, after)
+        assert st is not None
+        key = ("list", stamp(s, st), viewer, f, order, page, per_page, after)
+        return MEMO.get_or(
+            key, lambda: kept.kept_list(s, plan.id, viewer, f, order, page, per_page, after)
+        )
     view = computed_view(s, plan, rules, at)
     return listing.list_computed(s, view, viewer, f, order, page, per_page)
 
@@ -90,7 +96,8 @@ def filter_choices(
     """The lead units and categories the list can be filtered to."""
     st = plan_state(s, plan.id)
     if is_fresh(st, rules, at) and not writes_pending(s):
-        return kept.kept_distinct(s, plan.id)
+        assert st is not None
+        return MEMO.get_or(("choices", stamp(s, st)), lambda: kept.kept_distinct(s, plan.id))
     return listing.distinct_computed(computed_view(s, plan, rules, at))
 
 
