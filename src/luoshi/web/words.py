@@ -90,4 +90,14 @@ MORE_WORDS: dict[str, tuple[str, str]] = {
     "docs": ("接口文档", "API docs"),
     "show_archived": ("显示已归档", "Show archived"),
     "task_list": ("任务", "Tasks"),
+    "at_risk": (
+        "目标风险（按已报数值预测，到期难以完成）",
+        "Targets at risk (projected from the values reported)",
+    ),
+    "projected": ("预计到期达到", "Projected by the deadline"),
+    "reported_points": ("已报数值次数", "Values reported"),
+    "projection": ("进度预测", "Projection"),
+    "on_track": ("预计完成", "On track"),
+    "risk": ("有风险", "At risk"),
+    "risks_more": ("共 %d 项，此处列出前 %d 项", "%d in all; the first %d are listed"),
 }
