@@ -100,4 +100,9 @@ MORE_WORDS: dict[str, tuple[str, str]] = {
     "on_track": ("预计完成", "On track"),
     "risk": ("有风险", "At risk"),
     "risks_more": ("共 %d 项，此处列出前 %d 项", "%d in all; the first %d are listed"),
+    "unit_contacts": ("提醒渠道", "Reminders go to"),
+    "email": ("电子邮箱", "Email"),
+    "webhook_kept": ("已设置：", "Kept: "),
+    "webhook_hint": ("钉钉、企业微信、飞书机器人地址", "DingTalk, WeCom or Feishu robot address"),
+    "clear_webhook": ("清除 webhook", "Remove the webhook"),
 }
