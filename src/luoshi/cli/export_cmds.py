@@ -54,8 +54,10 @@ def bulletin_cmd(
 ) -> None:
     """把落实情况写成 Word 督查通报（A4）。Write a supervision bulletin to OUT.docx."""
     from luoshi.errors import NotFound
+    from luoshi.io.bulletin_linkage import linkage_heading, linkage_section
     from luoshi.io.bulletin_scores import scores_section
     from luoshi.ledger import score_facts, scoring
+    from luoshi.ledger.read.bulletin import bulletin_linkage
 
     at = as_of_option(as_of)
     rules = scoring.load_rules(app.settings.workflow.scoring_file)
@@ -67,6 +69,9 @@ def bulletin_cmd(
             extra = [scores_section(scores, rnd.period)]
         except NotFound:
             extra = []  # no round yet: nothing to assess
+        linked = bulletin_linkage(s, p, app.settings.health, at)
+        if linked is not None:  # 承接情况 only for a plan with links
+            extra.append(linkage_section(linked, linkage_heading(len(extra))))
         fig = bulletin_figures(s, p, app.settings.health, at, period)
     if template is None:
         write_bulletin(fig, out, issuer, extra)

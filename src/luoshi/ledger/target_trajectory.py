@@ -46,10 +46,28 @@ def plan_projections(
     plan_id: int,
     until: datetime | None = None,
     book: IndicatorBook | None = None,
+    task_id: int | None = None,
 ) -> dict[int, TargetProjection]:
-    """Per target id with at least one reported value: its projection."""
+    """Per target id with at least one reported value: its projection (of one task's
+    targets only when ``task_id`` is given)."""
+    gathered = _reported(s, plan_id, until, task_id)
+    out: dict[int, TargetProjection] = {}
+    if not gathered:
+        return out  # nothing reported: the word file is not even read
     words = book or load_indicator_book()
-    rows = s.execute(
+    for target_id, (target, task, by_day) in gathered.items():
+        found = _project(target, task, sorted(by_day.items()), words)
+        if found is not None:
+            out[target_id] = found
+    return out
+
+
+_Reported = dict[int, tuple[Target, Task, dict[date, float]]]
+
+
+def _reported(s: Session, plan_id: int, until: datetime | None, task_id: int | None) -> _Reported:
+    """Per target id: its target, its task and its counted values by period end."""
+    query = (
         select(Target, Task, ProgressReport.value, Round.period, ProgressReport.id)
         .join(Task, Task.id == Target.task_id)
         .join(ProgressReport, ProgressReport.target_id == Target.id)
@@ -60,20 +78,17 @@ def plan_projections(
             asof.report_counted(until),
         )
         .order_by(ProgressReport.id)
-    ).all()
-    gathered: dict[int, tuple[Target, Task, dict[date, float]]] = {}
-    for target, task, value, period, _id in rows:
+    )
+    if task_id is not None:
+        query = query.where(Task.id == task_id)
+    gathered: _Reported = {}
+    for target, task, value, period, _id in s.execute(query).all():
         day = period_end(period)
         if day is None or value is None:
             continue
         entry = gathered.setdefault(target.id, (target, task, {}))
         entry[2][day] = value  # a later report of the same period replaces an earlier one
-    out: dict[int, TargetProjection] = {}
-    for target_id, (target, task, by_day) in gathered.items():
-        found = _project(target, task, sorted(by_day.items()), words)
-        if found is not None:
-            out[target_id] = found
-    return out
+    return gathered
 
 
 def _project(

@@ -19,6 +19,7 @@ from fastapi import Path as FastPath
 from luoshi.errors import InputError, NotFound
 from luoshi.io import opendata
 from luoshi.io.bulletin import DEFAULT_ISSUER, write_bulletin
+from luoshi.io.bulletin_linkage import linkage_heading, linkage_section
 from luoshi.io.bulletin_scores import scores_section
 from luoshi.io.bulletin_template import BulletinOptions, write_templated
 from luoshi.io.ledger_xlsx import read_ledger, write_ledger
@@ -26,7 +27,7 @@ from luoshi.ledger import plans, score_facts, scoring
 from luoshi.ledger.access import require_exporter, require_manager
 from luoshi.ledger.edits import Change, import_edits
 from luoshi.ledger.read.asof import AsOf
-from luoshi.ledger.read.bulletin import bulletin_figures
+from luoshi.ledger.read.bulletin import bulletin_figures, bulletin_linkage
 from luoshi.ledger.read.catalog import unit_names
 from luoshi.ledger.read.opendata import document_texts
 from luoshi.ledger.read.opendata import open_data as read_open_data
@@ -122,6 +123,9 @@ def bulletin_docx(ctx: WebContext, caller: Caller, plan_id: int, params: dict[st
             extra = [scores_section(scores, rnd.period)]
         except NotFound:
             extra = []  # no round yet: nothing to assess (as ``luoshi export bulletin``)
+        linked = bulletin_linkage(s, plan, ctx.rules, at)
+        if linked is not None:  # 承接情况 only for a plan with links
+            extra.append(linkage_section(linked, linkage_heading(len(extra))))
         fig = bulletin_figures(s, plan, ctx.rules, at, period)
         name = plan.name
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,7 +1,9 @@
-"""督查通报的数字 (a bulletin's figures): the plan's figures, its round and that round's 催办 list.
+"""督查通报的数字 (a bulletin's figures): the plan's figures, its round and that round's 催办
+list, and its 承接情况 when it has links.
 
 Nothing here defines a figure of its own: the numbers are ``figures.plan_figures``
-of the plan's view, the 催办 list is ``cycle.pending``.
+of the plan's view, the 催办 list is ``cycle.pending``, 承接情况 is
+``linkage.plan_linkage``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from luoshi.ledger import cycle
 from luoshi.ledger.models import Plan, Round
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.figures import PlanFigures
-from luoshi.ledger.read.views import figures_of
+from luoshi.ledger.read.linkage import PlanLinkage, has_links, plan_linkage
+from luoshi.ledger.read.rows import TaskRow
+from luoshi.ledger.read.views import figures_of, plan_view
+from luoshi.ledger.rollup import Downstream
 from luoshi.settings import HealthRules
 
 
@@ -67,3 +72,26 @@ def pick_round(s: Session, plan: Plan, period: str | None, at: AsOf) -> Round | 
             return rnd
     known = "、".join(r.period for r in rounds) or "无，请先发起调度"
     raise NotFound(f"计划 {plan.name} 没有期间为「{period}」的调度（已有：{known}）")
+
+
+@dataclass(frozen=True)
+class BulletinLinkage:
+    """承接情况 for a bulletin: coverage of the plans above, and the plan's tasks that
+    lower tasks answer with their progress below (in code order)."""
+
+    linkage: PlanLinkage
+    answered: list[tuple[TaskRow, Downstream]]
+
+
+def bulletin_linkage(
+    s: Session, plan: Plan, rules: HealthRules, at: AsOf
+) -> BulletinLinkage | None:
+    """The plan's 承接情况 as of ``at``; None when no accepted link joins it to another
+    plan (then no view is built)."""
+    if not has_links(s, plan.id):
+        return None
+    view = plan_view(s, plan, rules, at)
+    linkage = plan_linkage(s, plan, rules, at, view)
+    if linkage.empty:
+        return None
+    return BulletinLinkage(linkage, linkage.answered(view))

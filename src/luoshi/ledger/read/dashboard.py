@@ -11,6 +11,7 @@ from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.figures import PlanFigures
 from luoshi.ledger.read.linkage import PlanLinkage, plan_linkage
 from luoshi.ledger.read.records import ATTENTION_SHOWN
+from luoshi.ledger.read.risks import TargetRisk, targets_at_risk
 from luoshi.ledger.read.rows import TaskRow
 from luoshi.ledger.read.timeline import TimelinePoint, timeline
 from luoshi.ledger.read.views import figures_of, plan_view
@@ -26,17 +27,21 @@ class Dashboard:
     # 承接情况: for those who see every task (a reporter sees its unit's only).
     linkage: PlanLinkage | None = None
     answered: list[tuple[TaskRow, Downstream]] = field(default_factory=list)
+    # 目标风险: targets whose reported values project short of them by their deadline.
+    at_risk: list[TargetRisk] = field(default_factory=list)
 
 
 def dashboard(
     s: Session, plan: Plan, rules: HealthRules, viewer: Viewer | None, at: AsOf
 ) -> Dashboard:
     """The figures (the first tasks needing attention, and how many), the timeline and,
-    for those who see every task, how the plan answers the plans above and below it."""
+    for those who see every task, how the plan answers the plans above and below it;
+    and the targets at risk the viewer may see."""
     f = figures_of(s, plan, rules, at, viewer, ATTENTION_SHOWN)
     sees_all = viewer is None or viewer.unit_scope is None
     linkage = plan_linkage(s, plan, rules, at) if sees_all else None
     answered = []
     if linkage is not None and linkage.downstream:
         answered = linkage.answered(plan_view(s, plan, rules, at))
-    return Dashboard(f, timeline(s, plan, at, (f.progress, f.expected)), linkage, answered)
+    points = timeline(s, plan, at, (f.progress, f.expected))
+    return Dashboard(f, points, linkage, answered, targets_at_risk(s, plan.id, viewer, at))

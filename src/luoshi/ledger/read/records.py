@@ -18,6 +18,7 @@ from luoshi.ledger.read.linkage import ParentCoverage, PlanLinkage
 from luoshi.ledger.read.listing import Page
 from luoshi.ledger.read.public import PublicPlan
 from luoshi.ledger.read.reports import AttachmentRow, ReportRow, ReviewRow
+from luoshi.ledger.read.risks import TargetRisk
 from luoshi.ledger.read.rows import ReportedValue, TargetRow, TaskRow
 from luoshi.ledger.read.timeline import TimelinePoint
 from luoshi.ledger.rollup import Downstream
@@ -399,4 +400,22 @@ def linkage_record(lk: PlanLinkage) -> dict[str, Any]:
     return {
         "parents": [coverage_record(c) for c in lk.upward],
         "downstream": {str(k): downstream_record(v) for k, v in sorted(lk.downstream.items())},
+    }
+
+
+def risk_record(r: TargetRisk) -> dict[str, Any]:
+    """A target at risk: the target, its task, and the value projected at its deadline."""
+    return {
+        "target_id": r.target_id,
+        "task_id": r.task_id,
+        "code": r.code,
+        "title": r.title,
+        "lead_unit": r.lead_unit,
+        "target": r.target,
+        "indicator": r.indicator,
+        "value": number(r.value),
+        "unit": r.unit,
+        "projected": number(round(r.projected, 2)),
+        "deadline": iso(r.deadline),
+        "points": r.points,
     }

@@ -149,6 +149,7 @@ def _dashboard(request: Request, caller: Caller, plan_id: int, day: date | None)
         plan = plans.plan_by_id(s, plan_id)
         d = plan_dashboard(s, plan, ctx.rules, caller.viewer, AsOf.of(day))
     body = records.figures_record(d.figures, d.timeline)
+    body["at_risk"] = [records.risk_record(r) for r in d.at_risk]
     if d.linkage is not None:
         body["linkage"] = records.linkage_record(d.linkage)
     return body

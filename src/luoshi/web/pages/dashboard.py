@@ -16,6 +16,7 @@ from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.dashboard import Dashboard, dashboard
 from luoshi.ledger.read.figures import Tally
 from luoshi.ledger.read.records import ATTENTION_SHOWN
+from luoshi.ledger.read.risks import RISKS_SHOWN
 from luoshi.ledger.read.scores import kept_ranking, ranking
 from luoshi.ledger.todo import unit_todo
 from luoshi.web import charts
@@ -98,6 +99,8 @@ def _read(request: Request, caller: Caller, plan: str | None) -> dict[str, Any]:
         "ranking_period": scored.period,
         "linkage": d.linkage,
         "answered": d.answered,
+        "at_risk": d.at_risk,
+        "risks_shown": RISKS_SHOWN,
     }
 
 

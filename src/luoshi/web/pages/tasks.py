@@ -16,8 +16,10 @@ from luoshi.ledger.access import ROLE_LABELS
 from luoshi.ledger.db import Session
 from luoshi.ledger.plans import task_by_id
 from luoshi.ledger.read import records
+from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.catalog import unit_names
 from luoshi.ledger.read.detail import audit_of_task, task_detail
+from luoshi.ledger.read.risks import task_projections
 from luoshi.ledger.read.visibility import acts_for
 from luoshi.ledger.values import parse_percent
 from luoshi.web import actions, charts, workflow_actions
@@ -86,6 +88,7 @@ def show_task(
         flow = workflow_reads.task_workflow(s, row)
         units = unit_choices(s, task) if caller.is_manager else []
         given = report_values.values_of_reports(s, [r["id"] for r in task["reports"]])
+        projections = task_projections(s, row, AsOf.today())
     current = EditForm.of_task(task)
     form, yours = current, []
     if entered is not None and isinstance(problem, Conflict):
@@ -108,6 +111,7 @@ def show_task(
         basis=basis,
         initial_progress=initial_progress,
         flow=flow,
+        projections=projections,
         mine=acts_for(caller.viewer, detail.row),
         **({"problem": problem.message, "problem_form": "edit"} if problem else {}),
     )

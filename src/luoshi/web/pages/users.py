@@ -1,6 +1,7 @@
 """用户 and 单位: administrators add accounts (查看者 unless chosen otherwise), change
 roles and units, reset passwords, deactivate and reactivate (after a confirmation);
-supervisors and administrators add, rename and merge units."""
+supervisors and administrators add, rename and merge units and set where their
+reminders go (电子邮箱, webhook)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from starlette.responses import Response
 
 from luoshi.errors import PermissionDenied
 from luoshi.ledger import units, users
+from luoshi.ledger.channels import mask
 from luoshi.ledger.models import ROLES
 from luoshi.ledger.read.visibility import require_user_admin
-from luoshi.web import actions
+from luoshi.web import actions, workflow_actions
 from luoshi.web.context import Caller, ctx_of
 from luoshi.web.pages.common import (
     back,
@@ -23,11 +25,13 @@ from luoshi.web.pages.common import (
     redisplay,
     render,
 )
-from luoshi.web.schemas import PathId
+from luoshi.web.schemas import MAX_ID, PathId
 
 router = APIRouter()
 FormText = Annotated[str, Form(max_length=200)]
 Confirmed = Annotated[str, Form(max_length=1)]
+# Robot addresses carry long tokens; the ledger refuses what its column cannot hold.
+FormLong = Annotated[str, Form(max_length=2000)]
 # A new account may read, nothing more, until someone gives it a role on purpose.
 DEFAULT_ROLE = "viewer"
 
@@ -125,9 +129,9 @@ def units_page(request: Request) -> Response:
         raise PermissionDenied(f"用户 {caller.username} 无权管理单位")
     with ctx_of(request).read() as s:
         rows = units.list_units(s)
-    # TODO(lead): h-workflow adds units.email and units.webhook; their fields go in the
-    # add and rename forms here once the columns exist on main.
-    return render(request, "units.html", rows=rows)
+    # A webhook holds its robot's secret token: the page shows it masked, never whole.
+    hooks = {u.id: mask(u.webhook) for u in rows if u.webhook}
+    return render(request, "units.html", rows=rows, hooks=hooks)
 
 
 def units_again(request: Request, _kw: Any) -> Response:
@@ -169,4 +173,24 @@ def merge_unit(
     if asked is not None:
         return asked
     actions.merge_units(ctx_of(request), caller, name, into)
+    return back("/units")
+
+
+@router.post("/units/{unit_id}/contacts")
+@redisplay("unit-contacts", units_again)
+def unit_contacts(
+    request: Request,
+    unit_id: PathId,
+    version: Annotated[int, Form(ge=1, le=MAX_ID)],
+    email: FormText = "",
+    webhook: FormLong = "",
+    clear_webhook: Confirmed = "",
+    csrf_token: FormText = "",
+) -> Response:
+    """提醒渠道: the mailbox as typed ("" clears it); a webhook typed replaces the one
+    kept, left empty keeps it, unless 清除 is ticked."""
+    caller = form_caller(request, csrf_token)
+    hook = "" if clear_webhook else (webhook.strip() or None)
+    ctx = ctx_of(request)
+    workflow_actions.edit_unit(ctx, caller, unit_id, email.strip(), hook, version)
     return back("/units")
