@@ -9,10 +9,12 @@ from sqlalchemy.orm import Session
 from luoshi.ledger.models import Plan
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.figures import PlanFigures
-from luoshi.ledger.read.linkage import PlanLinkage, plan_linkage
+from luoshi.ledger.read.linkage import PlanLinkage, has_links, plan_linkage
+from luoshi.ledger.read.memo import MEMO, stamp
 from luoshi.ledger.read.records import ATTENTION_SHOWN
 from luoshi.ledger.read.risks import TargetRisk, targets_at_risk
 from luoshi.ledger.read.rows import TaskRow
+from luoshi.ledger.read.state import is_fresh, plan_state, writes_pending
 from luoshi.ledger.read.timeline import TimelinePoint, timeline
 from luoshi.ledger.read.views import figures_of, plan_view
 from luoshi.ledger.read.visibility import Viewer
@@ -37,6 +39,18 @@ def dashboard(
     """The figures (the first tasks needing attention, and how many), the timeline and,
     for those who see every task, how the plan answers the plans above and below it;
     and the targets at risk the viewer may see."""
+    st = plan_state(s, plan.id)
+    fresh = st is not None and is_fresh(st, rules, at) and not writes_pending(s)
+    # Linked plans' figures move with other plans' writes: remembered only alone.
+    if st is not None and fresh and not has_links(s, plan.id):
+        key = ("dashboard", stamp(s, st), viewer)
+        return MEMO.get_or(key, lambda: _dashboard(s, plan, rules, viewer, at))
+    return _dashboard(s, plan, rules, viewer, at)
+
+
+def _dashboard(
+    s: Session, plan: Plan, rules: HealthRules, viewer: Viewer | None, at: AsOf
+) -> Dashboard:
     f = figures_of(s, plan, rules, at, viewer, ATTENTION_SHOWN)
     sees_all = viewer is None or viewer.unit_scope is None
     linkage = plan_linkage(s, plan, rules, at) if sees_all else None

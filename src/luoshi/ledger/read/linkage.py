@@ -168,13 +168,21 @@ def plan_linkage(
 
 
 def has_links(s: Session, plan_id: int) -> bool:
-    """Whether any accepted link joins a task of the plan to another plan's task."""
-    in_plan = select(Task.id).where(Task.plan_id == plan_id)
-    q = select(TaskLink.id).where(
-        TaskLink.state == "accepted",
-        (TaskLink.child_task_id.in_(in_plan)) | (TaskLink.parent_task_id.in_(in_plan)),
-    )
-    return s.scalar(q.limit(1)) is not None
+    """Whether any accepted link joins a task of the plan to another plan's task (read
+    from the links' side: there are far fewer links than tasks)."""
+    accepted = select(TaskLink.id).where(TaskLink.state == "accepted").limit(1)
+    if s.scalar(accepted) is None:
+        return False  # no plan is linked yet: the usual case, one probe
+    for end in (TaskLink.child_task_id, TaskLink.parent_task_id):
+        q = (
+            select(TaskLink.id)
+            .join(Task, Task.id == end)
+            .where(Task.plan_id == plan_id, TaskLink.state == "accepted")
+            .limit(1)
+        )
+        if s.scalar(q) is not None:
+            return True
+    return False
 
 
 def parent_plans(s: Session, plan_id: int) -> list[int]:
