@@ -387,7 +387,8 @@ class TaskState(Base):
         Index("ix_task_state_unit", "plan_id", "lead_unit_id", "sort_key"),
         Index("ix_task_state_category", "plan_id", "category", "sort_key"),
         Index("ix_task_state_deadline", "plan_id", "deadline", "sort_key"),
-        Index("ix_task_state_attention", "plan_id", "leaf", "health", "gap"),
+        # Needing attention: per health, furthest behind first, then code order.
+        Index("ix_task_state_attention", "plan_id", "leaf", "health", "gap", "sort_key"),
     )
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))

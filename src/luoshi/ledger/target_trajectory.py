@@ -67,6 +67,9 @@ _Reported = dict[int, tuple[Target, Task, dict[date, float]]]
 
 def _reported(s: Session, plan_id: int, until: datetime | None, task_id: int | None) -> _Reported:
     """Per target id: its target, its task and its counted values by period end."""
+    valued = select(ProgressReport.id).where(ProgressReport.value.is_not(None)).limit(1)
+    if s.scalar(valued) is None:
+        return {}  # no report gives a value yet: nothing to project, one probe
     query = (
         select(Target, Task, ProgressReport.value, Round.period, ProgressReport.id)
         .join(Task, Task.id == Target.task_id)

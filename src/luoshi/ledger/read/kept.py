@@ -292,22 +292,25 @@ def kept_figures(
 def _attention(
     s: Session, plan_id: int, scope: str | None, limit: int | None
 ) -> tuple[list[TaskRow], int]:
-    where: list[ColumnElement[bool]] = [
-        TaskState.plan_id == plan_id,
-        TaskState.leaf.is_(True),
-        TaskState.health.in_(NEEDS_ATTENTION),
-    ]
+    """Leaves needing attention: stalled first, then red, each furthest behind first,
+    then in code order; one index range per health, so only ``limit`` rows are read."""
+    where: list[ColumnElement[bool]] = [TaskState.plan_id == plan_id, TaskState.leaf.is_(True)]
     if scope is not None:
         where.append(_belongs_to(_unit_id(s, scope) if scope else None))
-    count = s.scalar(select(func.count()).select_from(TaskState).where(*where)) or 0
-    q = (
-        select(TaskState.task_id)
-        .where(*where)
-        .order_by(TaskState.health != "stalled", TaskState.gap.desc(), TaskState.sort_key)
-    )
-    if limit is not None:
-        q = q.limit(limit)
-    ids = list(s.scalars(q))
+    in_need = TaskState.health.in_(NEEDS_ATTENTION)
+    count = s.scalar(select(func.count()).select_from(TaskState).where(*where, in_need)) or 0
+    ids: list[int] = []
+    for colour in sorted(NEEDS_ATTENTION, key=lambda h: h != "stalled"):
+        q = (
+            select(TaskState.task_id)
+            .where(*where, TaskState.health == colour)
+            .order_by(TaskState.gap.desc(), TaskState.sort_key)
+        )
+        if limit is not None:
+            q = q.limit(limit - len(ids))
+        ids.extend(s.scalars(q))
+        if limit is not None and len(ids) >= limit:
+            break
     rows = rows_by_id(s, ids)
     return [rows[i] for i in ids], count
 

@@ -59,7 +59,10 @@ def upgrade() -> None:
         batch_op.create_index("ix_task_state_unit", ["plan_id", "lead_unit_id", "sort_key"])
         batch_op.create_index("ix_task_state_category", ["plan_id", "category", "sort_key"])
         batch_op.create_index("ix_task_state_deadline", ["plan_id", "deadline", "sort_key"])
-        batch_op.create_index("ix_task_state_attention", ["plan_id", "leaf", "health", "gap"])
+        batch_op.create_index(
+            "ix_task_state_attention",
+            ["plan_id", "leaf", "health", "gap", "sort_key"],
+        )
     op.create_table(
         "plan_state",
         sa.Column("plan_id", sa.Integer(), nullable=False),
