@@ -133,3 +133,11 @@ def test_a_closed_rounds_ranking_is_stored_and_stays_what_it_was(db: Database) -
         keep_round_scores(s, plan, rnd, HealthRules(), EVEN)  # storing again replaces it
         again = kept_ranking(s, plan)
         assert again is not None and again.period == "2024-Q1"
+
+
+def test_a_unit_that_owed_reports_and_sent_none_gets_no_quality_marks() -> None:
+    silent = score_unit(facts(on_time=0, reports=0, returned=0), EVEN, "P")
+    quality = next(p for p in silent.parts if p.key == "returned")
+    assert quality.value == 0 and "未报送" in quality.how
+    diligent = score_unit(facts(on_time=2, reports=4, returned=2), EVEN, "P")
+    assert diligent.score > silent.score  # reporting, even with returns, ranks above silence

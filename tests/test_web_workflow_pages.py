@@ -141,3 +141,14 @@ def test_supervisors_see_the_message_record_the_ranking_and_the_scores(web: WebW
     assert "计算过程" in scores and "按时报送" in scores
     port, _ = browser(web, "port")
     assert port.get("/notifications").status_code == 403
+
+
+def test_a_review_sends_the_reviewer_back_to_the_plan_being_reviewed(web: WebWorld) -> None:
+    rid = setup_cycle(web)
+    w = web.world
+    with web.db.transaction() as s:
+        rnd = cycle.get_round(s, rid)
+        cycle.submit_report(s, w.user(s, "port"), rnd, w.task(s, "1.1.1.1"), 40, None, "补报")
+    boss, _ = browser(web, "boss")
+    page = boss.get(f"/review?plan={w.plan_id}").text
+    assert f'name="next" value="/review?plan={w.plan_id}"' in page

@@ -110,6 +110,14 @@ class Score:
         }
 
 
+def _quality(f: UnitFacts) -> tuple[float, str]:
+    """报送质量: reports not returned. A unit that owed reports and sent none has no
+    quality to show: 0, not the full marks of "nothing to count"."""
+    if f.reports == 0 and f.owed > 0:
+        return 0.0, f"应报 {f.owed} 项而未报送：记 0"
+    return _ratio(f.returned, f.reports, "退回数/报送数", invert=True)
+
+
 def _ratio(num: float, den: float, label: str, invert: bool = False) -> tuple[float, str]:
     if den <= 0:
         return FULL, f"{label}：无可计项，记 100"
@@ -121,7 +129,7 @@ def _ratio(num: float, den: float, label: str, invert: bool = False) -> tuple[fl
 
 _MEASURES: dict[str, Callable[[UnitFacts], tuple[float, str]]] = {
     "on_time": lambda f: _ratio(f.on_time, f.owed, "按时报送数/应报数"),
-    "returned": lambda f: _ratio(f.returned, f.reports, "退回数/报送数", invert=True),
+    "returned": lambda f: _quality(f),
     "overdue": lambda f: _ratio(f.overdue, f.open_tasks, "逾期数/未完成数", invert=True),
     "progress": lambda f: _ratio(round(f.progress, 1), round(f.expected, 1), "平均进度/应有进度"),
     "delays": lambda f: _ratio(f.delays, f.tasks, "获准延期数/任务数", invert=True),

@@ -46,6 +46,8 @@ def render(request: Request, template: str, status: int = 200, **data: Any) -> R
         "csrf": ctx.csrf_for(caller.token) if caller else "",
         "lang": lang_of(request),
         "path": request.url.path,
+        # Where a form on the page comes back to: the same page, its plan and filters kept.
+        "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         "bell": _bell(request) if caller else 0,
         # After a refused form (see redisplay): the reason, which form, what was typed.
         "problem": getattr(request.state, "problem", None),
