@@ -77,3 +77,10 @@ def test_nothing_to_project_from() -> None:
 )
 def test_period_end(period: str, end: date | None) -> None:
     assert period_end(period) == end
+
+
+def test_a_count_is_never_projected_below_nothing() -> None:
+    # Reports falling steeply, read a year later: the line goes negative, a count cannot.
+    points = [(date(2024, 3, 31), 900.0), (date(2024, 6, 30), 100.0)]
+    p = project(BOXES, points, date(2025, 12, 31))
+    assert p is not None and p.projected == 0.0 and not p.on_track

@@ -63,6 +63,10 @@ def project(
             return None
         slope, intercept = line
         projected = slope * deadline.toordinal() + intercept
+        if all(v >= 0 for _, v in ordered):
+            # Counts and amounts do not go below nothing, however steeply a late
+            # drop in reports points (a deadline moved far out once showed -1,068 条).
+            projected = max(projected, 0.0)
     on_track = judge(target, projected, direction) == "met"
     return Projection(projected, on_track, len(ordered))
 

@@ -24,6 +24,10 @@
       });
     });
   });
+  // A refused form is shown again with its reason beside it: bring the reason into view
+  // (on a phone it may be several screens below the top the page reloads at).
+  var problem = document.getElementById("problem");
+  if (problem && problem.scrollIntoView) { problem.scrollIntoView({ block: "center" }); }
   // "Select all" for a bulk form: ticks every box that belongs to that form.
   document.querySelectorAll("[data-select-all]").forEach(function (all) {
     all.hidden = false;
