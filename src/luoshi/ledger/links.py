@@ -285,16 +285,16 @@ def list_links(
         .join(cplan, cplan.id == child.plan_id)
         .join(pplan, pplan.id == parent.plan_id)
         .outerjoin(User, User.id == TaskLink.decided_by_id)
-        .where(
-            # Each side through its own index: a plan's few hundred of a province's links.
-            or_(TaskLink.child_task_id.in_(own), TaskLink.parent_task_id.in_(own))
-        )
         .order_by(TaskLink.id)
     )
+    if task is not None:
+        # One task's links straight from the link indexes, not through the whole plan.
+        q = q.where(or_(TaskLink.child_task_id == task.id, TaskLink.parent_task_id == task.id))
+    else:
+        # Each side through its own index: a plan's few hundred of a province's links.
+        q = q.where(or_(TaskLink.child_task_id.in_(own), TaskLink.parent_task_id.in_(own)))
     if state is not None:
         q = q.where(TaskLink.state == state)
-    if task is not None:
-        q = q.where(or_(child.id == task.id, parent.id == task.id))
     return [
         LinkRow(
             link.id,

@@ -274,7 +274,9 @@ def kept_figures(
     scope = viewer.unit_scope if viewer is not None else None
     if scope is not None:
         by_unit = [t for t in by_unit if t.name == scope]
-    attention, count = _attention(s, plan.id, scope, limit)
+    # The whole plan's count is in its tally; a unit's (with the tasks it supports) is not.
+    known = sum(getattr(total, h) for h in NEEDS_ATTENTION) if total and scope is None else None
+    attention, count = _attention(s, plan.id, scope, limit, known)
     empty = Tally("全部", 0, 0.0, 0.0, dict.fromkeys(HEALTH_ORDER, 0), 0)
     return PlanFigures(
         plan_id=plan.id,
@@ -290,7 +292,7 @@ def kept_figures(
 
 
 def _attention(
-    s: Session, plan_id: int, scope: str | None, limit: int | None
+    s: Session, plan_id: int, scope: str | None, limit: int | None, known: int | None = None
 ) -> tuple[list[TaskRow], int]:
     """Leaves needing attention: stalled first, then red, each furthest behind first,
     then in code order; one index range per health, so only ``limit`` rows are read."""
@@ -298,7 +300,10 @@ def _attention(
     if scope is not None:
         where.append(_belongs_to(_unit_id(s, scope) if scope else None))
     in_need = TaskState.health.in_(NEEDS_ATTENTION)
-    count = s.scalar(select(func.count()).select_from(TaskState).where(*where, in_need)) or 0
+    if known is not None:
+        count = known
+    else:
+        count = s.scalar(select(func.count()).select_from(TaskState).where(*where, in_need)) or 0
     ids: list[int] = []
     for colour in sorted(NEEDS_ATTENTION, key=lambda h: h != "stalled"):
         q = (
