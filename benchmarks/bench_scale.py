@@ -370,11 +370,9 @@ def main() -> None:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
-    print(
-        json.dumps(
-            summary(load, args, rss, start_s), ensure_ascii=False, indent=None if args.json else 2
-        )
-    )
+        out = summary(load, args, rss, start_s)
+        out["plan_show_jsonl"] = plan_show(url, args.tasks)
+    print(json.dumps(out, ensure_ascii=False, indent=None if args.json else 2))
 
 
 if __name__ == "__main__":
