@@ -224,7 +224,7 @@ def _share(text: str) -> tuple[str, float]:
 
 def _number(value: str, text: str) -> float:
     """20000, 2万 or 1.5亿: a share as a clerk writes it."""
-    from luoshi.extract.units import MAGNITUDES
+    from luoshi.extract.measures import MAGNITUDES
 
     for word, factor in sorted(MAGNITUDES.items(), key=lambda kv: -len(kv[0])):
         if value.endswith(word) and len(value) > len(word):

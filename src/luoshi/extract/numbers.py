@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from luoshi.extract.units import (
+from luoshi.extract.measures import (
     MAGNITUDE_PATTERN,
     MAGNITUDES,
     NOT_UNITS,

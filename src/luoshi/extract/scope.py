@@ -10,8 +10,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from luoshi.extract.measures import COUNTERS, is_time_unit
 from luoshi.extract.numbers import Reading
-from luoshi.extract.units import COUNTERS, is_time_unit
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 

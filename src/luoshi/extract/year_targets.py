@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from luoshi.extract.clauses import Boundaries
+from luoshi.extract.measures import is_time_unit
 from luoshi.extract.pipeline import Extraction
 from luoshi.extract.quantities import Quantity
 from luoshi.extract.review import cue_words
-from luoshi.extract.units import is_time_unit
 
 _FROM = re.compile(r"(?:从|由)[^,;:。]*$")
 # What joins a baseline to the figure it changes into: 提高到, 增加至, 调整为.
