@@ -65,7 +65,7 @@ def test_unit_figures_equal_plan_status(run: Any, tmp_path: Path) -> None:
         behind = int(red) + int(stalled)
         shown.append(f"{name} {tasks} {progress} {behind}")
     lines = status.splitlines()
-    end = next(i for i, line in enumerate(lines) if line.startswith("需关注"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("类别"))  # the next table
     listed = [" ".join(line.split()) for line in lines[4:end]]
     assert listed == shown
     assert "总体进度 41.9%" in status

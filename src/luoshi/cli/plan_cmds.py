@@ -204,6 +204,7 @@ def status_cmd(app: AppContext, plan: str, as_of: str | None) -> None:
     )
     click.echo("  " + "  ".join(f"{v} {total.counts[k]}" for k, v in HEALTH_LABELS.items()))
     click.echo(_units_behind(f.by_unit))
+    click.echo(_categories(f.by_category))
     if f.attention:
         click.echo(f"需关注（严重滞后、逾期或停滞）{len(f.attention)} 项：")
         click.echo(_attention(f.attention))
@@ -218,6 +219,12 @@ def _units_behind(units: list[figures.Tally]) -> str:
     """Which unit is behind: per lead unit (most behind first), tasks red or stalled."""
     rows = [[t.name, str(t.tasks), f"{t.progress:.1f}%", str(t.behind)] for t in units]
     return render(["责任单位", "任务", "平均进度", "滞后/停滞"], rows, [20, 6, 8, 9])
+
+
+def _categories(groups: list[figures.Tally]) -> str:
+    """Per category (the document's parts), in the document's order: tasks and progress."""
+    rows = [[t.name, str(t.tasks), f"{t.progress:.1f}%"] for t in groups]
+    return render(["类别", "任务", "平均进度"], rows, [60, 6, 8])
 
 
 def _coverage(c: ParentCoverage) -> str:
