@@ -11,6 +11,7 @@ import pytest
 
 from luoshi.errors import ReadError
 from luoshi.extract.pipeline import extract
+from luoshi.extract.quantities import CROWDED, MAX_PER_SENTENCE
 from luoshi.text.document import Document
 from luoshi.text.formats.html import read_html, tame_tags
 from luoshi.text.formats.limits import MB, ReadLimits, check_pdf_inflation
@@ -18,10 +19,19 @@ from luoshi.text.sources import load_document
 from tests.conftest import corpus_file
 
 
-def test_one_long_sentence_of_counts_reads_every_count() -> None:
-    x = extract(Document.from_text("s.txt", "学校5所" * 300))
-    assert len(x.quantities) == 300
-    assert {(q.value, q.unit, q.indicator) for q in x.quantities} == {(5, "所", "学校")}
+def test_a_crowded_sentence_describes_its_first_counts_and_lists_the_rest() -> None:
+    text = "学校5所" * (MAX_PER_SENTENCE + 50) + "。新建医院2家。"
+    x = extract(Document.from_text("s.txt", text))
+    schools = [q for q in x.quantities if q.unit == "所"]
+    assert len(schools) == MAX_PER_SENTENCE
+    assert {(q.value, q.indicator) for q in schools} == {(5, "学校")}
+    crowded = [e for e in x.excluded if e.reason == CROWDED]
+    assert len(crowded) == 50 and all(e.text == "5所" for e in crowded)
+    assert min(e.start for e in crowded) > max(q.start for q in schools)
+    # the next sentence is read as usual
+    assert [(q.value, q.unit, q.indicator) for q in x.quantities if q.unit == "家"] == [
+        (2, "家", "医院")
+    ]
 
 
 def test_many_headings_are_all_found_at_one_level() -> None:

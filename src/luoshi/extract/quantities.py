@@ -39,6 +39,12 @@ _FROM_REACH = 10
 _LIST_GAP = re.compile(r"\s*(?:、|和|及|与|以及|,)\s*")
 _RESPECTIVELY = re.compile(r"分别[^、,;。]{0,6}$")
 _RESPECTIVELY_REACH = 8
+# No sentence of a real document states more than a handful of figures (the
+# corpus: at most 8). Past this many, a "sentence" is a table lost its breaks,
+# or hostile input; its further numbers are listed as excluded, not described,
+# so that the work per sentence stays bounded (issue 14).
+MAX_PER_SENTENCE = 100
+CROWDED = f"crowded sentence (more than {MAX_PER_SENTENCE} numbers)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +90,12 @@ def extract_quantities(
     ctx = Context.of(f, [p.start for p in outline.paragraphs])
     kept: list[Reading] = []
     dropped: list[Excluded] = []
+    sentence, seen = (-1, -1), 0
     for r in readings(f):
-        reason = exclusion(ctx, r)
+        if not sentence[0] <= r.start < sentence[1]:
+            sentence, seen = bounds.sentence(r.start), 0
+        seen += 1
+        reason = CROWDED if seen > MAX_PER_SENTENCE else exclusion(ctx, r)
         if reason is None:
             kept.append(r)
         else:

@@ -35,10 +35,12 @@ def contents_entries(
     if not runs:
         return set()
     out: set[int] = set()
-    ordered = sorted((_key(folded, s, e), i) for i, (s, e, st) in heads.items() if st)
+    ordered: list[tuple[str, int]] | None = None
     for titled, members in runs:
         if len(members) < MIN_ENTRIES:
             continue
+        if ordered is None:  # sorted once, and only when some run could be a contents list
+            ordered = sorted((_key(folded, s, e), i) for i, (s, e, st) in heads.items() if st)
         last = members[-1]
         # A heading of the body may run on into its text when line breaks were
         # lost: an entry is repeated when a later heading begins with it.

@@ -55,6 +55,10 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ordinal", re.compile(rf"(?:[{CN_NUM}]是|其[{CN_NUM}]是|第[{CN_NUM}]是)")),
 )
 
+# All markers in one pattern: alternatives are tried in the order above, so the
+# first kind that matches wins, as a loop over ``_MARKERS`` would decide, in one call.
+_ANY_MARKER = re.compile("|".join(f"(?P<{kind}>{p.pattern})" for kind, p in _MARKERS))
+
 _SECTION_NUMBER_LINE = re.compile(r"^\d{1,3}$")
 _SPEAKER_LINE = re.compile(r"^[^。?!]{2,50}:$")
 _QUESTION_OPENER = re.compile(r"^[【\[(]?(?:问|记者|提问|主持人)[^。]{0,12}?[:】\])]")
@@ -177,10 +181,9 @@ def _paragraph_heading(
     text = folded[para.start : para.end]
     if _is_question(folded, text, prev, nxt):
         return "question", para.start, para.end
-    for kind, pattern in _MARKERS:
-        m = pattern.match(text)
-        if m is None:
-            continue
+    m = _ANY_MARKER.match(text)
+    if m is not None:
+        kind = m.lastgroup or ""
         end = _heading_end(folded, para, m.end())
         if end is None or end - para.start <= m.end():
             return None

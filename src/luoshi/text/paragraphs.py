@@ -13,22 +13,14 @@ from collections.abc import Iterator
 
 from luoshi.text.document import Span
 
-_LINE = re.compile(r"[^\n]+")
+# A line from its first to its last non-space character (what str.strip keeps).
+_TRIMMED_LINE = re.compile(r"\S(?:[^\n]*\S)?")
 _SENTENCE_END = re.compile(r"[。!?]+[”’\"]?")
 
 
 def paragraphs(folded: str) -> list[Span]:
     """Non-blank lines of ``folded`` with leading and trailing whitespace trimmed."""
-    out: list[Span] = []
-    for m in _LINE.finditer(folded):
-        line = m.group()
-        stripped = line.strip()
-        if not stripped:
-            continue
-        lead = len(line) - len(line.lstrip())
-        start = m.start() + lead
-        out.append(Span(start, start + len(stripped)))
-    return out
+    return [Span(m.start(), m.end()) for m in _TRIMMED_LINE.finditer(folded)]
 
 
 def sentences(folded: str, para: Span) -> Iterator[Span]:

@@ -26,8 +26,16 @@ _WEAK_RETRO = re.compile(r"成就|成效|进展|取得|实现了|完成了")
 _WEAK_FORWARD = re.compile(r"将|要|努力|推动|加快|推进|力争|着力|坚持|全力|打造|建设")
 
 
+# Most headings hold no cue at all: one search answers them.
+_ANY = re.compile(
+    "|".join(p.pattern for p in (_STRONG_RETRO, _STRONG_FORWARD, _WEAK_RETRO, _WEAK_FORWARD))
+)
+
+
 def heading_stance(text: str, parent: Stance | None, top_level: bool) -> Stance | None:
     """The stance a heading gives its part; ``parent`` is the enclosing part's."""
+    if _ANY.search(text) is None:
+        return parent
     strong = _vote(_STRONG_RETRO, _STRONG_FORWARD, text)
     if strong is not None:
         return strong
