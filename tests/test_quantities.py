@@ -119,6 +119,9 @@ def test_measure(sentence: str, measure: str) -> None:
         ("荣华钢铁等4家企业获评示范工厂。", "企业"),
         ("兜底帮扶就业困难人员就业2万人。", "就业困难人员就业"),
         ("设立30亿元科创母基金。", "科创母基金"),
+        # 新 + a verb is one lead token: a listed 新招 must not cut 招聘 in two
+        ("全年新招聘中小学教师3000名。", "中小学教师"),
+        ("新招录公务员500人。", "公务员"),
     ],
 )
 def test_indicator(sentence: str, indicator: str) -> None:

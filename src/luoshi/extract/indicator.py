@@ -44,10 +44,11 @@ _TIME = (
 )
 _TIME_ONLY = re.compile(rf"(?:{_TIME})+")
 # One leading token: a time, a scope word, an adverb, or a verb (with an
-# auxiliary before it or 了 after it: 将新开工, 再新增, 推出了).
+# auxiliary before it or 了 after it: 将新开工, 再新增, 推出了). 新 before any
+# verb is one token with it (新招聘), so that a listed 新招 does not cut 招聘.
 _LEAD_TOKEN = re.compile(
     rf"(?:{_TIME}|{alternation(SCOPE_WORDS)}|"
-    rf"[将再又还并也]?(?:{alternation(ADVERBS + CHANGE_VERBS + NEUTRAL_VERBS)})了?)"
+    rf"[将再又还并也]?新?(?:{alternation(ADVERBS + CHANGE_VERBS + NEUTRAL_VERBS)})了?)"
 )
 # A comparison between the noun and its number (比2020年, 高于全国, 较上年末).
 _COMPARISON = (
