@@ -119,3 +119,30 @@ def test_corpus_results_do_not_depend_on_the_text_around_them() -> None:
     prefix = "附件\n"
     shifted = extract(Document.from_text("x.txt", prefix + doc.raw)).quantities
     assert [(q.start - len(prefix), q.kind, q.measure, q.period) for q in shifted] == alone
+
+
+def test_extraction_collects_less_often_and_restores_the_thresholds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    from luoshi.extract import pipeline
+
+    before = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+
+    def record(x: pipeline.Extraction) -> pipeline.Extraction:
+        seen.append(gc.get_threshold())
+        return x
+
+    def fail(x: pipeline.Extraction) -> pipeline.Extraction:
+        raise RuntimeError("step failed")
+
+    monkeypatch.setattr(pipeline, "STEPS", (record,))
+    pipeline.extract(Document.from_text("a.txt", "新建学校5所。"))
+    assert seen[0][0] >= 50_000 and seen[0][1:] == before[1:]
+    assert gc.get_threshold() == before
+    monkeypatch.setattr(pipeline, "STEPS", (fail,))
+    with pytest.raises(RuntimeError):
+        pipeline.extract(Document.from_text("a.txt", "新建学校5所。"))
+    assert gc.get_threshold() == before

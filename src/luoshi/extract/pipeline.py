@@ -7,7 +7,10 @@ takes the partial result and returns it with one more thing filled in.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from luoshi.extract.profile import Profile, profile_of
@@ -46,6 +49,35 @@ STEPS: tuple[Callable[[Extraction], Extraction], ...] = (_profile, _outline, _qu
 
 def extract(doc: Document) -> Extraction:
     result = Extraction(doc)
-    for step in STEPS:
-        result = step(result)
+    with _fewer_collections():
+        for step in STEPS:
+            result = step(result)
     return result
+
+
+# Extraction allocates millions of small objects that form no cycles (spans,
+# headings, quantities). With the default thresholds the cyclic collector
+# rescans them over and over: half the time of a 600,000-heading file. While
+# any extraction runs, the youngest generation is collected less often;
+# reference counting still frees everything as usual.
+_GEN0_WHILE_EXTRACTING = 50_000
+_collections_lock = threading.Lock()
+_running = 0
+_saved: tuple[int, int, int] = gc.get_threshold()
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    global _running, _saved
+    with _collections_lock:
+        if _running == 0:
+            _saved = gc.get_threshold()
+            gc.set_threshold(max(_saved[0], _GEN0_WHILE_EXTRACTING), *_saved[1:])
+        _running += 1
+    try:
+        yield
+    finally:
+        with _collections_lock:
+            _running -= 1
+            if _running == 0:
+                gc.set_threshold(*_saved)
