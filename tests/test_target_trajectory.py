@@ -50,3 +50,19 @@ def test_targets_without_values_are_not_projected(db: Database) -> None:
     world = build_world(db)
     with db.transaction() as s:
         assert plan_projections(s, world.plan_id) == {}
+
+
+def test_every_target_a_report_gives_a_value_for_is_projected(db: Database) -> None:
+    world = build_world(db)
+    with db.transaction() as s:
+        task = world.task(s, "1.2.1")
+        first, second = s.scalars(
+            select(Target).where(Target.task_id == task.id).order_by(Target.id)
+        ).all()
+        boss = world.user(s, "boss")
+        rnd = cycle.open_round(s, boss, plans.get_plan(s, "t2024"), "2024-Q3", None)
+        cycle.submit_report(s, boss, rnd, task, 50, values={first.id: 1.0, second.id: 2.0})
+    with db.transaction() as s:
+        found = plan_projections(s, world.plan_id)
+    assert found[first.id].points == [(date(2024, 9, 30), 1.0)]
+    assert found[second.id].points == [(date(2024, 9, 30), 2.0)]

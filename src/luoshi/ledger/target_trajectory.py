@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from luoshi.extract.indicator_book import IndicatorBook, load_indicator_book
 from luoshi.extract.verdict import TargetFigure
-from luoshi.ledger.models import ProgressReport, Round, Target, Task
+from luoshi.ledger.models import ProgressReport, ReportValue, Round, Target, Task
 from luoshi.ledger.projection import Projection, period_end, project
 from luoshi.ledger.promises import target_year
 from luoshi.ledger.read import asof
@@ -66,20 +66,17 @@ _Reported = dict[int, tuple[Target, Task, dict[date, float]]]
 
 
 def _reported(s: Session, plan_id: int, until: datetime | None, task_id: int | None) -> _Reported:
-    """Per target id: its target, its task and its counted values by period end."""
-    valued = select(ProgressReport.id).where(ProgressReport.value.is_not(None)).limit(1)
-    if s.scalar(valued) is None:
+    """Per target id: its target, its task and its counted values by period end (every
+    target a report gives a value for, from ``report_values``, not its first only)."""
+    if s.scalar(select(ReportValue.id).limit(1)) is None:
         return {}  # no report gives a value yet: nothing to project, one probe
     query = (
-        select(Target, Task, ProgressReport.value, Round.period, ProgressReport.id)
+        select(Target, Task, ReportValue.value, Round.period, ProgressReport.id)
         .join(Task, Task.id == Target.task_id)
-        .join(ProgressReport, ProgressReport.target_id == Target.id)
+        .join(ReportValue, ReportValue.target_id == Target.id)
+        .join(ProgressReport, ProgressReport.id == ReportValue.report_id)
         .join(Round, Round.id == ProgressReport.round_id)
-        .where(
-            Task.plan_id == plan_id,
-            ProgressReport.value.is_not(None),
-            asof.report_counted(until),
-        )
+        .where(Task.plan_id == plan_id, asof.report_counted(until))
         .order_by(ProgressReport.id)
     )
     if task_id is not None:
@@ -87,7 +84,7 @@ def _reported(s: Session, plan_id: int, until: datetime | None, task_id: int | N
     gathered: _Reported = {}
     for target, task, value, period, _id in s.execute(query).all():
         day = period_end(period)
-        if day is None or value is None:
+        if day is None:
             continue
         entry = gathered.setdefault(target.id, (target, task, {}))
         entry[2][day] = value  # a later report of the same period replaces an earlier one
