@@ -389,6 +389,10 @@ class TaskState(Base):
         Index("ix_task_state_deadline", "plan_id", "deadline", "sort_key"),
         # Needing attention: per health, furthest behind first, then code order.
         Index("ix_task_state_attention", "plan_id", "leaf", "health", "gap", "sort_key"),
+        # A plan's top-level tasks (its total, after every write) and the list's sorts:
+        # without them SQLite walks the whole plan in code order.
+        Index("ix_task_state_children", "plan_id", "parent_id", "sort_key"),
+        Index("ix_task_state_progress", "plan_id", "progress", "sort_key"),
     )
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
