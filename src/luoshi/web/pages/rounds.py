@@ -118,6 +118,7 @@ def chase(
 
 
 @router.post("/rounds/{round_id}/close")
+@redisplay("", round_again)
 def close(
     round_id: PathId,
     request: Request,
