@@ -11,7 +11,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from luoshi.errors import Conflict, InputError, NotFound
-from luoshi.ledger import audit, locking, report_values
+from luoshi.ledger import audit, clock, locking, report_values
 from luoshi.ledger.access import require_manager, require_unit_member
 from luoshi.ledger.clock import now
 from luoshi.ledger.models import (
@@ -43,12 +43,23 @@ class Pending:
     chases: int
 
 
-def open_round(s: Session, actor: User, plan: Plan, period: str, due: date | None) -> Round:
-    """调度: ask every unit to report on its tasks for ``period`` (2024-Q1, 2024-06, 2024)."""
+def open_round(
+    s: Session,
+    actor: User,
+    plan: Plan,
+    period: str,
+    due: date | None,
+    opened_on: date | None = None,
+) -> Round:
+    """调度: ask every unit to report on its tasks for ``period`` (2024-Q1, 2024-06, 2024).
+
+    ``due`` (填报截止) may not lie before ``opened_on``, the day the round is opened
+    (today by the ledger clock; the demo passes the historical day it replays)."""
     require_manager(actor, "发起调度")
     require_runnable(plan)
     if not _PERIOD.match(period):
         raise InputError(f"期间「{period}」无效，应写作 2024-Q1、2024-H1、2024-06 或 2024")
+    _check_due(due, opened_on or clock.today())
     taken = select(Round.id).where(Round.plan_id == plan.id, Round.period == period)
     if s.scalars(taken).first() is not None:
         raise Conflict(f"计划 {plan.name} 已有 {period} 的调度")
@@ -59,6 +70,17 @@ def open_round(s: Session, actor: User, plan: Plan, period: str, due: date | Non
     s.add(rnd)
     audit.created(s, actor, [rnd])
     return rnd
+
+
+def _check_due(due: date | None, day: date) -> None:
+    # A round due in the past is overdue the moment it opens: every unit would be late
+    # before it could report, so it is almost certainly a typo in the year or month.
+    if due is not None and due < day:
+        raise InputError(
+            f"填报截止日期 {due.isoformat()} 已经过去（今天是 {day.isoformat()}），"
+            "请填写今天或以后的日期",
+            ("due",),
+        )
 
 
 def require_runnable(plan: Plan) -> None:

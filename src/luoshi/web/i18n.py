@@ -134,6 +134,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "chase": ("催办", "Chase"),
     "chase_all": ("全部催办", "Chase all"),
     "chases": ("已催办次数", "Chased"),
+    "no_reader": (
+        "无接收人：没有填报账号、邮箱或群机器人，催办送不到",
+        "No recipient: no account, mailbox or webhook",
+    ),
     "note": ("说明", "Note"),
     "my_tasks": ("本单位待报任务", "My unit's tasks"),
     "no_open_round": ("目前没有进行中的调度。", "No reporting round is open."),

@@ -119,7 +119,12 @@ def document_page(document_id: PathId, request: Request) -> Response:
     )
 
 
+def document_again(request: Request, kw: Any) -> Response:
+    return document_page(kw["document_id"], request)
+
+
 @router.post("/plans/build")
+@redisplay("build-form", document_again)
 def build_plan(
     request: Request,
     document_id: Annotated[int, Form(ge=1, le=2**31 - 1)],

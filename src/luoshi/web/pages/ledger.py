@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -170,6 +171,7 @@ Confirmed = Annotated[str, Form(max_length=1)]
 
 
 @router.post("/plans/{plan_id}/public")
+@redisplay("", ledger_again)
 def publish(
     plan_id: PathId,
     request: Request,
@@ -204,7 +206,18 @@ def bulk_assign(
     return back(f"/plans/{plan_id}/ledger?assigned={changed}")
 
 
+def confirmed_again(request: Request, kw: Any) -> Response:
+    """The task page the suggestion was confirmed on, else the ledger."""
+    from luoshi.web.pages.tasks import task_again
+
+    task = re.match(r"^/tasks/(\d+)$", kw.get("next") or "")
+    if task is not None:
+        return task_again(request, {"task_id": int(task[1])})
+    return ledger_again(request, kw)
+
+
 @router.post("/plans/{plan_id}/confirm")
+@redisplay("confirm-units", confirmed_again)
 def confirm_units(
     plan_id: PathId,
     request: Request,

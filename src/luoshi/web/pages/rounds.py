@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
 from luoshi.errors import PermissionDenied
-from luoshi.ledger import cycle, pending_tasks, workflow_reads
+from luoshi.ledger import cycle, pending_tasks, remind, workflow_reads
 from luoshi.ledger.plans import plan_by_id
 from luoshi.ledger.read import records, views
 from luoshi.ledger.read.asof import AsOf
@@ -93,11 +93,14 @@ def round_page(round_id: PathId, request: Request) -> Response:
         rnd = cycle.get_round(s, round_id)
         plan = plan_by_id(s, rnd.plan_id)
         owing = cycle.pending(s, rnd) if caller.is_manager else []
+        # Units a chase reaches no one in (无接收人): no account, mailbox or webhook.
+        nobody = remind.unreachable(s, ctx_of(request).settings, [p.unit_id for p in owing])
         titles = pending_tasks.titles(s, rnd.plan_id, owing)
         reports = [records.report_record(r) for r in round_reports(s, caller.viewer, rnd.id)]
     return render(
-        request, "round.html", rnd=rnd, plan=plan, pending=owing, reports=reports, titles=titles
-    )
+        request, "round.html", rnd=rnd, plan=plan, pending=owing, reports=reports,
+        titles=titles, nobody=nobody,
+    )  # fmt: skip
 
 
 @router.post("/rounds/{round_id}/chase")
@@ -115,6 +118,7 @@ def chase(
 
 
 @router.post("/rounds/{round_id}/close")
+@redisplay("", round_again)
 def close(
     round_id: PathId,
     request: Request,

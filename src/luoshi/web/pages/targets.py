@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import Response
@@ -14,7 +14,7 @@ from luoshi.ledger.promises import check_plan, checks_of
 from luoshi.ledger.read.catalog import document_choices
 from luoshi.ledger.target_verdicts import FILTERS, target_verdicts, verdict_counts
 from luoshi.web.context import ctx_of
-from luoshi.web.pages.common import back, form_caller, lang_of, page_caller, render
+from luoshi.web.pages.common import back, form_caller, lang_of, page_caller, redisplay, render
 from luoshi.web.schemas import PathId
 
 router = APIRouter()
@@ -79,7 +79,12 @@ def targets_page(
     )
 
 
+def targets_again(request: Request, kw: Any) -> Response:
+    return targets_page(kw["plan_id"], request)
+
+
 @router.post("/plans/{plan_id}/check")
+@redisplay("check-form", targets_again)
 def run_check(
     plan_id: PathId,
     request: Request,
