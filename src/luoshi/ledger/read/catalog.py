@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from luoshi.ledger import documents, plans
 from luoshi.ledger.models import Document, DocumentSpan, Plan, Target, Task, Unit
-from luoshi.ledger.read.visibility import Viewer, require_plan_visible
+from luoshi.ledger.read.visibility import Viewer, require_plan_visible, visible_plans
 
 
 def choose_plan(
@@ -38,8 +38,10 @@ def public_plans(s: Session) -> list[Plan]:
     return list(s.scalars(select(Plan).where(Plan.public.is_(True)).order_by(Plan.id)))
 
 
-def plans_of_document(s: Session, document_id: int) -> list[Plan]:
-    return list(s.scalars(select(Plan).where(Plan.document_id == document_id).order_by(Plan.id)))
+def plans_of_document(s: Session, document_id: int, viewer: Viewer | None = None) -> list[Plan]:
+    """The plans built from a document (those of ``viewer``'s organisations)."""
+    found = s.scalars(select(Plan).where(Plan.document_id == document_id).order_by(Plan.id))
+    return visible_plans(viewer, found)
 
 
 def document_choices(s: Session) -> list[tuple[int, str]]:
