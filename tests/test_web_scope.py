@@ -86,6 +86,8 @@ def test_it_cannot_write_to_the_city_plan_but_can_to_its_own(web: WebWorld) -> N
     # Review: the city's report is the city's to review.
     theirs = boss.post(f"{API}/tasks/{sw.city_leaf}/reports", json={"percent": 30})
     assert theirs.status_code == 201, theirs.text
+    assert_error(east.get(f"{API}/reports/{theirs.json()['id']}/flags"), 403)
+    assert east.get(f"{API}/reports/{mine.json()['id']}/flags").status_code == 200
     accept = {"decision": "accept"}
     assert_error(east.post(f"{API}/reports/{theirs.json()['id']}/review", json=accept), 403)
     r = east.post(f"{API}/reports/{mine.json()['id']}/review", json=accept)

@@ -56,6 +56,7 @@ def attachment_for(s: Session, viewer: Viewer, attachment_id: int) -> Attachment
         raise NotFound(f"佐证材料 {attachment_id} 不存在")
     task = s.get(Task, a.task_id)
     assert task is not None
+    require_task_readable(s, viewer, task)
     if not may_see_task(s, viewer, task):
         raise PermissionDenied(f"佐证材料 {attachment_id} 属于其他单位的任务，无权下载")
     return a

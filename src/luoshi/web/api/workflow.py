@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
 from luoshi.errors import InputError, NotFound, PermissionDenied
-from luoshi.ledger import outbox, quality, score_facts, scoring, workflow_reads
+from luoshi.ledger import cycle, outbox, quality, score_facts, scoring, workflow_reads
 from luoshi.ledger.plans import task_by_id
 from luoshi.ledger.read import records
 from luoshi.ledger.read.listing import Page
@@ -314,8 +314,10 @@ def scores(
 
 
 @router.get("/reports/{report_id}/flags", summary="报送质量提示 Quality flags of a report")
-def report_flags(report_id: PathId, request: Request, _: Manager) -> JSONResponse:
+def report_flags(report_id: PathId, request: Request, caller: Manager) -> JSONResponse:
     with ctx_of(request).read() as s:
+        task = task_by_id(s, cycle.get_report(s, report_id).task_id)
+        workflow_reads.require_task_visible(s, caller.viewer, task)
         items = [f.record() for f in quality.report_flags(s, [report_id]).get(report_id, [])]
     return JSONResponse({"items": items, "total": len(items)})
 
