@@ -101,11 +101,13 @@ def _document_id(app: AppContext, ref: str) -> int:
 @plan_group.command("list")
 @pass_app
 def list_cmd(app: AppContext) -> None:
-    """列出计划。List plans."""
-    with app.work() as (s, _actor):
+    """列出计划（有所属组织的用户只列本组织及下级组织的计划）。List plans."""
+    from luoshi.ledger.scope import scope_of
+
+    with app.work() as (s, actor):
         rows = [
             [str(p.id), p.name, p.title, str(p.document_id or ""), str(p.tasks), p.created_at]
-            for p in plans.list_plans(s)
+            for p in plans.list_plans(s, scope_of(s, actor))
         ]
     click.echo(
         render(["编号", "名称", "标题", "文件", "任务数", "建立时间"], rows, [6, 16, 40, 6, 6, 19])

@@ -23,7 +23,7 @@ from luoshi.io.bulletin_linkage import linkage_heading, linkage_section
 from luoshi.io.bulletin_scores import scores_section
 from luoshi.io.bulletin_template import BulletinOptions, write_templated
 from luoshi.io.ledger_xlsx import read_ledger, write_ledger
-from luoshi.ledger import plans, score_facts, scoring
+from luoshi.ledger import score_facts, scoring
 from luoshi.ledger.access import require_exporter, require_manager
 from luoshi.ledger.edits import Change, import_edits
 from luoshi.ledger.read.asof import AsOf
@@ -32,6 +32,7 @@ from luoshi.ledger.read.catalog import unit_names
 from luoshi.ledger.read.opendata import document_texts
 from luoshi.ledger.read.opendata import open_data as read_open_data
 from luoshi.ledger.read.views import plan_view
+from luoshi.ledger.read.visibility import visible_plan
 from luoshi.ledger.values import parse_date
 from luoshi.web.context import Caller, WebContext
 
@@ -70,7 +71,7 @@ def ledger_xlsx(ctx: WebContext, caller: Caller, plan_id: int, params: dict[str,
     at = as_of(params.get("as_of"))
     with ctx.work(caller) as (s, actor):
         require_exporter(actor, "导出台账")
-        plan = plans.plan_by_id(s, plan_id)
+        plan = visible_plan(s, caller.viewer, plan_id)
         view = plan_view(s, plan, ctx.rules, at)
         raw, units = document_texts(s, view), unit_names(s)
         name = plan.name
@@ -91,7 +92,7 @@ def import_xlsx(
         edits, problems = read_ledger(path)
     with ctx.work(caller) as (s, actor):
         require_manager(actor, "导入台账")
-        plan = plans.plan_by_id(s, plan_id)
+        plan = visible_plan(s, caller.viewer, plan_id)
         return import_edits(s, actor, plan, edits, problems, dry_run)
 
 
@@ -117,7 +118,7 @@ def bulletin_docx(ctx: WebContext, caller: Caller, plan_id: int, params: dict[st
     rules = scoring.load_rules(ctx.settings.workflow.scoring_file)
     with ctx.work(caller) as (s, actor):
         require_exporter(actor, "生成通报")
-        plan = plans.plan_by_id(s, plan_id)
+        plan = visible_plan(s, caller.viewer, plan_id)
         try:
             rnd, scores = score_facts.plan_scores(s, plan, ctx.rules, rules, period, at.day)
             extra = [scores_section(scores, rnd.period)]
@@ -146,7 +147,7 @@ def open_data(
     at = as_of(params.get("as_of"))
     with ctx.work(caller) as (s, actor):
         require_exporter(actor, "导出公开数据")
-        plan = plans.plan_by_id(s, plan_id)
+        plan = visible_plan(s, caller.viewer, plan_id)
         data = read_open_data(s, plan, ctx.rules, at)
         plan_name = plan.name
     with tempfile.TemporaryDirectory() as tmp:

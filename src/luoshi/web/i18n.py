@@ -159,6 +159,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "display_name": ("显示名称", "Display name"),
     "add": ("添加", "Add"),
     "account": ("账号", "Account"),
+    "user_org": ("所属组织", "Organisation"),
+    "user_org.none": ("（全部计划）", "(every plan)"),
     "account.active": ("启用", "Active"),
     "account.inactive": ("已停用", "Deactivated"),
     "deactivate": ("停用", "Deactivate"),

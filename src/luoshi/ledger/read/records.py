@@ -295,13 +295,14 @@ def plan_record(p: PlanRow) -> dict[str, Any]:
     }
 
 
-def user_record(u: User, unit: str | None) -> dict[str, Any]:
+def user_record(u: User, unit: str | None, organisation: str | None = None) -> dict[str, Any]:
     return {
         "id": u.id,
         "username": u.username,
         "display_name": u.display_name,
         "role": u.role,
         "unit": unit,
+        "organisation": organisation,
         "active": u.active,
         "can_sign_in": u.password_hash is not None,
         "version": u.version,

@@ -13,10 +13,10 @@ from starlette.responses import Response
 from luoshi.errors import InputError
 from luoshi.ledger import confirm
 from luoshi.ledger.health import HEALTH_ORDER
-from luoshi.ledger.plans import plan_by_id
 from luoshi.ledger.read import listing, views
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.catalog import unit_names
+from luoshi.ledger.read.visibility import visible_plan
 from luoshi.web import actions
 from luoshi.web.context import Caller, ctx_of
 from luoshi.web.pages.common import (
@@ -67,12 +67,12 @@ def _read(
 ) -> dict[str, Any]:  # fmt: skip
     ctx = ctx_of(request)
     with ctx.read() as s:
-        plan = plan_by_id(s, plan_id)
+        plan = visible_plan(s, caller.viewer, plan_id)
         today = AsOf.today()
         result = views.list_tasks(s, plan, ctx.rules, today, caller.viewer, f, sort, page, per_page)
         units, categories = views.filter_choices(s, plan, ctx.rules, today)
         pending = confirm.pending_count(s, plan.id) if caller.is_manager else 0
-        plans = all_plans(s, plan)
+        plans = all_plans(s, plan, caller)
         unit_choices = unit_names(s) if caller.is_manager else []
     return {
         "plan": plan,

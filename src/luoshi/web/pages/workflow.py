@@ -171,7 +171,7 @@ def scores_page(request: Request, plan: str | None = None, period: str | None = 
     rules = scoring.load_rules(ctx.settings.workflow.scoring_file)
     with ctx.read() as s:
         chosen = choose_plan(s, plan_id_param(plan), caller)
-        plans = all_plans(s, chosen)
+        plans = all_plans(s, chosen, caller)
         rnd = None
         ranked: list[Score] = []
         periods: list[str] = []
