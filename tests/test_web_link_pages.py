@@ -226,3 +226,16 @@ def test_filters_and_pages(web: WebWorld) -> None:
     assert len(set(ids)) == 12
     r = boss.get(f"{base}?min=abc")
     assert r.status_code == 422 and "最低分值「abc」不是数字" in html.unescape(r.text)
+
+
+def test_the_ledger_plans_and_task_pages_lead_to_it(web: WebWorld) -> None:
+    boss, _csrf, plans = _propose(web)
+    east = plans["east"]
+    assert f'href="/plans/{east}/links"' in boss.get(f"/plans/{east}/ledger").text
+    assert f'href="/plans/{east}/links"' in boss.get("/plans").text
+    task = boss.get(f"/tasks/{_link(web, '2.1.1', '1.2.1').child_task_id}").text
+    assert f'href="/plans/{east}/links?code=2.1.1"' in task
+    page = boss.get(f"/plans/{east}/links?code=2.1.1").text
+    assert len(re.findall(r'<tr id="link-', page)) == 1
+    port, _ = browser(web, "port")
+    assert "/links" not in port.get(f"/plans/{east}/ledger").text
