@@ -12,9 +12,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from luoshi.ledger import users
 from luoshi.ledger.models import AuditEvent, Plan, Task, TaskLink
 from luoshi.ledger.plans import plan_by_id
 from luoshi.ledger.read.link_queue import LinkFilter, link_page
+from luoshi.ledger.read.visibility import viewer_of
 from tests.link_support import build_levels
 from tests.test_web_pages import browser
 from tests.web_support import WebWorld
@@ -170,6 +172,10 @@ def test_a_stale_form_gives_the_conflict_message_on_the_page(web: WebWorld) -> N
     text = html.unescape(r.text)
     assert f"对接 {link.id} 已被他人修改" in text and "请刷新后重试" in text
     assert 'id="links"' in r.text and "problem-row" in _row(r.text, link.id)
+    # Without the page it came from, the refusal is shown on the link's plan's page.
+    r = _post(boss, f"/links/{link.id}/relink", parent="1.2.2", version=link.version,
+              csrf_token=csrf)  # fmt: skip
+    assert r.status_code == 409 and 'id="links"' in r.text and "已被他人修改" in r.text
     assert _link(web, "2.1.1", "1.2.1").state == "accepted"
     assert _events(web, link.id).count("reject") == 0
 
@@ -220,9 +226,11 @@ def test_filters_and_pages(web: WebWorld) -> None:
     # Paging is done by the ledger: 12 links, 5 a page.
     with web.db.transaction() as s:
         plan = plan_by_id(s, plans["east"])
-        pages = [link_page(s, plan, LinkFilter(), p, 5) for p in (1, 2, 3)]
-    assert [len(p.items) for p in pages] == [5, 5, 2] and pages[0].pages == 3
-    ids = [i.id for p in pages for i in p.items]
+        boss_viewer = viewer_of(s, users.get_user(s, "boss"))
+        pages = [link_page(s, boss_viewer, plan, LinkFilter(), p, 5) for p in (1, 2, 3, 9)]
+    assert [len(p.items) for p in pages] == [5, 5, 2, 2] and pages[0].pages == 3
+    assert pages[3].page == 3  # past the end: the last page
+    ids = [i.id for p in pages[:3] for i in p.items]
     assert len(set(ids)) == 12
     r = boss.get(f"{base}?min=abc")
     assert r.status_code == 422 and "最低分值「abc」不是数字" in html.unescape(r.text)

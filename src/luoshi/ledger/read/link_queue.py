@@ -8,6 +8,7 @@ thousands of links. A source sentence is sliced by the database (at most
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,7 @@ from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from luoshi.errors import InputError, PermissionDenied
+from luoshi.ledger.access import ROLE_LABELS
 from luoshi.ledger.models import Document, Plan, Task, TaskLink, User
 from luoshi.ledger.read.rows import code_key
 from luoshi.ledger.read.visibility import Viewer
@@ -83,19 +85,21 @@ class LinkPage:
         return max(1, -(-self.total // self.per_page))
 
 
-def require_link_manager(viewer: Viewer, username: str) -> None:
+def require_link_manager(viewer: Viewer) -> None:
     """Proposals are the supervisors' work queue (督查人员、管理员)."""
     if not viewer.is_manager:
-        raise PermissionDenied(f"用户 {username} 无权处理对接")
+        role = ROLE_LABELS.get(viewer.role, viewer.role)
+        raise PermissionDenied(f"{role}无权处理对接（仅督查人员和管理员）")
 
 
 def link_page(
-    s: Session, plan: Plan, f: LinkFilter, page: int = 1, per_page: int = PER_PAGE
+    s: Session, viewer: Viewer, plan: Plan, f: LinkFilter, page: int = 1, per_page: int = PER_PAGE
 ) -> LinkPage:
-    """The links of ``plan`` that pass ``f``, best score first (unscored last)."""
+    """The links of ``plan`` that pass ``f``, best score first (unscored last); a page
+    past the end is the last one (the row just decided may have been its only one)."""
+    require_link_manager(viewer)
     per_page = max(1, min(per_page, MAX_PER_PAGE))
-    page = max(1, page)
-    child, parent = aliased(Task), aliased(Task)
+    child, parent = _aliases()[:2]
     where = _where(plan.id, f, child, parent)
     counted = (
         select(TaskLink.state, func.count())
@@ -106,10 +110,21 @@ def link_page(
     )
     counts = {state: 0 for state in STATES} | {k: n for k, n in s.execute(counted)}
     total = counts.get(f.state, 0) if f.state else sum(counts.values())
-    q = _rows(child, parent).where(*where, *_state(f))
-    q = q.order_by(TaskLink.score.is_(None), TaskLink.score.desc(), TaskLink.id)
-    rows = s.execute(q.offset((page - 1) * per_page).limit(per_page))
-    return LinkPage([_item(r) for r in rows], total, page, per_page, counts)
+    page = max(1, min(page, -(-total // per_page)))
+    # The page's ids first, then their rows: the sentences are sliced for those alone.
+    ids = list(
+        s.scalars(
+            select(TaskLink.id)
+            .join(child, child.id == TaskLink.child_task_id)
+            .join(parent, parent.id == TaskLink.parent_task_id)
+            .where(*where, *_state(f))
+            .order_by(TaskLink.score.is_(None), TaskLink.score.desc(), TaskLink.id)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+    )
+    rows = {r[0]: r for r in s.execute(_rows().where(TaskLink.id.in_(ids)))}
+    return LinkPage([_item(rows[i]) for i in ids], total, page, per_page, counts)
 
 
 def _where(plan_id: int, f: LinkFilter, child: Any, parent: Any) -> list[ColumnElement[bool]]:
@@ -142,12 +157,42 @@ def _source(task: Any, doc: Any) -> tuple[Any, Any]:
     return func.substr(doc.raw, task.start + 1, shown), length > SOURCE_CHARS
 
 
-def _rows(child: Any, parent: Any) -> Select[Any]:
-    cplan, pplan = aliased(Plan), aliased(Plan)
-    cdoc, pdoc = aliased(Document), aliased(Document)
+# Plain columns, not the entity: the ORM's per-row work on a page of joined rows
+# costs ten times the query.
+_LINK_COLUMNS = (
+    TaskLink.id,
+    TaskLink.state,
+    TaskLink.origin,
+    TaskLink.score,
+    TaskLink.reason,
+    TaskLink.created_at,
+    TaskLink.decided_at,
+    TaskLink.version,
+)
+
+
+@functools.cache
+def _aliases() -> tuple[Any, ...]:
+    """The two tasks, plans and documents of a link row. Made once: building an alias
+    costs more than the query of a page."""
+    return tuple(aliased(m, name=n) for m, n in _ALIASED)
+
+
+_ALIASED = (
+    (Task, "child"),
+    (Task, "parent"),
+    (Plan, "child_plan"),
+    (Plan, "parent_plan"),
+    (Document, "child_doc"),
+    (Document, "parent_doc"),
+)
+
+
+def _rows() -> Select[Any]:
+    child, parent, cplan, pplan, cdoc, pdoc = _aliases()
     return (
         select(
-            TaskLink,
+            *_LINK_COLUMNS,
             User.username,
             *_end_columns(child, cplan, cdoc),
             *_end_columns(parent, pplan, pdoc),
@@ -168,21 +213,21 @@ def _end_columns(task: Any, plan: Any, doc: Any) -> list[Any]:
 
 
 def _item(row: Any) -> LinkItem:
-    link: TaskLink = row[0]
-    reason = link.reason or {}
+    link_id, state, origin, score, reason, created_at, decided_at, version, who = row[:9]
+    reason = reason or {}
     return LinkItem(
-        id=link.id,
-        state=link.state,
-        origin=link.origin,
-        score=link.score,
+        id=link_id,
+        state=state,
+        origin=origin,
+        score=score,
         indicators=[str(x) for x in reason.get("indicators", [])],
         words=[str(x) for x in reason.get("words", [])],
-        child=_end(row[2:9]),
-        parent=_end(row[9:16]),
-        created_at=link.created_at,
-        decided_by=row[1],
-        decided_at=link.decided_at,
-        version=link.version,
+        child=_end(row[9:16]),
+        parent=_end(row[16:23]),
+        created_at=created_at,
+        decided_by=who,
+        decided_at=decided_at,
+        version=version,
     )
 
 
@@ -226,3 +271,9 @@ def parent_task(s: Session, plan_id: int, ref: str) -> Task:
     if plan is None:
         raise InputError(f"没有名为「{name}」的计划（上级任务可写作 编号 或 计划:编号）")
     return task_by_code(s, plan.id, code)
+
+
+def plan_of_link(s: Session, link_id: int) -> int | None:
+    """The plan of a link's child task (None when the link is gone)."""
+    q = select(Task.plan_id).join(TaskLink, TaskLink.child_task_id == Task.id)
+    return s.scalar(q.where(TaskLink.id == link_id))

@@ -132,11 +132,11 @@ def show(
     request: Request, plan_id: int, args: Args, notices: Mapping[str, str], status: int = 200
 ) -> Response:
     caller = page_caller(request)
-    link_queue.require_link_manager(caller.viewer, caller.username)
+    link_queue.require_link_manager(caller.viewer)
     f = args.link_filter()
     with ctx_of(request).read() as s:
         plan = plan_by_id(s, plan_id)
-        found = link_queue.link_page(s, plan, f, args.page)
+        found = link_queue.link_page(s, caller.viewer, plan, f, args.page)
         others = link_queue.other_plans(s, plan.id)
         # One list of codes per plan a link may be pointed into (the relink fields).
         targets = {i.parent.plan_id for i in found.items}
@@ -164,6 +164,9 @@ def again(request: Request, kw: Mapping[str, Any]) -> Response:
     url = urlsplit(safe_next(kw.get("next"), ""))
     query = dict(parse_qsl(url.query))
     plan_id = kw.get("plan_id") or _plan_of(url.path)
+    if not plan_id and kw.get("link_id"):
+        with ctx_of(request).read() as s:
+            plan_id = link_queue.plan_of_link(s, kw["link_id"]) or 0
     page = query.get("page", "1")
     args = Args(
         state=query.get("state", ""),
