@@ -1,5 +1,5 @@
 """A province for organisation dashboards: 示范省 → 甲市, 乙市 → three districts, one
-active plan each (甲市 has two), some tasks linked upward, some reports."""
+active plan each (甲市 has two), some tasks (and one group) linked upward, some reports."""
 
 from __future__ import annotations
 
@@ -40,6 +40,12 @@ def leaves(s: Session, plan: Plan) -> list[Task]:
     return [t for t in tasks if t.id not in parents]
 
 
+def _groups(s: Session, plan: Plan) -> list[Task]:
+    tasks = list(s.scalars(select(Task).where(Task.plan_id == plan.id).order_by(Task.id)))
+    parents = {t.parent_id for t in tasks}
+    return [t for t in tasks if t.id in parents]
+
+
 def build_province(db: Database) -> None:
     """The province, its plans, links from the first two leaves of each lower plan to
     the first leaf of its parent plan, and a round with a report on every plan."""
@@ -62,6 +68,9 @@ def build_province(db: Database) -> None:
             upper = leaves(s, plans.get_plan(s, parent))[0]
             for task in leaves(s, plans.get_plan(s, child))[:2]:
                 links.create_link(s, a, task, upper)
+        # A group answering a task: its leaves answer upward through it.
+        group = _groups(s, plans.get_plan(s, "yn"))[-1]
+        links.create_link(s, a, group, leaves(s, plans.get_plan(s, "yi"))[-1])
     with db.transaction() as s:
         a = admin(s)
         for i, name in enumerate(("prov", "jia", "jia2", "yi", "jd", "jx", "yn")):

@@ -12,10 +12,12 @@ computed only for a plan whose kept figures are not today's. Today only: a past
 * a group's (the whole scope, a child organisation, an organisation of a level)
   counts are the sums over its plans, and its progress is the mean of its plans'
   progress weighted by their leaf tasks;
-* **linkage**, over accepted links: a leaf *answers upward* (对接上级) when it or a task
-  containing it answers a task of another plan; a plan that lower tasks answer has
-  *unanswered* leaves (未承接) when neither they nor a task containing them is
-  answered — the coverage of ``linkage`` over every lower plan at once.
+* **linkage**, over accepted links and the plans' kept task trees (a plan never kept
+  counts none until ``luoshi serve`` or ``plan refresh`` keeps it): a leaf *answers
+  upward* (对接上级) when it or a task containing it answers a task of another plan;
+  a plan that lower tasks answer has *unanswered* leaves (未承接) when neither they
+  nor a task containing them is answered — the coverage of ``linkage`` over every
+  lower plan at once.
 
 Plans come through ``plans_in_scope`` only, so who may see which organisation's
 plans is decided in one place.
@@ -28,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, func, literal_column, select
+from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session, aliased
 
 from luoshi.errors import InputError
@@ -39,8 +41,8 @@ from luoshi.ledger.models import (
     Plan,
     PlanState,
     PlanTally,
-    Task,
     TaskLink,
+    TaskState,
 )
 from luoshi.ledger.orgs import tree_order
 from luoshi.ledger.read.asof import AsOf
@@ -288,22 +290,27 @@ def _linkage(s: Session, plan_ids: Sequence[int]) -> tuple[dict[int, int], dict[
 
 def _leaves_under(s: Session, plan_ids: Sequence[int], end: Any) -> dict[int, int]:
     """How many leaves of each plan are, or are under, a task at ``end`` of an accepted
-    link (plans with no such task are left out)."""
+    link (plans with no such task are left out). Read from the kept tree
+    (``task_state``): linked leaves directly, and the leaves under linked groups by a
+    recursive query down from the groups only — most linked tasks are leaves."""
     linked = (
-        select(end.label("id"))
+        select(TaskState.task_id, TaskState.plan_id, TaskState.leaf)
         .select_from(TaskLink)
-        .join(Task, Task.id == end)
-        .where(TaskLink.state == "accepted", Task.plan_id.in_(list(plan_ids)))
+        .join(TaskState, TaskState.task_id == end)
+        .where(TaskLink.state == "accepted", TaskState.plan_id.in_(list(plan_ids)))
     )
-    tree = linked.cte("covered", recursive=True)
-    below = aliased(Task)
-    tree = tree.union(select(below.id).join(tree, below.parent_id == tree.c.id))
-    child = aliased(Task)
-    leaf = ~exists(select(literal_column("1")).select_from(child).where(child.parent_id == Task.id))
-    q = (
-        select(Task.plan_id, func.count())
-        .join(tree, tree.c.id == Task.id)
-        .where(leaf)
-        .group_by(Task.plan_id)
+    tree = linked.where(TaskState.leaf.is_(False)).cte("covered", recursive=True)
+    below = aliased(TaskState)
+    tree = tree.union(
+        select(below.task_id, below.plan_id, below.leaf)
+        .join(tree, below.parent_id == tree.c.task_id)
+        .where(tree.c.leaf.is_(False))
     )
+    leaves = union(
+        select(tree.c.task_id, tree.c.plan_id).where(tree.c.leaf.is_(True)),
+        linked.where(TaskState.leaf.is_(True)).with_only_columns(
+            TaskState.task_id, TaskState.plan_id
+        ),
+    ).subquery()
+    q = select(leaves.c.plan_id, func.count()).group_by(leaves.c.plan_id)
     return {p: n for p, n in s.execute(q)}
