@@ -18,7 +18,8 @@ from luoshi.ledger.models import ORG_LEVELS, Organisation, Unit
 from luoshi.ledger.read import org_dashboard as dash
 from luoshi.web import charts
 from luoshi.web.context import ctx_of
-from luoshi.web.pages.common import back, form_caller, page_caller, redisplay, render
+from luoshi.web.i18n import word
+from luoshi.web.pages.common import back, form_caller, lang_of, page_caller, redisplay, render
 from luoshi.web.schemas import PathId
 
 router = APIRouter()
@@ -105,7 +106,7 @@ def move_plan(
 # -- dashboards ---------------------------------------------------------------------------
 
 
-def group_bars(d: dash.OrgDashboard) -> Markup:
+def group_bars(d: dash.OrgDashboard, lang: str) -> Markup:
     """One bar per row (child organisation, or organisation of the level), linked to its
     own dashboard; red when any of its tasks is behind."""
     bars = [
@@ -119,13 +120,13 @@ def group_bars(d: dash.OrgDashboard) -> Markup:
         for g in d.rows
         if g.plans
     ]
-    return charts.bars(bars, "完成度")
+    return charts.bars(bars, word("org.completion", lang))
 
 
 def _show(request: Request, d: dash.OrgDashboard) -> Response:
     return render(
-        request, "org_dashboard.html", d=d, chart=group_bars(d), health=HEALTH_ORDER,
-        levels=ORG_LEVELS, own=dash.OWN,
+        request, "org_dashboard.html", d=d, chart=group_bars(d, lang_of(request)),
+        health=HEALTH_ORDER, levels=ORG_LEVELS, own=dash.OWN,
     )  # fmt: skip
 
 
