@@ -230,9 +230,11 @@ def install(env: Environment) -> None:
 
 
 def _merge_workflow_words() -> None:
+    from luoshi.web.i18n_orgs import WORDS as org_words
     from luoshi.web.i18n_workflow import WORDS as workflow_words
 
     WORDS.update(workflow_words)
+    WORDS.update(org_words)
 
 
 _merge_workflow_words()

@@ -12,6 +12,7 @@ from luoshi.web.pages import (
     exchange,
     ledger,
     links,
+    orgs,
     plans,
     public,
     rounds,
@@ -26,7 +27,7 @@ def router() -> APIRouter:
     pages = APIRouter(include_in_schema=False)
     modules = (
         assets, auth, dashboard, documents, ledger, exchange, plans, tasks, rounds, public, users,
-        targets, workflow, links,
+        targets, workflow, links, orgs,
     )  # fmt: skip
     for module in modules:
         pages.include_router(module.router)

@@ -14,9 +14,9 @@ from starlette.responses import Response
 
 from luoshi.errors import InputError
 from luoshi.ledger.links import ORIGIN_LABELS
-from luoshi.ledger.plans import plan_by_id
 from luoshi.ledger.read import link_queue
 from luoshi.ledger.read.link_queue import DIRECTIONS, STATES, LinkFilter
+from luoshi.ledger.read.visibility import visible_plan
 from luoshi.web import link_actions
 from luoshi.web.context import ctx_of
 from luoshi.web.pages.common import (
@@ -135,7 +135,7 @@ def show(
     link_queue.require_link_manager(caller.viewer)
     f = args.link_filter()
     with ctx_of(request).read() as s:
-        plan = plan_by_id(s, plan_id)
+        plan = visible_plan(s, caller.viewer, plan_id)
         found = link_queue.link_page(s, caller.viewer, plan, f, args.page)
         others = link_queue.other_plans(s, plan.id)
         # One list of codes per plan a link may be pointed into (the relink fields).
