@@ -53,7 +53,7 @@ def plan_stream(s: Session, plan: Plan, rules: HealthRules, at: AsOf) -> PlanStr
         tasks, targets = _counts(s, plan.id)
         return PlanStream(
             plan_ref(plan), at, st.progress, st.expected, tasks, targets,
-            _document_ids(s, plan), True, None, lambda: kept.iter_rows(s, plan.id),
+            _document_ids(s, plan), True, None, lambda: kept.iter_rows(s, plan.id, kept.CHUNK),
         )  # fmt: skip
     view = computed_view(s, plan, rules, at)
     ids = {r.doc for r in view.rows if r.doc is not None}
