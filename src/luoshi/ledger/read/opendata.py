@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from luoshi.ledger.models import Document, Plan
 from luoshi.ledger.read.asof import AsOf
+from luoshi.ledger.read.downstream import plan_downstream
 from luoshi.ledger.read.figures import PlanFigures, plan_figures
-from luoshi.ledger.read.linkage import PlanLinkage, plan_linkage
+from luoshi.ledger.read.linkage import PlanLinkage, has_links, parent_plans, plan_linkage
 from luoshi.ledger.read.records import ATTENTION_SHOWN
 from luoshi.ledger.read.rows import PlanView
 from luoshi.ledger.read.stream import PlanStream, plan_stream
@@ -38,8 +39,18 @@ def open_data(s: Session, plan: Plan, rules: HealthRules, at: AsOf) -> OpenData:
         figures = plan_figures(stream.view)
     else:
         figures = figures_of(s, plan, rules, at, None, ATTENTION_SHOWN)
-    linkage = plan_linkage(s, plan, rules, at, stream.view)
+    linkage = _linkage(s, plan, rules, at, stream)
     return OpenData(stream, figures, documents(s, stream.document_ids), linkage)
+
+
+def _linkage(s: Session, plan: Plan, rules: HealthRules, at: AsOf, st: PlanStream) -> PlanLinkage:
+    """Coverage of the plans above needs the plan's whole tree (and theirs): read only for a
+    plan that answers one. Downstream progress needs only the tasks answering it."""
+    if not has_links(s, plan.id):
+        return PlanLinkage([], {})
+    if parent_plans(s, plan.id):
+        return plan_linkage(s, plan, rules, at, st.view)
+    return PlanLinkage([], plan_downstream(s, plan, rules, at))
 
 
 def documents(s: Session, ids: list[int]) -> list[Document]:
