@@ -225,3 +225,29 @@ def test_open_data_from_the_page_is_the_file_the_api_streams(ww: WebWorld) -> No
         made == ww.as_user("boss").get(f"{API}/plans/{ww.world.plan_id}/open/targets.csv").content
     )
     assert made.startswith(b"\xef\xbb\xbfplan,code,position")
+
+
+def test_a_download_left_half_way_ends_its_transaction(ww: WebWorld) -> None:
+    from luoshi.errors import PermissionDenied
+    from luoshi.ledger import users
+    from luoshi.web import files
+    from luoshi.web.context import Caller
+
+    ctx = ww.app.state.ctx
+    pool = ww.db.engine.pool
+
+    def caller(name: str) -> Caller:
+        with ww.db.transaction() as s:
+            u = users.get_user(s, name)
+            return Caller(u.id, u.username, u.display_name, u.role, u.unit_id, None, "", "bearer")
+
+    idle = pool.checkedout()
+    streamed = files.open_data_stream(ctx, caller("boss"), ww.world.plan_id, "plan.json", {})
+    first = next(streamed.chunks)
+    assert first.startswith(b'{\n  "schema": "luoshi.plan"')
+    assert pool.checkedout() == idle + 1  # the file's transaction, open while it is sent
+    streamed.chunks.close()  # the client went away
+    assert pool.checkedout() == idle
+    with pytest.raises(PermissionDenied):  # a reporter: refused before any byte, nothing held
+        files.open_data_stream(ctx, caller("port"), ww.world.plan_id, "plan.json", {})
+    assert pool.checkedout() == idle
