@@ -25,7 +25,8 @@ from luoshi.ledger import confirm, documents, plans, tasks
 from luoshi.ledger.health import HEALTH_LABELS
 from luoshi.ledger.read import figures
 from luoshi.ledger.read.compute import task_rows
-from luoshi.ledger.read.linkage import ParentCoverage, downstream_of, has_links, plan_linkage
+from luoshi.ledger.read.downstream import plan_downstream
+from luoshi.ledger.read.linkage import ParentCoverage, has_links, plan_linkage
 from luoshi.ledger.read.records import downstream_record, task_record
 from luoshi.ledger.read.rows import PlanView, TaskRow
 from luoshi.ledger.read.views import figures_of, iter_plan_rows, plan_view
@@ -124,18 +125,16 @@ def show_cmd(app: AppContext, plan: str, jsonl: bool, as_of: str | None) -> None
     at = as_of_option(as_of)
     with app.work() as (s, _actor):
         p = plans.get_plan(s, plan)
-        if jsonl and not has_links(s, p.id):
+        # Downstream progress holds only the tasks answered from below.
+        below = plan_downstream(s, p, app.settings.health, at) if has_links(s, p.id) else {}
+        if jsonl:
             # Streamed inside the transaction: rows are written as they are read.
             stream = iter_plan_rows(s, p, app.settings.health, at)
-            emit_jsonl({**task_record(r), "downstream": downstream_record(None)} for r in stream)
+            emit_jsonl(
+                {**task_record(r), "downstream": downstream_record(below.get(r.id))} for r in stream
+            )
             return
         view = plan_view(s, p, app.settings.health, at)
-        below = downstream_of(s, view, app.settings.health)
-    if jsonl:
-        emit_jsonl(
-            {**task_record(r), "downstream": downstream_record(below.get(r.id))} for r in view.rows
-        )
-        return
     rows = [
         [
             r.code,
