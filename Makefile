@@ -8,7 +8,7 @@ SHARED ?= ../shared
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: help install office browser run test test-postgres lint format bench bench-pdf bench-hostile bench-ledger bench-web bench-crash bench-harden bench-align bench-startup bench-scale eval clean
+.PHONY: help install office browser run test test-postgres lint format bench bench-pdf bench-hostile bench-ledger bench-web bench-crash bench-harden bench-align bench-startup bench-scale bench-exports eval clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -88,6 +88,9 @@ bench-scale: $(STAMP)  ## deadline day: 20 readers + 5 writers for 60 s on 100k 
 	url="$$(LUOSHI_PGPORT=55499 LUOSHI_PGDATA=/tmp/luoshi-bench-pg .ci/postgres start)" && \
 		$(BIN)/python benchmarks/bench_scale.py --tasks 100000 --database-url "$$url"; \
 		status=$$?; LUOSHI_PGPORT=55499 LUOSHI_PGDATA=/tmp/luoshi-bench-pg .ci/postgres stop; exit $$status
+
+bench-exports: $(STAMP)  ## plan show --jsonl and export json/csv/xlsx as whole processes at 10k and 100k tasks: time, peak RSS (not in CI)
+	$(BIN)/python benchmarks/bench_exports.py
 
 # Not part of `make bench`: each starts servers and takes a minute or more.
 bench-crash: $(STAMP)  ## kill -9 the server under 20-client report load: acknowledged and lost writes (SQLite; DATABASE_URL=postgresql+psycopg://… for PostgreSQL)

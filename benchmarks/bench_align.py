@@ -9,8 +9,9 @@ usage: python benchmarks/bench_align.py [--shared ../shared] [--province] [--tas
    SQLite (proposals written, re-runs compared with what is stored). Goal: under 2 s.
 3. With --province: a generated province, 1 provincial plan, 20 city plans and
    200 district plans of N tasks each (default 300), every lower task linked to
-   one above. Times listing a district plan's links, the coverage of a city plan
-   and the three-level roll-up of the whole province.
+   one above. Times listing a district plan's links, the organisation dashboards
+   (the province, a city, all districts; from the kept figures, refreshed first),
+   the coverage of a city plan and the three-level roll-up of the whole province.
 
 Times are the best of three runs, wall clock.
 """
@@ -26,7 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +35,12 @@ from sqlalchemy import insert, select
 
 from luoshi.extract.align import align_documents
 from luoshi.extract.pipeline import extract
-from luoshi.ledger import links, plans
+from luoshi.ledger import links, orgs, plans
 from luoshi.ledger.db import Database
 from luoshi.ledger.models import Organisation, Plan, Task, TaskLink
+from luoshi.ledger.read import org_dashboard, state
 from luoshi.ledger.rollup import coverage, roll_up
+from luoshi.settings import HealthRules
 from luoshi.text.sources import load_document
 
 GOAL_SECONDS = 2.0
@@ -138,6 +141,7 @@ def province(db: Database, per_plan: int) -> tuple[dict[str, int], dict[int, flo
             "created_at": NOW,
             "public": False,
             "organisation_id": o["id"],
+            "state": "active",
             "version": 1,
         }
         for o in orgs
@@ -255,8 +259,37 @@ def province_reads(db: Database, progress: dict[int, float]) -> bool:
             roll_up(progress, {}, [(c, p) for c, p in pairs])
 
     ok = report("links list of a district plan (province loaded)", best(listing), 1.0)
+    ok &= org_dashboards(db)
     ok &= report("coverage of a city plan over its 10 districts", best(city_coverage), 1.0)
     return report("three-level roll-up of the whole province", best(whole_roll_up), 2.0) and ok
+
+
+def org_dashboards(db: Database) -> bool:
+    """组织总览 of the province, of a city and of all districts, from the kept figures
+    (brought to today first, plan by plan, as ``luoshi serve`` does before it listens)."""
+    rules, day = HealthRules(), date.today()
+    with db.transaction() as s:
+        ids = list(s.scalars(select(Plan.id).order_by(Plan.id)))
+    t = time.perf_counter()
+    for plan_id in ids:
+        with db.transaction() as s:
+            state.refresh(s, plans.plan_by_id(s, plan_id), rules, day)
+    print(f"kept figures of {len(ids)} plans refreshed in {time.perf_counter() - t:.1f} s")
+
+    def scope(name: str) -> Callable[[], None]:
+        def read() -> None:
+            with db.transaction() as s:
+                org_dashboard.org_dashboard(s, orgs.get_org(s, name), rules, None)
+
+        return read
+
+    def districts() -> None:
+        with db.transaction() as s:
+            org_dashboard.level_dashboard(s, "区", rules, None)
+
+    ok = report("organisation dashboard of the province (221 plans)", best(scope("示范省")), 1.0)
+    ok &= report("organisation dashboard of a city (11 plans)", best(scope("市1")), 1.0)
+    return report("level dashboard of all 200 districts", best(districts), 1.0) and ok
 
 
 def main() -> int:

@@ -155,7 +155,7 @@ def build_cycle(db: Database) -> Cycle:
             ("2024-Q2", date(2024, 7, 10), [("1.1.1.1", 45, None), ("1.1.2.1", 30, None),
                                              ("1.2.1", 90, 3.3e6)]),
         ):  # fmt: skip
-            rnd = cycle.open_round(s, boss, plan, period, due)
+            rnd = cycle.open_round(s, boss, plan, period, due, opened_on=due)  # history
             ids[period] = rnd.id
             for code, percent, value in reports:
                 report = cycle.submit_report(s, boss, rnd, world.task(s, code), percent, value)

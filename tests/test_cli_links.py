@@ -98,7 +98,8 @@ def test_plan_status_and_show_give_coverage_and_progress_from_below(tmp_path: Pa
         measure = next(t for t in lv.plan_tasks(s, "east") if t.parent_id == east_jobs.id)
         measure.lead_unit_id = units.add_unit(s, a, "东区人社局").id
         s.flush()
-        rnd = cycle.open_round(s, a, lv.plan(s, "east"), "2025-Q1", date(2025, 4, 10))
+        due = date(2025, 4, 10)
+        rnd = cycle.open_round(s, a, lv.plan(s, "east"), "2025-Q1", due, opened_on=due)
         cycle.submit_report(s, a, rnd, measure, 30)
         jobs_code = jobs.code
     db.dispose()

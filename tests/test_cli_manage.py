@@ -1,8 +1,9 @@
 """The life of plans and documents on the command line; per-target values in ``report``;
-``luoshi demo`` choosing the database of later commands; ``serve`` on a taken port."""
+``luoshi demo`` writing nothing but its database; ``serve`` on a taken port."""
 
 from __future__ import annotations
 
+import re
 import socket
 from pathlib import Path
 from typing import Any
@@ -117,19 +118,23 @@ def test_a_returned_report_needs_a_reason_and_the_cli_names_its_flag(
     assert r.stderr.strip() == "错误：退回进度报告 1 必须说明理由（--reason）"
 
 
-def test_demo_makes_its_database_the_one_later_commands_use(
+def test_demo_writes_nothing_but_its_database_and_says_how_to_use_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(tmp_path)
+    here, elsewhere = tmp_path / "work", tmp_path / "demo"
+    here.mkdir()
+    elsewhere.mkdir()
+    monkeypatch.chdir(here)
     monkeypatch.delenv("LUOSHI_DATABASE_URL", raising=False)
-    assert CliRunner().invoke(cli, ["demo", "--no-serve"]).exit_code == 0
-    assert "luoshi-demo.db" in (tmp_path / "luoshi.toml").read_text(encoding="utf-8")
-    listed = CliRunner().invoke(cli, ["plan", "list"])
+    demo = CliRunner().invoke(cli, ["demo", "--no-serve", "--database", str(elsewhere / "d.db")])
+    assert demo.exit_code == 0, demo.output
+    assert list(here.iterdir()) == []  # no luoshi.toml, nothing at all in the cwd
+    assert not (tmp_path / "luoshi.toml").exists()
+    shown = re.search(r"--database-url (\S+?)，", demo.stdout)
+    assert shown is not None and shown[1] == f"sqlite:///{elsewhere / 'd.db'}"
+    listed = CliRunner().invoke(cli, ["--database-url", shown[1], "plan", "list"])
     assert listed.exit_code == 0 and "linjiang" in listed.stdout
-    assert not (tmp_path / "luoshi.db").exists()
-    # The environment still wins over the file.
-    other = f"sqlite:///{tmp_path / 'other.db'}"
-    monkeypatch.setenv("LUOSHI_DATABASE_URL", other)
+    # Later commands in the directory keep their own database.
     assert "linjiang" not in CliRunner().invoke(cli, ["plan", "list"]).stdout
 
 

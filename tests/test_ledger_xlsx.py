@@ -285,3 +285,39 @@ def test_a_file_that_is_not_a_ledger(db: Database, tmp_path: Path) -> None:
     wb.save(tmp_path / "other.xlsx")
     with pytest.raises(ImportErrors, match="没有名为「台账」的工作表"):
         import_(world, tmp_path / "other.xlsx")
+
+
+def _cells(path: Path) -> list[list[tuple[Any, str | None, bool]]]:
+    """Every cell's value, fill colour and wrapping, row by row."""
+    ws = load_workbook(path)[SHEET]
+    return [
+        [(c.value, c.fill.fgColor.rgb if c.fill.fill_type else None, bool(c.alignment.wrap_text))
+         for c in row]
+        for row in ws.iter_rows()
+    ]  # fmt: skip
+
+
+def test_the_streamed_ledger_is_the_ledger_and_reads_back(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from luoshi.ledger.read import kept
+    from luoshi.ledger.read.stream import plan_stream
+
+    c = build_cycle(db)
+    today = AsOf(date.today())  # the day the kept figures are for
+    whole = tmp_path / "whole.xlsx"
+    with c.world.db.transaction() as s:
+        view = plan_view(s, c.world.plan(s), HealthRules(), today)
+        write_ledger(view, document_texts(s, view), unit_names(s), whole)
+    monkeypatch.setattr(kept, "CHUNK", 2)  # many keyset pages, even on a small plan
+    streamed = tmp_path / "streamed.xlsx"
+    with c.world.db.transaction() as s:
+        stream = plan_stream(s, c.world.plan(s), HealthRules(), today)
+        assert stream.streamed
+        raw = document_texts(s, stream.document_ids)
+        assert write_ledger(stream.rows(), raw, unit_names(s), streamed) == stream.tasks
+    assert _cells(streamed) == _cells(whole)
+    assert load_workbook(streamed)[SHEET].cell(1, 1).font.bold
+    before = audit_count(c.world)
+    assert import_(c.world, streamed, dry_run=True) == []
+    assert audit_count(c.world) == before

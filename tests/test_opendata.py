@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -161,3 +163,80 @@ def test_csv_cells_that_look_like_formulas_stay_text(tmp_path: Path) -> None:
     got = read_csv(path)
     assert [r["title"] for r in got] == ["'=HYPERLINK(1)", "'@cmd"]
     assert [r["n"] for r in got] == ["-3", ""]
+
+
+# -- streaming: the same bytes as the whole plan in memory ---------------------------
+
+
+def _whole_json(data: opendata.OpenData) -> bytes:
+    """Open data as it was written before it streamed: one dumps of the whole document."""
+    return (json.dumps(opendata.plan_json(data), ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def _whole_csv(header: tuple[str, ...], rows: list[list[Any]]) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(header)
+    w.writerows([opendata._cell(v) for v in row] for row in rows)
+    return ("\ufeff" + buf.getvalue()).encode()
+
+
+def _open(c: Cycle, at: AsOf, computed: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Open data of the cycle's plan, from kept figures or (``computed``) the records."""
+    from luoshi.ledger.read import stream
+
+    with monkeypatch.context() as m:
+        if computed:
+            m.setattr(stream, "is_fresh", lambda *_: False)
+        with c.world.db.transaction() as s:
+            data = open_data(s, c.world.plan(s), HealthRules(), at)
+            assert data.stream.streamed is not computed
+            return (
+                _whole_json(data),
+                _whole_csv(opendata.TASK_COLUMNS, list(opendata.task_rows(data))),
+                _whole_csv(opendata.TARGET_COLUMNS, list(opendata.target_rows(data))),
+                b"".join(c.encode() for c in opendata.json_chunks(data)),
+            )
+
+
+def test_streamed_open_data_is_byte_for_byte_the_computed_document(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = build_cycle(db)
+    today = AsOf(date.today())  # the day the kept figures are for
+    want_json, want_tasks, want_targets, _ = _open(c, today, True, monkeypatch)
+    from luoshi.ledger.read import kept
+
+    monkeypatch.setattr(kept, "CHUNK", 3)  # many keyset pages, even on a small plan
+    with c.world.db.transaction() as s:
+        data = open_data(s, c.world.plan(s), HealthRules(), today)
+        assert data.stream.streamed  # read from task_state a chunk at a time
+        opendata.export_json(data, tmp_path / "plan.json")
+        tasks_path, targets_path = opendata.export_csv(data, tmp_path / "open")
+    assert (tmp_path / "plan.json").read_bytes() == want_json
+    assert tasks_path.read_bytes() == want_tasks
+    assert targets_path.read_bytes() == want_targets
+    loaded = json.loads(want_json)
+    assert len(loaded["tasks"]) == data.stream.tasks > 0
+    assert loaded["figures"]["leaf_tasks"] == sum(t["leaf"] for t in loaded["tasks"])
+
+
+def test_a_past_day_is_computed_and_says_so(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = build_cycle(db)
+    want_json, *_, chunks = _open(c, AsOf(TODAY), True, monkeypatch)
+    assert chunks == want_json
+    with c.world.db.transaction() as s:
+        data = open_data(s, c.world.plan(s), HealthRules(), AsOf(TODAY))
+        assert not data.stream.streamed and data.stream.view is not None
+
+
+def test_a_plan_without_tasks_is_an_empty_array(db: Database) -> None:
+    c = build_cycle(db)
+    with c.world.db.transaction() as s:
+        data = open_data(s, c.world.plan(s), HealthRules(), AsOf(date.today()))
+    nothing = replace(data, stream=replace(data.stream, read=lambda: iter([])))
+    text = "".join(opendata.json_chunks(nothing))
+    assert text.encode() == _whole_json(nothing)
+    assert json.loads(text)["tasks"] == [] and text.endswith('"tasks": []\n}\n')

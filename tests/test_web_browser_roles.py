@@ -205,3 +205,30 @@ def test_a_viewer_reads_the_dashboard_on_a_phone(demo_server: str, browser: Any)
     w.go("/plans/1/ledger")
     fits(w, "ledger")
     assert "export-ledger" in w.page and "bulk-assign" not in w.page
+
+
+SMALL_PHONE = {**PHONE, "width": 375, "height": 812}
+
+
+def test_wide_tables_scroll_inside_their_card_on_a_375_px_phone(
+    demo_server: str, browser: Any
+) -> None:
+    size(browser, SMALL_PHONE)
+    w = Walk(browser, demo_server, "roles-small-phone")
+    w.login("duban")
+    w.go("/rounds")
+    link = w.find("#rounds a[href^='/rounds/']")
+    round_link = str(link.get_attribute("href")).removeprefix(demo_server)  # type: ignore[attr-defined]
+    w.go("/plans/1/ledger")
+    task_link = w.find("#ledger a[href^='/tasks/']")
+    task = str(task_link.get_attribute("href")).removeprefix(demo_server)  # type: ignore[attr-defined]
+    wide = ("/plans/1/ledger", "/review", "/scores", "/rounds", round_link, "/plans/1/targets")
+    for path in (*wide, "/", "/notifications", "/inbox", task):
+        w.go(path)
+        fits(w, "375" + path.replace("/", "-"))
+    w.go("/plans/1/ledger")
+    inner, outer = w.d.execute_script(  # type: ignore[attr-defined]
+        "const s = document.getElementById('ledger').closest('.scroll');"
+        " return [s.scrollWidth, s.clientWidth]"
+    )
+    assert inner > outer  # the ledger is wider than the phone: its wrapper scrolls

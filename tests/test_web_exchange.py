@@ -122,6 +122,27 @@ def test_open_data_by_name(ww: WebWorld) -> None:
     assert boss.get(f"{API}/plans/{plan}/open/other.csv").status_code == 422
 
 
+def test_open_data_streams_the_file_the_command_writes(ww: WebWorld, tmp_path: Path) -> None:
+    from datetime import date
+
+    from luoshi.io import opendata
+    from luoshi.ledger.read.asof import AsOf
+    from luoshi.ledger.read.opendata import open_data
+    from luoshi.settings import HealthRules
+
+    with ww.db.transaction() as s:
+        data = open_data(s, ww.world.plan(s), HealthRules(), AsOf(date.today()))
+        assert data.stream.streamed
+        opendata.export_json(data, tmp_path / "plan.json")
+        opendata.export_csv(data, tmp_path)
+    boss = ww.as_user("boss")
+    for name in ("plan.json", "tasks.csv", "targets.csv"):
+        r = boss.get(f"{API}/plans/{ww.world.plan_id}/open/{name}")
+        assert r.status_code == 200, r.text
+        assert r.content == (tmp_path / name).read_bytes(), name
+        assert "attachment" in r.headers["content-disposition"]
+
+
 # -- the ledger page: background jobs ----------------------------------------------
 
 
@@ -191,3 +212,42 @@ def test_the_bulletin_form_makes_a_docx(ww: WebWorld, tmp_path: Path) -> None:
     made = c.get(r.headers["location"] + "/file").content
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(made)).paragraphs)
     assert "第7期" in text and "临督〔2025〕7号" in text
+
+
+def test_open_data_from_the_page_is_the_file_the_api_streams(ww: WebWorld) -> None:
+    c, csrf = signed_in(ww, "boss")
+    form = {"csrf_token": csrf, "file": "targets.csv"}
+    r = c.post(f"/plans/{ww.world.plan_id}/export/open", data=form, follow_redirects=False)
+    assert r.status_code == 303
+    assert 'id="job-download"' in finished(c, r.headers["location"])
+    made = c.get(r.headers["location"] + "/file").content
+    assert (
+        made == ww.as_user("boss").get(f"{API}/plans/{ww.world.plan_id}/open/targets.csv").content
+    )
+    assert made.startswith(b"\xef\xbb\xbfplan,code,position")
+
+
+def test_a_download_left_half_way_ends_its_transaction(ww: WebWorld) -> None:
+    from luoshi.errors import PermissionDenied
+    from luoshi.ledger import users
+    from luoshi.web import files
+    from luoshi.web.context import Caller
+
+    ctx = ww.app.state.ctx
+    pool = ww.db.engine.pool
+
+    def caller(name: str) -> Caller:
+        with ww.db.transaction() as s:
+            u = users.get_user(s, name)
+            return Caller(u.id, u.username, u.display_name, u.role, u.unit_id, None, "", "bearer")
+
+    idle = pool.checkedout()
+    streamed = files.open_data_stream(ctx, caller("boss"), ww.world.plan_id, "plan.json", {})
+    first = next(streamed.chunks)
+    assert first.startswith(b'{\n  "schema": "luoshi.plan"')
+    assert pool.checkedout() == idle + 1  # the file's transaction, open while it is sent
+    streamed.chunks.close()  # the client went away
+    assert pool.checkedout() == idle
+    with pytest.raises(PermissionDenied):  # a reporter: refused before any byte, nothing held
+        files.open_data_stream(ctx, caller("port"), ww.world.plan_id, "plan.json", {})
+    assert pool.checkedout() == idle

@@ -79,7 +79,11 @@ def test_reporting_and_review_through_the_forms(web: WebWorld) -> None:
     boss, boss_csrf = browser(web, "boss")
     r = boss.post(
         f"/plans/{web.world.plan_id}/rounds/open",
-        data={"period": "2024-Q1", "due": "2024-04-10", "csrf_token": boss_csrf},
+        data={
+            "period": "2024-Q1",
+            "due": f"{date.today().year + 1}-04-10",
+            "csrf_token": boss_csrf,
+        },
     )
     assert r.status_code == 200 and "未报单位" in r.text
     port, port_csrf = browser(web, "port")

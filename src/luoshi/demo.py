@@ -145,7 +145,8 @@ def _rounds(db: Database, plan_id: int, today: date) -> list[tuple[int, date]]:
         for month in reversed(months):
             # The newest round is still open: due next week.
             due = today + timedelta(days=7) if month == months[0] else month + timedelta(days=9)
-            rnd = cycle.open_round(s, boss, plan, f"{month:%Y-%m}", due)
+            # Replayed history: each round is opened on the first of its month.
+            rnd = cycle.open_round(s, boss, plan, f"{month:%Y-%m}", due, opened_on=month)
             out.append((rnd.id, due))
     return out
 

@@ -40,13 +40,12 @@ LUOSHI_UPLOAD_MEMORY_MB memory reading and extracting one upload may use (defaul
 LUOSHI_UPLOAD_WORKERS   uploads read at once per process; more get 503 (default 2)
 
 Below the environment (and the CLI's flags) comes the local config file
-``./luoshi.toml`` of the working directory, which ``luoshi demo`` writes so later
-commands open the demo's database: ``database_url = "sqlite:////…/luoshi-demo.db"``.
+``./luoshi.toml`` of the working directory, when someone has written one:
+``database_url = "sqlite:////…/ledger.db"`` (``luoshi demo`` never writes it).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import tomllib
 from collections.abc import Mapping
@@ -194,17 +193,6 @@ def read_config(path: Path) -> dict[str, str]:
     if len(values) != len(data):
         raise InputError(f"配置文件 {path} 中的设置应为文字（用双引号括起）")
     return values
-
-
-def write_config(path: Path, values: Mapping[str, str]) -> None:
-    """Write ``values`` to a local config file, replacing what it held."""
-    lines = ["# 落实 Luoshi 本地设置（luoshi demo 写入；环境变量和命令行选项优先）"]
-    # A JSON string is a valid TOML basic string.
-    lines += [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in values.items()]
-    try:
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    except OSError as e:
-        raise InputError(f"无法写入配置文件 {path}：{e.strerror or e}") from None
 
 
 def _web(env: Mapping[str, str]) -> WebSettings:

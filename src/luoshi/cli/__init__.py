@@ -49,7 +49,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "remind": ("workflow_cmds",),
     "notifications": ("workflow_cmds",),
     "scores": ("workflow_cmds",),
-    "orgs": ("link_cmds",),
+    "orgs": ("link_cmds", "org_cmds"),
     "links": ("link_cmds",),
 }
 

@@ -94,6 +94,13 @@ def chase_cmd(app: AppContext, round_id: int, unit: str | None, note: str | None
         events = cycle.chase(s, actor, rnd, unit, note)
         remind.enqueue_chases(s, app.settings, rnd, events)
         click.echo(f"已催办 {len(events)} 个单位")
+        nobody = remind.unreachable(s, app.settings, [ev.unit_id for ev in events])
+        if nobody:
+            names = "、".join(p.unit for p in cycle.pending(s, rnd) if p.unit_id in nobody)
+            click.echo(
+                f"其中 {len(nobody)} 个单位{remind.NO_READER}，催办未送达：{names}"
+                "（请为这些单位添加用户，或填写单位邮箱、群机器人地址）"
+            )
     deliver_now(app)
 
 

@@ -96,8 +96,9 @@ def json_cmd(app: AppContext, plan: str, out: Path, as_of: str | None) -> None:
     with app.work() as (s, actor):
         require_exporter(actor, "导出公开数据")
         data = open_data(s, plans.get_plan(s, plan), app.settings.health, at)
-    opendata.export_json(data, out)
-    click.echo(f"已导出 {len(data.view.rows)} 项任务到 {out}")
+        # Written inside the session: the tasks are read a chunk at a time as they go out.
+        opendata.export_json(data, out)
+    click.echo(f"已导出 {data.stream.tasks} 项任务到 {out}")
 
 
 @click.command("csv")
@@ -112,9 +113,9 @@ def csv_cmd(app: AppContext, plan: str, out: Path, as_of: str | None) -> None:
     with app.work() as (s, actor):
         require_exporter(actor, "导出公开数据")
         data = open_data(s, plans.get_plan(s, plan), app.settings.health, at)
-    tasks, targets = opendata.export_csv(data, out)
-    n_targets = sum(len(r.targets) for r in data.view.rows)
-    click.echo(f"已导出 {len(data.view.rows)} 项任务到 {tasks}，{n_targets} 个目标到 {targets}")
+        tasks, targets = opendata.export_csv(data, out)
+    n_tasks, n_targets = data.stream.tasks, data.stream.targets
+    click.echo(f"已导出 {n_tasks} 项任务到 {tasks}，{n_targets} 个目标到 {targets}")
 
 
 def register(group: click.Group) -> None:

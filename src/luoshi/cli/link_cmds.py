@@ -248,9 +248,12 @@ def links_group() -> None:
 def links_list_cmd(app: AppContext, plan: str, state: str | None, jsonl: bool) -> None:
     """列出计划的对接（本计划任务对接的上级任务，及对接本计划任务的下级任务）。"""
     from luoshi.ledger import links, plans
+    from luoshi.ledger.read.visibility import viewer_of, visible_links, visible_plan
 
-    with app.work() as (s, _actor):
-        rows = links.list_links(s, plans.get_plan(s, plan), state)
+    with app.work() as (s, actor):
+        viewer = viewer_of(s, actor)
+        found = visible_plan(s, viewer, plans.get_plan(s, plan).id)
+        rows = visible_links(s, viewer, links.list_links(s, found, state))
     if jsonl:
         emit_jsonl(links.link_record(r) for r in rows)
         return

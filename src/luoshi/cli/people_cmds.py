@@ -93,6 +93,9 @@ def users_group() -> None:
 @click.option("--name", "display_name", help="显示名称")
 @click.option("--password-stdin", is_flag=True, help="从标准输入读取登录密码（不要写在命令行上）")
 @click.option("--email", help="电子邮箱（接收提醒）")
+@click.option(
+    "--org", help="所属组织（名称或编号）：督查人员、查看者只管理、查看该组织及其下级组织的计划"
+)
 @pass_app
 def add_user_cmd(
     app: AppContext,
@@ -102,12 +105,36 @@ def add_user_cmd(
     display_name: str | None,
     password_stdin: bool,
     email: str | None,
+    org: str | None,
 ) -> None:
     """添加用户。Add a user (admin only); without a password it cannot sign in to the web."""
     password = read_password() if password_stdin else None
     with app.work() as (s, actor):
-        user = users.add_user(s, actor, username, role, display_name, unit, password, email)
+        user = users.add_user(
+            s, actor, username, role, display_name, unit, password, email, organisation=org
+        )
         click.echo(f"{user.id}\t{user.username}\t{ROLE_LABELS[user.role]}")
+
+
+@users_group.command("org")
+@click.argument("username")
+@click.argument("org", required=False)
+@click.option("--clear", is_flag=True, help="取消所属组织（恢复查看全部计划）")
+@click.option("--version", type=int, help="您看到的版本")
+@pass_app
+def org_cmd(
+    app: AppContext, username: str, org: str | None, clear: bool, version: int | None
+) -> None:
+    """设置用户的所属组织：督查人员、查看者只管理、查看该组织及其下级组织的计划，
+    并可查看本组织任务对接的上级任务。Scope a user to an organisation (admin only)."""
+    if bool(org) == clear:
+        raise InputError("请给出组织名称，或只用 --clear 取消所属组织")
+    with app.work() as (s, actor):
+        user = users.get_user(s, username)
+        changed = users.set_organisation(s, actor, user, None if clear else org, version)
+        shown = org if org else "（无）"
+        note = "" if changed else "（未改变）"
+        click.echo(f"用户 {username} 的所属组织：{shown}{note}（版本 {user.version}）")
 
 
 @users_group.command("passwd")
@@ -168,17 +195,20 @@ def read_password() -> str:
 def list_users_cmd(app: AppContext) -> None:
     """列出用户。List users."""
     with app.work() as (s, _actor):
+        orgs = users.org_names(s)
         rows = [
             [
                 u.username,
                 u.display_name,
                 ROLE_LABELS.get(u.role, u.role),
                 unit or "",
+                orgs.get(u.organisation_id, "") if u.organisation_id else "",
                 "" if u.active else "已停用",
             ]
             for u, unit in users.list_users(s)
         ]
-    click.echo(render(["用户名", "名称", "角色", "单位", "状态"], rows, [20, 20, 8, 20, 6]))
+    heads = ["用户名", "名称", "角色", "单位", "所属组织", "状态"]
+    click.echo(render(heads, rows, [20, 20, 8, 20, 16, 6]))
 
 
 def register(group: click.Group) -> None:

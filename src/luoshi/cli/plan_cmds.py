@@ -25,7 +25,8 @@ from luoshi.ledger import confirm, documents, plans, tasks
 from luoshi.ledger.health import HEALTH_LABELS
 from luoshi.ledger.read import figures
 from luoshi.ledger.read.compute import task_rows
-from luoshi.ledger.read.linkage import ParentCoverage, downstream_of, has_links, plan_linkage
+from luoshi.ledger.read.downstream import plan_downstream
+from luoshi.ledger.read.linkage import ParentCoverage, has_links, plan_linkage
 from luoshi.ledger.read.records import downstream_record, task_record
 from luoshi.ledger.read.rows import PlanView, TaskRow
 from luoshi.ledger.read.views import figures_of, iter_plan_rows, plan_view
@@ -101,11 +102,13 @@ def _document_id(app: AppContext, ref: str) -> int:
 @plan_group.command("list")
 @pass_app
 def list_cmd(app: AppContext) -> None:
-    """列出计划。List plans."""
-    with app.work() as (s, _actor):
+    """列出计划（有所属组织的用户只列本组织及下级组织的计划）。List plans."""
+    from luoshi.ledger.scope import scope_of
+
+    with app.work() as (s, actor):
         rows = [
             [str(p.id), p.name, p.title, str(p.document_id or ""), str(p.tasks), p.created_at]
-            for p in plans.list_plans(s)
+            for p in plans.list_plans(s, scope_of(s, actor))
         ]
     click.echo(
         render(["编号", "名称", "标题", "文件", "任务数", "建立时间"], rows, [6, 16, 40, 6, 6, 19])
@@ -122,18 +125,16 @@ def show_cmd(app: AppContext, plan: str, jsonl: bool, as_of: str | None) -> None
     at = as_of_option(as_of)
     with app.work() as (s, _actor):
         p = plans.get_plan(s, plan)
-        if jsonl and not has_links(s, p.id):
+        # Downstream progress holds only the tasks answered from below.
+        below = plan_downstream(s, p, app.settings.health, at) if has_links(s, p.id) else {}
+        if jsonl:
             # Streamed inside the transaction: rows are written as they are read.
             stream = iter_plan_rows(s, p, app.settings.health, at)
-            emit_jsonl({**task_record(r), "downstream": downstream_record(None)} for r in stream)
+            emit_jsonl(
+                {**task_record(r), "downstream": downstream_record(below.get(r.id))} for r in stream
+            )
             return
         view = plan_view(s, p, app.settings.health, at)
-        below = downstream_of(s, view, app.settings.health)
-    if jsonl:
-        emit_jsonl(
-            {**task_record(r), "downstream": downstream_record(below.get(r.id))} for r in view.rows
-        )
-        return
     rows = [
         [
             r.code,

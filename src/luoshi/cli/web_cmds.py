@@ -15,7 +15,6 @@ from luoshi.cli.context import AppContext, pass_app
 from luoshi.errors import InputError
 from luoshi.ledger.access import ROLE_LABELS
 from luoshi.ledger.db import Database, holds_data
-from luoshi.settings import LOCAL_CONFIG, write_config
 
 DEMO_DB = "luoshi-demo.db"
 
@@ -125,9 +124,9 @@ def serve_cmd(app: AppContext, host: str, port: int, workers: int, no_reminders:
 @click.option("--force", is_flag=True, help="数据库文件已有数据时也覆盖重建（原有数据将丢失）")
 @pass_app
 def demo_cmd(app: AppContext, path: str, host: str, port: int, no_serve: bool, force: bool) -> None:
-    """生成（或重建）演示数据库，打印演示账号，然后启动网页；并把它写入 ./luoshi.toml，
-    之后在此目录运行的命令都使用它。Build the demo, make it this directory's database,
-    then serve it.
+    """生成（或重建）演示数据库，打印演示账号，然后启动网页；除数据库文件（及其旁的
+    luoshi-files）外不写任何文件。Build the demo database and serve it; nothing else is
+    written (no config file in the working directory).
 
     已有数据的数据库文件不会被覆盖，除非加 --force。"""
     from luoshi.demo import build_demo
@@ -154,8 +153,12 @@ def demo_cmd(app: AppContext, path: str, host: str, port: int, no_serve: bool, f
     finally:
         db.dispose()
     click.echo(f"演示数据已生成：{db_file}（计划 {demo.plan_name}）")
-    write_config(LOCAL_CONFIG, {"database_url": url})
-    click.echo(f"已写入 {LOCAL_CONFIG.resolve()}：此目录中的 luoshi 命令从此使用演示数据库")
+    # Said, not written: a config file left in the working directory would silently
+    # point every later command run there at the demo instead of the real ledger.
+    click.echo(
+        f"其他 luoshi 命令要使用演示数据库，请加 --database-url {url}"
+        f"，或先设置 LUOSHI_DATABASE_URL={url}"
+    )
     click.echo(f"地址 Address：http://{host}:{port}/   公开页 Public：/public/plans/{demo.plan_id}")
     click.echo("演示账号 Demo accounts（每次重新生成密码）：")
     for a in demo.accounts:

@@ -14,7 +14,7 @@ from luoshi.ledger.access import require_exporter
 from luoshi.ledger.edits import Change, import_edits
 from luoshi.ledger.read.catalog import unit_names
 from luoshi.ledger.read.opendata import document_texts
-from luoshi.ledger.read.views import plan_view
+from luoshi.ledger.read.stream import plan_stream
 
 
 @click.group("export")
@@ -32,10 +32,11 @@ def export_xlsx(app: AppContext, plan: str, out: str, as_of: str | None) -> None
     at = as_of_option(as_of)
     with app.work() as (s, actor):
         require_exporter(actor, "导出台账")
-        view = plan_view(s, plans.get_plan(s, plan), app.settings.health, at)
-        raw, units = document_texts(s, view), unit_names(s)
-    write_ledger(view, raw, units, out)
-    click.echo(f"已导出 {len(view.rows)} 项任务到 {out}")
+        stream = plan_stream(s, plans.get_plan(s, plan), app.settings.health, at)
+        raw, units = document_texts(s, stream.document_ids), unit_names(s)
+        # Written inside the session: the rows are read a chunk at a time as they go out.
+        n = write_ledger(stream.rows(), raw, units, out)
+    click.echo(f"已导出 {n} 项任务到 {out}")
 
 
 @click.group("import")

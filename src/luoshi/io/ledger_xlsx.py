@@ -7,25 +7,25 @@ row was exported at, so an edit made on an old copy is refused on import.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
 from luoshi.errors import ImportErrors
 from luoshi.extract.records import number
 from luoshi.io.workbook_limits import DEFAULT_LIMITS, Limits, used_range
 from luoshi.ledger.edits import RowEdit
 from luoshi.ledger.health import HEALTH_COLOURS, HEALTH_LABELS, tint
-from luoshi.ledger.read.rows import PlanView, TargetRow, TaskRow
+from luoshi.ledger.read.rows import TargetRow, TaskRow
 from luoshi.ledger.units import LIST_SEPARATOR
 from luoshi.ledger.values import parse_date
 
@@ -36,6 +36,9 @@ COMPARATOR_LABELS = {">": ">", ">=": "≥", "<=": "≤", "~": "约", "=": ""}
 # Light tints of the one palette, so a cell reads as the colour the web and Word show.
 HEALTH_FILLS = {h: tint(c) for h, c in HEALTH_COLOURS.items()}
 READ_ONLY_FILL = PatternFill("solid", fgColor="F2F2F2")
+# A write-only worksheet: openpyxl's stubs omit its column_dimensions, data_validations
+# and sheet_state, which it has.
+Sheet = Any
 
 
 @dataclass(frozen=True)
@@ -109,48 +112,82 @@ def _row_values(row: TaskRow, source: str) -> list[Any]:
     ]
 
 
-def write_ledger(view: PlanView, raw: dict[int, str], units: list[str], path: str | Path) -> None:
-    """Write ``view`` to ``path`` (progress and health as of the view; the editable cells
-    are always current); ``raw`` maps document ids to their text (for 原文), ``units``
-    lists the names offered in the 责任单位 column."""
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = SHEET
-    ws.append([c.header for c in COLUMNS])
-    for row in view.rows:
+def write_ledger(
+    rows: Iterable[TaskRow], raw: dict[int, str], units: list[str], path: str | Path
+) -> int:
+    """Write ``rows`` (a PlanView or a stream of its rows, in code order) to ``path`` a row
+    at a time (progress and health as of the rows' day; the editable cells are always
+    current); ``raw`` maps document ids to their text (for 原文), ``units`` lists the
+    names offered in the 责任单位 column. Returns how many tasks were written."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(SHEET)
+    unit_sheet = wb.create_sheet(UNIT_SHEET) if units else None
+    _layout(ws)
+    styles = _Styles(ws)
+    ws.append([_styled(ws, c.header, styles.header) for c in COLUMNS])
+    n = 0
+    for row in rows:
         text = raw.get(row.doc or -1, "")
         source = text[row.start : row.end] if row.start is not None else ""
-        ws.append(_row_values(row, source))
-    _format(ws, view)
-    _validations(wb, ws, units, len(view.rows) + 1)
+        ws.append(_cells(ws, styles, row, _row_values(row, source)))
+        n += 1
+    _validations(ws, unit_sheet, units, n + 1)
     wb.save(path)
+    return n
 
 
-def _format(ws: Worksheet, view: PlanView) -> None:
+def _layout(ws: Sheet) -> None:
+    """What a write-only sheet takes before its first row: panes and column widths."""
     ws.freeze_panes = "B2"
     for i, col in enumerate(COLUMNS, 1):
-        letter = get_column_letter(i)
-        ws.column_dimensions[letter].width = col.width
-        ws.cell(1, i).font = Font(bold=True)
+        ws.column_dimensions[get_column_letter(i)].width = col.width
     ws.column_dimensions[get_column_letter(COLUMN_OF["版本"])].hidden = True
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for r, row in enumerate(view.rows, 2):
-        for i, col in enumerate(COLUMNS, 1):
-            cell = ws.cell(r, i)
-            cell.alignment = wrap
-            if isinstance(cell.value, str):
-                # openpyxl writes a string starting with = as a formula: document text or
-                # an outcome like "=建成智能工厂10个" would run in Excel and read back empty.
-                cell.data_type = "s"
-            if col.field is None:
-                cell.fill = READ_ONLY_FILL
-        ws.cell(r, COLUMN_OF["编号"]).number_format = "@"
-        ws.cell(r, COLUMN_OF["完成时限"]).number_format = "yyyy-mm-dd"
-        ws.cell(r, COLUMN_OF["状态"]).fill = PatternFill("solid", fgColor=HEALTH_FILLS[row.health])
 
 
-def _validations(wb: Workbook, ws: Worksheet, units: list[str], last: int) -> None:
+class _Styles:
+    """One style per column (and per health for 状态), made once: styling each of a
+    million cells through openpyxl's registry would cost more than writing them."""
+
+    def __init__(self, ws: Sheet) -> None:
+        self.header = _style(ws, font=Font(bold=True))
+        wrap = Alignment(wrap_text=True, vertical="top")
+        self.columns: list[StyleArray] = []
+        for col in COLUMNS:
+            fill = READ_ONLY_FILL if col.field is None else None
+            fmt = {"编号": "@", "完成时限": "yyyy-mm-dd"}.get(col.header)
+            self.columns.append(_style(ws, alignment=wrap, fill=fill, number_format=fmt))
+        self.health = {
+            h: _style(ws, alignment=wrap, fill=PatternFill("solid", fgColor=c))
+            for h, c in HEALTH_FILLS.items()
+        }
+
+
+def _style(ws: Sheet, **given: Any) -> StyleArray:
+    cell = WriteOnlyCell(ws)
+    for name, value in given.items():
+        if value is not None:
+            setattr(cell, name, value)
+    style: StyleArray = cell._style  # type: ignore[attr-defined]
+    return style
+
+
+def _styled(ws: Sheet, value: Any, style: StyleArray) -> Cell:
+    cell = Cell(ws, row=1, column=1, value=value, style_array=style)
+    if isinstance(value, str):
+        # openpyxl writes a string starting with = as a formula: document text or an
+        # outcome like "=建成智能工厂10个" would run in Excel and read back empty.
+        cell.data_type = "s"
+    return cell
+
+
+def _cells(ws: Sheet, styles: _Styles, row: TaskRow, values: list[Any]) -> list[Cell]:
+    cells = [_styled(ws, v, style) for v, style in zip(values, styles.columns, strict=True)]
+    status = COLUMN_OF["状态"] - 1
+    cells[status] = _styled(ws, values[status], styles.health[row.health])
+    return cells
+
+
+def _validations(ws: Sheet, unit_sheet: Sheet | None, units: list[str], last: int) -> None:
     def column(header: str) -> str:
         letter = get_column_letter(COLUMN_OF[header])
         return f"{letter}2:{letter}{max(last, 2)}"
@@ -164,18 +201,17 @@ def _validations(wb: Workbook, ws: Worksheet, units: list[str], last: int) -> No
         ),
         (DataValidation(type="list", formula1=_status_list()), "状态"),
     ]
-    if units:
-        sheet = wb.create_sheet(UNIT_SHEET)
+    if unit_sheet is not None:
         for name in units:
-            sheet.append([name])
-        sheet.sheet_state = "hidden"
+            unit_sheet.append([name])
+        unit_sheet.sheet_state = "hidden"
         formula = f"'{UNIT_SHEET}'!$A$1:$A${len(units)}"
         rules.append((DataValidation(type="list", formula1=formula, allow_blank=True), "责任单位"))
     for dv, header in rules:
         dv.error = f"「{header}」的值无效"
         dv.showErrorMessage = True
-        ws.add_data_validation(dv)
         dv.add(column(header))
+        ws.data_validations.append(dv)
 
 
 def _status_list() -> str:

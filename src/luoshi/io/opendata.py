@@ -11,8 +11,9 @@ task, and ``targets.csv``, one row per target, joined to tasks by ``plan`` and
 from __future__ import annotations
 
 import csv
+import io
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -28,7 +29,6 @@ from luoshi.ledger.read.records import (
     target_record,
     task_record,
 )
-from luoshi.ledger.read.rows import TaskRow
 
 SCHEMA = "luoshi.plan"
 VERSION = 2
@@ -48,27 +48,32 @@ TARGET_COLUMNS = (
 # -- JSON --------------------------------------------------------------------------
 
 
-def plan_json(data: OpenData) -> dict[str, Any]:
-    """The whole plan as one JSON-ready document."""
-    v = data.view
+def plan_head(data: OpenData) -> dict[str, Any]:
+    """Everything of the JSON document but its tasks."""
+    st = data.stream
     return {
         "schema": SCHEMA,
         "version": VERSION,
-        "as_of": v.day.isoformat(),
+        "as_of": st.at.day.isoformat(),
         "health_labels": HEALTH_LABELS,
         "plan": {
-            "id": v.plan.id,
-            "name": v.plan.name,
-            "title": v.plan.title,
-            "document": v.plan.document_id,
-            "progress": round(v.total.progress, 1),
-            "expected": round(v.total.expected, 1),
+            "id": st.plan.id,
+            "name": st.plan.name,
+            "title": st.plan.title,
+            "document": st.plan.document_id,
+            "progress": round(st.progress, 1),
+            "expected": round(st.expected, 1),
         },
         "figures": figures_record(data.figures),
         "coverage": [coverage_record(c) for c in data.linkage.upward],
         "documents": [_document(d) for d in data.documents],
-        "tasks": [_task(r, data) for r in v.rows],
     }
+
+
+def plan_json(data: OpenData) -> dict[str, Any]:
+    """The whole plan as one JSON-ready document, in memory (for small plans and tests;
+    ``export_json`` streams the same document)."""
+    return {**plan_head(data), "tasks": list(task_records(data))}
 
 
 def _document(d: Document) -> dict[str, Any]:
@@ -85,38 +90,57 @@ def _document(d: Document) -> dict[str, Any]:
     }
 
 
-def _task(r: TaskRow, data: OpenData) -> dict[str, Any]:
-    """A task's record (its targets carry their latest values) with its 下级进度."""
-    rec = task_record(r)
-    rec["downstream"] = downstream_record(data.linkage.downstream.get(r.id))
-    return rec
+def task_records(data: OpenData) -> Iterator[dict[str, Any]]:
+    """Each task's record (its targets carry their latest values) with its 下级进度."""
+    downstream = data.linkage.downstream
+    for r in data.stream.rows():
+        rec = task_record(r)
+        rec["downstream"] = downstream_record(downstream.get(r.id))
+        yield rec
+
+
+def json_chunks(data: OpenData) -> Iterator[str]:
+    """The JSON document piece by piece: the head, then one task at a time. The text is
+    exactly ``json.dumps(plan_json(data), ensure_ascii=False, indent=2) + "\n"``."""
+    head = _dumps(plan_head(data))
+    yield head[:-2] + ',\n  "tasks": ['  # the head without its closing "\n}"
+    first = True
+    for rec in task_records(data):
+        # A record at depth 2: each of its lines indented by four spaces. JSON strings
+        # hold no raw newline, so splitting on lines is safe.
+        yield ("\n" if first else ",\n") + _INDENT + _dumps(rec).replace("\n", "\n" + _INDENT)
+        first = False
+    yield "]\n}\n" if first else "\n  ]\n}\n"
+
+
+_INDENT = "    "
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2)
 
 
 def export_json(data: OpenData, path: Path) -> None:
-    """Write ``data`` as one JSON document to ``path``."""
-    text = json.dumps(plan_json(data), ensure_ascii=False, indent=2)
-    _write(path, lambda f: f.write(text + "\n"), "utf-8")
+    """Write ``data`` as one JSON document to ``path``, a task at a time."""
+    _write(path, lambda f: f.writelines(json_chunks(data)), "utf-8")
 
 
 # -- CSV ---------------------------------------------------------------------------
 
 
-def task_rows(data: OpenData) -> list[list[Any]]:
+def task_rows(data: OpenData) -> Iterator[list[Any]]:
     titles = {d.id: d.title for d in data.documents}
-    plan = data.view.plan.name
-    rows = []
-    for r in data.view.rows:
+    plan = data.stream.plan.name
+    for r in data.stream.rows():
         rec = task_record(r)
         rec.update(plan=plan, co_units="、".join(r.co_units), document_id=r.doc)
         rec["document"] = titles.get(r.doc) if r.doc is not None else None
-        rows.append([rec[c] for c in TASK_COLUMNS])
-    return rows
+        yield [rec[c] for c in TASK_COLUMNS]
 
 
-def target_rows(data: OpenData) -> list[list[Any]]:
-    plan = data.view.plan.name
-    rows = []
-    for r in data.view.rows:
+def target_rows(data: OpenData) -> Iterator[list[Any]]:
+    plan = data.stream.plan.name
+    for r in data.stream.rows():
         for i, t in enumerate(r.targets, 1):
             rec = target_record(t)
             base = rec.pop("baseline") or {}
@@ -125,8 +149,20 @@ def target_rows(data: OpenData) -> list[list[Any]]:
             rec.update({f"baseline_{k}": base.get(k) for k in ("value", "unit", "period", "text")})
             rec["latest_value"] = number(latest.value) if latest else None
             rec["latest_period"] = latest.period if latest else None
-            rows.append([rec[c] for c in TARGET_COLUMNS])
-    return rows
+            yield [rec[c] for c in TARGET_COLUMNS]
+
+
+def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """A CSV table as text, a row at a time, with the BOM that makes Excel read UTF-8."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(header)
+    yield "\ufeff" + buf.getvalue()
+    for row in rows:
+        buf.seek(0)
+        buf.truncate()
+        w.writerow([_cell(v) for v in row])
+        yield buf.getvalue()
 
 
 def csv_paths(out: Path) -> tuple[Path, Path]:
@@ -147,13 +183,8 @@ def export_csv(data: OpenData, out: Path) -> tuple[Path, Path]:
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    def emit(f: TextIO) -> None:
-        w = csv.writer(f)
-        w.writerow(header)
-        w.writerows([_cell(v) for v in row] for row in rows)
-
-    # utf-8-sig writes the BOM that makes Excel read the file as UTF-8.
-    _write(path, emit, "utf-8-sig")
+    """Write a table a row at a time (``csv_chunks`` carries the BOM)."""
+    _write(path, lambda f: f.writelines(csv_chunks(header, rows)), "utf-8")
 
 
 def _cell(value: Any) -> Any:

@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session
 
 from luoshi.errors import Conflict, InputError
 from luoshi.ledger import audit, locking
-from luoshi.ledger.access import require_manager
 from luoshi.ledger.clock import now
 from luoshi.ledger.links import create_link
 from luoshi.ledger.models import Plan, Target, TargetShare, Task, TaskLink, User
 from luoshi.ledger.rollup import ShareCheck, check_shares
+from luoshi.ledger.scope import require_in_scope, require_task_manager
 from luoshi.ledger.tasks import task_snapshot
 
 _COPIED = (
@@ -56,11 +56,12 @@ def hand_down(
     under: Mapping[int, Task] | None = None,
 ) -> list[Task]:
     """New tasks answering ``task``, one in each of ``plans`` (under ``under[plan.id]``)."""
-    require_manager(actor, "分解下发任务")
+    require_task_manager(s, actor, task, f"分解下发任务 {task.code}")
     if not plans:
         raise InputError("请指定下发到的计划")
     out: list[Task] = []
     for plan in plans:
+        require_in_scope(s, actor, plan, f"下发任务 {task.code}")
         _not_yet_handed(s, task, plan)
         parent = (under or {}).get(plan.id)
         if parent is not None and parent.plan_id != plan.id:
@@ -154,7 +155,7 @@ def shares_of(s: Session, target: Target) -> dict[str, Target]:
 
 def split_target(s: Session, actor: User, target: Target, shares: Mapping[str, float]) -> Split:
     """Set the lower plans' shares of ``target`` (by plan name) and check their sum."""
-    require_manager(actor, "分解目标")
+    require_task_manager(s, actor, s.get_one(Task, target.task_id), "分解目标")
     label = f"{target.indicator}{target.text}"
     if target.measure == "growth" or target.unit == "%":
         raise InputError(f"目标「{label}」是增速或比例，不能按份额分解")

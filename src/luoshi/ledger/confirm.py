@@ -16,8 +16,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from luoshi.errors import Conflict, NotFound
 from luoshi.ledger import audit
-from luoshi.ledger.access import require_manager
 from luoshi.ledger.models import PENDING_ORIGIN, Plan, Task, Unit, User
+from luoshi.ledger.scope import require_plan_manager
 from luoshi.ledger.tasks import co_unit_names, task_snapshot
 
 ORIGIN_LABELS = {
@@ -64,7 +64,7 @@ def confirm_lead_units(
 ) -> list[str]:
     """Confirm the suggested lead units of ``codes`` (every pending task when None);
     the codes confirmed, in order. A code that names no task is refused."""
-    require_manager(actor, "确认责任单位")
+    require_plan_manager(s, actor, plan, "确认责任单位")
     q = select(Task).where(Task.plan_id == plan.id)
     if codes is not None:
         wanted = list(dict.fromkeys(codes))

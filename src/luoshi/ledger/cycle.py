@@ -11,8 +11,8 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from luoshi.errors import Conflict, InputError, NotFound
-from luoshi.ledger import audit, locking, report_values
-from luoshi.ledger.access import require_manager, require_unit_member
+from luoshi.ledger import audit, clock, locking, report_values
+from luoshi.ledger.access import require_unit_member
 from luoshi.ledger.clock import now
 from luoshi.ledger.models import (
     Chase,
@@ -28,6 +28,12 @@ from luoshi.ledger.models import (
 from luoshi.ledger.read import asof
 from luoshi.ledger.read.rows import code_key
 from luoshi.ledger.read.timeline import closing_point
+from luoshi.ledger.scope import (
+    plan_of,
+    require_in_scope,
+    require_plan_manager,
+    require_task_manager,
+)
 
 REPORT_STATE_LABELS = {"submitted": "待审核", "accepted": "已通过", "returned": "已退回"}
 _PERIOD = re.compile(r"^\d{4}(?:-(?:Q[1-4]|H[12]|(?:0[1-9]|1[0-2])))?$")
@@ -43,12 +49,23 @@ class Pending:
     chases: int
 
 
-def open_round(s: Session, actor: User, plan: Plan, period: str, due: date | None) -> Round:
-    """调度: ask every unit to report on its tasks for ``period`` (2024-Q1, 2024-06, 2024)."""
-    require_manager(actor, "发起调度")
+def open_round(
+    s: Session,
+    actor: User,
+    plan: Plan,
+    period: str,
+    due: date | None,
+    opened_on: date | None = None,
+) -> Round:
+    """调度: ask every unit to report on its tasks for ``period`` (2024-Q1, 2024-06, 2024).
+
+    ``due`` (填报截止) may not lie before ``opened_on``, the day the round is opened
+    (today by the ledger clock; the demo passes the historical day it replays)."""
+    require_plan_manager(s, actor, plan, "发起调度")
     require_runnable(plan)
     if not _PERIOD.match(period):
         raise InputError(f"期间「{period}」无效，应写作 2024-Q1、2024-H1、2024-06 或 2024")
+    _check_due(due, opened_on or clock.today())
     taken = select(Round.id).where(Round.plan_id == plan.id, Round.period == period)
     if s.scalars(taken).first() is not None:
         raise Conflict(f"计划 {plan.name} 已有 {period} 的调度")
@@ -59,6 +76,17 @@ def open_round(s: Session, actor: User, plan: Plan, period: str, due: date | Non
     s.add(rnd)
     audit.created(s, actor, [rnd])
     return rnd
+
+
+def _check_due(due: date | None, day: date) -> None:
+    # A round due in the past is overdue the moment it opens: every unit would be late
+    # before it could report, so it is almost certainly a typo in the year or month.
+    if due is not None and due < day:
+        raise InputError(
+            f"填报截止日期 {due.isoformat()} 已经过去（今天是 {day.isoformat()}），"
+            "请填写今天或以后的日期",
+            ("due",),
+        )
 
 
 def require_runnable(plan: Plan) -> None:
@@ -78,7 +106,7 @@ def close_round(s: Session, actor: User, rnd: Round, seen: int | None = None) ->
     """结束调度: no more reports in the round; its point of the timeline is stored now.
     Held first, so a report being stored ends before the round is closed, and one
     stored after it sees the close (``submit_report``)."""
-    require_manager(actor, "结束调度")
+    require_plan_manager(s, actor, s.get_one(Plan, rnd.plan_id), f"结束调度 {rnd.id}")
     locking.hold(s, rnd)
     if rnd.closed_at is not None:
         raise Conflict(f"调度 {rnd.id} 已经结束")
@@ -129,6 +157,7 @@ def submit_report(
     steady stream of reports keep a close waiting for ever.)"""
     units = _unit_ids_of(s, task)
     require_unit_member(actor, units, f"填报任务 {task.code}")
+    require_in_scope(s, actor, plan_of(s, task), f"填报任务 {task.code}")
     locking.hold(s, rnd)
     locking.hold(s, task)
     _check_open(s, rnd, task)
@@ -208,7 +237,7 @@ def chase(
     s: Session, actor: User, rnd: Round, unit: str | None = None, note: str | None = None
 ) -> list[Chase]:
     """Record a 催办 to every pending unit of the round (or to one of them)."""
-    require_manager(actor, "催办")
+    require_plan_manager(s, actor, s.get_one(Plan, rnd.plan_id), f"催办（调度 {rnd.id}）")
     owing = [p for p in pending(s, rnd) if unit is None or p.unit == unit]
     if unit is not None and not owing:
         raise InputError(f"单位「{unit}」在调度 {rnd.id} 中没有待报任务，无需催办")
@@ -256,12 +285,13 @@ def review(
     seen: int | None = None,
 ) -> Review:
     """督考: accept a report or return it with a reason; accepting 100% completes the task."""
-    require_manager(actor, "审核进度报告")
+    task = s.get_one(Task, report.task_id)
+    require_task_manager(s, actor, task, f"审核进度报告 {report.id}")
     completes = accept and report.percent >= 100
     if completes:
         # Held before anything is written or stamped: a report on the task being
         # stored ends first, and none can be stored after it is done.
-        locking.hold(s, s.get_one(Task, report.task_id))
+        locking.hold(s, task)
     reason = (reason or "").strip() or None
     if not accept and reason is None:
         raise InputError(f"退回进度报告 {report.id} 必须说明理由", ("reason",))
@@ -277,6 +307,5 @@ def review(
     s.add(event)
     audit.created(s, actor, [event])
     if completes:
-        task = s.get_one(Task, report.task_id)
         locking.update(s, actor, task, f"任务 {task.code}", None, {"state": "done"}, "complete")
     return event

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from luoshi.errors import Conflict, ImportErrors
 from luoshi.ledger import tasks
-from luoshi.ledger.access import require_manager
 from luoshi.ledger.models import Plan, Task, Unit, User
 from luoshi.ledger.read.compute import task_rows
 from luoshi.ledger.read.rows import TaskRow
+from luoshi.ledger.scope import require_plan_manager
 from luoshi.ledger.tasks import EDITABLE, FIELD_LABELS, edit_task, normalize, task_label
 from luoshi.ledger.units import LIST_SEPARATOR
 
@@ -137,7 +137,7 @@ def apply(
     s: Session, actor: User, plan: Plan, edits: Sequence[RowEdit], problems: Sequence[str] = ()
 ) -> list[Change]:
     """Validate, check versions, then write every change (audited) in this transaction."""
-    require_manager(actor, "导入台账")
+    require_plan_manager(s, actor, plan, "导入台账")
     changes = prepare(s, plan, edits, problems)
     changed = {c.code for c in changes}
     by_code = {

@@ -21,9 +21,9 @@ from luoshi.extract.align import Aligner, Alignment, AlignParams
 from luoshi.extract.align_lexicon import AlignLexicon, default_lexicon
 from luoshi.extract.align_units import AlignUnit, parent_units
 from luoshi.extract.pipeline import extract
-from luoshi.ledger.access import require_manager
 from luoshi.ledger.links import Proposal, ProposalResult, store_proposals
 from luoshi.ledger.models import Document, Plan, Task, User
+from luoshi.ledger.scope import require_plan_manager
 from luoshi.text.document import Document as SourceText
 from luoshi.text.document import Span
 
@@ -49,7 +49,7 @@ def align_plans(
     params: AlignParams | None = None,
 ) -> ProposalResult:
     """Propose, for each task of ``child``, the tasks of ``parent`` it answers."""
-    require_manager(actor, "对接计划")
+    require_plan_manager(s, actor, child, "对接计划")
     if child.id == parent.id:
         raise InputError(f"计划 {child.name} 不能与自身对接")
     lexicon = lexicon or default_lexicon()

@@ -25,6 +25,7 @@ from luoshi.ledger.access import require_manager
 from luoshi.ledger.clock import now
 from luoshi.ledger.models import Organisation, Plan, Task, TaskLink, User
 from luoshi.ledger.orgs import rank
+from luoshi.ledger.scope import require_in_scope, require_plan_manager, require_task_manager
 
 STATE_LABELS = {"proposed": "待确认", "accepted": "已确认", "rejected": "已否决"}
 ORIGIN_LABELS = {"align": "对接建议", "breakdown": "分解下发", "manual": "手工"}
@@ -107,7 +108,8 @@ def create_link(
     reason: dict[str, Any] | None = None,
 ) -> TaskLink:
     """A new link between two tasks; decided at once unless it is only proposed."""
-    require_manager(actor, "建立对接")
+    # The parent may be upstream (out of scope): the child's plan is the one written to.
+    require_task_manager(s, actor, child, f"为任务 {child.code} 建立对接")
     check_pair(s, child, parent)
     found = s.scalars(
         select(TaskLink).where(
@@ -144,6 +146,9 @@ def store_proposals(
 ) -> ProposalResult:
     """Store the aligner's proposals for ``children`` against ``parent_plan`` (see module doc)."""
     require_manager(actor, "保存对接建议")
+    for plan in s.scalars(select(Plan).join(Task, Task.plan_id == Plan.id)
+                          .where(Task.id.in_(list(children))).distinct()):  # fmt: skip
+        require_in_scope(s, actor, plan, "保存对接建议")
     existing = _links_between(s, children, parent_plan.id)
     decided = {k[0] for k, link in existing.items() if link.state == "accepted"}
     wanted = [p for p in proposals if p.child_id not in decided]
@@ -198,7 +203,7 @@ def _links_between(
 
 def decide(s: Session, actor: User, link: TaskLink, state: str, seen: int | None = None) -> bool:
     """Accept or reject a link; False when it already was in that state."""
-    require_manager(actor, "确认或否决对接")
+    require_task_manager(s, actor, s.get_one(Task, link.child_task_id), f"确认或否决对接 {link.id}")
     if state not in ("accepted", "rejected"):
         raise InputError(f"对接状态「{state}」无效，应为 accepted 或 rejected")
     if link.state == state:
@@ -214,9 +219,8 @@ def relink(
 ) -> TaskLink:
     """Point a link at another parent task, accepted. When the child already has a
     link to that parent, that one is accepted and this one rejected."""
-    require_manager(actor, "改对接上级任务")
-    child = s.get(Task, link.child_task_id)
-    assert child is not None
+    child = s.get_one(Task, link.child_task_id)
+    require_task_manager(s, actor, child, f"改对接 {link.id} 的上级任务")
     check_pair(s, child, parent)
     other = s.scalars(
         select(TaskLink).where(
@@ -241,7 +245,7 @@ def accept_above(
     s: Session, actor: User, plan: Plan, min_score: float, parent_plan: Plan | None = None
 ) -> list[TaskLink]:
     """Accept every proposed link of ``plan``'s tasks scoring at least ``min_score``."""
-    require_manager(actor, "批量确认对接")
+    require_plan_manager(s, actor, plan, "批量确认对接")
     q = (
         select(TaskLink)
         .join(Task, Task.id == TaskLink.child_task_id)

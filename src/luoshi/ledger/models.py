@@ -91,7 +91,8 @@ class Unit(Versioned, Base):
 
 
 class User(Versioned, Base):
-    """用户: someone who acts on the ledger; a reporter belongs to one unit."""
+    """用户: someone who acts on the ledger; a reporter belongs to one unit, a scoped
+    supervisor or viewer to one organisation."""
 
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -105,6 +106,9 @@ class User(Versioned, Base):
     email: Mapped[str | None] = mapped_column(String(200))
     # 默认计划: the plan this user's dashboard opens on, when it is active.
     default_plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
+    # 所属组织: a supervisor or viewer with one sees and runs only that organisation's
+    # plans and those below it (ledger/scope.py); None: every plan, as before.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
 
 
 class Document(Versioned, Base):

@@ -12,6 +12,7 @@ from luoshi.ledger import audit, limits, locking
 from luoshi.ledger.access import require_manager
 from luoshi.ledger.clock import now
 from luoshi.ledger.models import ORG_LEVELS, Organisation, Plan, Unit, User
+from luoshi.ledger.scope import require_org_in_scope, require_plan_manager
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ def add_org(
 ) -> Organisation:
     """A new organisation; its parent, when given, must be at a higher level."""
     require_manager(actor, "添加组织")
+    require_org_in_scope(s, actor, parent.id if parent else None, "添加下级组织")
     name = name.strip()
     if not name:
         raise InputError("组织名称不能为空")
@@ -76,6 +78,8 @@ def move_unit(
 ) -> bool:
     """Put a unit under an organisation (None: under none). False when already there."""
     require_manager(actor, "调整单位所属组织")
+    require_org_in_scope(s, actor, unit.organisation_id, f"调整单位 {unit.name}")
+    require_org_in_scope(s, actor, org.id if org else None, f"移入单位 {unit.name}")
     changes = {"organisation_id": org.id if org else None}
     return locking.update(s, actor, unit, f"单位 {unit.name}", seen, changes, "move")
 
@@ -84,7 +88,8 @@ def move_plan(
     s: Session, actor: User, plan: Plan, org: Organisation | None, seen: int | None = None
 ) -> bool:
     """Put a plan under an organisation (None: under none). False when already there."""
-    require_manager(actor, "调整计划所属组织")
+    require_plan_manager(s, actor, plan, "调整所属组织")
+    require_org_in_scope(s, actor, org.id if org else None, f"移入计划 {plan.name}")
     changes = {"organisation_id": org.id if org else None}
     return locking.update(s, actor, plan, f"计划 {plan.name}", seen, changes, "move")
 

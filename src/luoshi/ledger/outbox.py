@@ -45,16 +45,19 @@ class Outgoing:
     plan_id: int | None
     tasks: list[int]
     letter_sha256: str | None = None
+    # Why it cannot reach anyone (无接收人): an in-app message to an inbox nobody reads.
+    error: str | None = None
 
 
 def enqueue(s: Session, msg: Outgoing) -> int | None:
     """Record ``msg`` unless its key is taken; its id, or None when it already was."""
+    inapp = msg.channel == "inapp"
     values: dict[str, Any] = {
         **msg.__dict__,
-        "status": "delivered" if msg.channel == "inapp" else "pending",
+        "status": _inapp_status(msg) if inapp else "pending",
         "attempts": 0,
         "created_at": now(),
-        "sent_at": now() if msg.channel == "inapp" else None,
+        "sent_at": now() if inapp else None,
     }
     dialect = s.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -68,15 +71,23 @@ def enqueue(s: Session, msg: Outgoing) -> int | None:
     return new_id
 
 
+def _inapp_status(msg: Outgoing) -> str:
+    # Recording an in-app message is delivering it, unless no one can read the inbox.
+    return "failed" if msg.error else "delivered"
+
+
 def taken(s: Session, msg: Outgoing) -> bool:
     q = select(Notification.id).where(*(getattr(Notification, k) == getattr(msg, k) for k in KEY))
     return s.scalars(q.limit(1)).first() is not None
 
 
 def sendable(s: Session, retry: bool = False) -> list[int]:
-    """Ids waiting to be sent: pending ones, and with ``retry`` failed and stuck ones."""
+    """Ids waiting to be sent: pending ones, and with ``retry`` failed and stuck ones.
+    In-app messages are never sent: a failed one (无接收人) waits for a reader, not a retry."""
     states = ["pending", "failed"] if retry else ["pending"]
-    q = select(Notification.id).where(Notification.status.in_(states))
+    q = select(Notification.id).where(
+        Notification.status.in_(states), Notification.channel != "inapp"
+    )
     ids = list(s.scalars(q.order_by(Notification.id)))
     if retry:
         stuck = select(Notification.id).where(

@@ -44,6 +44,14 @@ from luoshi.ledger.models import (
     Unit,
     User,
 )
+from luoshi.ledger.scope import (
+    Scope,
+    in_scope,
+    plan_clause,
+    require_plan_manager,
+    require_unscoped,
+    scope_of,
+)
 from luoshi.ledger.source_tables import source_of
 from luoshi.ledger.tasks import task_snapshot
 from luoshi.ledger.units import ensure_units
@@ -122,6 +130,8 @@ def build_plan_explained(
         document_id=document.id,
         created_at=now(),
         state="draft",
+        # A scoped supervisor's plan is its organisation's, so it stays in its scope.
+        organisation_id=actor.organisation_id if actor.role == "supervisor" else None,
     )
     s.add(plan)
     year = x.profile.year if x.profile else None
@@ -267,7 +277,8 @@ def get_task(s: Session, ref: str) -> tuple[Plan, Task]:
     return plan, task
 
 
-def list_plans(s: Session) -> list[PlanRow]:
+def list_plans(s: Session, scope: Scope = None) -> list[PlanRow]:
+    """Every plan, or those of the organisations ``scope`` (ledger/scope.py)."""
     counts = dict(s.execute(select(Task.plan_id, func.count()).group_by(Task.plan_id)).all())
     return [
         PlanRow(
@@ -282,13 +293,13 @@ def list_plans(s: Session) -> list[PlanRow]:
             p.state,
             p.office_default,
         )
-        for p in s.scalars(select(Plan).order_by(Plan.id))
+        for p in s.scalars(select(Plan).where(plan_clause(scope)).order_by(Plan.id))
     ]
 
 
 def set_public(s: Session, actor: User, plan: Plan, public: bool, seen: int | None = None) -> bool:
     """公开: let anyone read the plan's promises and progress without signing in."""
-    require_manager(actor, "设置计划公开")
+    require_plan_manager(s, actor, plan, "设置计划公开")
     return locking.update(s, actor, plan, f"计划 {plan.name}", seen, {"public": public})
 
 
@@ -300,7 +311,7 @@ def set_state(s: Session, actor: User, plan: Plan, state: str, seen: int | None 
     archived plan is kept read-only. False when the plan already was in ``state``."""
     if state not in PLAN_STATES:
         raise InputError(f"计划状态「{state}」无效，可选：{'、'.join(STATE_LABELS.values())}")
-    require_manager(actor, f"{_STATE_VERBS[state]}计划")
+    require_plan_manager(s, actor, plan, f"{_STATE_VERBS[state]}计划")
     changes: dict[str, object] = {"state": state}
     if state != "active":
         changes["office_default"] = False
@@ -314,6 +325,7 @@ _STATE_VERBS = {"draft": "退回草稿", "active": "启用", "archived": "归档
 def set_office_default(s: Session, actor: User, plan: Plan | None) -> None:
     """本单位默认计划: the plan everyone's dashboard opens on (None: the newest active)."""
     require_manager(actor, "设置默认计划")
+    require_unscoped(s, actor, "设置全局默认计划")
     if plan is not None and plan.state != "active":
         raise InputError(f"计划 {plan.name} 尚未启用，不能设为默认计划")
     for other in s.scalars(select(Plan).where(Plan.office_default)):
@@ -329,42 +341,49 @@ def set_user_default(s: Session, actor: User, user: User, plan: Plan | None) -> 
         require_manager(actor, f"设置用户 {user.username} 的默认计划")
     if plan is not None and plan.state != "active":
         raise InputError(f"计划 {plan.name} 尚未启用，不能设为默认计划")
+    if plan is not None and not in_scope(scope_of(s, user), plan):
+        raise InputError(f"计划 {plan.name} 不在用户 {user.username} 所属组织的范围内")
     wanted = plan.id if plan is not None else None
     locking.update(s, actor, user, f"用户 {user.username}", None, {"default_plan_id": wanted})
 
 
-def active_plans(s: Session) -> list[Plan]:
-    """启用的计划, newest first: what plan pickers offer and dashboards show."""
-    q = select(Plan).where(Plan.state == "active").order_by(Plan.id.desc())
+def active_plans(s: Session, scope: Scope = None) -> list[Plan]:
+    """启用的计划, newest first: what plan pickers offer and dashboards show (those of
+    ``scope``'s organisations)."""
+    q = select(Plan).where(Plan.state == "active", plan_clause(scope)).order_by(Plan.id.desc())
     return list(s.scalars(q))
 
 
-def default_plan(s: Session, user_id: int | None) -> Plan | None:
+def default_plan(s: Session, user_id: int | None, scope: Scope = None) -> Plan | None:
     """The plan a user sees when it names none: its own default, else the office's,
-    else the newest active plan — each only while active. None: no active plan."""
+    else the newest active plan — each only while active and in ``scope``. None: no
+    active plan."""
     user = s.get(User, user_id) if user_id is not None else None
     candidates = [user.default_plan_id if user is not None else None]
     office = select(Plan.id).where(Plan.office_default, Plan.state == "active")
     candidates.append(s.scalars(office.order_by(Plan.id.desc()).limit(1)).first())
     for plan_id in candidates:
         plan = s.get(Plan, plan_id) if plan_id is not None else None
-        if plan is not None and plan.state == "active":
+        if plan is not None and plan.state == "active" and in_scope(scope, plan):
             return plan
-    newest = active_plans(s)
+    newest = active_plans(s, scope)
     return newest[0] if newest else None
 
 
-def choose_plan(s: Session, plan_id: int | None, user_id: int | None) -> Plan | None:
-    """The plan asked for (any state, so a draft can be previewed), else the default."""
+def choose_plan(
+    s: Session, plan_id: int | None, user_id: int | None, scope: Scope = None
+) -> Plan | None:
+    """The plan asked for (any state, so a draft can be previewed), else the default
+    (in ``scope``; the caller checks a plan asked for)."""
     if plan_id is not None:
         return s.get(Plan, plan_id)
-    return default_plan(s, user_id)
+    return default_plan(s, user_id, scope)
 
 
 def delete_plan(s: Session, actor: User, plan: Plan) -> None:
     """删除计划: only one no round has been opened in (else archive it). Its tasks and
     targets go with it; the audit trail keeps every deleted row's last state."""
-    require_manager(actor, "删除计划")
+    require_plan_manager(s, actor, plan, "删除计划")
     rounds = s.scalar(select(func.count()).select_from(Round).where(Round.plan_id == plan.id))
     if rounds:
         raise Conflict(f"计划 {plan.name} 已有 {rounds} 轮调度及其填报记录，不能删除；可以改为归档")

@@ -25,7 +25,6 @@ from luoshi.extract.promises import Knowledge, Promise, Review, clause_left
 from luoshi.extract.quantities import Quantity
 from luoshi.extract.verdict import VERDICTS
 from luoshi.ledger import audit
-from luoshi.ledger.access import require_manager
 from luoshi.ledger.clock import now
 from luoshi.ledger.limits import fit
 from luoshi.ledger.models import (
@@ -37,6 +36,7 @@ from luoshi.ledger.models import (
     Task,
     User,
 )
+from luoshi.ledger.scope import require_plan_manager
 from luoshi.text.document import Document as SourceText
 from luoshi.text.normalize import fold
 
@@ -53,7 +53,7 @@ def check_plan(
 ) -> TargetCheck:
     """Check every target of ``plan`` against ``document``'s review of ``year``
     (default: the year before the one the document speaks from)."""
-    require_manager(actor, "核对目标完成情况")
+    require_plan_manager(s, actor, plan, "核对目标完成情况")
     reviewed, results = assess_targets(s, plan, document, year, knowledge)
     counts = Counter(r.verdict for r in results)
     check = TargetCheck(

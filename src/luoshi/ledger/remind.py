@@ -106,13 +106,45 @@ def expand(
         sha = _letter(settings, letter, unit_name, plan, due, day)
         recipient = f"unit:{due.unit_id}" if due.unit_id is not None else "office"
         for channel, target in _targets(s, settings, unit):
+            error = no_reader(s, unit) if channel == "inapp" else None
             out.append(
                 outbox.Outgoing(
                     day, due.kind, due.ref, due.level, channel, recipient, due.unit_id,
-                    target, subject, body, due.plan_id, due.task_ids, sha,
+                    target, subject, body, due.plan_id, due.task_ids, sha, error,
                 )
             )  # fmt: skip
     return out
+
+
+NO_READER = "无接收人"
+
+
+def no_reader(s: Session, unit: Unit | None) -> str | None:
+    """Why an in-app message to ``unit`` (None: the office) reaches no one, or None when
+    an active account reads its inbox: a unit's reporters, the office's managers."""
+    q = select(User.id).where(User.active)
+    if unit is None:
+        q = q.where(User.role != "reporter")
+    else:
+        q = q.where(User.role == "reporter", User.unit_id == unit.id)
+    if s.scalars(q.limit(1)).first() is not None:
+        return None
+    if unit is None:
+        return f"{NO_READER}：督查室没有可登录的督查账号，站内消息无人查看"
+    return (
+        f"{NO_READER}：单位「{unit.name}」没有可登录的填报账号，站内消息无人查看；"
+        "请为该单位添加用户，或填写单位邮箱、群机器人地址"
+    )
+
+
+def unreachable(s: Session, settings: Settings, unit_ids: Sequence[int]) -> set[int]:
+    """The units a 催办 would reach no one in: no reader of their inbox, no mailbox (or
+    no mail server) and no webhook."""
+    found = set()
+    for unit in s.scalars(select(Unit).where(Unit.id.in_(unit_ids))):
+        if no_reader(s, unit) and [c for c, _t in _targets(s, settings, unit)] == ["inapp"]:
+            found.add(unit.id)
+    return found
 
 
 def _link(settings: Settings) -> str:

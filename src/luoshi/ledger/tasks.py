@@ -15,9 +15,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from luoshi.errors import Conflict, InputError
 from luoshi.ledger import audit, limits
-from luoshi.ledger.access import require_manager
 from luoshi.ledger.locking import check_version
 from luoshi.ledger.models import Task, TaskCoUnit, Unit, User
+from luoshi.ledger.scope import require_task_manager
 
 # Fields people edit (the rest come from the document or from the cycle).
 EDITABLE = (
@@ -78,7 +78,7 @@ def edit_task(
 
     Returns False and writes nothing when every value is already current.
     """
-    require_manager(actor, "修改任务")
+    require_task_manager(s, actor, task, f"修改任务 {task.code}")
     check_version(label, task.version, seen)
     unknown = set(values) - set(EDITABLE)
     if unknown:

@@ -14,7 +14,8 @@ from luoshi.errors import Conflict, InputError, NotFound
 from luoshi.ledger import audit, locking, passwords
 from luoshi.ledger.access import ROLE_LABELS, require
 from luoshi.ledger.clock import now
-from luoshi.ledger.models import ROLES, Unit, User, WebSession
+from luoshi.ledger.models import ROLES, Organisation, Unit, User, WebSession
+from luoshi.ledger.orgs import get_org
 from luoshi.ledger.units import get_unit
 
 
@@ -51,8 +52,10 @@ def add_user(
     unit: str | None = None,
     password: str | None = None,
     email: str | None = None,
+    organisation: str | None = None,
 ) -> User:
-    """A new user; a reporter must belong to a unit. Without a password it cannot sign in."""
+    """A new user; a reporter must belong to a unit. Without a password it cannot sign in.
+    With an ``organisation`` (name or id) a supervisor or viewer is scoped to it."""
     require(actor, ("admin",), "添加用户")
     username = username.strip()
     if not username:
@@ -64,6 +67,7 @@ def add_user(
         raise InputError(f"填报人 {username} 必须属于一个单位", ("unit",))
     if find_user(s, username) is not None:
         raise Conflict(f"用户「{username}」已存在")
+    org = _org(s, organisation, username, role)
     user = User(
         username=username,
         display_name=display_name or username,
@@ -73,10 +77,38 @@ def add_user(
         email=_email(email),
         active=True,
         created_at=now(),
+        organisation_id=org.id if org else None,
     )
     s.add(user)
     audit.created(s, actor, [user])
     return user
+
+
+def _org(s: Session, ref: str | None, username: str, role: str) -> Organisation | None:
+    """The organisation ``ref`` names (None: none); an administrator is never scoped."""
+    if not ref or not ref.strip():
+        return None
+    if role == "admin":
+        raise InputError(f"管理员 {username} 不按组织限定范围，不能设置所属组织", ("organisation",))
+    return get_org(s, ref.strip())
+
+
+def set_organisation(
+    s: Session, actor: User, user: User, organisation: str | None, seen: int | None = None
+) -> bool:
+    """所属组织: an administrator scopes a supervisor or viewer to an organisation and
+    those below it (None or "": no longer scoped). False when it already was."""
+    require(actor, ("admin",), f"修改用户 {user.username} 的所属组织")
+    org = _org(s, organisation, user.username, user.role)
+    changes = {"organisation_id": org.id if org else None}
+    label = f"用户 {user.username}"
+    return locking.update(s, actor, user, label, seen, changes, "set_organisation")
+
+
+def org_names(s: Session) -> dict[int, str]:
+    """Every organisation's name by id (for listing users)."""
+    q = select(Organisation.id, Organisation.name).order_by(Organisation.id)
+    return {i: name for i, name in s.execute(q)}
 
 
 def _email(email: str | None) -> str | None:
@@ -195,4 +227,7 @@ def set_role(
         raise InputError("不能取消自己的管理员角色，请由另一位管理员操作")
     unit_id = get_unit(s, unit).id if unit else None
     label = f"用户 {user.username}"
-    return locking.update(s, actor, user, label, seen, {"role": role, "unit_id": unit_id})
+    changes: dict[str, object] = {"role": role, "unit_id": unit_id}
+    if role == "admin":
+        changes["organisation_id"] = None  # an administrator is never scoped
+    return locking.update(s, actor, user, label, seen, changes)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from luoshi.errors import Conflict, InputError, NotFound
 from luoshi.ledger import audit, cycle, locking
-from luoshi.ledger.access import MANAGERS, require, require_manager, require_unit_member
+from luoshi.ledger.access import MANAGERS, require, require_unit_member
 from luoshi.ledger.clock import now
 from luoshi.ledger.files import Stored
 from luoshi.ledger.models import (
@@ -35,6 +35,7 @@ from luoshi.ledger.models import (
     TaskCoUnit,
     User,
 )
+from luoshi.ledger.scope import plan_of, require_in_scope, require_task_manager
 
 COMMENTERS = ("admin", "supervisor", "viewer")
 MAX_COMMENT = 2000
@@ -49,6 +50,7 @@ def task_unit_ids(s: Session, task: Task) -> set[int]:
 def _acting_unit(s: Session, actor: User, task: Task, what: str) -> int:
     """The unit ``actor`` acts for on ``task``: its own (a reporter), else the lead unit."""
     require_unit_member(actor, task_unit_ids(s, task), f"{what}任务 {task.code}")
+    require_in_scope(s, actor, plan_of(s, task), f"{what}任务 {task.code}")
     unit_id = actor.unit_id if actor.role == "reporter" else task.lead_unit_id
     if unit_id is None:
         raise InputError(f"任务 {task.code} 尚未分派责任单位，无法{what}")
@@ -130,7 +132,7 @@ def decide_delay(
 ) -> DelayRequest:
     """审批延期: approving moves the task's deadline and keeps the first one as its
     original deadline; rejecting needs a reason. Both are in the audit trail."""
-    require_manager(actor, "审批延期申请")
+    require_task_manager(s, actor, s.get_one(Task, req.task_id), f"审批延期申请 {req.id}")
     reason = (reason or "").strip() or None
     if not approve and reason is None:
         raise InputError(f"不同意延期申请 {req.id} 必须说明理由")
@@ -209,7 +211,7 @@ def decide_close(
     seen: int | None = None,
 ) -> CloseRequest:
     """复核: accept (办结/销号 — the task is done) or return the request with a reason."""
-    require_manager(actor, "复核办结申请")
+    require_task_manager(s, actor, s.get_one(Task, req.task_id), f"复核办结申请 {req.id}")
     locking.check_version(f"办结申请 {req.id}", req.version, seen)
     if req.status != "pending":
         raise Conflict(f"办结申请 {req.id} 已经复核过（{req.status}）")
@@ -253,6 +255,7 @@ def comment(s: Session, actor: User, task: Task, text: str) -> TaskComment:
     """领导批示: leaders (查看者), supervisors and administrators comment on a task; its
     units see the comment on their to-do list and in the bell."""
     require(actor, COMMENTERS, "批示任务")
+    require_in_scope(s, actor, plan_of(s, task), f"批示任务 {task.code}")
     text = text.strip()
     if not text:
         raise InputError("批示内容不能为空")

@@ -26,7 +26,7 @@ from luoshi.ledger.models import (
 )
 from luoshi.ledger.read.records import attachment_record
 from luoshi.ledger.read.reports import attachments_of
-from luoshi.ledger.read.visibility import Viewer, may_see_units
+from luoshi.ledger.read.visibility import Viewer, may_see_units, require_task_readable
 from luoshi.ledger.workflow import task_unit_ids
 
 
@@ -35,6 +35,7 @@ def may_see_task(s: Session, viewer: Viewer, task: Task) -> bool:
 
 
 def require_task_visible(s: Session, viewer: Viewer, task: Task) -> None:
+    require_task_readable(s, viewer, task)
     if not may_see_task(s, viewer, task):
         raise PermissionDenied(f"任务 {task.code} 不属于本单位，无权查看")
 
@@ -55,6 +56,7 @@ def attachment_for(s: Session, viewer: Viewer, attachment_id: int) -> Attachment
         raise NotFound(f"佐证材料 {attachment_id} 不存在")
     task = s.get(Task, a.task_id)
     assert task is not None
+    require_task_readable(s, viewer, task)
     if not may_see_task(s, viewer, task):
         raise PermissionDenied(f"佐证材料 {attachment_id} 属于其他单位的任务，无权下载")
     return a

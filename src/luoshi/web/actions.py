@@ -231,12 +231,28 @@ def add_user(
     password: str,
     unit: str | None = None,
     display_name: str | None = None,
+    organisation: str | None = None,
 ) -> User:
     username = username.strip()
     if len(username) < MIN_USERNAME:
         raise InputError(f"用户名至少 {MIN_USERNAME} 个字符")
     with ctx.work(caller) as (s, actor):
-        return users.add_user(s, actor, username, role, display_name, unit or None, password)
+        return users.add_user(
+            s, actor, username, role, display_name, unit or None, password,
+            organisation=organisation or None,
+        )  # fmt: skip
+
+
+def set_organisation(
+    ctx: WebContext, caller: Caller, user_id: int, organisation: str | None, seen: int | None
+) -> User:
+    """所属组织 of a user (administrators); None or "": no longer scoped."""
+    with ctx.work(caller) as (s, actor):
+        user = s.get(User, user_id)
+        if user is None:
+            raise NotFound(f"用户 {user_id} 不存在")
+        users.set_organisation(s, actor, user, organisation or None, seen)
+        return user
 
 
 def change_own_password(

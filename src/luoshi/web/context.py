@@ -16,7 +16,7 @@ from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 
 from luoshi.errors import PermissionDenied, Unauthenticated
-from luoshi.ledger import sessions
+from luoshi.ledger import scope, sessions
 from luoshi.ledger.access import MANAGERS
 from luoshi.ledger.db import Database, Session
 from luoshi.ledger.models import User
@@ -41,6 +41,8 @@ class Caller:
     unit: str | None
     token: str
     via: Literal["cookie", "bearer"]
+    # 所属组织 and those below it, for a scoped supervisor or viewer (None: all plans).
+    org_ids: frozenset[int] | None = None
 
     @property
     def is_manager(self) -> bool:
@@ -53,7 +55,7 @@ class Caller:
     @property
     def viewer(self) -> Viewer:
         """The caller as the ledger's read side sees it."""
-        return Viewer(self.user_id, self.role, self.unit_id, self.unit)
+        return Viewer(self.user_id, self.role, self.unit_id, self.unit, self.org_ids)
 
 
 @dataclass
@@ -100,6 +102,14 @@ def ctx_of(request: Request) -> WebContext:
     return ctx
 
 
+def _scope(ctx: WebContext, user: User) -> frozenset[int] | None:
+    """The caller's organisation subtree; read only for a user that has an organisation."""
+    if user.organisation_id is None:
+        return None
+    with ctx.read() as s:
+        return scope.scope_of(s, user)
+
+
 def _token(request: Request) -> tuple[str, Literal["cookie", "bearer"]] | None:
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
@@ -130,6 +140,7 @@ def optional_caller(request: Request) -> Caller | None:
                 unit,
                 found[0],
                 found[1],
+                _scope(ctx, user),
             )
     request.state.caller = caller
     return caller

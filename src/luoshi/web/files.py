@@ -8,7 +8,10 @@ its own unit's tasks, may not export the whole ledger.
 
 from __future__ import annotations
 
+import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,7 +26,7 @@ from luoshi.io.bulletin_linkage import linkage_heading, linkage_section
 from luoshi.io.bulletin_scores import scores_section
 from luoshi.io.bulletin_template import BulletinOptions, write_templated
 from luoshi.io.ledger_xlsx import read_ledger, write_ledger
-from luoshi.ledger import plans, score_facts, scoring
+from luoshi.ledger import score_facts, scoring
 from luoshi.ledger.access import require_exporter, require_manager
 from luoshi.ledger.edits import Change, import_edits
 from luoshi.ledger.read.asof import AsOf
@@ -31,7 +34,8 @@ from luoshi.ledger.read.bulletin import bulletin_figures, bulletin_linkage
 from luoshi.ledger.read.catalog import unit_names
 from luoshi.ledger.read.opendata import document_texts
 from luoshi.ledger.read.opendata import open_data as read_open_data
-from luoshi.ledger.read.views import plan_view
+from luoshi.ledger.read.stream import plan_stream
+from luoshi.ledger.read.visibility import visible_plan
 from luoshi.ledger.values import parse_date
 from luoshi.web.context import Caller, WebContext
 
@@ -70,14 +74,16 @@ def ledger_xlsx(ctx: WebContext, caller: Caller, plan_id: int, params: dict[str,
     at = as_of(params.get("as_of"))
     with ctx.work(caller) as (s, actor):
         require_exporter(actor, "导出台账")
-        plan = plans.plan_by_id(s, plan_id)
-        view = plan_view(s, plan, ctx.rules, at)
-        raw, units = document_texts(s, view), unit_names(s)
+        plan = visible_plan(s, caller.viewer, plan_id)
+        stream = plan_stream(s, plan, ctx.rules, at)
+        raw, units = document_texts(s, stream.document_ids), unit_names(s)
         name = plan.name
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "ledger.xlsx"
-        write_ledger(view, raw, units, path)
-        return Made(f"{name}-台账-{at.day.isoformat()}.xlsx", path.read_bytes())
+        with tempfile.TemporaryDirectory() as tmp:
+            # Written a row at a time while the rows are read, a chunk at a time.
+            path = Path(tmp) / "ledger.xlsx"
+            write_ledger(stream.rows(), raw, units, path)
+            data = path.read_bytes()
+    return Made(f"{name}-台账-{at.day.isoformat()}.xlsx", data)
 
 
 def import_xlsx(
@@ -91,7 +97,7 @@ def import_xlsx(
         edits, problems = read_ledger(path)
     with ctx.work(caller) as (s, actor):
         require_manager(actor, "导入台账")
-        plan = plans.plan_by_id(s, plan_id)
+        plan = visible_plan(s, caller.viewer, plan_id)
         return import_edits(s, actor, plan, edits, problems, dry_run)
 
 
@@ -117,7 +123,7 @@ def bulletin_docx(ctx: WebContext, caller: Caller, plan_id: int, params: dict[st
     rules = scoring.load_rules(ctx.settings.workflow.scoring_file)
     with ctx.work(caller) as (s, actor):
         require_exporter(actor, "生成通报")
-        plan = plans.plan_by_id(s, plan_id)
+        plan = visible_plan(s, caller.viewer, plan_id)
         try:
             rnd, scores = score_facts.plan_scores(s, plan, ctx.rules, rules, period, at.day)
             extra = [scores_section(scores, rnd.period)]
@@ -140,20 +146,67 @@ def bulletin_docx(ctx: WebContext, caller: Caller, plan_id: int, params: dict[st
 def open_data(
     ctx: WebContext, caller: Caller, plan_id: int, name: str, params: dict[str, Any]
 ) -> Made:
-    """公开数据: plan.json, tasks.csv or targets.csv, as ``luoshi export json|csv``."""
+    """公开数据 as one file (for a job): written a task at a time to a temporary file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "open"
+        streamed = open_data_stream(ctx, caller, plan_id, name, params)
+        with path.open("wb") as f:
+            f.writelines(streamed.chunks)
+        return Made(streamed.filename, path.read_bytes())
+
+
+@dataclass(frozen=True)
+class Streamed:
+    """A file sent as it is made: ``chunks`` read the ledger as they go (iterate them
+    once; the transaction they read in ends with them)."""
+
+    filename: str
+    chunks: Iterator[bytes]
+
+    @property
+    def content_type(self) -> str:
+        return Made(self.filename, b"").content_type
+
+
+def open_data_stream(
+    ctx: WebContext, caller: Caller, plan_id: int, name: str, params: dict[str, Any]
+) -> Streamed:
+    """公开数据: plan.json, tasks.csv or targets.csv, as ``luoshi export json|csv``. The
+    role is checked before the first byte; the file's transaction stays open while it is
+    sent (one chunk of tasks at a time) and closes when it ends or the client leaves."""
     if name not in OPEN_FILES:
         raise InputError(f"没有名为「{name}」的公开数据文件，可选：{'、'.join(OPEN_FILES)}")
     at = as_of(params.get("as_of"))
-    with ctx.work(caller) as (s, actor):
+    stack = ExitStack()
+    try:
+        s, actor = stack.enter_context(ctx.work(caller))
         require_exporter(actor, "导出公开数据")
-        plan = plans.plan_by_id(s, plan_id)
+        plan = visible_plan(s, caller.viewer, plan_id)
         data = read_open_data(s, plan, ctx.rules, at)
-        plan_name = plan.name
-    with tempfile.TemporaryDirectory() as tmp:
-        if name == "plan.json":
-            path = Path(tmp) / name
-            opendata.export_json(data, path)
-        else:
-            tasks, targets = opendata.export_csv(data, Path(tmp))
-            path = tasks if name == "tasks.csv" else targets
-        return Made(f"{plan_name}-{name}", path.read_bytes())
+        filename = f"{plan.name}-{name}"
+    except BaseException:
+        stack.__exit__(*sys.exc_info())
+        raise
+    if name == "plan.json":
+        text = opendata.json_chunks(data)
+    elif name == "tasks.csv":
+        text = opendata.csv_chunks(opendata.TASK_COLUMNS, opendata.task_rows(data))
+    else:
+        text = opendata.csv_chunks(opendata.TARGET_COLUMNS, opendata.target_rows(data))
+    return Streamed(filename, _encoded(stack, text))
+
+
+def _encoded(stack: ExitStack, text: Iterator[str]) -> Iterator[bytes]:
+    """UTF-8 in pieces of about 64 KB (a task's record is small; one write per task would
+    cost more than the record), inside the transaction held by ``stack``."""
+    with stack:
+        pending: list[str] = []
+        size = 0
+        for piece in text:
+            pending.append(piece)
+            size += len(piece)
+            if size >= 65536:
+                yield "".join(pending).encode()
+                pending, size = [], 0
+        if pending:
+            yield "".join(pending).encode()

@@ -134,6 +134,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "chase": ("催办", "Chase"),
     "chase_all": ("全部催办", "Chase all"),
     "chases": ("已催办次数", "Chased"),
+    "no_reader": (
+        "无接收人：没有填报账号、邮箱或群机器人，催办送不到",
+        "No recipient: no account, mailbox or webhook",
+    ),
     "note": ("说明", "Note"),
     "my_tasks": ("本单位待报任务", "My unit's tasks"),
     "no_open_round": ("目前没有进行中的调度。", "No reporting round is open."),
@@ -155,6 +159,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "display_name": ("显示名称", "Display name"),
     "add": ("添加", "Add"),
     "account": ("账号", "Account"),
+    "user_org": ("所属组织", "Organisation"),
+    "user_org.none": ("（全部计划）", "(every plan)"),
     "account.active": ("启用", "Active"),
     "account.inactive": ("已停用", "Deactivated"),
     "deactivate": ("停用", "Deactivate"),
@@ -224,9 +230,11 @@ def install(env: Environment) -> None:
 
 
 def _merge_workflow_words() -> None:
+    from luoshi.web.i18n_orgs import WORDS as org_words
     from luoshi.web.i18n_workflow import WORDS as workflow_words
 
     WORDS.update(workflow_words)
+    WORDS.update(org_words)
 
 
 _merge_workflow_words()

@@ -167,6 +167,14 @@ class UserIn(Body):
     ]
     unit: Short | None = None
     display_name: Short | None = None
+    organisation: Short | None = None
+
+
+class UserOrgIn(Body):
+    """所属组织 (name or id); null or "": not scoped."""
+
+    organisation: Short | None = None
+    version: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
 
 
 NewPassword = Annotated[str, Field(min_length=8, max_length=200), AfterValidator(_storable)]

@@ -10,18 +10,25 @@ from sqlalchemy.orm import Session
 
 from luoshi.ledger import documents, plans
 from luoshi.ledger.models import Document, DocumentSpan, Plan, Target, Task, Unit
+from luoshi.ledger.read.visibility import Viewer, require_plan_visible, visible_plans
 
 
-def choose_plan(s: Session, plan_id: int | None, user_id: int | None = None) -> Plan | None:
+def choose_plan(
+    s: Session, plan_id: int | None, user_id: int | None = None, viewer: Viewer | None = None
+) -> Plan | None:
     """The plan asked for (any state, so a draft can be previewed), else the default of
-    user ``user_id``: its own, the office's, the newest active plan (``plans.default_plan``)."""
-    return plans.choose_plan(s, plan_id, user_id)
+    user ``user_id``: its own, the office's, the newest active plan (``plans.default_plan``).
+    A plan out of ``viewer``'s organisations is refused (403), never chosen by default."""
+    scope = viewer.org_ids if viewer is not None else None
+    plan = plans.choose_plan(s, plan_id, user_id, scope)
+    return require_plan_visible(viewer, plan) if plan is not None else None
 
 
-def all_plans(s: Session, chosen: Plan | None = None) -> list[Plan]:
-    """What a plan picker offers: the active plans, newest first, and the one shown if
-    it is not active (a draft being previewed, an archived plan looked back at)."""
-    offered = plans.active_plans(s)
+def all_plans(s: Session, chosen: Plan | None = None, viewer: Viewer | None = None) -> list[Plan]:
+    """What a plan picker offers: the active plans of ``viewer``'s organisations, newest
+    first, and the one shown if it is not active (a draft being previewed, an archived
+    plan looked back at)."""
+    offered = plans.active_plans(s, viewer.org_ids if viewer is not None else None)
     if chosen is not None and all(p.id != chosen.id for p in offered):
         offered.append(chosen)
     return offered
@@ -31,8 +38,10 @@ def public_plans(s: Session) -> list[Plan]:
     return list(s.scalars(select(Plan).where(Plan.public.is_(True)).order_by(Plan.id)))
 
 
-def plans_of_document(s: Session, document_id: int) -> list[Plan]:
-    return list(s.scalars(select(Plan).where(Plan.document_id == document_id).order_by(Plan.id)))
+def plans_of_document(s: Session, document_id: int, viewer: Viewer | None = None) -> list[Plan]:
+    """The plans built from a document (those of ``viewer``'s organisations)."""
+    found = s.scalars(select(Plan).where(Plan.document_id == document_id).order_by(Plan.id))
+    return visible_plans(viewer, found)
 
 
 def document_choices(s: Session) -> list[tuple[int, str]]:

@@ -32,7 +32,13 @@ from luoshi.ledger.read.linkage import downstream_of, links_below
 from luoshi.ledger.read.reports import ReportRow, task_reports
 from luoshi.ledger.read.rows import PlanRef, TaskRow
 from luoshi.ledger.read.views import plan_view, task_row
-from luoshi.ledger.read.visibility import Viewer, may_report, may_see
+from luoshi.ledger.read.visibility import (
+    Viewer,
+    may_report,
+    may_see,
+    require_task_readable,
+    visible_links,
+)
 from luoshi.ledger.rollup import Downstream
 from luoshi.settings import HealthRules
 
@@ -106,18 +112,21 @@ def task_detail(
 ) -> TaskDetail:
     """Everything the task page shows, as ``viewer`` may see it."""
     task = task_by_id(s, task_id)
+    upstream = require_task_readable(s, viewer, task)
     plan = plan_by_id(s, task.plan_id)
     at = at or AsOf.today()
     row = visible_row(task_row(s, plan, task_id, rules, at), viewer, task_id)
     rnd = open_round_of(s, task.plan_id)
+    links = [r for r in list_links(s, plan, task=task) if r.state != "rejected"]
     return TaskDetail(
         plan=plan_ref(plan),
         row=row,
         source=source_context(s, task),
         reports=task_reports(s, task.id),
         open_round=round_row(rnd) if rnd else None,
-        can_report=may_report(viewer, row, rnd is not None),
-        links=[r for r in list_links(s, plan, task=task) if r.state != "rejected"],
+        # An upstream task (one the viewer's plans answer) is read, never reported on.
+        can_report=not upstream and may_report(viewer, row, rnd is not None),
+        links=visible_links(s, viewer, links),
         downstream=_downstream(s, plan, task.id, rules, at),
     )
 
@@ -147,6 +156,7 @@ def task_history(s: Session, viewer: Viewer, task_id: int, rules: HealthRules) -
     """The task's own history with that of its targets, reports and their reviews,
     for those who may see the task."""
     task = task_by_id(s, task_id)
+    require_task_readable(s, viewer, task)
     plan = plan_by_id(s, task.plan_id)
     visible_row(task_row(s, plan, task_id, rules, AsOf.today()), viewer, task_id)
     return audit_of_task(s, task_id)

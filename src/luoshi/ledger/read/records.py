@@ -16,6 +16,7 @@ from luoshi.ledger.read.detail import RoundRow, SourceContext, TaskDetail
 from luoshi.ledger.read.figures import PlanFigures, Tally
 from luoshi.ledger.read.linkage import ParentCoverage, PlanLinkage
 from luoshi.ledger.read.listing import Page
+from luoshi.ledger.read.org_dashboard import Group, OrgDashboard, PlanLine
 from luoshi.ledger.read.public import PublicPlan
 from luoshi.ledger.read.reports import AttachmentRow, ReportRow, ReviewRow
 from luoshi.ledger.read.risks import TargetRisk
@@ -282,6 +283,43 @@ def figures_record(f: PlanFigures, timeline: list[TimelinePoint] | None = None) 
     }
 
 
+def org_group_record(g: Group) -> dict[str, Any]:
+    return {
+        "name": g.name, "organisation_id": g.organisation_id, "level": g.level,
+        "plans": g.plans, "tasks": g.tasks, "counts": g.counts, "overdue": g.overdue,
+        "behind": g.behind, "progress": round(g.progress, 1), "expected": round(g.expected, 1),
+        "answering": g.answering, "unanswered": g.unanswered,
+    }  # fmt: skip
+
+
+def org_plan_record(p: PlanLine) -> dict[str, Any]:
+    return {
+        "id": p.plan_id, "name": p.name, "title": p.title,
+        "organisation_id": p.organisation_id, "organisation": p.organisation,
+        "level": p.level, "as_of": iso(p.day), "tasks": p.tasks, "counts": p.counts,
+        "overdue": p.overdue, "behind": p.behind, "progress": round(p.progress, 1),
+        "expected": round(p.expected, 1), "answering": p.answering,
+        "unanswered": p.unanswered,
+    }  # fmt: skip
+
+
+def org_dashboard_record(d: OrgDashboard) -> dict[str, Any]:
+    """组织总览: the scope's totals, a row per child organisation (or per organisation
+    of the level), and each plan, as of today."""
+    org = d.org
+    return {
+        "organisation": None if org is None else {
+            "id": org.id, "name": org.name, "level": org.level, "parent_id": org.parent_id,
+            "path": [o.name for o in d.path],
+        },
+        "level": d.level,
+        "as_of": iso(d.day),
+        "total": org_group_record(d.total),
+        "rows": [org_group_record(g) for g in d.rows],
+        "plans": [org_plan_record(p) for p in d.plans],
+    }  # fmt: skip
+
+
 def plan_record(p: PlanRow) -> dict[str, Any]:
     return {
         "id": p.id,
@@ -295,13 +333,14 @@ def plan_record(p: PlanRow) -> dict[str, Any]:
     }
 
 
-def user_record(u: User, unit: str | None) -> dict[str, Any]:
+def user_record(u: User, unit: str | None, organisation: str | None = None) -> dict[str, Any]:
     return {
         "id": u.id,
         "username": u.username,
         "display_name": u.display_name,
         "role": u.role,
         "unit": unit,
+        "organisation": organisation,
         "active": u.active,
         "can_sign_in": u.password_hash is not None,
         "version": u.version,

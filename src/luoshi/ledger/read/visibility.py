@@ -2,30 +2,48 @@
 
 A reporter (填报人) sees its own unit's tasks — those it leads or supports — in the
 ledger, task and round views, and only its own unit's reports; managers and
-viewers see everything. The web and the CLI ask here; they hold no rule of their own.
+viewers see everything — unless they belong to an organisation: then they see the
+plans of that organisation and those below it, and read the upper tasks those plans
+answer (ledger/scope.py). The web and the CLI ask here; they hold no rule of their own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import PermissionDenied
+from luoshi.ledger import scope
 from luoshi.ledger.access import MANAGERS
-from luoshi.ledger.models import Unit, User
+from luoshi.ledger.models import Plan, Task, Unit, User
+from luoshi.ledger.plans import plan_by_id
 from luoshi.ledger.read.rows import TaskRow
+
+
+class _LinkSides(Protocol):
+    @property
+    def child_plan(self) -> str: ...
+    @property
+    def parent_plan(self) -> str: ...
+
+
+L = TypeVar("L", bound=_LinkSides)
 
 
 @dataclass(frozen=True)
 class Viewer:
-    """The person a read is for: role and, for a reporter, its unit."""
+    """The person a read is for: role and, for a reporter, its unit; for a scoped
+    supervisor or viewer, the ids of its organisation subtree (None: every plan)."""
 
     user_id: int | None
     role: str
     unit_id: int | None = None
     unit: str | None = None
+    org_ids: frozenset[int] | None = None
 
     @property
     def is_manager(self) -> bool:
@@ -57,7 +75,54 @@ EVERYONE = Viewer(None, "viewer")
 def viewer_of(s: Session, user: User) -> Viewer:
     """A user of the ledger (the CLI's actor) as a viewer."""
     unit = s.get(Unit, user.unit_id) if user.unit_id is not None else None
-    return Viewer(user.id, user.role, user.unit_id, unit.name if unit else None)
+    name = unit.name if unit else None
+    return Viewer(user.id, user.role, user.unit_id, name, scope.scope_of(s, user))
+
+
+def may_see_plan(viewer: Viewer | None, plan: Plan) -> bool:
+    """Whether the plan is in the viewer's organisations (always, for an unscoped one)."""
+    return viewer is None or scope.in_scope(viewer.org_ids, plan)
+
+
+def require_plan_visible(viewer: Viewer | None, plan: Plan) -> Plan:
+    if not may_see_plan(viewer, plan):
+        raise PermissionDenied(f"计划「{plan.name}」不属于本组织及其下级组织，无权查看")
+    return plan
+
+
+def visible_plan(s: Session, viewer: Viewer | None, plan_id: int) -> Plan:
+    """A plan by id as ``viewer`` may read it: NotFound, PermissionDenied (403) when out
+    of scope."""
+    return require_plan_visible(viewer, plan_by_id(s, plan_id))
+
+
+def visible_plans(viewer: Viewer | None, plans: Iterable[Plan]) -> list[Plan]:
+    return [p for p in plans if may_see_plan(viewer, p)]
+
+
+def is_upstream(s: Session, viewer: Viewer | None, task: Task) -> bool:
+    """A task of a plan out of the viewer's scope that one of its plans' tasks answers:
+    readable, not writable."""
+    if viewer is None or viewer.org_ids is None:
+        return False
+    plan = s.get(Plan, task.plan_id)
+    if plan is not None and scope.in_scope(viewer.org_ids, plan):
+        return False
+    return scope.answers_into(s, viewer.org_ids, task.id)
+
+
+def require_task_readable(s: Session, viewer: Viewer | None, task: Task) -> bool:
+    """A task of a plan in scope (False), or an upstream task its plans answer (True:
+    read only); else 403."""
+    plan = s.get(Plan, task.plan_id)
+    if plan is None or may_see_plan(viewer, plan):
+        return False
+    if is_upstream(s, viewer, task):
+        return True
+    raise PermissionDenied(
+        f"任务 {task.code}（计划「{plan.name}」）不属于本组织及其下级组织，"
+        "也不是本组织任务对接的上级任务，无权查看"
+    )
 
 
 def require_user_admin(viewer: Viewer, username: str) -> None:
@@ -97,3 +162,19 @@ def may_report(viewer: Viewer, row: TaskRow, round_open: bool) -> bool:
     if viewer.is_manager:
         return True
     return viewer.is_reporter and bool(viewer.unit) and row.belongs_to(viewer.unit or "")
+
+
+def plan_names_in_scope(s: Session, viewer: Viewer | None) -> frozenset[str] | None:
+    """Names of the plans the viewer may see (None: every plan)."""
+    if viewer is None or viewer.org_ids is None:
+        return None
+    return frozenset(s.scalars(select(Plan.name).where(scope.plan_clause(viewer.org_ids))))
+
+
+def visible_links(s: Session, viewer: Viewer | None, rows: Sequence[L]) -> list[L]:
+    """The links of which at least one side is a plan in the viewer's scope: an upstream
+    task shows the links of its own organisation's tasks, not those of its neighbours."""
+    names = plan_names_in_scope(s, viewer)
+    if names is None:
+        return list(rows)
+    return [r for r in rows if r.child_plan in names or r.parent_plan in names]

@@ -1,7 +1,7 @@
 """对接 and 分解: links between tasks of plans, proposals, breakdown and target shares.
 
-Supervisors and administrators only: proposals are their work queue (phase 2
-scopes reads by organisation).
+Supervisors and administrators only: proposals are their work queue. A supervisor
+of an organisation reads the links of its organisations' plans (ledger/scope.py).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from luoshi.errors import NotFound
 from luoshi.ledger import breakdown, link_align, links
 from luoshi.ledger.db import Session
 from luoshi.ledger.models import Plan, Target, Task
+from luoshi.ledger.read.visibility import require_task_readable, visible_links, visible_plan
 from luoshi.web.context import Caller, Manager, Writer, ctx_of
 from luoshi.web.schemas import MAX_ID, Body, Id, Name, PathId
 
@@ -65,24 +66,28 @@ def _get(s: Session, model: type[Any], key: int, label: str) -> Any:
     return row
 
 
-def _rows(s: Session, plan: Plan, state: str | None = None, task: Task | None = None) -> Any:
-    items = [links.link_record(r) for r in links.list_links(s, plan, state, task)]
+def _rows(
+    s: Session, caller: Caller, plan: Plan, state: str | None = None, task: Task | None = None
+) -> Any:
+    found = visible_links(s, caller.viewer, links.list_links(s, plan, state, task))
+    items = [links.link_record(r) for r in found]
     return {"items": items, "total": len(items)}
 
 
 @router.get("/plans/{plan_id}/links", summary="计划的对接 A plan's links")
 def plan_links(
-    plan_id: PathId, request: Request, _: Manager, state: State | None = None
+    plan_id: PathId, request: Request, caller: Manager, state: State | None = None
 ) -> JSONResponse:
     with ctx_of(request).read() as s:
-        return JSONResponse(_rows(s, _get(s, Plan, plan_id, "计划"), state))
+        return JSONResponse(_rows(s, caller, visible_plan(s, caller.viewer, plan_id), state))
 
 
 @router.get("/tasks/{task_id}/links", summary="任务的对接 A task's links")
-def task_links(task_id: PathId, request: Request, _: Manager) -> JSONResponse:
+def task_links(task_id: PathId, request: Request, caller: Manager) -> JSONResponse:
     with ctx_of(request).read() as s:
         task = _get(s, Task, task_id, "任务")
-        return JSONResponse(_rows(s, _get(s, Plan, task.plan_id, "计划"), task=task))
+        require_task_readable(s, caller.viewer, task)
+        return JSONResponse(_rows(s, caller, _get(s, Plan, task.plan_id, "计划"), task=task))
 
 
 @router.post("/plans/{plan_id}/align", summary="对接建议 Propose links to a parent plan")

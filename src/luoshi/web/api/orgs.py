@@ -12,6 +12,8 @@ from starlette.responses import JSONResponse
 from luoshi.errors import NotFound
 from luoshi.ledger import orgs
 from luoshi.ledger.models import Organisation, Plan, Unit
+from luoshi.ledger.read import org_dashboard as dash
+from luoshi.ledger.read.records import org_dashboard_record
 from luoshi.web.context import Caller, SignedIn, Writer, ctx_of
 from luoshi.web.schemas import MAX_ID, Body, Id, Name, PathId
 
@@ -55,6 +57,25 @@ def add_org(body: OrgIn, request: Request, caller: Writer) -> JSONResponse:
         org = orgs.add_org(s, actor, body.name, body.level, parent)
         rec = {"id": org.id, "name": org.name, "level": org.level, "parent_id": org.parent_id}
     return JSONResponse(rec, status_code=201)
+
+
+@router.get("/organisations/{org_id}/dashboard", summary="组织总览 Organisation dashboard")
+def org_dashboard(org_id: PathId, request: Request, caller: SignedIn) -> JSONResponse:
+    """Today's figures of the active plans of the organisation and all below it."""
+    ctx = ctx_of(request)
+    with ctx.read() as s:
+        org = orgs.get_org(s, str(org_id))
+        body = org_dashboard_record(dash.org_dashboard(s, org, ctx.rules, caller.viewer))
+    return JSONResponse(body)
+
+
+@router.get("/levels/{level}/dashboard", summary="层级总览 Dashboard of a level")
+def level_dashboard(level: Level, request: Request, caller: SignedIn) -> JSONResponse:
+    """Today's figures of the active plans of every organisation at ``level``."""
+    ctx = ctx_of(request)
+    with ctx.read() as s:
+        body = org_dashboard_record(dash.level_dashboard(s, level, ctx.rules, caller.viewer))
+    return JSONResponse(body)
 
 
 def _org(org: Organisation | None) -> Organisation:

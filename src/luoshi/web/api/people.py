@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse
 
 from luoshi.ledger import units, users
+from luoshi.ledger.db import Session
+from luoshi.ledger.models import User
 from luoshi.ledger.read.records import unit_record, user_record
 from luoshi.ledger.read.visibility import require_user_admin
 from luoshi.web import actions
 from luoshi.web.context import Caller, SignedIn, Writer, ctx_of
-from luoshi.web.schemas import PathId, UnitIn, UserIn, UserPatch
+from luoshi.web.schemas import PathId, UnitIn, UserIn, UserOrgIn, UserPatch
 
 router = APIRouter(tags=["people"])
 
@@ -32,11 +36,20 @@ def _admin(caller: Caller) -> None:
     require_user_admin(caller.viewer, caller.username)
 
 
+def _record(s: Session, user: User, unit: str | None) -> dict[str, Any]:
+    orgs = users.org_names(s) if user.organisation_id else {}
+    return user_record(user, unit, orgs.get(user.organisation_id or 0))
+
+
 @router.get("/users", summary="用户（管理员）Users, for administrators")
 def list_users(request: Request, caller: SignedIn) -> JSONResponse:
     _admin(caller)
     with ctx_of(request).read() as s:
-        items = [user_record(u, unit) for u, unit in users.list_users(s)]
+        orgs = users.org_names(s)
+        items = [
+            user_record(u, unit, orgs.get(u.organisation_id or 0))
+            for u, unit in users.list_users(s)
+        ]
     return JSONResponse({"items": items, "total": len(items)})
 
 
@@ -46,14 +59,32 @@ def patch_user(user_id: PathId, body: UserPatch, request: Request, caller: Write
     ctx = ctx_of(request)
     user = actions.set_active(ctx, caller, user_id, body.active)
     with ctx.read() as s:
-        unit = users.unit_name(s, user)
-    return JSONResponse(user_record(user, unit))
+        return JSONResponse(_record(s, user, users.unit_name(s, user)))
 
 
 @router.post("/users", status_code=201, summary="添加用户（管理员）Add a user")
 def add_user(body: UserIn, request: Request, caller: Writer) -> JSONResponse:
+    """``organisation`` (a name or id): a supervisor or viewer sees and runs only that
+    organisation's plans and those below it."""
+    ctx = ctx_of(request)
     user = actions.add_user(
-        ctx_of(request), caller, body.username, body.role, body.password, body.unit,
-        body.display_name,
+        ctx, caller, body.username, body.role, body.password, body.unit,
+        body.display_name, body.organisation,
     )  # fmt: skip
-    return JSONResponse(user_record(user, body.unit), status_code=201)
+    with ctx.read() as s:
+        return JSONResponse(_record(s, user, body.unit), status_code=201)
+
+
+@router.put(
+    "/users/{user_id}/organisation",
+    summary="设置所属组织（管理员）Scope a user to an organisation",
+)
+def set_organisation(
+    user_id: PathId, body: UserOrgIn, request: Request, caller: Writer
+) -> JSONResponse:
+    """``organisation`` null or "": the user is no longer scoped (sees every plan)."""
+    _admin(caller)
+    ctx = ctx_of(request)
+    user = actions.set_organisation(ctx, caller, user_id, body.organisation, body.version)
+    with ctx.read() as s:
+        return JSONResponse(_record(s, user, users.unit_name(s, user)))

@@ -16,6 +16,7 @@ from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.dashboard import dashboard as plan_dashboard
 from luoshi.ledger.read.detail import open_round_of, round_row
 from luoshi.ledger.read.reports import review_page
+from luoshi.ledger.read.visibility import visible_plan
 from luoshi.web import actions
 from luoshi.web.context import Caller, SignedIn, Writer, ctx_of
 from luoshi.web.schemas import (
@@ -36,10 +37,11 @@ AsOfDay = Annotated[date | None, Query(alias="as_of")]
 
 @router.get("/plans", summary="计划列表 List plans")
 def list_plans(
-    request: Request, _: SignedIn, page: PageNo = 1, per_page: PerPage = 50
+    request: Request, caller: SignedIn, page: PageNo = 1, per_page: PerPage = 50
 ) -> JSONResponse:
+    """The plans the caller may see: those of its organisations when it has one."""
     with ctx_of(request).read() as s:
-        rows = plans.list_plans(s)
+        rows = plans.list_plans(s, caller.viewer.org_ids)
     chosen = listing.paginate([records.plan_record(p) for p in rows], page, per_page)
     return JSONResponse(records.page_record(chosen))
 
@@ -47,12 +49,12 @@ def list_plans(
 @router.post("/plans", status_code=201, summary="从文件建立计划 Build a plan from a document")
 def build_plan(body: PlanIn, request: Request, caller: Writer) -> JSONResponse:
     plan = actions.build_plan(ctx_of(request), caller, body.document_id, body.name, body.title)
-    return JSONResponse(_plan(request, plan.id), status_code=201)
+    return JSONResponse(_plan(request, caller, plan.id), status_code=201)
 
 
-def _plan(request: Request, plan_id: int) -> dict[str, Any]:
+def _plan(request: Request, caller: Caller, plan_id: int) -> dict[str, Any]:
     with ctx_of(request).read() as s:
-        plan = plans.plan_by_id(s, plan_id)
+        plan = visible_plan(s, caller.viewer, plan_id)
         row = next(p for p in plans.list_plans(s) if p.id == plan.id)
         rnd = open_round_of(s, plan.id)
         return {
@@ -62,8 +64,8 @@ def _plan(request: Request, plan_id: int) -> dict[str, Any]:
 
 
 @router.get("/plans/{plan_id}", summary="计划 A plan")
-def get_plan(plan_id: PathId, request: Request, _: SignedIn) -> dict[str, Any]:
-    return _plan(request, plan_id)
+def get_plan(plan_id: PathId, request: Request, caller: SignedIn) -> dict[str, Any]:
+    return _plan(request, caller, plan_id)
 
 
 @router.post(
@@ -88,7 +90,7 @@ def patch_plan(
     plan_id: PathId, body: PlanPatch, request: Request, caller: Writer
 ) -> dict[str, Any]:
     actions.set_public(ctx_of(request), caller, plan_id, body.public)
-    return _plan(request, plan_id)
+    return _plan(request, caller, plan_id)
 
 
 def _list(
@@ -97,7 +99,7 @@ def _list(
 ) -> dict[str, Any]:  # fmt: skip
     ctx = ctx_of(request)
     with ctx.read() as s:
-        plan = plans.plan_by_id(s, plan_id)
+        plan = visible_plan(s, caller.viewer, plan_id)
         order = listing.Sort.parse(sort)
         found = views.list_tasks(
             s, plan, ctx.rules, AsOf.of(day), caller.viewer, f, order, page, per_page, after
@@ -146,7 +148,7 @@ async def list_tasks(
 def _dashboard(request: Request, caller: Caller, plan_id: int, day: date | None) -> dict[str, Any]:
     ctx = ctx_of(request)
     with ctx.read() as s:
-        plan = plans.plan_by_id(s, plan_id)
+        plan = visible_plan(s, caller.viewer, plan_id)
         d = plan_dashboard(s, plan, ctx.rules, caller.viewer, AsOf.of(day))
     body = records.figures_record(d.figures, d.timeline)
     body["at_risk"] = [records.risk_record(r) for r in d.at_risk]
@@ -164,9 +166,9 @@ async def dashboard(
 
 
 @router.get("/plans/{plan_id}/rounds", summary="调度轮次 Rounds of a plan")
-def list_rounds(plan_id: PathId, request: Request, _: SignedIn) -> JSONResponse:
+def list_rounds(plan_id: PathId, request: Request, caller: SignedIn) -> JSONResponse:
     with ctx_of(request).read() as s:
-        plan = plans.plan_by_id(s, plan_id)
+        plan = visible_plan(s, caller.viewer, plan_id)
         items = [records.round_record(round_row(r)) for r in cycle.list_rounds(s, plan)]
     return JSONResponse({"items": items, "total": len(items)})
 
@@ -187,7 +189,7 @@ def plan_reports(
     per_page: PerPage = 50,
 ) -> JSONResponse:
     with ctx_of(request).read() as s:
-        plan = plans.plan_by_id(s, plan_id)
+        plan = visible_plan(s, caller.viewer, plan_id)
         chosen = review_page(s, caller.viewer, plan.id, state, page, per_page)
     items = [records.report_record(r) for r in chosen.items]
     return JSONResponse(

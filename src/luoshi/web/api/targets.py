@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse
 from luoshi.ledger import documents
 from luoshi.ledger.plans import plan_by_id
 from luoshi.ledger.promises import check_plan
+from luoshi.ledger.read.visibility import visible_plan
 from luoshi.ledger.target_verdicts import target_verdicts, verdict_counts, verdict_record
 from luoshi.web.context import SignedIn, Writer, ctx_of
 from luoshi.web.schemas import Body, Id, PathId
@@ -28,11 +29,11 @@ class CheckIn(Body):
 def list_targets(
     plan_id: PathId,
     request: Request,
-    _: SignedIn,
+    caller: SignedIn,
     verdict: Annotated[VerdictFilter | None, Query()] = None,
 ) -> dict[str, Any]:
     with ctx_of(request).read() as s:
-        plan = plan_by_id(s, plan_id)
+        plan = visible_plan(s, caller.viewer, plan_id)
         rows = target_verdicts(s, plan)
     chosen = [r for r in rows if verdict is None or r.verdict == verdict]
     return {

@@ -12,11 +12,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
 from luoshi.errors import InputError, NotFound, PermissionDenied
-from luoshi.ledger import outbox, quality, score_facts, scoring, workflow_reads
-from luoshi.ledger.plans import plan_by_id, task_by_id
+from luoshi.ledger import cycle, outbox, quality, score_facts, scoring, workflow_reads
+from luoshi.ledger.plans import task_by_id
 from luoshi.ledger.read import records
 from luoshi.ledger.read.listing import Page
 from luoshi.ledger.read.reports import report_row
+from luoshi.ledger.read.visibility import visible_plan
 from luoshi.ledger.todo import unit_todo
 from luoshi.web import workflow_actions
 from luoshi.web.context import Caller, Manager, SignedIn, Writer, ctx_of
@@ -107,7 +108,9 @@ def plan_delays(
     status: Annotated[str | None, Query(pattern="^(pending|approved|rejected)$")] = None,
 ) -> JSONResponse:
     with ctx_of(request).read() as s:
-        items = workflow_reads.delays(s, plan_id=plan_by_id(s, plan_id).id, status=status)
+        items = workflow_reads.delays(
+            s, plan_id=visible_plan(s, caller.viewer, plan_id).id, status=status
+        )
     items = _own_unit(caller, items)
     return JSONResponse({"items": items, "total": len(items)})
 
@@ -171,16 +174,18 @@ def plan_closes(
     status: Annotated[str | None, Query(pattern="^(pending|accepted|returned)$")] = None,
 ) -> JSONResponse:
     with ctx_of(request).read() as s:
-        items = workflow_reads.closes(s, plan_id=plan_by_id(s, plan_id).id, status=status)
+        items = workflow_reads.closes(
+            s, plan_id=visible_plan(s, caller.viewer, plan_id).id, status=status
+        )
     items = _own_unit(caller, items)
     return JSONResponse({"items": items, "total": len(items)})
 
 
 @router.get("/plans/{plan_id}/unsigned", summary="超期未签收的任务 Tasks not acknowledged in time")
-def plan_unsigned(plan_id: PathId, request: Request, _: Manager) -> JSONResponse:
+def plan_unsigned(plan_id: PathId, request: Request, caller: Manager) -> JSONResponse:
     ctx = ctx_of(request)
     with ctx.read() as s:
-        plan = plan_by_id(s, plan_id)
+        plan = visible_plan(s, caller.viewer, plan_id)
         after = ctx.settings.workflow.unsigned_after_days
         items = workflow_reads.unsigned(s, plan.id, date.today(), after)
     return JSONResponse({"items": items, "total": len(items), "after_days": after})
@@ -295,21 +300,24 @@ def notifications(
 def scores(
     plan_id: PathId,
     request: Request,
-    _: SignedIn,
+    caller: SignedIn,
     period: Annotated[str | None, Query(max_length=20)] = None,
 ) -> JSONResponse:
     ctx = ctx_of(request)
     rules = scoring.load_rules(ctx.settings.workflow.scoring_file)
     with ctx.read() as s:
-        rnd, ranked = score_facts.plan_scores(s, plan_by_id(s, plan_id), ctx.rules, rules, period)
+        plan = visible_plan(s, caller.viewer, plan_id)
+        rnd, ranked = score_facts.plan_scores(s, plan, ctx.rules, rules, period)
     items = [sc.record() for sc in ranked]
     body = {"plan_id": plan_id, "period": rnd.period, "items": items, "total": len(items)}
     return JSONResponse(body)
 
 
 @router.get("/reports/{report_id}/flags", summary="报送质量提示 Quality flags of a report")
-def report_flags(report_id: PathId, request: Request, _: Manager) -> JSONResponse:
+def report_flags(report_id: PathId, request: Request, caller: Manager) -> JSONResponse:
     with ctx_of(request).read() as s:
+        task = task_by_id(s, cycle.get_report(s, report_id).task_id)
+        workflow_reads.require_task_visible(s, caller.viewer, task)
         items = [f.record() for f in quality.report_flags(s, [report_id]).get(report_id, [])]
     return JSONResponse({"items": items, "total": len(items)})
 

@@ -11,6 +11,8 @@ from luoshi.web.pages import (
     documents,
     exchange,
     ledger,
+    links,
+    orgs,
     plans,
     public,
     rounds,
@@ -25,7 +27,7 @@ def router() -> APIRouter:
     pages = APIRouter(include_in_schema=False)
     modules = (
         assets, auth, dashboard, documents, ledger, exchange, plans, tasks, rounds, public, users,
-        targets, workflow,
+        targets, workflow, links, orgs,
     )  # fmt: skip
     for module in modules:
         pages.include_router(module.router)

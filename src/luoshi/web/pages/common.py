@@ -96,12 +96,14 @@ def safe_next(target: str | None, default: str = "/") -> str:
 def choose_plan(s: Session, plan_id: int | None, caller: Caller | None = None) -> Plan | None:
     """The plan asked for, else the caller's default (the ledger's rule: its own, the
     office's, the newest active plan)."""
-    return catalog.choose_plan(s, plan_id, caller.user_id if caller else None)
+    viewer = caller.viewer if caller else None
+    return catalog.choose_plan(s, plan_id, caller.user_id if caller else None, viewer)
 
 
-def all_plans(s: Session, chosen: Plan | None = None) -> list[Plan]:
-    """What the plan picker offers: the active plans, and the one shown if it is not."""
-    return catalog.all_plans(s, chosen)
+def all_plans(s: Session, chosen: Plan | None = None, caller: Caller | None = None) -> list[Plan]:
+    """What the plan picker offers: the active plans (of the caller's organisations),
+    and the one shown if it is not."""
+    return catalog.all_plans(s, chosen, caller.viewer if caller else None)
 
 
 # -- a refused form is shown again: its page, the reason beside it, what was typed ------

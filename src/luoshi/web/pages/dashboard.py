@@ -80,7 +80,7 @@ def _read(request: Request, caller: Caller, plan: str | None) -> dict[str, Any]:
     scoring_rules = scoring.load_rules(ctx.settings.workflow.scoring_file)
     with ctx.read() as s:
         chosen = choose_plan(s, plan_id_param(plan), caller)
-        plans = all_plans(s, chosen)
+        plans = all_plans(s, chosen, caller)
         if chosen is None:
             return {"plan": None, "plans": plans}
         d = dashboard(s, chosen, ctx.rules, caller.viewer, AsOf.today())

@@ -102,10 +102,10 @@ async def upload(request: Request) -> Response:
 
 @router.get("/documents/{document_id}")
 def document_page(document_id: PathId, request: Request) -> Response:
-    page_caller(request)
+    caller = page_caller(request)
     with ctx_of(request).read() as s:
         doc = records.document_detail_record(document_detail(s, document_id))
-        built = plans_of_document(s, document_id)
+        built = plans_of_document(s, document_id, caller.viewer)
     headings = [sp for sp in doc["spans"] if sp["kind"] == "heading"]
     return render(
         request,
@@ -119,7 +119,12 @@ def document_page(document_id: PathId, request: Request) -> Response:
     )
 
 
+def document_again(request: Request, kw: Any) -> Response:
+    return document_page(kw["document_id"], request)
+
+
 @router.post("/plans/build")
+@redisplay("build-form", document_again)
 def build_plan(
     request: Request,
     document_id: Annotated[int, Form(ge=1, le=2**31 - 1)],

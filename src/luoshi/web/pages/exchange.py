@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from luoshi.errors import InputError
 from luoshi.ledger import jobs as job_records
@@ -140,12 +140,21 @@ def job_file(request: Request, token: str) -> Response:
 
 def download(made: files.Made) -> Response:
     """The file as an attachment, its Chinese name encoded as RFC 5987 wants."""
+    return Response(made.data, media_type=made.content_type, headers=_attachment(made.filename))
+
+
+def stream_download(streamed: files.Streamed) -> StreamingResponse:
+    """A file sent as it is made (``download`` for a file too large to hold)."""
+    headers = _attachment(streamed.filename)
+    return StreamingResponse(streamed.chunks, media_type=streamed.content_type, headers=headers)
+
+
+def _attachment(filename: str) -> dict[str, str]:
     from urllib.parse import quote
 
-    ascii_name = f"download{_suffix(made.filename)}"
-    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(made.filename)}"
-    headers = {"Content-Disposition": disposition}
-    return Response(made.data, media_type=made.content_type, headers=headers)
+    ascii_name = f"download{_suffix(filename)}"
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    return {"Content-Disposition": disposition}
 
 
 def _suffix(name: str) -> str:

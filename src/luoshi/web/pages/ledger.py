@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -12,10 +13,10 @@ from starlette.responses import Response
 from luoshi.errors import InputError
 from luoshi.ledger import confirm
 from luoshi.ledger.health import HEALTH_ORDER
-from luoshi.ledger.plans import plan_by_id
 from luoshi.ledger.read import listing, views
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.catalog import unit_names
+from luoshi.ledger.read.visibility import visible_plan
 from luoshi.web import actions
 from luoshi.web.context import Caller, ctx_of
 from luoshi.web.pages.common import (
@@ -66,12 +67,12 @@ def _read(
 ) -> dict[str, Any]:  # fmt: skip
     ctx = ctx_of(request)
     with ctx.read() as s:
-        plan = plan_by_id(s, plan_id)
+        plan = visible_plan(s, caller.viewer, plan_id)
         today = AsOf.today()
         result = views.list_tasks(s, plan, ctx.rules, today, caller.viewer, f, sort, page, per_page)
         units, categories = views.filter_choices(s, plan, ctx.rules, today)
         pending = confirm.pending_count(s, plan.id) if caller.is_manager else 0
-        plans = all_plans(s, plan)
+        plans = all_plans(s, plan, caller)
         unit_choices = unit_names(s) if caller.is_manager else []
     return {
         "plan": plan,
@@ -170,6 +171,7 @@ Confirmed = Annotated[str, Form(max_length=1)]
 
 
 @router.post("/plans/{plan_id}/public")
+@redisplay("", ledger_again)
 def publish(
     plan_id: PathId,
     request: Request,
@@ -204,7 +206,18 @@ def bulk_assign(
     return back(f"/plans/{plan_id}/ledger?assigned={changed}")
 
 
+def confirmed_again(request: Request, kw: Any) -> Response:
+    """The task page the suggestion was confirmed on, else the ledger."""
+    from luoshi.web.pages.tasks import task_again
+
+    task = re.match(r"^/tasks/(\d+)$", kw.get("next") or "")
+    if task is not None:
+        return task_again(request, {"task_id": int(task[1])})
+    return ledger_again(request, kw)
+
+
 @router.post("/plans/{plan_id}/confirm")
+@redisplay("confirm-units", confirmed_again)
 def confirm_units(
     plan_id: PathId,
     request: Request,

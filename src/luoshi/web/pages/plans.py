@@ -32,8 +32,9 @@ Next = Annotated[str, Form(max_length=500)]
 def plans_page(request: Request) -> Response:
     caller = page_caller(request)
     with ctx_of(request).read() as s:
-        rows = list(reversed(plans.list_plans(s)))
-        mine = plans.default_plan(s, caller.user_id)
+        scope = caller.viewer.org_ids
+        rows = list(reversed(plans.list_plans(s, scope)))
+        mine = plans.default_plan(s, caller.user_id, scope)
     return render(request, "plans.html", rows=rows, default_id=mine.id if mine else None)
 
 

@@ -10,13 +10,13 @@ from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
 from luoshi.errors import PermissionDenied
-from luoshi.ledger import cycle, pending_tasks, workflow_reads
-from luoshi.ledger.plans import plan_by_id
+from luoshi.ledger import cycle, pending_tasks, remind, workflow_reads
 from luoshi.ledger.read import records, views
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.detail import open_round_of
 from luoshi.ledger.read.listing import MAX_PER_PAGE, TaskFilter
 from luoshi.ledger.read.reports import review_queue, round_reports
+from luoshi.ledger.read.visibility import visible_plan
 from luoshi.web import actions
 from luoshi.web.context import ctx_of
 from luoshi.web.pages.common import (
@@ -44,7 +44,7 @@ def rounds_page(request: Request, plan: str | None = None) -> Response:
     ctx = ctx_of(request)
     with ctx.read() as s:
         chosen = choose_plan(s, plan_id_param(plan), caller)
-        plans = all_plans(s, chosen)
+        plans = all_plans(s, chosen, caller)
         if chosen is None:
             return render(request, "rounds.html", plan=None, plans=plans)
         rounds = list(cycle.list_rounds(s, chosen))
@@ -91,13 +91,16 @@ def round_page(round_id: PathId, request: Request) -> Response:
     caller = page_caller(request)
     with ctx_of(request).read() as s:
         rnd = cycle.get_round(s, round_id)
-        plan = plan_by_id(s, rnd.plan_id)
+        plan = visible_plan(s, caller.viewer, rnd.plan_id)
         owing = cycle.pending(s, rnd) if caller.is_manager else []
+        # Units a chase reaches no one in (无接收人): no account, mailbox or webhook.
+        nobody = remind.unreachable(s, ctx_of(request).settings, [p.unit_id for p in owing])
         titles = pending_tasks.titles(s, rnd.plan_id, owing)
         reports = [records.report_record(r) for r in round_reports(s, caller.viewer, rnd.id)]
     return render(
-        request, "round.html", rnd=rnd, plan=plan, pending=owing, reports=reports, titles=titles
-    )
+        request, "round.html", rnd=rnd, plan=plan, pending=owing, reports=reports,
+        titles=titles, nobody=nobody,
+    )  # fmt: skip
 
 
 @router.post("/rounds/{round_id}/chase")
@@ -115,6 +118,7 @@ def chase(
 
 
 @router.post("/rounds/{round_id}/close")
+@redisplay("", round_again)
 def close(
     round_id: PathId,
     request: Request,
@@ -161,7 +165,7 @@ def review_page(request: Request, plan: str | None = None) -> Response:
         raise PermissionDenied(f"用户 {caller.username} 无权审核进度报告")
     with ctx_of(request).read() as s:
         chosen = choose_plan(s, plan_id_param(plan), caller)
-        plans = all_plans(s, chosen)
+        plans = all_plans(s, chosen, caller)
         # Evidence files and quality flags (报送质量检查) come with each report.
         found = review_queue(s, caller.viewer, chosen.id, "submitted") if chosen else []
         queue = [records.report_record(r) for r in found]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import Response
@@ -12,9 +12,10 @@ from luoshi.ledger import documents
 from luoshi.ledger.plans import plan_by_id
 from luoshi.ledger.promises import check_plan, checks_of
 from luoshi.ledger.read.catalog import document_choices
+from luoshi.ledger.read.visibility import visible_plan
 from luoshi.ledger.target_verdicts import FILTERS, target_verdicts, verdict_counts
 from luoshi.web.context import ctx_of
-from luoshi.web.pages.common import back, form_caller, lang_of, page_caller, render
+from luoshi.web.pages.common import back, form_caller, lang_of, page_caller, redisplay, render
 from luoshi.web.schemas import PathId
 
 router = APIRouter()
@@ -60,7 +61,7 @@ def targets_page(
     caller = page_caller(request)
     chosen = verdict if verdict in FILTERS else None
     with ctx_of(request).read() as s:
-        plan = plan_by_id(s, plan_id)
+        plan = visible_plan(s, caller.viewer, plan_id)
         rows = target_verdicts(s, plan)
         last = next(iter(checks_of(s, plan.id)), None)
         docs = document_choices(s) if caller.is_manager else []
@@ -79,7 +80,12 @@ def targets_page(
     )
 
 
+def targets_again(request: Request, kw: Any) -> Response:
+    return targets_page(kw["plan_id"], request)
+
+
 @router.post("/plans/{plan_id}/check")
+@redisplay("check-form", targets_again)
 def run_check(
     plan_id: PathId,
     request: Request,

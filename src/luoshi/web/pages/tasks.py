@@ -80,9 +80,8 @@ def show_task(
     with ctx.read() as s:
         detail = task_detail(s, caller.viewer, task_id, ctx.rules)
         task = records.task_detail_record(detail)
-        history = audit_labels.labelled(
-            [records.audit_record(e) for e in audit_of_task(s, task_id)]
-        )
+        events = [records.audit_record(e) for e in audit_of_task(s, task_id)]
+        history = audit_labels.labelled(events, audit_labels.id_names(s, events))
         row = task_by_id(s, task_id)
         basis, initial_progress = confirm.basis_of(row), row.initial_progress_note
         flow = workflow_reads.task_workflow(s, row)

@@ -47,9 +47,10 @@ def users_page(request: Request) -> Response:
     with ctx_of(request).read() as s:
         people = list(users.list_users(s))
         unit_names = [u.name for u in units.list_units(s) if u.active]
+        org_names = users.org_names(s)
     return render(
         request, "users.html", people=people, units=unit_names, roles=ROLES,
-        default_role=DEFAULT_ROLE,
+        default_role=DEFAULT_ROLE, orgs=org_names,
     )  # fmt: skip
 
 
@@ -66,12 +67,27 @@ def add_user(
     role: FormText = DEFAULT_ROLE,
     unit: FormText = "",
     display_name: FormText = "",
+    organisation: FormText = "",
     csrf_token: FormText = "",
 ) -> Response:
     caller = form_caller(request, csrf_token)
     actions.add_user(
-        ctx_of(request), caller, username, role, password, unit or None, display_name or None
-    )
+        ctx_of(request), caller, username, role, password, unit or None, display_name or None,
+        organisation or None,
+    )  # fmt: skip
+    return back("/users")
+
+
+@router.post("/users/{user_id}/organisation")
+@redisplay("user-org", users_again)
+def set_organisation(
+    user_id: PathId, request: Request, organisation: FormText = "", csrf_token: FormText = ""
+) -> Response:
+    """所属组织: a supervisor or viewer then sees and runs only that organisation's plans
+    and those below it; none: every plan."""
+    caller = form_caller(request, csrf_token)
+    _admin(caller)
+    actions.set_organisation(ctx_of(request), caller, user_id, organisation or None, None)
     return back("/users")
 
 

@@ -3,7 +3,8 @@ record of messages for supervisors, and the ranking of units (考核)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from starlette.responses import Response
@@ -22,9 +23,11 @@ from luoshi.web.pages.common import (
     form_date,
     page_caller,
     plan_id_param,
+    redisplay,
     render,
     safe_next,
 )
+from luoshi.web.pages.tasks import task_again
 from luoshi.web.schemas import MAX_ID, PathId
 
 router = APIRouter()
@@ -34,7 +37,18 @@ Next = Annotated[str, Form(max_length=500)]
 Files = Annotated[list[UploadFile], File(default_factory=list)]
 
 
+def decided_again(request: Request, kw: Any) -> Response:
+    """The page the decision was made on (a task's, else the review queue), again."""
+    from luoshi.web.pages.rounds import review_page
+
+    task = re.match(r"^/tasks/(\d+)(?:[#?]|$)", safe_next(kw.get("next"), "/review"))
+    if task is not None:
+        return task_again(request, {"task_id": int(task[1])})
+    return review_page(request)
+
+
 @router.post("/tasks/{task_id}/sign")
+@redisplay("sign", task_again)
 def sign(task_id: PathId, request: Request, csrf_token: Csrf = "", next: Next = "") -> Response:
     caller = form_caller(request, csrf_token)
     workflow_actions.sign(ctx_of(request), caller, task_id)
@@ -42,6 +56,7 @@ def sign(task_id: PathId, request: Request, csrf_token: Csrf = "", next: Next = 
 
 
 @router.post("/tasks/{task_id}/delay")
+@redisplay("delay-form", task_again)
 def request_delay(
     task_id: PathId,
     request: Request,
@@ -58,6 +73,7 @@ def request_delay(
 
 
 @router.post("/delays/{delay_id}/decide")
+@redisplay("", decided_again)
 def decide_delay(
     delay_id: PathId,
     request: Request,
@@ -75,6 +91,7 @@ def decide_delay(
 
 
 @router.post("/tasks/{task_id}/close")
+@redisplay("close-form", task_again)
 def request_close(
     task_id: PathId,
     request: Request,
@@ -91,6 +108,7 @@ def request_close(
 
 
 @router.post("/close-requests/{close_id}/decide")
+@redisplay("", decided_again)
 def decide_close(
     close_id: PathId,
     request: Request,
@@ -108,6 +126,7 @@ def decide_close(
 
 
 @router.post("/tasks/{task_id}/comment")
+@redisplay("comment-form", task_again)
 def comment(
     task_id: PathId, request: Request, text: FormText = "", csrf_token: Csrf = ""
 ) -> Response:
@@ -152,7 +171,7 @@ def scores_page(request: Request, plan: str | None = None, period: str | None = 
     rules = scoring.load_rules(ctx.settings.workflow.scoring_file)
     with ctx.read() as s:
         chosen = choose_plan(s, plan_id_param(plan), caller)
-        plans = all_plans(s, chosen)
+        plans = all_plans(s, chosen, caller)
         rnd = None
         ranked: list[Score] = []
         periods: list[str] = []
