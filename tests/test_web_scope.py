@@ -176,3 +176,15 @@ def test_the_users_page_sets_an_organisation(web: WebWorld) -> None:
     assert added.status_code == 200
     with web.db.transaction() as s:
         assert str(users.get_user(s, "qian").organisation_id) == west
+
+
+def test_its_dashboard_names_only_the_city_tasks_its_district_answers(web: WebWorld) -> None:
+    sw = _world(web)
+    path = f"{API}/plans/{sw.plans['east']}/dashboard"
+    as_boss = web.as_user("boss").get(path)
+    as_east = web.as_user("east_boss").get(path)
+    assert as_boss.status_code == as_east.status_code == 200
+    # 坚持依法行政: a city task nothing of the district answers
+    assert "坚持依法行政" in as_boss.text
+    assert "坚持依法行政" not in as_east.text
+    assert "加快发展先进制造业" in as_east.text  # the one it answers stays named

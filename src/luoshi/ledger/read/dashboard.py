@@ -53,7 +53,7 @@ def _dashboard(
 ) -> Dashboard:
     f = figures_of(s, plan, rules, at, viewer, ATTENTION_SHOWN)
     sees_all = viewer is None or viewer.unit_scope is None
-    linkage = plan_linkage(s, plan, rules, at) if sees_all else None
+    linkage = plan_linkage(s, plan, rules, at).seen_by(viewer) if sees_all else None
     answered = []
     if linkage is not None and linkage.downstream:
         answered = linkage.answered(plan_view(s, plan, rules, at))

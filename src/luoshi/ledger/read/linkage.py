@@ -17,7 +17,7 @@ figures here are the ones its own dashboard shows.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +27,7 @@ from luoshi.ledger.plans import plan_by_id
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.rows import PlanRef, PlanView, TaskRow
 from luoshi.ledger.read.views import plan_view
+from luoshi.ledger.read.visibility import Viewer
 from luoshi.ledger.rollup import Downstream, Link, coverage, roll_up
 from luoshi.settings import HealthRules
 
@@ -65,6 +66,13 @@ class ParentCoverage:
         return 1 - len(self.unanswered) / self.leaves if self.leaves else 1.0
 
 
+HIDDEN_TITLE = "（非本组织承接，不显示）"
+
+
+def _seen(t: ParentTask) -> ParentTask:
+    return t if t.answered_by or t.covered else replace(t, title=HIDDEN_TITLE)
+
+
 @dataclass(frozen=True)
 class PlanLinkage:
     """A plan's links read: upward coverage per parent plan, downstream progress."""
@@ -75,6 +83,15 @@ class PlanLinkage:
     @property
     def empty(self) -> bool:
         return not self.upward and not self.downstream
+
+    def seen_by(self, viewer: Viewer | None) -> PlanLinkage:
+        """The linkage as ``viewer`` may read it: a user scoped to an organisation reads
+        the upper tasks its plan answers, and of the others their codes and counts only
+        (their titles are not its to read)."""
+        if viewer is None or viewer.org_ids is None:
+            return self
+        upward = [replace(pc, tasks=[_seen(t) for t in pc.tasks]) for pc in self.upward]
+        return replace(self, upward=upward)
 
     def answered(self, view: PlanView) -> list[tuple[TaskRow, Downstream]]:
         """The view's tasks lower tasks answer, in code order, with their progress below."""
