@@ -38,3 +38,27 @@ def test_a_fresh_engine_is_empty_until_upgraded(tmp_path: Path) -> None:
     assert upgrade_to_head(engine)
     assert "tasks" in inspect(engine).get_table_names()
     engine.dispose()
+
+
+def test_the_files_name_the_same_head_as_alembic(db: Database) -> None:
+    from luoshi.ledger.schema_head import head_from_files, is_current, stored_revision
+
+    assert head_from_files() == head_revision()
+    assert stored_revision(db.engine) == head_revision() and is_current(db.engine)
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    assert not is_current(db.engine)  # an older schema goes to Alembic
+
+
+def test_opening_an_up_to_date_database_does_not_import_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'l.db'}"
+    Database.open(url)
+    probe = (
+        "import sys; from luoshi.ledger.db import Database; "
+        f"Database.open({url!r}); print('alembic' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

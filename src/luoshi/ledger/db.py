@@ -124,9 +124,13 @@ class Database:
 
     def upgrade(self) -> bool:
         """Migrate to the newest schema; False when it already was."""
-        from luoshi.ledger.migrate import upgrade_to_head
+        from luoshi.ledger.schema_head import is_current
 
         try:
+            if is_current(self.engine):
+                return False  # the common case, answered without importing Alembic
+            from luoshi.ledger.migrate import upgrade_to_head
+
             return upgrade_to_head(self.engine)
         except OperationalError as e:
             url = self.engine.url.render_as_string(hide_password=True)
