@@ -109,7 +109,7 @@ def test_an_open_round_past_its_due_date_counts_as_missed(db: Database) -> None:
     world = build_world(db)
     with db.transaction() as s:
         for period, due in (("2024-Q1", date(2024, 4, 10)), ("2024-Q2", date(2024, 7, 10))):
-            cycle.open_round(s, world.user(s, "boss"), world.plan(s), period, due)
+            cycle.open_round(s, world.user(s, "boss"), world.plan(s), period, due, opened_on=due)
 
     assert rows(world, date(2024, 7, 5))[1]["1.1.1.2"].missed_rounds == 1
     assert rows(world, date(2024, 7, 11))[1]["1.1.1.2"].health == "stalled"

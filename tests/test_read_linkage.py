@@ -26,7 +26,8 @@ def _report(s: Session, plan: Plan, task: Task, percent: float) -> None:
     a = admin(s)
     task.lead_unit_id = (units.find_unit(s, "填报单位") or units.add_unit(s, a, "填报单位")).id
     s.flush()
-    rnd = cycle.open_round(s, a, plan, "2025-Q1", date(2025, 4, 10))
+    due = date(2025, 4, 10)
+    rnd = cycle.open_round(s, a, plan, "2025-Q1", due, opened_on=due)  # history
     cycle.submit_report(s, a, rnd, task, percent)
 
 

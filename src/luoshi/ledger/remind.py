@@ -105,8 +105,11 @@ def expand(
         body = body_of(due, unit_name, plan, _link(settings))
         sha = _letter(settings, letter, unit_name, plan, due, day)
         recipient = f"unit:{due.unit_id}" if due.unit_id is not None else "office"
-        for channel, target in _targets(s, settings, unit):
-            error = no_reader(s, unit) if channel == "inapp" else None
+        targets = _targets(s, settings, unit)
+        # In the app only, and no one reads the inbox: the message reaches nobody.
+        alone = no_reader(s, unit) if len(targets) == 1 else None
+        for channel, target in targets:
+            error = alone if channel == "inapp" else None
             out.append(
                 outbox.Outgoing(
                     day, due.kind, due.ref, due.level, channel, recipient, due.unit_id,
@@ -142,7 +145,7 @@ def unreachable(s: Session, settings: Settings, unit_ids: Sequence[int]) -> set[
     no mail server) and no webhook."""
     found = set()
     for unit in s.scalars(select(Unit).where(Unit.id.in_(unit_ids))):
-        if no_reader(s, unit) and [c for c, _t in _targets(s, settings, unit)] == ["inapp"]:
+        if len(_targets(s, settings, unit)) == 1 and no_reader(s, unit):
             found.add(unit.id)
     return found
 
