@@ -75,7 +75,9 @@ def build_province(db: Database) -> None:
         a = admin(s)
         for i, name in enumerate(("prov", "jia", "jia2", "yi", "jd", "jx", "yn")):
             plan = plans.get_plan(s, name)
-            rnd = cycle.open_round(s, a, plan, "2025-Q1", date(2025, 4, 10))
+            rnd = cycle.open_round(
+                s, a, plan, "2025-Q1", date(2025, 4, 10), opened_on=date(2025, 4, 1)
+            )
             for j, task in enumerate(leaves(s, plan)[: 1 + i % 3]):
                 finished = j == 0 and i % 2 == 1
                 percent = 100.0 if finished else 10.0 * (i + 1)

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from luoshi.errors import Conflict, InputError, PermissionDenied
-from luoshi.ledger import audit, link_align, links, users
+from luoshi.ledger import audit, link_align, links, orgs, users
 from luoshi.ledger.db import Database
 from luoshi.ledger.models import TaskLink
 from tests.builders import admin
@@ -178,3 +178,37 @@ def test_deleting_a_plan_takes_its_links_and_keeps_them_in_the_audit(db: Databas
         workflow.comment(s, admin(s), task, "请抓紧推进")
     with db.transaction() as s, pytest.raises(Conflict, match="1 条评论"):
         plans.delete_plan(s, admin(s), lv.plan(s, "west"))
+
+
+def test_a_plan_never_aligns_upward_to_a_lower_or_answering_plan(db: Database) -> None:
+    lv = build_levels(db)
+    with db.transaction() as s:
+        a = admin(s)
+        # a city plan proposing a district plan as its parent is refused before any proposal
+        with pytest.raises(InputError, match="低于"):
+            link_align.align_plans(s, a, lv.plan(s, "city"), lv.plan(s, "east"))
+    assert _count(db) == 0
+    with db.transaction() as s:
+        a = admin(s)
+        link_align.align_plans(s, a, lv.plan(s, "east"), lv.plan(s, "west"))  # peers may
+        with pytest.raises(InputError, match="互为上级"):
+            link_align.align_plans(s, a, lv.plan(s, "west"), lv.plan(s, "east"))
+        west = lv.task_titled(s, "west", "培育新兴产业")
+        east = lv.task_titled(s, "east", "培育新兴产业")
+        with pytest.raises(InputError, match="互为上级"):
+            links.create_link(s, a, west, east)
+
+
+def test_accepting_a_proposal_checks_the_levels_again(db: Database) -> None:
+    lv = build_levels(db)
+    with db.transaction() as s:
+        a = admin(s)
+        link_align.align_plans(s, a, lv.plan(s, "east"), lv.plan(s, "city"))
+        proposed = s.scalars(select(TaskLink).where(TaskLink.state == "proposed")).first()
+        assert proposed is not None
+        # the city plan is moved below the district after the proposal was made
+        street = orgs.add_org(s, a, "某街道", "街道", orgs.get_org(s, "东区"))
+        orgs.move_plan(s, a, lv.plan(s, "city"), street)
+        with pytest.raises(InputError, match="低于"):
+            links.decide(s, a, proposed, "accepted")
+        assert links.decide(s, a, proposed, "rejected")  # rejecting stays possible

@@ -21,7 +21,7 @@ from luoshi.extract.align import Aligner, Alignment, AlignParams
 from luoshi.extract.align_lexicon import AlignLexicon, default_lexicon
 from luoshi.extract.align_units import AlignUnit, parent_units
 from luoshi.extract.pipeline import extract
-from luoshi.ledger.links import Proposal, ProposalResult, store_proposals
+from luoshi.ledger.links import Proposal, ProposalResult, check_plans, store_proposals
 from luoshi.ledger.models import Document, Plan, Task, User
 from luoshi.ledger.scope import require_plan_manager
 from luoshi.text.document import Document as SourceText
@@ -52,6 +52,7 @@ def align_plans(
     require_plan_manager(s, actor, child, "对接计划")
     if child.id == parent.id:
         raise InputError(f"计划 {child.name} 不能与自身对接")
+    check_plans(s, child.id, parent.id)
     lexicon = lexicon or default_lexicon()
     kids = _child_side(s, child)
     up = _parent_side(s, parent, lexicon)

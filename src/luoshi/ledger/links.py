@@ -81,12 +81,39 @@ def check_pair(s: Session, child: Task, parent: Task) -> None:
     """A child answers a task of another plan, never one of a lower organisation."""
     if child.plan_id == parent.plan_id:
         raise InputError("对接的上级任务须在另一个计划中（同一计划内用任务树表示）")
-    lower = _org_of(s, child.plan_id)
-    upper = _org_of(s, parent.plan_id)
+    check_plans(s, child.plan_id, parent.plan_id)
+
+
+def check_plans(s: Session, child_plan_id: int, parent_plan_id: int) -> None:
+    """The plan of a child may answer the other plan: not one of a lower organisation,
+    and not one that already answers it (two plans never answer each other)."""
+    lower = _org_of(s, child_plan_id)
+    upper = _org_of(s, parent_plan_id)
     if lower is not None and upper is not None and rank(upper.level) > rank(lower.level):
         raise InputError(
             f"「{upper.name}」（{upper.level}）低于「{lower.name}」（{lower.level}），"
             "不能作为上级任务所在的组织"
+        )
+    below, above = aliased(Task), aliased(Task)
+    reverse = s.scalar(
+        select(TaskLink.id)
+        .join(below, below.id == TaskLink.child_task_id)
+        .join(above, above.id == TaskLink.parent_task_id)
+        .where(
+            below.plan_id == parent_plan_id,
+            above.plan_id == child_plan_id,
+            TaskLink.state != "rejected",
+        )
+        .limit(1)
+    )
+    if reverse is not None:
+        rows = s.execute(
+            select(Plan.id, Plan.name).where(Plan.id.in_([child_plan_id, parent_plan_id]))
+        )
+        names = {plan_id: name for plan_id, name in rows}
+        raise InputError(
+            f"计划 {names.get(parent_plan_id)} 已承接计划 {names.get(child_plan_id)} 的任务"
+            f"（对接 {reverse}），两个计划不能互为上级；请先否决那些对接"
         )
 
 
@@ -209,6 +236,8 @@ def decide(s: Session, actor: User, link: TaskLink, state: str, seen: int | None
     if link.state == state:
         locking.check_version(f"对接 {link.id}", link.version, seen)
         return False
+    if state == "accepted":  # organisations may have moved since it was proposed
+        check_pair(s, s.get_one(Task, link.child_task_id), s.get_one(Task, link.parent_task_id))
     changes = {"state": state, "decided_at": now(), "decided_by_id": actor.id}
     action = "accept" if state == "accepted" else "reject"
     return locking.update(s, actor, link, f"对接 {link.id}", seen, changes, action)
