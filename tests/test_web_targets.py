@@ -81,3 +81,16 @@ def test_the_page_runs_a_check_and_filters(web: WebWorld) -> None:
     assert stale.status_code == 403
     reader, _ = browser(web, "reader")
     assert 'id="check-form"' not in reader.get(f"/plans/{plan_id}/targets").text
+
+
+def test_a_reporter_sees_only_its_own_units_targets(web: WebWorld) -> None:
+    plan_id = web.world.plan_id
+    everyone = web.as_user("boss").get(f"{API}/plans/{plan_id}/targets").json()
+    port = web.as_user("port").get(f"{API}/plans/{plan_id}/targets").json()
+    texts = {i["target"]["text"] for i in everyone["items"]}
+    own = {i["target"]["text"] for i in port["items"]}
+    assert "1600万标准箱" in own and "8所" not in own  # the port's boxes, not the schools
+    assert own < texts
+    assert sum(port["counts"].values()) == len(port["items"])
+    page = web.as_user("port").get(f"/plans/{plan_id}/targets")
+    assert page.status_code == 200 and "1600万标准箱" in page.text and "8所" not in page.text

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from luoshi.errors import PermissionDenied
 from luoshi.ledger import scope
 from luoshi.ledger.access import MANAGERS
-from luoshi.ledger.models import Plan, Task, Unit, User
+from luoshi.ledger.models import Plan, Task, TaskCoUnit, Unit, User
 from luoshi.ledger.plans import plan_by_id
 from luoshi.ledger.read.rows import TaskRow
 
@@ -141,6 +141,21 @@ def may_see_units(viewer: Viewer, unit_ids: Iterable[int]) -> bool:
     if not viewer.is_reporter:
         return True
     return viewer.unit_id is not None and viewer.unit_id in set(unit_ids)
+
+
+def tasks_seen_by(s: Session, viewer: Viewer, task_ids: Iterable[int]) -> set[int]:
+    """Of ``task_ids``, those the viewer may see: all for managers and viewers, a
+    reporter's own unit's (led or supported) only."""
+    ids = set(task_ids)
+    if not viewer.is_reporter:
+        return ids
+    if viewer.unit_id is None or not ids:
+        return set()
+    led = select(Task.id).where(Task.id.in_(ids), Task.lead_unit_id == viewer.unit_id)
+    supported = select(TaskCoUnit.task_id).where(
+        TaskCoUnit.task_id.in_(ids), TaskCoUnit.unit_id == viewer.unit_id
+    )
+    return set(s.scalars(led)) | set(s.scalars(supported))
 
 
 def may_see_report(viewer: Viewer, unit_id: int) -> bool:

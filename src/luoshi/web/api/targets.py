@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse
 from luoshi.ledger import documents
 from luoshi.ledger.plans import plan_by_id
 from luoshi.ledger.promises import check_plan
-from luoshi.ledger.read.visibility import visible_plan
+from luoshi.ledger.read.visibility import tasks_seen_by, visible_plan
 from luoshi.ledger.target_verdicts import target_verdicts, verdict_counts, verdict_record
 from luoshi.web.context import SignedIn, Writer, ctx_of
 from luoshi.web.schemas import Body, Id, PathId
@@ -35,6 +35,8 @@ def list_targets(
     with ctx_of(request).read() as s:
         plan = visible_plan(s, caller.viewer, plan_id)
         rows = target_verdicts(s, plan)
+        seen = tasks_seen_by(s, caller.viewer, {r.task_id for r in rows})
+        rows = [r for r in rows if r.task_id in seen]
     chosen = [r for r in rows if verdict is None or r.verdict == verdict]
     return {
         "plan": {"id": plan.id, "name": plan.name, "title": plan.title},

@@ -12,7 +12,7 @@ from luoshi.ledger import documents
 from luoshi.ledger.plans import plan_by_id
 from luoshi.ledger.promises import check_plan, checks_of
 from luoshi.ledger.read.catalog import document_choices
-from luoshi.ledger.read.visibility import visible_plan
+from luoshi.ledger.read.visibility import tasks_seen_by, visible_plan
 from luoshi.ledger.target_verdicts import FILTERS, target_verdicts, verdict_counts
 from luoshi.web.context import ctx_of
 from luoshi.web.pages.common import back, form_caller, lang_of, page_caller, redisplay, render
@@ -63,6 +63,8 @@ def targets_page(
     with ctx_of(request).read() as s:
         plan = visible_plan(s, caller.viewer, plan_id)
         rows = target_verdicts(s, plan)
+        seen = tasks_seen_by(s, caller.viewer, {r.task_id for r in rows})
+        rows = [r for r in rows if r.task_id in seen]
         last = next(iter(checks_of(s, plan.id)), None)
         docs = document_choices(s) if caller.is_manager else []
     return render(
