@@ -6,26 +6,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from luoshi.ledger import cycle, plans, users
+from luoshi.ledger import plans, users
 from luoshi.ledger.db import Database
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.dashboard import dashboard
 from luoshi.ledger.read.visibility import viewer_of
 from luoshi.settings import HealthRules
 from tests.builders import build_world
+from tests.test_target_trajectory import report
 from tests.test_web_pages import browser
 from tests.web_support import API, WebWorld
-
-
-def report(db: Database, period: str, value: float, code: str = "1.1.1.1") -> None:
-    """The supervisor reports ``value`` on task ``code`` in the round of ``period``."""
-    with db.transaction() as s:
-        boss = users.get_user(s, "boss")
-        plan = plans.get_plan(s, "t2024")
-        rnd = next((r for r in cycle.list_rounds(s, plan) if r.period == period), None)
-        rnd = rnd or cycle.open_round(s, boss, plan, period, None)
-        _plan, task = plans.get_task(s, f"t2024:{code}")
-        cycle.submit_report(s, boss, rnd, task, 50, value)
 
 
 def risks_for(db: Database, username: str | None, at: AsOf | None = None) -> list[str]:
