@@ -57,7 +57,7 @@ def record(
         after=after,
     )
     audit_chain.append(s, event)
-    # The figures kept for the plan follow every audited change (read.state.maintain).
+    # The figures kept for the plan follow every audited change (read.touch.maintain).
     s.info.setdefault(TOUCHED, []).append(obj)
     return event
 

@@ -98,7 +98,7 @@ class Database:
     """The ledger's database: hands out one transaction per unit of work.
 
     Before a transaction commits, the figures its writes change are brought up to date
-    in it (``read.state.maintain``), measured with ``rules``."""
+    in it (``read.touch.maintain``), measured with ``rules``."""
 
     def __init__(self, engine: Engine, rules: HealthRules | None = None) -> None:
         self.engine = engine
@@ -153,7 +153,7 @@ class Database:
                 yield session
                 touched = session.info.pop(TOUCHED, None)
                 if touched:
-                    from luoshi.ledger.read.state import maintain
+                    from luoshi.ledger.read.touch import maintain
 
                     # Chain the events first: the kept figures read this transaction's
                     # own (a lead unit's assignment day comes from the audit trail).

@@ -1,7 +1,7 @@
 """Keeping the kept figures current (保持台账数字为当日): a plan's kept health is that of
 one day under one set of rules, so each morning, and after the rules change, whole plans
 are recomputed here. Writes in between keep them current by themselves
-(``read.state.maintain``)."""
+(``read.touch.maintain``)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session, aliased
 
 from luoshi.ledger import health
@@ -181,13 +181,12 @@ def due_rounds(s: Session, plan_id: int, at: AsOf) -> list[tuple[int, datetime]]
     """(id, opened_at) of the rounds whose reporting time is over at ``at``: closed, or
     past their due date — among those opened by then, closed by then."""
     until = at.until
-    q = select(Round.id, Round.opened_at, Round.due, Round.closed_at)
-    q = q.where(Round.plan_id == plan_id)
+    q = _ROUNDS
     if until is not None:
         q = q.where(Round.opened_at <= until)
     return sorted(
         (rid, opened)
-        for rid, opened, due, closed in s.execute(q)
+        for rid, opened, due, closed in s.execute(q, {"plan_id": plan_id})
         if (closed is not None and (until is None or closed <= until))
         or (due is not None and due < at.day)
     )
@@ -201,22 +200,37 @@ def lead_unit_assigned_at(
     Tasks not listed have had their lead unit since the plan was built, before any
     of its rounds. Only edits that changed the unit are read, so this stays cheap.
     """
-    before = AuditEvent.before["lead_unit_id"].as_integer()
-    after = AuditEvent.after["lead_unit_id"].as_integer()
     tasks = select(Task.id).where(Task.plan_id == plan_id)
     if task_id is not None:
         tasks = tasks.where(Task.id == task_id)
     q = (
         select(AuditEvent.entity_id, func.max(AuditEvent.at))
-        .where(
-            AuditEvent.entity == Task.__tablename__,
-            AuditEvent.entity_id.in_(tasks),
-            AuditEvent.action == "update",
-            before.is_distinct_from(after),
-        )
+        .where(*_UNIT_CHANGED, AuditEvent.entity_id.in_(tasks))
         .group_by(AuditEvent.entity_id)
     )
     return {task_id: at for task_id, at in s.execute(q)}
+
+
+def lead_unit_assigned_on(s: Session, task_id: int) -> datetime | None:
+    """When one task's lead unit was last changed by an edit (None: since it was built)."""
+    found: datetime | None = s.scalar(_ASSIGNED_ON, {"task_id": task_id})
+    return found
+
+
+# Built once: a report's upkeep asks these of one task while holding the write lock.
+_ROUNDS = select(Round.id, Round.opened_at, Round.due, Round.closed_at).where(
+    Round.plan_id == bindparam("plan_id")
+)
+_UNIT_CHANGED = (
+    AuditEvent.entity == Task.__tablename__,
+    AuditEvent.action == "update",
+    AuditEvent.before["lead_unit_id"]
+    .as_integer()
+    .is_distinct_from(AuditEvent.after["lead_unit_id"].as_integer()),
+)
+_ASSIGNED_ON = select(func.max(AuditEvent.at)).where(
+    *_UNIT_CHANGED, AuditEvent.entity_id == bindparam("task_id")
+)
 
 
 def roll_up(
