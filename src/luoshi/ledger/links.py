@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import BindParameter, Select, bindparam, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from luoshi.errors import Conflict, InputError, NotFound
@@ -294,15 +294,14 @@ def accept_above(
     return found
 
 
-def list_links(
-    s: Session, plan: Plan, state: str | None = None, task: Task | None = None
-) -> list[LinkRow]:
-    """Links of ``plan``'s tasks, upward (its tasks answering others) and downward
-    (other plans' tasks answering its own), optionally of one task or one state."""
+# A link with its two tasks' plans, codes and titles, and who decided it.
+_LinkSelect = Select[TaskLink, str, str, str, str, str, str, str]
+
+
+def _links_select() -> _LinkSelect:
     child, parent = aliased(Task), aliased(Task)
     cplan, pplan = aliased(Plan), aliased(Plan)
-    own = select(Task.id).where(Task.plan_id == plan.id)
-    q = (
+    return (
         select(
             TaskLink,
             cplan.name,
@@ -320,14 +319,38 @@ def list_links(
         .outerjoin(User, User.id == TaskLink.decided_by_id)
         .order_by(TaskLink.id)
     )
-    if task is not None:
-        # One task's links straight from the link indexes, not through the whole plan.
-        q = q.where(or_(TaskLink.child_task_id == task.id, TaskLink.parent_task_id == task.id))
-    else:
-        # Each side through its own index: a plan's few hundred of a province's links.
-        q = q.where(or_(TaskLink.child_task_id.in_(own), TaskLink.parent_task_id.in_(own)))
-    if state is not None:
-        q = q.where(TaskLink.state == state)
+
+
+def _links_queries() -> dict[tuple[bool, bool], _LinkSelect]:
+    """The link reads, built once (by task or by plan; of one state or any): the task
+    page asks for them on every view, and building the aliased joins costs more than
+    running them."""
+    links = _links_select()
+    one: BindParameter[int] = bindparam("task_id")
+    # One task's links straight from the link indexes, not through the whole plan.
+    by_task = links.where(or_(TaskLink.child_task_id == one, TaskLink.parent_task_id == one))
+    # Each side through its own index: a plan's few hundred of a province's links.
+    own = select(Task.id).where(Task.plan_id == bindparam("plan_id"))
+    by_plan = links.where(or_(TaskLink.child_task_id.in_(own), TaskLink.parent_task_id.in_(own)))
+    state = TaskLink.state == bindparam("state")
+    return {
+        (True, False): by_task,
+        (True, True): by_task.where(state),
+        (False, False): by_plan,
+        (False, True): by_plan.where(state),
+    }
+
+
+_LINKS = _links_queries()
+
+
+def list_links(
+    s: Session, plan: Plan, state: str | None = None, task: Task | None = None
+) -> list[LinkRow]:
+    """Links of ``plan``'s tasks, upward (its tasks answering others) and downward
+    (other plans' tasks answering its own), optionally of one task or one state."""
+    q = _LINKS[(task is not None, state is not None)]
+    params = {"task_id": task.id if task else None, "plan_id": plan.id, "state": state}
     return [
         LinkRow(
             link.id,
@@ -346,7 +369,7 @@ def list_links(
             link.decided_at,
             link.version,
         )
-        for link, cp, cc, ct, pp, pc, pt, who in s.execute(q)
+        for link, cp, cc, ct, pp, pc, pt, who in s.execute(q, params)
     ]
 
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, aliased
 
 from luoshi.errors import NotFound, PermissionDenied
@@ -97,10 +98,24 @@ def _close_record(c: CloseRequest, unit: str, who: str, decider: str | None) -> 
     }
 
 
-def delays(
-    s: Session, task_id: int | None = None, plan_id: int | None = None, status: str | None = None
-) -> list[dict[str, Any]]:
-    """延期申请, oldest first: of a task, or of a plan, optionally by state."""
+# The workflow's reads are asked on every task page: each is built once per shape (of
+# a task, of a plan, of one state), with bound parameters, since building the joins
+# costs more than running them.
+
+
+def _filtered(base: Any, model: Any, given: tuple[bool, bool, bool]) -> Any:
+    by_task, by_plan, by_status = given
+    if by_task:
+        base = base.where(model.task_id == bindparam("task_id"))
+    if by_plan:
+        base = base.where(Task.plan_id == bindparam("plan_id"))
+    if by_status:
+        base = base.where(model.status == bindparam("status"))
+    return base
+
+
+@cache
+def _delays_query(given: tuple[bool, bool, bool]) -> Any:
     decider = aliased(User)
     q = (
         select(DelayRequest, Unit.name, User.username, decider.username, Task.code, Task.title)
@@ -110,22 +125,11 @@ def delays(
         .join(Task, Task.id == DelayRequest.task_id)
         .order_by(DelayRequest.id)
     )
-    if task_id is not None:
-        q = q.where(DelayRequest.task_id == task_id)
-    if plan_id is not None:
-        q = q.where(Task.plan_id == plan_id)
-    if status is not None:
-        q = q.where(DelayRequest.status == status)
-    return [
-        {**_delay_record(d, unit, who, dec), "task_code": code, "task_title": title}
-        for d, unit, who, dec, code, title in s.execute(q)
-    ]
+    return _filtered(q, DelayRequest, given)
 
 
-def closes(
-    s: Session, task_id: int | None = None, plan_id: int | None = None, status: str | None = None
-) -> list[dict[str, Any]]:
-    """办结申请, oldest first, each with its final report's percent and attachments."""
+@cache
+def _closes_query(given: tuple[bool, bool, bool]) -> Any:
     decider = aliased(User)
     q = (
         select(CloseRequest, Unit.name, User.username, decider.username, Task.code, Task.title)
@@ -135,18 +139,50 @@ def closes(
         .join(Task, Task.id == CloseRequest.task_id)
         .order_by(CloseRequest.id)
     )
-    if task_id is not None:
-        q = q.where(CloseRequest.task_id == task_id)
-    if plan_id is not None:
-        q = q.where(Task.plan_id == plan_id)
-    if status is not None:
-        q = q.where(CloseRequest.status == status)
+    return _filtered(q, CloseRequest, given)
+
+
+def _shape(
+    task_id: int | None, plan_id: int | None, status: str | None
+) -> tuple[tuple[bool, bool, bool], dict[str, Any]]:
+    params = {"task_id": task_id, "plan_id": plan_id, "status": status}
+    given = (task_id is not None, plan_id is not None, status is not None)
+    return given, params
+
+
+def delays(
+    s: Session, task_id: int | None = None, plan_id: int | None = None, status: str | None = None
+) -> list[dict[str, Any]]:
+    """延期申请, oldest first: of a task, or of a plan, optionally by state."""
+    given, params = _shape(task_id, plan_id, status)
+    return [
+        {**_delay_record(d, unit, who, dec), "task_code": code, "task_title": title}
+        for d, unit, who, dec, code, title in s.execute(_delays_query(given), params)
+    ]
+
+
+def closes(
+    s: Session, task_id: int | None = None, plan_id: int | None = None, status: str | None = None
+) -> list[dict[str, Any]]:
+    """办结申请, oldest first, each with its final report's percent and attachments."""
+    given, params = _shape(task_id, plan_id, status)
     rows = [
         {**_close_record(c, unit, who, dec), "task_code": code, "task_title": title}
-        for c, unit, who, dec, code, title in s.execute(q)
+        for c, unit, who, dec, code, title in s.execute(_closes_query(given), params)
     ]
+    if not rows:
+        return []
     files = _files_by_report(s, [r["report_id"] for r in rows])
     return [{**r, "attachments": files.get(r["report_id"], [])} for r in rows]
+
+
+_COMMENTS = (
+    select(TaskComment, User.username, User.display_name, Task.code, Task.title)
+    .join(User, User.id == TaskComment.author_id)
+    .join(Task, Task.id == TaskComment.task_id)
+    .where(TaskComment.task_id.in_(bindparam("ids", expanding=True)))
+    .order_by(TaskComment.id.desc())
+)
 
 
 def comments(s: Session, task_ids: Iterable[int]) -> list[dict[str, Any]]:
@@ -154,13 +190,6 @@ def comments(s: Session, task_ids: Iterable[int]) -> list[dict[str, Any]]:
     ids = list(task_ids)
     if not ids:
         return []
-    q = (
-        select(TaskComment, User.username, User.display_name, Task.code, Task.title)
-        .join(User, User.id == TaskComment.author_id)
-        .join(Task, Task.id == TaskComment.task_id)
-        .where(TaskComment.task_id.in_(ids))
-        .order_by(TaskComment.id.desc())
-    )
     return [
         {
             "id": c.id,
@@ -172,21 +201,23 @@ def comments(s: Session, task_ids: Iterable[int]) -> list[dict[str, Any]]:
             "text": c.text,
             "at": _iso(c.at),
         }
-        for c, who, name, code, title in s.execute(q)
+        for c, who, name, code, title in s.execute(_COMMENTS, {"ids": ids})
     ]
 
 
+_ACKS = (
+    select(TaskAck, Unit.name, User.username)
+    .join(Unit, Unit.id == TaskAck.unit_id)
+    .join(User, User.id == TaskAck.actor_id)
+    .where(TaskAck.task_id == bindparam("task_id"))
+    .order_by(TaskAck.id)
+)
+
+
 def acks(s: Session, task_id: int) -> list[dict[str, Any]]:
-    q = (
-        select(TaskAck, Unit.name, User.username)
-        .join(Unit, Unit.id == TaskAck.unit_id)
-        .join(User, User.id == TaskAck.actor_id)
-        .where(TaskAck.task_id == task_id)
-        .order_by(TaskAck.id)
-    )
     return [
         {"unit_id": a.unit_id, "unit": unit, "by": who, "at": _iso(a.at)}
-        for a, unit, who in s.execute(q)
+        for a, unit, who in s.execute(_ACKS, {"task_id": task_id})
     ]
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from luoshi.ledger.health import (
@@ -57,31 +57,35 @@ def _row(f: Sequence[Any]) -> TaskRow:
     return row
 
 
+# Built once: every page of the list, the dashboard and a task's page read rows by id.
+_BY_ID = _rows_select().where(Task.id.in_(bindparam("ids", expanding=True)))
+_CO_UNITS = (
+    select(TaskCoUnit.task_id, Unit.name)
+    .join(Unit, Unit.id == TaskCoUnit.unit_id)
+    .where(TaskCoUnit.task_id.in_(bindparam("ids", expanding=True)))
+    .order_by(TaskCoUnit.task_id, TaskCoUnit.position)
+)
+_TARGETS = (
+    select(Target.task_id, *TARGET_COLUMNS)
+    .where(Target.task_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Target.task_id, Target.position)
+)
+
+
 def rows_by_id(s: Session, ids: Sequence[int]) -> dict[int, TaskRow]:
     """The kept rows of ``ids``, with their co-units and targets."""
     if not ids:
         return {}
-    found = {r[0]: _row(r) for r in s.execute(_rows_select().where(Task.id.in_(ids)))}
+    found = {r[0]: _row(r) for r in s.execute(_BY_ID, {"ids": list(ids)})}
     _attach(s, found)
     return found
 
 
 def _attach(s: Session, rows: dict[int, TaskRow]) -> None:
     ids = list(rows)
-    co = (
-        select(TaskCoUnit.task_id, Unit.name)
-        .join(Unit, Unit.id == TaskCoUnit.unit_id)
-        .where(TaskCoUnit.task_id.in_(ids))
-        .order_by(TaskCoUnit.task_id, TaskCoUnit.position)
-    )
-    for task_id, name in s.execute(co):
+    for task_id, name in s.execute(_CO_UNITS, {"ids": ids}):
         rows[task_id].co_units.append(name)
-    targets = (
-        select(Target.task_id, *TARGET_COLUMNS)
-        .where(Target.task_id.in_(ids))
-        .order_by(Target.task_id, Target.position)
-    )
-    found = list(s.execute(targets))
+    found = list(s.execute(_TARGETS, {"ids": ids}))
     # The targets' latest reported values, as the computed view attaches them (today).
     latest = latest_values(s, None, None, [t[1] for t in found]) if found else {}
     for t in found:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from luoshi.ledger import quality
@@ -99,8 +100,8 @@ def _query(viewer: Viewer | None = None) -> _Found:
     return q
 
 
-def _rows(s: Session, q: _Found) -> list[ReportRow]:
-    found = list(s.execute(q))
+def _rows(s: Session, q: _Found, params: dict[str, Any] | None = None) -> list[ReportRow]:
+    found = list(s.execute(q, params))
     ids = [r[0].id for r in found]
     reviews = reviews_of(s, ids)
     files = attachments_of(s, ids)
@@ -129,15 +130,27 @@ def _rows(s: Session, q: _Found) -> list[ReportRow]:
     ]
 
 
+# Built once: the task page and every report written read these.
+_REVIEWS = (
+    select(Review, User.username)
+    .join(User, User.id == Review.reviewer_id)
+    .where(Review.report_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Review.id)
+)
+_FILES = (
+    select(Attachment)
+    .where(Attachment.report_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Attachment.id)
+)
+_OF_TASK = _query().where(ProgressReport.task_id == bindparam("task_id"))
+_ONE = _query().where(ProgressReport.id == bindparam("report_id"))
+
+
 def reviews_of(s: Session, report_ids: Sequence[int]) -> dict[int, list[ReviewRow]]:
-    q = (
-        select(Review, User.username)
-        .join(User, User.id == Review.reviewer_id)
-        .where(Review.report_id.in_(report_ids))
-        .order_by(Review.id)
-    )
     out: dict[int, list[ReviewRow]] = {}
-    for rv, who in s.execute(q):
+    if not report_ids:
+        return out
+    for rv, who in s.execute(_REVIEWS, {"ids": list(report_ids)}):
         out.setdefault(rv.report_id, []).append(
             ReviewRow(rv.id, rv.decision, rv.reason, who, rv.at)
         )
@@ -149,8 +162,7 @@ def attachments_of(s: Session, report_ids: Sequence[int]) -> dict[int, list[Atta
     out: dict[int, list[AttachmentRow]] = {}
     if not report_ids:
         return out
-    q = select(Attachment).where(Attachment.report_id.in_(report_ids)).order_by(Attachment.id)
-    for a in s.scalars(q):
+    for a in s.scalars(_FILES, {"ids": list(report_ids)}):
         assert a.report_id is not None
         out.setdefault(a.report_id, []).append(attachment_row(a))
     return out
@@ -164,11 +176,11 @@ def with_flags(s: Session, rows: Sequence[ReportRow]) -> list[ReportRow]:
 
 def task_reports(s: Session, task_id: int) -> list[ReportRow]:
     """Every report on a task, oldest first (visibility is the task's)."""
-    return _rows(s, _query().where(ProgressReport.task_id == task_id))
+    return _rows(s, _OF_TASK, {"task_id": task_id})
 
 
 def report_row(s: Session, report_id: int) -> ReportRow | None:
-    found = _rows(s, _query().where(ProgressReport.id == report_id))
+    found = _rows(s, _ONE, {"report_id": report_id})
     return found[0] if found else None
 
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from luoshi.ledger import health
@@ -45,7 +45,23 @@ from luoshi.ledger.read.state import (
 )
 from luoshi.settings import HealthRules
 
-_KEPT = select(TaskState).where(TaskState.task_id.in_(bindparam("ids", expanding=True)))
+# A kept row as touch reads and writes it: a plain dict, written back by one UPDATE.
+Kept = dict[str, Any]
+_FIELDS = (
+    "task_id", "sort_key", "parent_id", "leaf", "lead_unit_id", "category", "deadline",
+    "weight", "done", "reported", "last_round_id", "assigned_at", "progress", "expected",
+    "gap", "health", "overdue", "missed_rounds",
+)  # fmt: skip
+_WRITTEN = _FIELDS[4:]  # what a touch may change; the rest place the task in the tree
+_STATE = cast(Table, TaskState.__table__)
+_KEPT = select(*(_STATE.c[f] for f in _FIELDS)).where(
+    _STATE.c.task_id.in_(bindparam("ids", expanding=True))
+)
+_WRITE = (
+    update(_STATE)
+    .where(_STATE.c.task_id == bindparam("k_task_id"))
+    .values({f: bindparam(f"k_{f}") for f in _WRITTEN})
+)
 _TASKS = select(Task).where(Task.id.in_(bindparam("ids", expanding=True)))
 _CHILD_COUNT = select(func.count()).select_from(Task).where(Task.parent_id == bindparam("task_id"))
 _LATEST_COUNTED = select(func.max(ProgressReport.id), func.max(ProgressReport.round_id)).where(
@@ -140,27 +156,39 @@ def touch(s: Session, plan_id: int, task_ids: Iterable[int], rules: HealthRules,
         refresh(s, plan, rules, day)
         return
     assert st is not None
-    kept = {k.task_id: k for k in s.scalars(_KEPT, {"ids": list(ids)})}
+    kept = {k["task_id"]: k for k in _read_kept(s, ids)}
     tasks = {t.id: t for t in s.scalars(_TASKS, {"ids": list(ids)})}
     if set(kept) != ids or _structure_changed(s, tasks, kept):
         refresh(s, plan, rules, day)
         return
     due = due_rounds(s, plan_id, AsOf(day))
-    for task_id in sorted(ids, key=lambda i: kept[i].sort_key, reverse=True):
+    for task_id in sorted(ids, key=lambda i: kept[i]["sort_key"], reverse=True):
         _retask(s, st, kept[task_id], tasks[task_id], rules, day, due)
     _roll_ancestors(s, [kept[i] for i in ids], rules, day)
     _roll_plan(s, st)
     st.version += 1
+    # Kept-row objects a read of this transaction loaded no longer say what the rows say.
+    for obj in list(s.identity_map.values()):
+        if isinstance(obj, (TaskState, PlanTally)):
+            s.expire(obj)
 
 
-def _structure_changed(s: Session, tasks: dict[int, Task], kept: dict[int, TaskState]) -> bool:
+def _read_kept(s: Session, ids: Iterable[int]) -> list[Kept]:
+    return [dict(r._mapping) for r in s.execute(_KEPT, {"ids": list(ids)})]
+
+
+def _write_kept(s: Session, k: Kept) -> None:
+    s.execute(_WRITE, {f"k_{f}": k[f] for f in ("task_id", *_WRITTEN)})
+
+
+def _structure_changed(s: Session, tasks: dict[int, Task], kept: dict[int, Kept]) -> bool:
     """A task gained or lost children, or moved: the tree must be read again."""
     for task_id, k in kept.items():
         task = tasks.get(task_id)
-        if task is None or task.parent_id != k.parent_id:
+        if task is None or task.parent_id != k["parent_id"]:
             return True
         has_children = s.scalar(_CHILD_COUNT, {"task_id": task_id}) or 0
-        if k.leaf == (has_children > 0):
+        if k["leaf"] == (has_children > 0):
             return True
     return False
 
@@ -168,7 +196,7 @@ def _structure_changed(s: Session, tasks: dict[int, Task], kept: dict[int, TaskS
 def _retask(
     s: Session,
     st: PlanState,
-    k: TaskState,
+    k: Kept,
     task: Task,
     rules: HealthRules,
     day: date,
@@ -176,34 +204,30 @@ def _retask(
 ) -> None:
     """A touched task: its copied fields and, for a leaf, its figures from its reports."""
     before = leaf_part(k)
-    k.lead_unit_id, k.category, k.deadline = task.lead_unit_id, task.category, task.deadline
-    k.weight = task.weight
-    if not k.leaf:
+    k.update(lead_unit_id=task.lead_unit_id, category=task.category, deadline=task.deadline)
+    k["weight"] = task.weight
+    if not k["leaf"]:
         _regroup(s, k, rules, day)
         return
     reported, last_round = _latest_counted(s, task.id)
-    k.done, k.reported, k.last_round_id = task.state == "done", reported, last_round
-    k.assigned_at = lead_unit_assigned_on(s, task.id)
+    done = task.state == "done"
+    k.update(done=done, reported=reported, last_round_id=last_round)
+    k["assigned_at"] = assigned = lead_unit_assigned_on(s, task.id)
     missed = 0
-    if not k.done and task.lead_unit_id is not None:
+    if not done and task.lead_unit_id is not None:
         counted = [r for r, _ in due]
-        if k.assigned_at is not None:
-            counted = health.rounds_opened_after(due, k.assigned_at)
+        if assigned is not None:
+            counted = health.rounds_opened_after(due, assigned)
         missed = health.missed_rounds(counted, last_round)
-    progress = 100.0 if k.done else (reported or 0.0)
+    progress = 100.0 if done else (reported or 0.0)
     expected = health.expected_progress(task.start_date, task.deadline, day)
-    overdue = health.is_overdue(task.deadline, day, k.done)
+    overdue = health.is_overdue(task.deadline, day, done)
     colour = health.classify(
-        rules, progress, expected, overdue=overdue, missed_rounds=missed, done=k.done
+        rules, progress, expected, overdue=overdue, missed_rounds=missed, done=done
     )
-    _set(k, state_figures(progress, expected, colour, overdue, missed))
-    s.flush()
+    k.update(state_figures(progress, expected, colour, overdue, missed))
+    _write_kept(s, k)
     shift_tallies(s, st.plan_id, before, leaf_part(k))
-
-
-def _set(k: TaskState, values: dict[str, Any]) -> None:
-    for key, value in values.items():
-        setattr(k, key, value)
 
 
 def _latest_counted(s: Session, task_id: int) -> tuple[float | None, int | None]:
@@ -214,30 +238,27 @@ def _latest_counted(s: Session, task_id: int) -> tuple[float | None, int | None]
     return percent, last_round
 
 
-def _regroup(s: Session, k: TaskState, rules: HealthRules, day: date) -> None:
+def _regroup(s: Session, k: Kept, rules: HealthRules, day: date) -> None:
     """A group's figures from its children, as ``health.roll_up`` makes them."""
-    children = s.execute(_CHILDREN, {"task_id": k.task_id}).all()
+    children = s.execute(_CHILDREN, {"task_id": k["task_id"]}).all()
     progress = health.weighted((w, p) for w, p, _, _ in children)
     expected = health.weighted((w, e) for w, _, e, _ in children)
     done = all(h == "done" for *_, h in children)
-    overdue = health.is_overdue(k.deadline, day, done)
+    overdue = health.is_overdue(k["deadline"], day, done)
     colour = health.classify(rules, progress, expected, overdue=overdue, done=done)
-    _set(k, state_figures(progress, expected, colour, overdue, 0))
-    k.done = done
-    s.flush()
+    k.update(state_figures(progress, expected, colour, overdue, 0), done=done)
+    _write_kept(s, k)
 
 
-def _roll_ancestors(
-    s: Session, touched: Sequence[TaskState], rules: HealthRules, day: date
-) -> None:
+def _roll_ancestors(s: Session, touched: Sequence[Kept], rules: HealthRules, day: date) -> None:
     """Every ancestor of the touched tasks, deepest first, from its children."""
-    todo: dict[int, TaskState] = {}
-    frontier = {k.parent_id for k in touched if k.parent_id is not None}
+    todo: dict[int, Kept] = {}
+    frontier = {k["parent_id"] for k in touched if k["parent_id"] is not None}
     while frontier:
-        found = s.scalars(_KEPT, {"ids": list(frontier)}).all()
-        todo.update({k.task_id: k for k in found})
-        frontier = {k.parent_id for k in found if k.parent_id is not None} - set(todo)
-    for k in sorted(todo.values(), key=lambda k: k.sort_key.count("."), reverse=True):
+        found = _read_kept(s, frontier)
+        todo.update({k["task_id"]: k for k in found})
+        frontier = {k["parent_id"] for k in found if k["parent_id"] is not None} - set(todo)
+    for k in sorted(todo.values(), key=lambda k: str(k["sort_key"]).count("."), reverse=True):
         _regroup(s, k, rules, day)
 
 
@@ -264,10 +285,10 @@ class LeafPart:
     expected: float
 
 
-def leaf_part(k: TaskState) -> LeafPart:
+def leaf_part(k: Kept) -> LeafPart:
     return LeafPart(
-        tally_keys(k.lead_unit_id, k.category), k.sort_key, k.health, k.overdue, k.weight,
-        k.progress, k.expected,
+        tally_keys(k["lead_unit_id"], k["category"]), k["sort_key"], k["health"],
+        k["overdue"], k["weight"], k["progress"], k["expected"],
     )  # fmt: skip
 
 
@@ -303,10 +324,6 @@ def shift_tallies(s: Session, plan_id: int, before: LeafPart, after: LeafPart) -
         for (dim, key), d in changed.items()
     ]
     s.connection().execute(_ADD, params)
-    # Tally objects a read of this transaction loaded no longer say what the rows say.
-    for obj in list(s.identity_map.values()):
-        if isinstance(obj, PlanTally):
-            s.expire(obj)
 
 
 def _ensure_tally(s: Session, plan_id: int, dim: str, key: str, first_key: str) -> None:
