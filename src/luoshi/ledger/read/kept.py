@@ -249,7 +249,8 @@ def kept_distinct(s: Session, plan_id: int) -> tuple[list[str], list[str]]:
 # -- figures ---------------------------------------------------------------------------------
 
 
-def _tally(name: str, t: PlanTally) -> Tally:
+def _tally(name: str, t: Any) -> Tally:
+    """A group's figures from its ``plan_tallies`` row."""
     counts: dict[str, int] = {h: getattr(t, h) for h in HEALTH_ORDER}
     if t.weight > 0:
         progress, expected = t.weighted_progress / t.weight, t.weighted_expected / t.weight
@@ -259,14 +260,19 @@ def _tally(name: str, t: PlanTally) -> Tally:
     return Tally(name, t.tasks, progress, expected, counts, t.overdue)
 
 
+# Built once: the dashboard reads these after every write.
+_TALLIES = select(*PlanTally.__table__.c).where(
+    PlanTally.__table__.c.plan_id == bindparam("plan_id"), PlanTally.__table__.c.tasks > 0
+)
+_UNIT_NAMES = select(Unit.__table__.c.id, Unit.__table__.c.name)
+
+
 def kept_figures(
     s: Session, plan: Plan, st: PlanState, viewer: Viewer | None, limit: int | None
 ) -> PlanFigures:
     """The plan's figures from its tallies, and the first ``limit`` tasks needing attention."""
-    tallies = list(
-        s.scalars(select(PlanTally).where(PlanTally.plan_id == plan.id, PlanTally.tasks > 0))
-    )
-    names = dict(s.execute(select(Unit.id, Unit.name)).all())
+    tallies = list(s.execute(_TALLIES, {"plan_id": plan.id}))
+    names: dict[int, str] = {i: n for i, n in s.execute(_UNIT_NAMES)}
     total = next((t for t in tallies if t.dim == "all"), None)
     categories = sorted((t for t in tallies if t.dim == "category"), key=lambda t: t.first_key)
     units = [
@@ -303,25 +309,41 @@ def _attention(
     where: list[ColumnElement[bool]] = [TaskState.plan_id == plan_id, TaskState.leaf.is_(True)]
     if scope is not None:
         where.append(_belongs_to(_unit_id(s, scope) if scope else None))
-    in_need = TaskState.health.in_(NEEDS_ATTENTION)
     if known is not None:
         count = known
     else:
+        in_need = TaskState.health.in_(NEEDS_ATTENTION)
         count = s.scalar(select(func.count()).select_from(TaskState).where(*where, in_need)) or 0
     ids: list[int] = []
     for colour in sorted(NEEDS_ATTENTION, key=lambda h: h != "stalled"):
-        q = (
-            select(TaskState.task_id)
-            .where(*where, TaskState.health == colour)
-            .order_by(TaskState.gap.desc(), TaskState.sort_key)
-        )
-        if limit is not None:
-            q = q.limit(limit - len(ids))
-        ids.extend(s.scalars(q))
+        left = None if limit is None else limit - len(ids)
+        if scope is None and left is not None:
+            params = {"plan_id": plan_id, "colour": colour, "limit": left}
+            ids.extend(s.scalars(_ATTENTION, params))
+        else:
+            q = (
+                select(TaskState.task_id)
+                .where(*where, TaskState.health == colour)
+                .order_by(TaskState.gap.desc(), TaskState.sort_key)
+            )
+            ids.extend(s.scalars(q.limit(left) if left is not None else q))
         if limit is not None and len(ids) >= limit:
             break
     rows = rows_by_id(s, ids)
     return [rows[i] for i in ids], count
+
+
+# The first of the whole plan's leaves of one health, furthest behind first.
+_ATTENTION = (
+    select(TaskState.task_id)
+    .where(
+        TaskState.plan_id == bindparam("plan_id"),
+        TaskState.leaf.is_(True),
+        TaskState.health == bindparam("colour"),
+    )
+    .order_by(TaskState.gap.desc(), TaskState.sort_key)
+    .limit(bindparam("limit"))
+)
 
 
 def kept_day(st: PlanState) -> date:
