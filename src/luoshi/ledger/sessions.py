@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import Delete, Update, delete, select, text, update
+from sqlalchemy import Delete, Update, bindparam, delete, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -64,18 +64,22 @@ def start(s: Session, user: User) -> str:
     return token
 
 
+# Built once: every signed-in request asks it.
+_RESUME = (
+    select(WebSession, User, Unit.name)
+    .join(User, User.id == WebSession.user_id)
+    .outerjoin(Unit, Unit.id == User.unit_id)
+    .where(WebSession.token_hash == bindparam("token_hash"))
+)
+
+
 def resume(
     db: Database, token: str, idle: timedelta, max_age: timedelta
 ) -> tuple[User, str | None] | None:
     """The user of a live session and the name of its unit, or None when the token is
     unknown, or has gone unused for ``idle``, or is older than ``max_age``."""
     with db.transaction() as s:
-        row = s.execute(
-            select(WebSession, User, Unit.name)
-            .join(User, User.id == WebSession.user_id)
-            .outerjoin(Unit, Unit.id == User.unit_id)
-            .where(WebSession.token_hash == token_hash(token))
-        ).one_or_none()
+        row = s.execute(_RESUME, {"token_hash": token_hash(token)}).one_or_none()
     if row is None:
         return None
     session, user, unit = row

@@ -8,10 +8,22 @@ them to it); ``views`` chooses between the two.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from luoshi.ledger.health import (
@@ -131,8 +143,11 @@ def _all_done(s: Session, plan_id: int) -> bool:
 # -- the list ------------------------------------------------------------------------------
 
 
+_UNIT_ID = select(Unit.id).where(Unit.name == bindparam("name"))
+
+
 def _unit_id(s: Session, name: str) -> int | None:
-    return s.scalar(select(Unit.id).where(Unit.name == name))
+    return s.scalar(_UNIT_ID, {"name": name})
 
 
 def _belongs_to(unit_id: int | None) -> ColumnElement[bool]:
@@ -203,23 +218,102 @@ def kept_list(
     """A page of the ledger list, filtered, sorted and counted in SQL. ``after`` (a sort
     key, code order only) continues where the previous page ended (keyset paging)."""
     per_page = max(1, min(per_page, MAX_PER_PAGE))
-    where = _conditions(s, plan_id, f, viewer)
-    # Join tasks and units only when a filter or the order needs them: the count scans
-    # every selected row, and each join costs as much again.
-    needs_task = f.kind is not None or bool(f.text) or sort.key == "title"
-    counted = _joined(select(func.count()).select_from(TaskState), needs_task, False)
-    total = s.scalar(counted.where(*where)) or 0
-    columns: Select[Any] = select(TaskState.task_id, TaskState.sort_key)  # type: ignore[assignment]
-    base = _joined(columns, needs_task, sort.key == "lead_unit").where(*where)
-    q = base.order_by(*_order(sort)).limit(per_page)
-    if after is not None and sort.key == "code" and not sort.descending:
-        q = q.where(TaskState.sort_key > after)
+    keyset = after is not None and sort.key == "code" and not sort.descending
+    if f.text:
+        counted, q = _searched(s, plan_id, f, viewer, sort)
+        params: dict[str, Any] = {}
     else:
-        q = q.offset((max(page, 1) - 1) * per_page)
-    found = list(s.execute(q))
+        counted, q, params = _bound(s, plan_id, f, viewer, sort)
+    total = s.scalar(counted, params) or 0
+    q = q.limit(per_page)
+    q = q.where(TaskState.sort_key > after) if keyset else q.offset((max(page, 1) - 1) * per_page)
+    found = list(s.execute(q, params))
     rows = rows_by_id(s, [i for i, _ in found])
     items = [rows[i] for i, _ in found]
     return Page(items, total, page, per_page, found[-1][1] if found else None)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """Which filters a list asks for and its order: what its statement is built of (the
+    values are bound when it runs)."""
+
+    units: int  # the unit filter and the viewer's own unit: 0, 1 or 2 conditions
+    category: bool
+    health: bool
+    kind: bool
+    leaves_only: bool
+    deadline_from: bool
+    deadline_to: bool
+    sort: Sort
+
+
+def _bound(
+    s: Session, plan_id: int, f: TaskFilter, viewer: Viewer | None, sort: Sort
+) -> tuple[Select[Any], Select[Any], dict[str, Any]]:
+    """A list's count and page statements, of its shape, and the values bound to them."""
+    scope = viewer.unit_scope if viewer is not None else None
+    units = [u for u in (f.unit, scope) if u is not None]
+    shape = _Shape(
+        units=len(units),
+        category=f.category is not None,
+        health=f.health is not None,
+        kind=f.kind is not None,
+        leaves_only=f.leaves_only,
+        deadline_from=f.deadline_from is not None,
+        deadline_to=f.deadline_to is not None,
+        sort=sort,
+    )
+    params = {
+        "plan_id": plan_id, "category": f.category, "health": f.health, "kind": f.kind,
+        "deadline_from": f.deadline_from, "deadline_to": f.deadline_to,
+        **{f"unit{i}": _unit_id(s, u) if u else None for i, u in enumerate(units)},
+    }  # fmt: skip
+    return *_list_statements(shape), params
+
+
+@cache
+def _list_statements(shape: _Shape) -> tuple[Select[Any], Select[Any]]:
+    """The count and the page of a list of ``shape``, built once per shape: the list
+    is asked on every view, and building it cost more than running it."""
+    where: list[ColumnElement[bool]] = [TaskState.plan_id == bindparam("plan_id")]
+    for i in range(shape.units):
+        unit: BindParameter[int] = bindparam(f"unit{i}")  # NULL, no such unit: nobody's
+        supports = select(TaskCoUnit.task_id).where(TaskCoUnit.unit_id == unit)
+        where.append(or_(TaskState.lead_unit_id == unit, TaskState.task_id.in_(supports)))
+    for given, column in (
+        (shape.category, TaskState.category),
+        (shape.health, TaskState.health),
+        (shape.kind, Task.kind),
+    ):
+        if given:
+            where.append(column == bindparam(column.key))
+    if shape.leaves_only:
+        where.append(TaskState.leaf.is_(True))
+    if shape.deadline_from:
+        where.append(TaskState.deadline >= bindparam("deadline_from"))
+    if shape.deadline_to:
+        where.append(TaskState.deadline <= bindparam("deadline_to"))
+    return _count_and_page(where, shape.kind, shape.sort)
+
+
+def _searched(
+    s: Session, plan_id: int, f: TaskFilter, viewer: Viewer | None, sort: Sort
+) -> tuple[Select[Any], Select[Any]]:
+    """A text search's count and page, built each time (the needle is escaped into it)."""
+    return _count_and_page(_conditions(s, plan_id, f, viewer), True, sort)
+
+
+def _count_and_page(
+    where: list[ColumnElement[bool]], task_filter: bool, sort: Sort
+) -> tuple[Select[Any], Select[Any]]:
+    # Join tasks and units only when a filter or the order needs them: the count scans
+    # every selected row, and each join costs as much again.
+    needs_task = task_filter or sort.key == "title"
+    counted = _joined(select(func.count()).select_from(TaskState), needs_task, False)
+    columns: Select[Any] = select(TaskState.task_id, TaskState.sort_key)  # type: ignore[assignment]
+    base = _joined(columns, needs_task, sort.key == "lead_unit").where(*where)
+    return counted.where(*where), base.order_by(*_order(sort))
 
 
 def _joined(q: Select[Any], task: bool, unit: bool) -> Select[Any]:
