@@ -1,15 +1,17 @@
-"""Deadline day at scale: reads while units report, on a plan of N tasks.
+"""Deadline day at scale: reads while units report, on N tasks in one plan or many.
 
-usage: python benchmarks/bench_scale.py --tasks N [--database-url URL] [--json]
-                                        [--duration S] [--readers R] [--writers W]
+usage: python benchmarks/bench_scale.py --tasks N [--plans P] [--database-url URL]
+                                        [--json] [--duration S] [--readers R] [--writers W]
 
-Builds a plan of N tasks with 10 reports per measure on average (default: a fresh
-SQLite file; a PostgreSQL URL must name an empty database), serves it with
-``luoshi serve``, then for ``--duration`` seconds runs R reader threads (the filtered
-ledger list, the dashboard and a task page, in turn) and W writer threads posting
-progress reports. Prints one JSON object: per request kind (list, dashboard, task,
-report) p50_ms, p95_ms, p99_ms and count; throughput (requests per second), errors
-and the server's peak RSS (all worker processes together, MB).
+Builds N tasks in P plans (default one; a province is ``--tasks 1000000 --plans 221``)
+with 10 reports per measure (default: a fresh SQLite file; a PostgreSQL URL must name
+an empty database), serves it with ``luoshi serve``, then for ``--duration`` seconds
+runs R reader threads (the filtered ledger list, the dashboard and a task page of a
+random plan, in turn) and W writer threads posting progress reports to random leaves.
+Before the load, each kind is timed alone (``service``: one client, a read after each
+write). Prints one JSON object: per request kind (list, dashboard, task, report) p50_ms,
+p95_ms, p99_ms and count; throughput (requests per second), errors and the server's
+peak RSS (all worker processes together, MB).
 
 Goals (issue 15): at 100k tasks list p95 < 50 ms, dashboard p95 < 100 ms,
 report p95 < 50 ms, 0 errors; ``plan show --jsonl`` is then timed as a whole process
@@ -63,24 +65,25 @@ GOALS_MS = {"list": 50.0, "dashboard": 100.0, "task": 100.0, "report": 50.0}
 # -- the data --------------------------------------------------------------------------
 
 
-def tree(n_tasks: int) -> Iterator[dict[str, Any]]:
-    """Ten groups of 100 tasks each; measures fill the rest (like a provincial plan
-    whose tasks break down into many district measures)."""
-    groups, per_group = 10, 100
+def tree(n_tasks: int, plan_id: int = 1, first_id: int = 1) -> Iterator[dict[str, Any]]:
+    """Ten groups of up to 100 tasks each; measures fill the rest (like a provincial plan
+    whose tasks break down into many district measures). Ids from ``first_id``."""
+    groups = 10
+    per_group = max(1, min(100, (n_tasks - groups) // (2 * groups)))  # each has a measure
     measures = max(0, n_tasks - groups - groups * per_group)
     per_task, extra = divmod(measures, groups * per_group)
-    next_id = 1
+    next_id = first_id
     for g in range(1, groups + 1):
         gid = next_id
-        yield _task(gid, str(g), None, 1, "group")
+        yield {**_task(gid, str(g), None, 1, "group"), "plan_id": plan_id}
         next_id += 1
         for t in range(1, per_group + 1):
             tid = next_id
-            yield _task(tid, f"{g}.{t}", gid, 2, "task")
+            yield {**_task(tid, f"{g}.{t}", gid, 2, "task"), "plan_id": plan_id}
             next_id += 1
             more = 1 if (g - 1) * per_group + t <= extra else 0
             for m in range(1, per_task + more + 1):
-                yield _task(next_id, f"{g}.{t}.{m}", tid, 3, "measure")
+                yield {**_task(next_id, f"{g}.{t}.{m}", tid, 3, "measure"), "plan_id": plan_id}
                 next_id += 1
 
 
@@ -95,8 +98,8 @@ def chunks(rows: Iterator[dict[str, Any]], size: int = CHUNK) -> Iterator[list[d
         yield batch
 
 
-def populate(db: Database, n_tasks: int, per_leaf: int) -> list[int]:
-    """Write the plan in chunks (bounded memory at 1M tasks); the leaf ids."""
+def populate(db: Database, n_tasks: int, per_leaf: int, n_plans: int = 1) -> list[int]:
+    """Write the plans in chunks (bounded memory at 1M tasks); the leaf ids."""
     rng = random.Random(SEED)
     leaves: list[int] = []
     with db.transaction() as s:
@@ -105,51 +108,73 @@ def populate(db: Database, n_tasks: int, per_leaf: int) -> list[int]:
             for i in range(1, UNITS + 1)
         ])  # fmt: skip
         s.execute(insert(User), [_user()])
-        plan = {"id": 1, "name": "bench", "title": "基准计划", "document_id": None,
-                "created_at": NOW, "version": 1}  # fmt: skip
-        s.execute(insert(Plan), [plan])
+    first_id = 1
+    for p in range(1, n_plans + 1):
+        share = n_tasks // n_plans + (1 if p <= n_tasks % n_plans else 0)
+        _plan(db, p)
+        for batch in chunks(tree(share, p, first_id)):
+            leaves.extend(_write_tasks(db, rng, batch, per_leaf, p))
+        first_id += share
+        if n_plans > 1 and p % 20 == 0:
+            print(f"  {p}/{n_plans} plans", file=sys.stderr)
+    return leaves
+
+
+def _plan(db: Database, p: int) -> None:
+    """Plan ``p`` with ten monthly rounds, nine of them closed with their points."""
+    with db.transaction() as s:
+        s.execute(insert(Plan), [
+            {"id": p, "name": "bench" if p == 1 else f"bench-{p}", "title": f"基准计划{p}",
+             "document_id": None, "created_at": NOW, "version": 1}
+        ])  # fmt: skip
         s.execute(insert(Round), [
-            {"id": r, "plan_id": 1, "period": f"2024-{r:02d}", "due": date(2024, r, 20),
-             "opened_at": NOW, "closed_at": NOW if r < 10 else None, "version": 1}
+            {"id": (p - 1) * 10 + r, "plan_id": p, "period": f"2024-{r:02d}",
+             "due": date(2024, r, 20), "opened_at": NOW, "closed_at": NOW if r < 10 else None,
+             "version": 1}
             for r in range(1, 11)
         ])  # fmt: skip
         # Rounds closed by `luoshi` store their timeline point; so do these.
         s.execute(insert(RoundPoint), [
-            {"round_id": r, "progress": 5.0 * r, "expected": 8.0 * r} for r in range(1, 10)
+            {"round_id": (p - 1) * 10 + r, "progress": 5.0 * r, "expected": 8.0 * r}
+            for r in range(1, 10)
         ])  # fmt: skip
-    for batch in chunks(tree(n_tasks)):
-        for t in batch:
-            t["lead_unit_id"] = rng.randint(1, UNITS)
-            t["weight"] = rng.choice((1.0, 1.0, 2.0, 3.0))
-        new_leaves = [t for t in batch if t["kind"] == "measure"]
-        leaves.extend(t["id"] for t in new_leaves)
-        with db.transaction() as s:
-            s.execute(insert(Task), batch)
-            co = [{"task_id": t["id"], "unit_id": rng.randint(1, UNITS), "position": 0}
-                  for t in new_leaves if rng.random() < 0.3]  # fmt: skip
-            if co:
-                s.execute(insert(TaskCoUnit), co)
-            for reports in chunks(_reports(rng, new_leaves, per_leaf)):
-                s.execute(insert(ProgressReport), reports)
-    return leaves
+
+
+def _write_tasks(
+    db: Database, rng: random.Random, batch: list[dict[str, Any]], per_leaf: int, plan: int
+) -> list[int]:
+    for t in batch:
+        t["lead_unit_id"] = rng.randint(1, UNITS)
+        t["weight"] = rng.choice((1.0, 1.0, 2.0, 3.0))
+    new_leaves = [t for t in batch if t["kind"] == "measure"]
+    with db.transaction() as s:
+        s.execute(insert(Task), batch)
+        co = [{"task_id": t["id"], "unit_id": rng.randint(1, UNITS), "position": 0}
+              for t in new_leaves if rng.random() < 0.3]  # fmt: skip
+        if co:
+            s.execute(insert(TaskCoUnit), co)
+        for reports in chunks(_reports(rng, new_leaves, per_leaf, plan)):
+            s.execute(insert(ProgressReport), reports)
+    return [t["id"] for t in new_leaves]
 
 
 def _reports(
-    rng: random.Random, leaves: list[dict[str, Any]], per_leaf: int
+    rng: random.Random, leaves: list[dict[str, Any]], per_leaf: int, plan: int
 ) -> Iterator[dict[str, Any]]:
     for t in leaves:
         for r in range(1, per_leaf + 1):
-            yield {"round_id": min(r, 9), "task_id": t["id"], "unit_id": t["lead_unit_id"],
+            yield {"round_id": (plan - 1) * 10 + min(r, 9), "task_id": t["id"],
+                   "unit_id": t["lead_unit_id"],
                    "reporter_id": 1, "target_id": None, "percent": float(rng.randint(0, 100)),
                    "value": None, "narrative": "按计划推进", "evidence": [],
                    "status": rng.choice(("submitted", "accepted", "accepted", "returned")),
                    "submitted_at": NOW, "version": 1}  # fmt: skip
 
 
-def prepare(url: str, n_tasks: int) -> list[int]:
+def prepare(url: str, n_tasks: int, n_plans: int = 1) -> list[int]:
     db = Database.open(url)
     try:
-        leaves = populate(db, n_tasks, 10)
+        leaves = populate(db, n_tasks, 10, n_plans)
         with db.transaction() as s:
             admin = users.get_user(s, "local-admin")
             users.set_password(s, admin, admin, PASSWORD)
@@ -259,22 +284,49 @@ class Load:
                 self.errors[key] = self.errors.get(key, 0) + 1
 
 
-def reader(load: Load, client: Client, leaves: list[int], stop: float, seed: int) -> None:
+def read_once(
+    load: Load, client: Client, rng: random.Random, leaves: list[int], plans: int
+) -> None:
+    unit = f"单位{rng.randint(1, UNITS):02d}"
+    q = urlencode({"unit": unit, "health": rng.choice(["red", "amber", "green"]),
+                   "per_page": 50})  # fmt: skip
+    plan = rng.randint(1, plans)
+    load.timed("list", client, "GET", f"/api/v1/plans/{plan}/tasks?{q}")
+    load.timed("dashboard", client, "GET", f"/api/v1/plans/{plan}/dashboard")
+    load.timed("task", client, "GET", f"/api/v1/tasks/{rng.choice(leaves)}")
+
+
+def write_once(load: Load, client: Client, rng: random.Random, leaves: list[int]) -> None:
+    body = {"percent": rng.randint(0, 100), "narrative": "本周推进情况"}
+    load.timed("report", client, "POST", f"/api/v1/tasks/{rng.choice(leaves)}/reports", body)
+
+
+def reader(
+    load: Load, client: Client, leaves: list[int], stop: float, seed: int, plans: int
+) -> None:
     rng = random.Random(seed)
     while time.monotonic() < stop:
-        unit = f"单位{rng.randint(1, UNITS):02d}"
-        q = urlencode({"unit": unit, "health": rng.choice(["red", "amber", "green"]),
-                       "per_page": 50})  # fmt: skip
-        load.timed("list", client, "GET", f"/api/v1/plans/1/tasks?{q}")
-        load.timed("dashboard", client, "GET", "/api/v1/plans/1/dashboard")
-        load.timed("task", client, "GET", f"/api/v1/tasks/{rng.choice(leaves)}")
+        read_once(load, client, rng, leaves, plans)
 
 
 def writer(load: Load, client: Client, leaves: list[int], stop: float, seed: int) -> None:
     rng = random.Random(seed)
     while time.monotonic() < stop:
-        body = {"percent": rng.randint(0, 100), "narrative": "本周推进情况"}
-        load.timed("report", client, "POST", f"/api/v1/tasks/{rng.choice(leaves)}/reports", body)
+        write_once(load, client, rng, leaves)
+
+
+def service(port: int, leaves: list[int], args: argparse.Namespace) -> dict[str, Any]:
+    """Each request kind alone, one after another from one client: what a request costs
+    the server without waiting behind others (a read after each write, as on deadline
+    day, so nothing is answered from memory)."""
+    load, client, rng = Load(), Client(port, login(port)), random.Random(SEED)
+    for _ in range(args.service_rounds):
+        read_once(load, client, rng, leaves, args.plans)
+        write_once(load, client, rng, leaves)
+    return {
+        kind: {"p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95)}
+        for kind, ms in load.times.items()
+    }
 
 
 def run_load(port: int, leaves: list[int], args: argparse.Namespace) -> Load:
@@ -282,7 +334,9 @@ def run_load(port: int, leaves: list[int], args: argparse.Namespace) -> Load:
     load = Load()
     stop = time.monotonic() + args.duration
     threads = [
-        threading.Thread(target=reader, args=(load, Client(port, token), leaves, stop, i))
+        threading.Thread(
+            target=reader, args=(load, Client(port, token), leaves, stop, i, args.plans)
+        )
         for i in range(args.readers)
     ] + [
         threading.Thread(target=writer, args=(load, Client(port, token), leaves, stop, 100 + i))
@@ -306,6 +360,7 @@ def percentile(values: list[float], p: float) -> float | None:
 def summary(load: Load, args: argparse.Namespace, rss_mb: float, start_s: float) -> dict[str, Any]:
     out: dict[str, Any] = {
         "tasks": args.tasks,
+        "plans": args.plans,
         "database": args.engine,
         "readers": args.readers,
         "writers": args.writers,
@@ -359,18 +414,21 @@ def _hwm_kb(pid: int) -> int:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tasks", type=int, default=100_000)
+    ap.add_argument("--plans", type=int, default=1, help="plans the tasks are spread over")
     ap.add_argument("--database-url", help="an empty database (default: a fresh SQLite file)")
     ap.add_argument("--duration", type=int, default=60)
     ap.add_argument("--readers", type=int, default=20)
     ap.add_argument("--writers", type=int, default=5)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--service-rounds", type=int, default=50,
+                    help="requests of each kind timed alone before the load")  # fmt: skip
     ap.add_argument("--json", action="store_true", help="print only the JSON object")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'scale.db'}"
         args.engine = url.split(":", 1)[0]
         t0 = time.perf_counter()
-        leaves = prepare(url, args.tasks)
+        leaves = prepare(url, args.tasks, args.plans)
         if not args.json:
             print(f"built {args.tasks} tasks in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
         port = free_port()
@@ -378,6 +436,7 @@ def main() -> None:
         proc = serve(url, port, args.workers)
         start_s = time.perf_counter() - t0
         try:
+            alone = service(port, leaves, args)
             load = run_load(port, leaves, args)
             rss = tree_rss_mb(proc.pid)
         finally:
@@ -387,7 +446,10 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 proc.kill()
         out = summary(load, args, rss, start_s)
-        out["plan_show_jsonl"] = plan_show(url, args.tasks)
+        out["service"] = alone
+        # Plan 1 ("bench"): the whole N with one plan, its share with several.
+        first = args.tasks // args.plans + (1 if args.tasks % args.plans else 0)
+        out["plan_show_jsonl"] = plan_show(url, first)
     print(json.dumps(out, ensure_ascii=False, indent=None if args.json else 2))
 
 
