@@ -389,6 +389,8 @@ class TaskState(Base):
         UniqueConstraint("plan_id", "sort_key"),
         Index("ix_task_state_health", "plan_id", "health", "sort_key"),
         Index("ix_task_state_unit", "plan_id", "lead_unit_id", "sort_key"),
+        # A unit's tasks of one health, counted from the index (the list's usual filter).
+        Index("ix_task_state_unit_health", "plan_id", "lead_unit_id", "health", "sort_key"),
         Index("ix_task_state_category", "plan_id", "category", "sort_key"),
         Index("ix_task_state_deadline", "plan_id", "deadline", "sort_key"),
         # Needing attention: per health, furthest behind first, then code order.

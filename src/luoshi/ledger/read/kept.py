@@ -276,25 +276,54 @@ def _bound(
 def _list_statements(shape: _Shape) -> tuple[Select[Any], Select[Any]]:
     """The count and the page of a list of ``shape``, built once per shape: the list
     is asked on every view, and building it cost more than running it."""
-    where: list[ColumnElement[bool]] = [TaskState.plan_id == bindparam("plan_id")]
-    for i in range(shape.units):
-        unit: BindParameter[int] = bindparam(f"unit{i}")  # NULL, no such unit: nobody's
-        supports = select(TaskCoUnit.task_id).where(TaskCoUnit.unit_id == unit)
-        where.append(or_(TaskState.lead_unit_id == unit, TaskState.task_id.in_(supports)))
+    rest: list[ColumnElement[bool]] = [TaskState.plan_id == bindparam("plan_id")]
     for given, column in (
         (shape.category, TaskState.category),
         (shape.health, TaskState.health),
         (shape.kind, Task.kind),
     ):
         if given:
-            where.append(column == bindparam(column.key))
+            rest.append(column == bindparam(column.key))
     if shape.leaves_only:
-        where.append(TaskState.leaf.is_(True))
+        rest.append(TaskState.leaf.is_(True))
     if shape.deadline_from:
-        where.append(TaskState.deadline >= bindparam("deadline_from"))
+        rest.append(TaskState.deadline >= bindparam("deadline_from"))
     if shape.deadline_to:
-        where.append(TaskState.deadline <= bindparam("deadline_to"))
-    return _count_and_page(where, shape.kind, shape.sort)
+        rest.append(TaskState.deadline <= bindparam("deadline_to"))
+    units = [_belongs_to_bound(f"unit{i}") for i in range(shape.units)]
+    counted, page = _count_and_page([*rest, *units], shape.kind, shape.sort)
+    if shape.units == 1:
+        counted = _count_of_unit(rest, "unit0", shape.kind)
+    return counted, page
+
+
+def _belongs_to_bound(name: str) -> ColumnElement[bool]:
+    """A unit's tasks: those it leads or supports (配合), the unit's id bound as ``name``
+    (NULL for no such unit: nobody's)."""
+    unit: BindParameter[int] = bindparam(name)
+    supports = select(TaskCoUnit.task_id).where(TaskCoUnit.unit_id == unit)
+    return or_(TaskState.lead_unit_id == unit, TaskState.task_id.in_(supports))
+
+
+def _count_of_unit(rest: list[ColumnElement[bool]], name: str, task_filter: bool) -> Select[Any]:
+    """A unit's count as the tasks it leads plus those it only supports: the first is a
+    range of the (plan, unit, health) index, the second a few hundred lookups, where
+    "leads or supports" reads every task the other filters select."""
+    unit: BindParameter[int] = bindparam(name)
+    supports = select(TaskCoUnit.task_id).where(TaskCoUnit.unit_id == unit)
+
+    def count(rest: list[ColumnElement[bool]], *where: ColumnElement[bool]) -> Any:
+        q = _joined(select(func.count()).select_from(TaskState), task_filter, False)
+        return q.where(*rest, *where).scalar_subquery()
+
+    led = count(rest, TaskState.lead_unit_id == unit)
+    # "plan_id + 0": not a range of the plan's indexes, so the supported tasks are
+    # looked up by id (SQLite, without statistics, would read the whole plan instead).
+    by_id = [TaskState.plan_id + 0 == bindparam("plan_id"), *rest[1:]]
+    supported = count(
+        by_id, TaskState.task_id.in_(supports), TaskState.lead_unit_id.is_distinct_from(unit)
+    )
+    return select(led + supported)
 
 
 def _searched(
