@@ -8,6 +8,7 @@ import socket
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,6 +16,9 @@ from luoshi.cli.context import AppContext, pass_app
 from luoshi.errors import InputError
 from luoshi.ledger.access import ROLE_LABELS
 from luoshi.ledger.db import Database, holds_data
+
+if TYPE_CHECKING:
+    from luoshi.ledger.reminders import Due
 
 DEMO_DB = "luoshi-demo.db"
 
@@ -74,13 +78,19 @@ def refresh_stale(db: Database, app: AppContext) -> None:
 
 
 def start_reminders(app: AppContext) -> None:
-    from luoshi.io.letter import letter_docx
     from luoshi.ledger.scheduler import Scheduler
 
     at = app.settings.workflow.remind_at
-    Scheduler(app.settings, letter_docx).start()
+    Scheduler(app.settings, letter).start()
     daily = f"每天 {at} 发送到期、逾期、未报等提醒" if at else "每日提醒未开启（LUOSHI_REMIND_AT）"
     click.echo(f"提醒：催办消息随时发送；{daily}")
+
+
+def letter(unit: str, plan: str, due: Due, day: date) -> bytes:
+    """The 督办函 .docx; python-docx is imported by the first letter, not at start-up."""
+    from luoshi.io.letter import letter_docx
+
+    return letter_docx(unit, plan, due, day)
 
 
 def check_port(host: str, port: int) -> None:
