@@ -25,6 +25,7 @@ from luoshi.extract.lexicon import (
     STOCK_VERBS,
     alternation,
 )
+from luoshi.extract.numbers import is_cjk
 
 # Comparators, connectives and time words that sit between a noun and its number.
 TRAILING_WORDS = """
@@ -73,7 +74,6 @@ _RATIO_WORDS = (
     *("占比", "比重", "增速", "增幅", "涨幅", "比例", "总数", "总量", "总额", "规模"),
     *("总长", "全长", "总面积", "长度", "面积"),
 )
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _NOT_A_NOUN_START = set("以左余多等和及与或之上内的为是将在于")
 _RATE_SUFFIX = re.compile(r"(?:增速|增幅|涨幅|增长率|增长)$")
 _PUNCT_EDGES = " \t,;:、。()“”\"'《》"
@@ -105,7 +105,7 @@ def indicator_of(
         bool(nxt)
         and not rate
         and nxt not in _NOT_A_NOUN_START
-        and (_CJK.match(nxt) is not None or nxt in "“《" or (nxt.isascii() and nxt.isalnum()))
+        and (is_cjk(nxt) or nxt in "“《" or (nxt.isascii() and nxt.isalnum()))
     )
     sides = (_trim_right, _trim_left) if number_first else (_trim_left, _trim_right)
     for side in sides:

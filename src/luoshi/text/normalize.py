@@ -15,9 +15,9 @@ so that the rules written for simplified text read both.
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
-from importlib import resources
+
+from luoshi import data
 
 _TABLE: dict[int, int] = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _TABLE.update(
@@ -46,9 +46,11 @@ del _TABLE[0x3007]
 @cache
 def traditional_table() -> dict[int, int]:
     """Traditional → simplified, one code point each (read once, on first use)."""
-    text = resources.files("luoshi.data").joinpath("traditional.toml").read_text("utf-8")
+    text = data.read_text("traditional.toml")
     pairs = plain_pairs(text, "fold")
     if pairs is None:
+        import tomllib
+
         pairs = tomllib.loads(text)["fold"]
     bad = [k for k, v in pairs.items() if len(k) != 1 or len(v) != 1]
     if bad:
