@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from luoshi.errors import InputError
 from luoshi.extract.clauses import Boundaries
-from luoshi.extract.pipeline import extract
 from luoshi.extract.promises import Knowledge, Promise, Review, clause_left
 from luoshi.extract.quantities import Quantity
 from luoshi.extract.verdict import VERDICTS
@@ -85,6 +84,8 @@ def assess_targets(
     targets = plan_targets(s, plan.id)
     if not targets:
         raise InputError(f"计划 {plan.name} 没有量化目标，无需核对")
+    from luoshi.extract.pipeline import extract  # the rules load on first use
+
     new = extract(SourceText(name=document.name, raw=document.raw))
     reviewed = (
         year if year is not None else _reviewed_year(new.profile.year if new.profile else None)
