@@ -18,15 +18,16 @@ from luoshi.extract.measures import (
     UNIT_PATTERN,
     canonical_unit,
 )
+from luoshi.text.lazy import lazy
 
 # Digits with optional thousands separators and decimals; never starts inside
 # another number (PM2.5 is handled by scope rules, not here).
-NUMBER = re.compile(r"(?<![\d.])(?<!\d,)(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?")
-_TAIL = re.compile(
+NUMBER = lazy(r"(?<![\d.])(?<!\d,)(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?")
+_TAIL = lazy(
     rf" ?(?P<a1>余|多)?(?P<mag>{MAGNITUDE_PATTERN})?(?P<a2>余|多)?"
     rf"(?P<unit>{UNIT_PATTERN}(?:/{PER_PATTERN})?)?"
 )
-_RANGE_JOIN = re.compile(r" ?(?:——|—|-|~|至|到) ?")
+_RANGE_JOIN = lazy(r" ?(?:——|—|-|~|至|到) ?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +131,7 @@ def _join_range(
 
 
 # A bare magnitude may still end the amount before a comparator: 减少1000万以上.
-_COMPARATOR_AFTER = re.compile(r"以上|以下|以内|左右|之内|上下")
+_COMPARATOR_AFTER = lazy(r"以上|以下|以内|左右|之内|上下")
 
 
 def _continues_as_word(folded: str, pos: int) -> bool:

@@ -11,7 +11,6 @@ scope words (年末 against a whole-year target).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from luoshi.errors import InputError
@@ -23,8 +22,9 @@ from luoshi.extract.review import ReviewCues, load_promise_cues, review_cues_fro
 from luoshi.extract.verdict import TargetFigure, Verdict, judge
 from luoshi.extract.year_targets import TargetCues, year_targets
 from luoshi.text.document import Document
+from luoshi.text.lazy import lazy
 
-_RATE_NOUN = re.compile(r"增速|增幅|涨幅|降幅|增长率")
+_RATE_NOUN = lazy(r"增速|增幅|涨幅|降幅|增长率")
 MIN_SIMILARITY = 0.6
 _MEASURE_MISMATCH = 0.1  # a growth amount (增长0.5万亿元) against a level ranks lower
 _FORECAST = 0.05  # an estimate in the review (预计增长5%) ranks below a stated figure

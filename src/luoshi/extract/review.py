@@ -10,7 +10,6 @@ words are data (``[review]`` of ``luoshi/data/promises.toml``).
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -19,13 +18,14 @@ from typing import Any, Literal
 from luoshi.errors import InputError
 from luoshi.extract.pipeline import Extraction
 from luoshi.extract.quantities import Quantity
+from luoshi.text.lazy import lazy
 from luoshi.text.normalize import fold
 
 PeriodKind = Literal["multi_year", "review_year", "current_year"]
 _KINDS: tuple[PeriodKind, ...] = ("multi_year", "review_year", "current_year")
 # A year named as a comparison base (比2020年) or a start (2013年以来) is not
 # the year a figure is for.
-_YEAR = re.compile(r"(?<![比较])((?:19|20)\d\d) ?年(?!以来)")
+_YEAR = lazy(r"(?<![比较])((?:19|20)\d\d) ?年(?!以来)")
 
 
 @dataclass(frozen=True)
