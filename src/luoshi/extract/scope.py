@@ -10,10 +10,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from luoshi.extract.measures import COUNTERS, is_time_unit
-from luoshi.extract.numbers import Reading
+from luoshi.extract.numbers import Reading, is_cjk
 from luoshi.text.lazy import lazy
-
-_CJK = lazy(r"[\u4e00-\u9fff]")
 
 _DATES = lazy(
     r"\d{4} ?[—\-~至到] ?\d{4} ?年"  # 2021—2025年
@@ -122,6 +120,12 @@ def _section_number(ctx: Context, r: Reading, before: str, after: str) -> str | 
     return None
 
 
+def _starts_cjk(text: str) -> bool:
+    """Whether ``text`` opens with a Chinese character (compared, not matched: see
+    ``numbers.is_cjk``)."""
+    return bool(text) and is_cjk(text[0])
+
+
 def _time_label(ctx: Context, r: Reading, before: str, after: str) -> str | None:
     """15分钟生活圈, 24小时: a span of time used as a label; 延长30年 is a quantity."""
     if not is_time_unit(r.unit):
@@ -132,7 +136,7 @@ def _time_label(ctx: Context, r: Reading, before: str, after: str) -> str | None
             return "duration (how long something lasts)"
         return None if _DURATION_CUE.search(head) else "duration (no measuring verb)"
     nxt = ctx.folded[r.end : r.end + 2]
-    if _CJK.match(nxt) and not _LABEL_FOLLOW_OK.match(nxt):
+    if _starts_cjk(nxt) and not _LABEL_FOLLOW_OK.match(nxt):
         return "name (time span as a label)"
     return None
 
@@ -148,9 +152,9 @@ def _embedded_name(ctx: Context, r: Reading, before: str, after: str) -> str | N
         return None
     nxt = ctx.folded[r.end] if r.end < len(ctx.folded) else ""
     if (
-        _CJK.match(before)
+        _starts_cjk(before)
         and before not in _OPENERS
-        and _CJK.match(nxt)
+        and _starts_cjk(nxt)
         and nxt not in "的以等和及或与、余多"
     ):
         return "name (amount inside a project name)"
