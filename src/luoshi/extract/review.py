@@ -13,13 +13,15 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from luoshi.errors import InputError
-from luoshi.extract.pipeline import Extraction
-from luoshi.extract.quantities import Quantity
 from luoshi.text.lazy import lazy
 from luoshi.text.normalize import fold
+
+if TYPE_CHECKING:  # types only: the rules load with them
+    from luoshi.extract.pipeline import Extraction
+    from luoshi.extract.quantities import Quantity
 
 PeriodKind = Literal["multi_year", "review_year", "current_year"]
 _KINDS: tuple[PeriodKind, ...] = ("multi_year", "review_year", "current_year")

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from luoshi.errors import Conflict, InputError, NotFound
 from luoshi.extract.drafts import TargetDraft, TaskDraft
 from luoshi.extract.lead_units import UnitMap, load_unit_map
-from luoshi.extract.nontask import LeftOut
 from luoshi.ledger import audit, limits, locking
 from luoshi.ledger.access import require_manager
 from luoshi.ledger.clock import now
@@ -53,6 +52,9 @@ from luoshi.ledger.scope import (
 from luoshi.ledger.source_tables import source_of
 from luoshi.ledger.tasks import task_snapshot
 from luoshi.ledger.units import ensure_units
+
+if TYPE_CHECKING:
+    from luoshi.extract.nontask import LeftOut  # a type only: its rules load with it
 
 _NAME = re.compile(r"^[^\s:：]{1,100}$")
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,7 +22,6 @@ from sqlalchemy.orm import Session
 from luoshi.errors import InputError
 from luoshi.extract.clauses import Boundaries
 from luoshi.extract.promises import Knowledge, Promise, Review, clause_left
-from luoshi.extract.quantities import Quantity
 from luoshi.extract.verdict import VERDICTS
 from luoshi.ledger import audit
 from luoshi.ledger.clock import now
@@ -38,6 +38,9 @@ from luoshi.ledger.models import (
 from luoshi.ledger.scope import require_plan_manager
 from luoshi.text.document import Document as SourceText
 from luoshi.text.normalize import fold
+
+if TYPE_CHECKING:
+    from luoshi.extract.quantities import Quantity
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
@@ -122,6 +125,8 @@ def checks_of(s: Session, plan_id: int) -> Sequence[TargetCheck]:
 
 def target_quantity(t: Target) -> Quantity:
     """A stored target as the extractor's Quantity, for the promise check."""
+    from luoshi.extract.quantities import Quantity  # the rules load on first use
+
     start = t.start if t.start is not None else 0
     end = t.end if t.end is not None else start
     return Quantity(
