@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from luoshi.text.lazy import LazyPattern, lazy
+from luoshi.text import lazy as lazy_module
+from luoshi.text.lazy import LazyPattern, compile_all, lazy
 
 SOURCE = r"(?P<n>\d+)(?:万|亿)?"
 TEXT = "新增就业1.2万人，建成学校5所。"
@@ -40,3 +41,16 @@ def test_every_method_answers_as_the_compiled_pattern() -> None:
 def test_flags_are_kept() -> None:
     p = LazyPattern("^b$", re.MULTILINE)
     assert p.findall("a\nb\nc") == ["b"]
+
+
+def test_compile_all_compiles_every_pattern_not_yet_used() -> None:
+    p = lazy(r"第\d+条")
+    assert compile_all() >= 1
+    assert p._compiled is not None
+    assert compile_all() == 0
+
+
+def test_the_uploads_forkserver_preload_leaves_no_rule_to_compile() -> None:
+    import luoshi.extract.warm  # noqa: F401 - what the forkserver imports
+
+    assert all(p._compiled is not None for p in lazy_module._MADE)

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 _METHODS = ("match", "search", "fullmatch", "finditer", "findall", "sub", "subn", "split")
+# Every pattern made, for ``compile_all`` (they are module constants: none is freed).
+_MADE: list[LazyPattern] = []
 
 
 class LazyPattern:
@@ -25,6 +27,7 @@ class LazyPattern:
         self.pattern = pattern
         self.flags = flags
         self._compiled: re.Pattern[str] | None = None
+        _MADE.append(self)
 
     @property
     def compiled(self) -> re.Pattern[str]:
@@ -77,6 +80,15 @@ class LazyPattern:
 def lazy(pattern: str, flags: int = 0) -> LazyPattern:
     """``re.compile(pattern, flags)``, done when the pattern is first used."""
     return LazyPattern(pattern, flags)
+
+
+def compile_all() -> int:
+    """Compile every pattern made so far (for a process that forks workers which all
+    need them: the uploads' forkserver); how many were compiled now."""
+    todo = [p for p in _MADE if p._compiled is None]
+    for p in todo:
+        p.compiled  # noqa: B018 - compiling is the point
+    return len(todo)
 
 
 # What a rule may be given: a pattern compiled already or one compiled on first use.
