@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import tomllib
+from importlib import resources
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from luoshi.extract.pipeline import extract
 from luoshi.text.document import Document
-from luoshi.text.normalize import fold, traditional_table
+from luoshi.text.normalize import fold, plain_pairs, traditional_table
 
 
 def test_full_width_forms_fold_to_ascii() -> None:
@@ -37,6 +41,31 @@ def test_the_traditional_table_is_one_code_point_each_way() -> None:
     assert table[ord("萬")] == ord("万") and table[ord("億")] == ord("亿")
     # A simplified character is never folded into another one.
     assert not set(table) & set(table.values())
+
+
+def test_the_shipped_table_reads_the_same_without_tomllib() -> None:
+    text = resources.files("luoshi.data").joinpath("traditional.toml").read_text("utf-8")
+    assert plain_pairs(text, "fold") == tomllib.loads(text)["fold"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[fold]\n"萬" = "万"  # a comment after the pair\n',
+        '[fold]\n"萬" = "万"\n"萬" = "万"\n',  # a repeated key: tomllib refuses it
+        '"萬" = "万"\n',  # no table
+        '[fold]\n"\\"" = "万"\n',  # an escape
+        '[fold]\n"萬"="万"\n',
+        '[fold]\n"萬" = "万"\n[other]\n',
+    ],
+)
+def test_anything_but_plain_pairs_is_left_to_tomllib(text: str) -> None:
+    assert plain_pairs(text, "fold") is None
+
+
+def test_plain_pairs_take_comments_blank_lines_and_astral_characters() -> None:
+    text = '# 说明\n\n[fold]\n"萬" = "万"\n\n# 另一段\n"𠵾" = "𠵾"\n'
+    assert plain_pairs(text, "fold") == {"萬": "万", "𠵾": "𠵾"}
 
 
 def test_traditional_document_gives_the_same_quantities() -> None:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from luoshi.errors import ReadError
+from luoshi.extract import pipeline
 from luoshi.ledger import documents
 from luoshi.text.document import Document as SourceText
 from luoshi.web import budget
@@ -137,7 +138,8 @@ def test_storing_a_prepared_document_extracts_nothing(
     def no_extraction(*_: Any) -> None:
         raise AssertionError("extracted inside the transaction")
 
-    monkeypatch.setattr(documents, "extract", no_extraction)
+    # Every extraction goes through the pipeline (imported where it is called).
+    monkeypatch.setattr(pipeline, "extract", no_extraction)
     with db.transaction() as s:
         stored = documents.ingest(s, admin(s), prepared)
     assert stored.outcome == "new"

@@ -47,7 +47,6 @@ Below the environment (and the CLI's flags) comes the local config file
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -182,6 +181,8 @@ def read_config(path: Path) -> dict[str, str]:
         return {}
     except OSError as e:
         raise InputError(f"无法读取配置文件 {path}：{e.strerror or e}") from None
+    import tomllib  # only when there is a config file (8 ms of every start otherwise)
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:

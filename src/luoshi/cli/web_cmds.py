@@ -5,16 +5,21 @@ from __future__ import annotations
 import errno
 import os
 import socket
+import threading
+import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from luoshi.cli.context import AppContext, pass_app
 from luoshi.errors import InputError
-from luoshi.ledger.access import ROLE_LABELS
-from luoshi.ledger.db import Database, holds_data
+
+if TYPE_CHECKING:
+    from luoshi.ledger.db import Database
+    from luoshi.ledger.reminders import Due
 
 DEMO_DB = "luoshi-demo.db"
 
@@ -27,30 +32,83 @@ def run_server(app: AppContext, host: str, port: int, workers: int, reminders: b
 
     check_port(host, port)
     os.environ["LUOSHI_DATABASE_URL"] = app.settings.database_url
-    # Migrate, and bring kept figures to today, once here rather than racing in every worker.
-    db = Database.open(app.settings.database_url, rules=app.settings.health)
-    try:
-        refresh_stale(db, app)
-    finally:
-        db.dispose()
+    # Migrate once here, before any worker opens the database (they would race).
+    migrate(app)
     click.echo(f"落实 Luoshi：http://{host}:{port}/  （数据库 {app.settings.database_url}）")
-    if reminders:
-        start_reminders(app)
-    uvicorn.run(
-        "luoshi.web.app:app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-        access_log=False,
-        # uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise: the
-        # app does it, and only for LUOSHI_TRUSTED_PROXIES (web/app.py).
-        proxy_headers=False,
-        # uvicorn restarts a worker that does not answer its health check within 5 s; on
-        # a loaded machine a worker still starting up would be killed again and again.
-        timeout_worker_healthcheck=60,
+    # Bringing kept figures to today and starting reminders load the whole ledger layer
+    # (a second of CPU): done once, here, when the workers answer, so as not to slow
+    # their start on a small machine. Until then reads compute what a stale plan's kept
+    # figures would say.
+    stopped = threading.Event()
+    starting = threading.Thread(
+        target=after_start,
+        args=(app, reminders, (host, port), stopped),
+        name="luoshi-serve-start",
+        daemon=True,
     )
+    starting.start()
+    try:
+        uvicorn.run(
+            "luoshi.web.app:app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+            access_log=False,
+            # uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise: the
+            # app does it, and only for LUOSHI_TRUSTED_PROXIES (web/app.py).
+            proxy_headers=False,
+            # uvicorn restarts a worker that does not answer its health check within 5 s;
+            # on a loaded machine a worker still starting up would be killed again and again.
+            timeout_worker_healthcheck=60,
+        )
+    finally:
+        stopped.set()
+        starting.join(timeout=JOIN_START_S)
+
+
+# How long a stopping server waits for the start-up refresh; past it, the refresh's
+# open transaction is rolled back with the process and the next start does it again.
+JOIN_START_S = 30.0
+
+
+def migrate(app: AppContext) -> None:
+    """Bring the schema to the newest; an up-to-date one is seen with SQLAlchemy's core
+    alone, without loading the ORM and the models (a third of a second)."""
+    from luoshi.ledger.engine import make_engine
+    from luoshi.ledger.schema_head import is_current
+
+    engine = make_engine(app.settings.database_url)
+    try:
+        if is_current(engine):
+            return
+    finally:
+        engine.dispose()
+    from luoshi.ledger.db import Database
+
+    Database.open(app.settings.database_url, rules=app.settings.health).dispose()
+
+
+def after_start(
+    app: AppContext, reminders: bool, address: tuple[str, int], stopped: threading.Event
+) -> None:
+    """Once a worker answers: kept figures brought to today, then the reminder thread
+    (neither if the server stopped first). A failure is said and serving goes on."""
+    from luoshi.ledger.db import Database
+
+    if not wait_answering(*address, stopped):
+        return
+    try:
+        db = Database.open(app.settings.database_url, upgrade=False, rules=app.settings.health)
+        try:
+            refresh_stale(db, app)
+        finally:
+            db.dispose()
+        if reminders:
+            start_reminders(app)
+    except Exception as e:  # serving goes on; reads compute stale figures themselves
+        click.echo(f"错误：启动时更新台账数字或开启提醒失败：{e}", err=True)
 
 
 def refresh_stale(db: Database, app: AppContext) -> None:
@@ -74,13 +132,40 @@ def refresh_stale(db: Database, app: AppContext) -> None:
 
 
 def start_reminders(app: AppContext) -> None:
-    from luoshi.io.letter import letter_docx
     from luoshi.ledger.scheduler import Scheduler
 
     at = app.settings.workflow.remind_at
-    Scheduler(app.settings, letter_docx).start()
+    Scheduler(app.settings, letter).start()
     daily = f"每天 {at} 发送到期、逾期、未报等提醒" if at else "每日提醒未开启（LUOSHI_REMIND_AT）"
     click.echo(f"提醒：催办消息随时发送；{daily}")
+
+
+def letter(unit: str, plan: str, due: Due, day: date) -> bytes:
+    """The 督办函 .docx; python-docx is imported by the first letter, not at start-up."""
+    from luoshi.io.letter import letter_docx
+
+    return letter_docx(unit, plan, due, day)
+
+
+def wait_answering(host: str, port: int, stopped: threading.Event, timeout: float = 60.0) -> bool:
+    """Wait until a worker answers at ``host:port`` (the socket itself listens before
+    any worker has started), or ``timeout`` passes; False if ``stopped`` first."""
+    import http.client
+
+    target = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        conn = http.client.HTTPConnection(target, port, timeout=timeout)
+        try:
+            conn.request("HEAD", "/login")
+            conn.getresponse()
+            return True
+        except (OSError, http.client.HTTPException):
+            if stopped.wait(0.1):
+                return False
+        finally:
+            conn.close()
+    return not stopped.is_set()
 
 
 def check_port(host: str, port: int) -> None:
@@ -130,6 +215,8 @@ def demo_cmd(app: AppContext, path: str, host: str, port: int, no_serve: bool, f
 
     已有数据的数据库文件不会被覆盖，除非加 --force。"""
     from luoshi.demo import build_demo
+    from luoshi.ledger.access import ROLE_LABELS
+    from luoshi.ledger.db import Database, holds_data
 
     if not no_serve:
         check_port(host, port)

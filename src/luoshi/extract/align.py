@@ -20,13 +20,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from luoshi.extract.align_lexicon import AlignLexicon, default_lexicon
 from luoshi.extract.align_units import AlignUnit, child_units, parent_units
 from luoshi.extract.align_vectors import Index, Vector, Weights, blend, shared_words, terms
-from luoshi.extract.pipeline import Extraction
 from luoshi.extract.similarity import indicator_similarity
+
+if TYPE_CHECKING:
+    from luoshi.extract.pipeline import Extraction  # a type only: the rules load with it
 
 MAX_PARENTS = 3
 

@@ -10,22 +10,22 @@ never the table of contents.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 from luoshi.extract.align_lexicon import AlignLexicon
 from luoshi.text.document import Span
+from luoshi.text.lazy import lazy
 from luoshi.text.outline import Outline, OutlineNode
 from luoshi.text.paragraphs import sentences
 
 # Measures inside a paragraph are separated by full stops, and by semicolons
 # where a paragraph lists independent measures in one sentence.
-_MEASURE_END = re.compile(r"[。;!?]")
-_PIAN = re.compile(r"^第[一二三四五六七八九十百零〇两\d]+[篇编]")
-_ZHANG = re.compile(r"^第[一二三四五六七八九十百零〇两\d]+章")
+_MEASURE_END = lazy(r"[。;!?]")
+_PIAN = lazy(r"^第[一二三四五六七八九十百零〇两\d]+[篇编]")
+_ZHANG = lazy(r"^第[一二三四五六七八九十百零〇两\d]+章")
 _MIN_MEASURE = 6
 _RUN_IN_KINDS = ("runin", "ordinal", "dash")
-_CLAUSE = re.compile(r"[,;:、]")
+_CLAUSE = lazy(r"[,;:、]")
 
 
 @dataclass(frozen=True, slots=True)

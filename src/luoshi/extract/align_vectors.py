@@ -10,17 +10,17 @@ first: they join every task to every other.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable
 
 from luoshi.extract.align_lexicon import AlignLexicon
+from luoshi.text.lazy import lazy
 
 Vector = dict[str, float]
 
-_RUN = re.compile(r"[\u3400-\u9fffA-Za-z]+")
+_RUN = lazy(r"[\u3400-\u9fffA-Za-z]+")
 # A heading's marker (一、, (三), 第五章, 1.) says where it is, not what it is about.
-_MARKER = re.compile(
+_MARKER = lazy(
     r"^\s*(?:第[一二三四五六七八九十百零〇两\d]+[篇章节编]|[(（]?[一二三四五六七八九十]+[)）、]"
     r"|\d{1,2}[.、]|[一二三四五六七八九十]是)\s*"
 )

@@ -21,6 +21,7 @@ from functools import cache
 
 from luoshi.extract.columns import Field, column_names
 from luoshi.extract.unit_names import is_unit_name, lead_and_co, split_units
+from luoshi.text.lazy import lazy
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     return label, bracketed, tagged, line
 
 
-_ROLE_PHRASE = re.compile(r"\(([^()\n]{2,80}?)(?:牵头|负责|主责)([^()\n]{0,80})\)")
+_ROLE_PHRASE = lazy(r"\(([^()\n]{2,80}?)(?:牵头|负责|主责)([^()\n]{0,80})\)")
 
 
 def find_annotations(raw: str, folded: str) -> list[Annotation]:

@@ -6,15 +6,16 @@ folded forms of ，；：). A comma between digits (1,200) is not a boundary.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-_SENTENCE_STOP = re.compile(r"[。!?\n]")
+from luoshi.text.lazy import lazy
+
+_SENTENCE_STOP = lazy(r"[。!?\n]")
 # A tab between table cells is no stop: a row (地区生产总值年均增长 ⇥ 6%左右)
 # names its indicator in one cell and the figure in the next.
-_CLAUSE_STOP = re.compile(r"[。!?\n;:,]")
-_THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")
+_CLAUSE_STOP = lazy(r"[。!?\n;:,]")
+_THOUSANDS = lazy(r"\d,\d{3}(?!\d)")
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Literal
+
+from luoshi.text.lazy import lazy
 
 Field = Literal[
     "code",
@@ -37,7 +38,7 @@ FIELDS: tuple[Field, ...] = (
 )
 # A header cell is short; a longer cell naming a column is data (任务名称为…).
 _SLACK = 6
-_NOISE = re.compile(r"（[^）]*）|\([^)]*\)|[\s*＊:：()（）\[\]【】/、]")
+_NOISE = lazy(r"（[^）]*）|\([^)]*\)|[\s*＊:：()（）\[\]【】/、]")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
+from luoshi.text.lazy import Pattern
+
 
 @dataclass
 class _Index:
@@ -30,9 +32,9 @@ class Cues:
     """The folded text of a document and, per pattern, all its matches (built on first use)."""
 
     folded: str
-    _indexes: dict[re.Pattern[str], _Index] = field(default_factory=dict, repr=False)
+    _indexes: dict[Pattern, _Index] = field(default_factory=dict, repr=False)
 
-    def _index(self, pattern: re.Pattern[str]) -> _Index:
+    def _index(self, pattern: Pattern) -> _Index:
         index = self._indexes.get(pattern)
         if index is None:
             matches = [m for m in pattern.finditer(self.folded) if m.end() > m.start()]
@@ -40,7 +42,7 @@ class Cues:
             self._indexes[pattern] = index
         return index
 
-    def last(self, pattern: re.Pattern[str], lo: int, hi: int) -> re.Match[str] | None:
+    def last(self, pattern: Pattern, lo: int, hi: int) -> re.Match[str] | None:
         """The last match lying wholly inside ``[lo, hi)``."""
         index = self._index(pattern)
         i = bisect_right(index.ends, hi) - 1
@@ -48,12 +50,12 @@ class Cues:
             return index.matches[i]
         return None
 
-    def last_end(self, pattern: re.Pattern[str], lo: int, hi: int) -> int | None:
+    def last_end(self, pattern: Pattern, lo: int, hi: int) -> int | None:
         """Where the last match inside ``[lo, hi)`` ends (an absolute position)."""
         m = self.last(pattern, lo, hi)
         return m.end() if m is not None else None
 
-    def first(self, pattern: re.Pattern[str], lo: int, hi: int) -> re.Match[str] | None:
+    def first(self, pattern: Pattern, lo: int, hi: int) -> re.Match[str] | None:
         """The first match lying wholly inside ``[lo, hi)``."""
         index = self._index(pattern)
         i = bisect_left(index.starts, lo)
@@ -61,5 +63,5 @@ class Cues:
             return index.matches[i]
         return None
 
-    def has(self, pattern: re.Pattern[str], lo: int, hi: int) -> bool:
+    def has(self, pattern: Pattern, lo: int, hi: int) -> bool:
         return self.first(pattern, lo, hi) is not None

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from luoshi.extract.lexicon import FIVE_YEAR_NAMES, FIVE_YEAR_PERIODS
+from luoshi.text.lazy import lazy
 
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "两": 2}
 
 _TEN_DAYS = {"上旬": 10, "中旬": 20}
-_PATTERN = re.compile(
+_PATTERN = lazy(
     r"(?P<iso>(?:19|20)\d\d)[-./](?P<isom>\d{1,2})(?:[-./](?P<isod>\d{1,2}))?(?![\d.%万亿千百元吨个项])"
     r"|(?P<by>到|至|在|于)?\s?(?P<year>(?:19|20)\d\d)\s?年(?:\s?(?P<ymonth>\d{1,2})\s?月"
     r"(?:\s?(?P<yday>\d{1,2})\s?日|(?P<yten>上旬|中旬|下旬)|底|末|份)?"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from luoshi.extract.nontask import LeftOut
+if TYPE_CHECKING:
+    from luoshi.extract.nontask import LeftOut  # a type only: its rules load with it
 
 TaskKind = Literal["group", "task", "measure"]
 # Where a task's lead unit came from: named by the document, or suggested from

@@ -25,6 +25,8 @@ from luoshi.extract.lexicon import (
     STOCK_VERBS,
     alternation,
 )
+from luoshi.extract.numbers import is_cjk
+from luoshi.text.lazy import lazy
 
 # Comparators, connectives and time words that sit between a noun and its number.
 TRAILING_WORDS = """
@@ -42,11 +44,11 @@ _TIME = (
     r"上半年|下半年|前三季度|[一二三四]季度|\d{1,2}\s?[—\-~至到]\s?\d{1,2}\s?月份?|"
     r"\d{1,2}\s?月(?:份|底|末)?(?:前)?|汛前|年底前|年内"
 )
-_TIME_ONLY = re.compile(rf"(?:{_TIME})+")
+_TIME_ONLY = lazy(rf"(?:{_TIME})+")
 # One leading token: a time, a scope word, an adverb, or a verb (with an
 # auxiliary before it or 了 after it: 将新开工, 再新增, 推出了). 新 before any
 # verb is one token with it (新招聘), so that a listed 新招 does not cut 招聘.
-_LEAD_TOKEN = re.compile(
+_LEAD_TOKEN = lazy(
     rf"(?:{_TIME}|{alternation(SCOPE_WORDS)}|"
     rf"[将再又还并也]?新?(?:{alternation(ADVERBS + CHANGE_VERBS + NEUTRAL_VERBS)})了?)"
 )
@@ -56,26 +58,23 @@ _COMPARISON = (
     r"(?:(?:19|20)\d\d\s?年(?:末|底|同期)?|上年(?:末|底|同期)?|去年(?:同期)?|全国|全省|全市"
     r"|平均水平|同期|年初)+"
 )
-_TRAIL = re.compile(rf"(?:{alternation(STOCK_VERBS + ADVERBS + TRAILING_WORDS)}|{_COMPARISON})+$")
-_RIGHT_LEAD = re.compile(r"(?:以上|以内|以下|左右|上下|之内|余|多)?(?:的)?")
+_TRAIL = lazy(rf"(?:{alternation(STOCK_VERBS + ADVERBS + TRAILING_WORDS)}|{_COMPARISON})+$")
+_RIGHT_LEAD = lazy(r"(?:以上|以内|以下|左右|上下|之内|余|多)?(?:的)?")
 # Where the noun after a number ends: the verb or adverb that follows it.
 # A digit after the noun starts a time or another figure (10个项目6月底前开工).
-_RIGHT_STOP = re.compile(rf"{alternation(AFTER_NOUN_STOPS)}|[,;:。\d]")
-_APPROX_AFTER = re.compile(r"(?:以上|以内|以下|左右|上下|之内|余|多)")
-_VERB_NEXT = re.compile(
+_RIGHT_STOP = lazy(rf"{alternation(AFTER_NOUN_STOPS)}|[,;:。\d]")
+_APPROX_AFTER = lazy(r"(?:以上|以内|以下|左右|上下|之内|余|多)")
+_VERB_NEXT = lazy(
     rf"(?:{alternation(STOCK_VERBS)}|增加|提高|提升|下降|降低|减少|增长|缩短|扩大|压减|压缩)"
 )
-_RIGHT_TRAIL = re.compile(
-    r"(?:(?<=..)(?:建设|扶持|改造|整治)任务|改造提升|提升改造|之一|和|及|与|等)+$"
-)
+_RIGHT_TRAIL = lazy(r"(?:(?<=..)(?:建设|扶持|改造|整治)任务|改造提升|提升改造|之一|和|及|与|等)+$")
 # Words that name an aspect of the previous quantity's indicator, not a thing.
 _RATIO_WORDS = (
     *("占比", "比重", "增速", "增幅", "涨幅", "比例", "总数", "总量", "总额", "规模"),
     *("总长", "全长", "总面积", "长度", "面积"),
 )
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _NOT_A_NOUN_START = set("以左余多等和及与或之上内的为是将在于")
-_RATE_SUFFIX = re.compile(r"(?:增速|增幅|涨幅|增长率|增长)$")
+_RATE_SUFFIX = lazy(r"(?:增速|增幅|涨幅|增长率|增长)$")
 _PUNCT_EDGES = " \t,;:、。()“”\"'《》"
 _PAIRS = {"“": "”", "(": ")", "《": "》"}
 _OPENERS = {v: k for k, v in _PAIRS.items()}
@@ -105,7 +104,7 @@ def indicator_of(
         bool(nxt)
         and not rate
         and nxt not in _NOT_A_NOUN_START
-        and (_CJK.match(nxt) is not None or nxt in "“《" or (nxt.isascii() and nxt.isalnum()))
+        and (is_cjk(nxt) or nxt in "“《" or (nxt.isascii() and nxt.isalnum()))
     )
     sides = (_trim_right, _trim_left) if number_first else (_trim_left, _trim_right)
     for side in sides:

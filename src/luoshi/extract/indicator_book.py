@@ -9,7 +9,6 @@ modal words and neutral scope words at either end removed.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -18,13 +17,14 @@ from typing import Any, Literal
 
 from luoshi.errors import InputError
 from luoshi.extract.similarity import bigrams
+from luoshi.text.lazy import lazy
 from luoshi.text.normalize import fold
 
 Direction = Literal["higher", "lower"]
 Polarity = Literal["decrease", "increase"]
 TimeScope = Literal["year_end", "whole_year"]
 
-_PUNCT = re.compile(r"[\s\"'“”‘’「」『』《》〈〉()（）\[\]【】、，,。.:：;；!！?？·\-—]")
+_PUNCT = lazy(r"[\s\"'“”‘’「」『』《》〈〉()（）\[\]【】、，,。.:：;；!！?？·\-—]")
 # Two phrases whose keys differ only by a short leading qualifier are a close
 # paraphrase (城镇新增就业 / 新增就业); a longer one narrows the scope more.
 _SHORT_QUALIFIER = 2

@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Any
 
 from luoshi.extract.lexicon import ACTION_VERBS, CHANGE_VERBS, FIVE_YEAR_PERIODS, alternation
+from luoshi.text.lazy import lazy
 from luoshi.text.outline import Outline, OutlineNode
 
 
@@ -75,13 +76,13 @@ def parse_cues(d: dict[str, Any]) -> Cues:
     )
 
 
-_HEADING_MARKER = re.compile(
+_HEADING_MARKER = lazy(
     r"^(?:第[一二三四五六七八九十百零〇\d]+[篇章节条]|[一二三四五六七八九十]+、"
     r"|\(?[一二三四五六七八九十\d]+[).、]|\d+\.)\s*"
 )
 # A sentence opening with a verb of doing is a measure, even in a paragraph that looks back.
-_IMPERATIVE = re.compile(rf"^(?:{alternation(ACTION_VERBS + CHANGE_VERBS)})")
-_PAST_YEAR = re.compile(r"^[^,。]{0,6}?(?<![到至比较于截])((?:19|20)\d\d)年(?!底前|内|前)")
+_IMPERATIVE = lazy(rf"^(?:{alternation(ACTION_VERBS + CHANGE_VERBS)})")
+_PAST_YEAR = lazy(r"^[^,。]{0,6}?(?<![到至比较于截])((?:19|20)\d\d)年(?!底前|内|前)")
 
 
 class NonTasks:

@@ -18,16 +18,16 @@ from luoshi.extract.measures import (
     UNIT_PATTERN,
     canonical_unit,
 )
+from luoshi.text.lazy import lazy
 
 # Digits with optional thousands separators and decimals; never starts inside
 # another number (PM2.5 is handled by scope rules, not here).
-NUMBER = re.compile(r"(?<![\d.])(?<!\d,)(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?")
-_TAIL = re.compile(
+NUMBER = lazy(r"(?<![\d.])(?<!\d,)(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?")
+_TAIL = lazy(
     rf" ?(?P<a1>余|多)?(?P<mag>{MAGNITUDE_PATTERN})?(?P<a2>余|多)?"
     rf"(?P<unit>{UNIT_PATTERN}(?:/{PER_PATTERN})?)?"
 )
-_BIG = re.compile(r"大(?=[\u4e00-\u9fff])")
-_RANGE_JOIN = re.compile(r" ?(?:——|—|-|~|至|到) ?")
+_RANGE_JOIN = lazy(r" ?(?:——|—|-|~|至|到) ?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +43,17 @@ class Reading:
     approx_more: bool = False  # 余/多: "more than"
     value_max: float | None = None  # on the low end of a range: the high end's value
     value_min: float | None = None  # on the high end of a range: the low end's value
+
+
+def _big_before_word(folded: str, at: int) -> bool:
+    """大 at ``at`` followed by a Chinese character (5大机制). Compared, not matched: a
+    regex class of the CJK block takes milliseconds to compile at every start."""
+    return folded.startswith("大", at) and at + 1 < len(folded) and is_cjk(folded[at + 1])
+
+
+def is_cjk(ch: str) -> bool:
+    """Whether ``ch`` is in the CJK Unified Ideographs block (U+4E00–U+9FFF)."""
+    return "\u4e00" <= ch <= "\u9fff"
 
 
 def parse_number(digits: str) -> float:
@@ -82,7 +93,7 @@ def _read_at(folded: str, m: re.Match[str]) -> Reading | None:
     more = bool(tail.group("a1") or tail.group("a2"))
     if unit:
         return Reading(m.start(), tail.end(), m.end(), value, canonical_unit(unit), magnitude, more)
-    if not mag and _BIG.match(folded, m.end()):
+    if not mag and _big_before_word(folded, m.end()):
         # 5大机制: "five major mechanisms" counts things; the unit is 个.
         return Reading(m.start(), m.end() + 1, m.end(), value, "个")
     if mag and not _continues_as_word(folded, tail.end()):
@@ -120,7 +131,7 @@ def _join_range(
 
 
 # A bare magnitude may still end the amount before a comparator: 减少1000万以上.
-_COMPARATOR_AFTER = re.compile(r"以上|以下|以内|左右|之内|上下")
+_COMPARATOR_AFTER = lazy(r"以上|以下|以内|左右|之内|上下")
 
 
 def _continues_as_word(folded: str, pos: int) -> bool:

@@ -11,8 +11,9 @@ import re
 
 from luoshi.extract.lexicon import FIVE_YEAR_NAMES, FIVE_YEAR_PERIODS
 from luoshi.extract.profile import Profile
+from luoshi.text.lazy import lazy
 
-EXPLICIT = re.compile(
+EXPLICIT = lazy(
     r"(?P<y1>(?:19|20)\d\d) ?[—\-~至到] ?(?P<y2>(?:19|20)\d\d) ?年"
     r"|(?P<y>(?:19|20)\d\d) ?年(?: ?(?P<m1>\d{1,2}) ?[—\-~至到] ?(?P<m2>\d{1,2}) ?月)?"
     r"|(?P<ma>\d{1,2}) ?[—\-~至到] ?(?P<mb>\d{1,2}) ?月"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from luoshi.extract.lexicon import FIVE_YEAR_PERIODS
+from luoshi.text.lazy import lazy
 
 Genre = Literal["work_report", "plan", "policy", "press", "review", "other"]
 
@@ -24,10 +25,10 @@ GENRE_LABELS: dict[str, str] = {
     "other": "其他",
 }
 
-_FULL_DATE = re.compile(
+_FULL_DATE = lazy(
     r"((?:19|20)\d\d) ?年 ?(\d{1,2}) ?月 ?(\d{1,2}) ?日|((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})"
 )
-_YEAR = re.compile(r"((?:19|20)\d\d) ?年")
+_YEAR = lazy(r"((?:19|20)\d\d) ?年")
 _FIVE_YEAR = FIVE_YEAR_PERIODS
 _FIVE_YEAR_TITLES = {
     "十二五": "第十二个五年",
@@ -35,23 +36,23 @@ _FIVE_YEAR_TITLES = {
     "十四五": "第十四个五年",
     "十五五": "第十五个五年",
 }
-_QA = re.compile(r"新闻发布会|发布会|答记者问|新闻办|^(?:记者|问)\s?:", re.MULTILINE)
-_QUESTION_THEN_SPEAKER = re.compile(r"\?\n+[^\n。?]{2,40}:\n")
-_NEWS = re.compile(r"记者|稿源|编辑:|通讯员|来源:")
+_QA = lazy(r"新闻发布会|发布会|答记者问|新闻办|^(?:记者|问)\s?:", re.MULTILINE)
+_QUESTION_THEN_SPEAKER = lazy(r"\?\n+[^\n。?]{2,40}:\n")
+_NEWS = lazy(r"记者|稿源|编辑:|通讯员|来源:")
 # A title that announces a look back: 2024年工作总结, 关于…完成情况的报告.
-_REVIEW_TITLE = re.compile(r"工作总结|总结报告|完成情况|进展情况|执行情况|落实情况")
-_REPORT_OPENING = re.compile(r"向大会报告(?:政府)?工作|^各位代表", re.MULTILINE)
-_PART_YEAR = re.compile(r"^[一二三四五六七八九十]+、[^\n]{0,8}?((?:19|20)\d\d) ?年", re.MULTILINE)
-_PLAN = re.compile(r"五年规划|规划纲要|规划和二〇三五年|规划的建议|发展规划|行动计划|三年行动")
-_POLICY = re.compile(r"若干措施|若干政策|政策措施|实施方案|工作方案|实施意见|指导意见|管理办法")
+_REVIEW_TITLE = lazy(r"工作总结|总结报告|完成情况|进展情况|执行情况|落实情况")
+_REPORT_OPENING = lazy(r"向大会报告(?:政府)?工作|^各位代表", re.MULTILINE)
+_PART_YEAR = lazy(r"^[一二三四五六七八九十]+、[^\n]{0,8}?((?:19|20)\d\d) ?年", re.MULTILINE)
+_PLAN = lazy(r"五年规划|规划纲要|规划和二〇三五年|规划的建议|发展规划|行动计划|三年行动")
+_POLICY = lazy(r"若干措施|若干政策|政策措施|实施方案|工作方案|实施意见|指导意见|管理办法")
 # The issuer's level, from the names of its organs (委, 政府, 人民代表大会, 长).
 _CONGRESS = r"(?:第[一二三四五六七八九十]+届)?人民代表大会"
 _LEVELS = (
-    ("国家", re.compile(r"国务院|中共中央|国家发展改革委|中华人民共和国|全国人民代表大会")),
-    ("省", re.compile(rf"省委|省政府|省人民政府|省长|省{_CONGRESS}|自治区人民政府")),
-    ("县", re.compile(rf"县委|县政府|县人民政府|县长|县{_CONGRESS}")),
-    ("区", re.compile(rf"区委|区政府|区人民政府|新区|区长|区{_CONGRESS}")),
-    ("市", re.compile(rf"市委|市政府|市人民政府|市长|市{_CONGRESS}")),
+    ("国家", lazy(r"国务院|中共中央|国家发展改革委|中华人民共和国|全国人民代表大会")),
+    ("省", lazy(rf"省委|省政府|省人民政府|省长|省{_CONGRESS}|自治区人民政府")),
+    ("县", lazy(rf"县委|县政府|县人民政府|县长|县{_CONGRESS}")),
+    ("区", lazy(rf"区委|区政府|区人民政府|新区|区长|区{_CONGRESS}")),
+    ("市", lazy(rf"市委|市政府|市人民政府|市长|市{_CONGRESS}")),
 )
 
 
@@ -137,7 +138,7 @@ def _plan_period(text: str, head: str) -> tuple[int, int] | None:
     return _FIVE_YEAR[best] if counts[best] else None
 
 
-_TITLE_PLACE = re.compile(r"[\u4e00-\u9fff]{2,8}?(省|自治区|市|区|县)")
+_TITLE_PLACE = lazy(r"[\u4e00-\u9fff]{2,8}?(省|自治区|市|区|县)")
 
 
 def _level(head: str) -> str | None:

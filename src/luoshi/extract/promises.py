@@ -11,20 +11,23 @@ scope words (年末 against a whole-year target).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from luoshi.errors import InputError
 from luoshi.extract.clauses import Boundaries
 from luoshi.extract.indicator_book import Direction, IndicatorBook, load_indicator_book
-from luoshi.extract.pipeline import Extraction, extract
-from luoshi.extract.quantities import Quantity
 from luoshi.extract.review import ReviewCues, load_promise_cues, review_cues_from, review_quantities
 from luoshi.extract.verdict import TargetFigure, Verdict, judge
 from luoshi.extract.year_targets import TargetCues, year_targets
 from luoshi.text.document import Document
 
-_RATE_NOUN = re.compile(r"增速|增幅|涨幅|降幅|增长率")
+if TYPE_CHECKING:
+    from luoshi.extract.pipeline import Extraction
+    from luoshi.extract.quantities import Quantity
+from luoshi.text.lazy import lazy
+
+_RATE_NOUN = lazy(r"增速|增幅|涨幅|降幅|增长率")
 MIN_SIMILARITY = 0.6
 _MEASURE_MISMATCH = 0.1  # a growth amount (增长0.5万亿元) against a level ranks lower
 _FORECAST = 0.05  # an estimate in the review (预计增长5%) ranks below a stated figure
@@ -73,6 +76,8 @@ def check_promises(
 ) -> PromiseCheck:
     """Check OLD's targets for its year (or ``year``) against NEW's review of that year."""
     k = knowledge or Knowledge.load()
+    from luoshi.extract.pipeline import extract  # the rules load on first use
+
     ox, nx = extract(old), extract(new)
     assert ox.profile is not None
     n = year if year is not None else ox.profile.year

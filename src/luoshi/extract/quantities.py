@@ -7,7 +7,6 @@ and period from its clause, its sentence and the part of the outline it is in.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from luoshi.extract.attributes import (
@@ -26,18 +25,19 @@ from luoshi.extract.period import EXPLICIT, period_of
 from luoshi.extract.profile import Profile
 from luoshi.extract.scope import Context, exclusion
 from luoshi.text.document import Document
+from luoshi.text.lazy import lazy
 from luoshi.text.outline import Outline, OutlineNode
 
 # 从77%提高到80%: the first figure is where the indicator stands now (a baseline,
 # an actual level), only the second is the goal.
-_FROM = re.compile(r"(?:从|由)[^\d,;:。从由]{0,8}$")
-_TO = re.compile(
+_FROM = lazy(r"(?:从|由)[^\d,;:。从由]{0,8}$")
+_TO = lazy(
     r"\s?(?:提高|增加|提升|下降|降低|减少|缩短|扩大|增长|上升|压减|压缩|降|升|增)?"
     r"(?:到|至)(?:超过|突破|约|近)?\s?"
 )
 _FROM_REACH = 10
-_LIST_GAP = re.compile(r"\s*(?:、|和|及|与|以及|,)\s*")
-_RESPECTIVELY = re.compile(r"分别[^、,;。]{0,6}$")
+_LIST_GAP = lazy(r"\s*(?:、|和|及|与|以及|,)\s*")
+_RESPECTIVELY = lazy(r"分别[^、,;。]{0,6}$")
 _RESPECTIVELY_REACH = 8
 # No sentence of a real document states more than a handful of figures (the
 # corpus: at most 8). Past this many, a "sentence" is a table lost its breaks,

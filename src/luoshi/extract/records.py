@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from luoshi.extract.pipeline import Extraction
-from luoshi.extract.quantities import Excluded, Quantity
-from luoshi.text.outline import OutlineNode
+if TYPE_CHECKING:
+    # Types only: ``number`` is used across the ledger, which must not load every
+    # extraction rule to format a figure.
+    from luoshi.extract.pipeline import Extraction
+    from luoshi.extract.quantities import Excluded, Quantity
+    from luoshi.text.outline import OutlineNode
 
 
 def number(value: float) -> int | float:

@@ -10,22 +10,24 @@ words are data (``[review]`` of ``luoshi/data/promises.toml``).
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from luoshi.errors import InputError
-from luoshi.extract.pipeline import Extraction
-from luoshi.extract.quantities import Quantity
+from luoshi.text.lazy import lazy
 from luoshi.text.normalize import fold
+
+if TYPE_CHECKING:  # types only: the rules load with them
+    from luoshi.extract.pipeline import Extraction
+    from luoshi.extract.quantities import Quantity
 
 PeriodKind = Literal["multi_year", "review_year", "current_year"]
 _KINDS: tuple[PeriodKind, ...] = ("multi_year", "review_year", "current_year")
 # A year named as a comparison base (比2020年) or a start (2013年以来) is not
 # the year a figure is for.
-_YEAR = re.compile(r"(?<![比较])((?:19|20)\d\d) ?年(?!以来)")
+_YEAR = lazy(r"(?<![比较])((?:19|20)\d\d) ?年(?!以来)")
 
 
 @dataclass(frozen=True)

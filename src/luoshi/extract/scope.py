@@ -6,16 +6,14 @@ reviewed (``luoshi extract --explain``), the same way the gold files list theirs
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
 from luoshi.extract.measures import COUNTERS, is_time_unit
-from luoshi.extract.numbers import Reading
+from luoshi.extract.numbers import Reading, is_cjk
+from luoshi.text.lazy import lazy
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-
-_DATES = re.compile(
+_DATES = lazy(
     r"\d{4} ?[—\-~至到] ?\d{4} ?年"  # 2021—2025年
     r"|\d{4} ?年(?: ?\d{1,2} ?[—\-~至到] ?\d{1,2} ?月| ?\d{1,2} ?月(?: ?\d{1,2} ?[日号])?)?"
     r"|\d{1,2} ?[—\-~至到] ?\d{1,2} ?月"  # 1—8月份
@@ -26,20 +24,20 @@ _DATES = re.compile(
 )
 _DATE_REACH = 14  # longest date prefix before a number: "2024 年 1 — 12 月"
 # Quoted or bracketed short names: “871”生态工程, “1+3+4”, 《…2024…》.
-_QUOTED = re.compile(
+_QUOTED = lazy(
     r"“[^“”\n]{1,24}”|\"[^\"\n]{1,24}\"|《[^《》\n]{1,40}》|「[^「」\n]{1,24}」|【[^【】\n]{1,24}】"
 )
-_LEAD = re.compile(r"[ (]*")
-_SECTION_NUMBER = re.compile(r"(?:\d{1,3}|\(\d{1,3}\))(?=[.、)]|$)")
+_LEAD = lazy(r"[ (]*")
+_SECTION_NUMBER = lazy(r"(?:\d{1,3}|\(\d{1,3}\))(?=[.、)]|$)")
 # A number of years (or an age) is a quantity when it is an amount reached or
 # changed (平均受教育年限提高到11.7年, 延长30年, 寿命提高1岁); a stretch of time a
 # thing lasts (历时12年, 连续3年, 为期5年, 用3年时间) is not.
-_DURATION_CUE = re.compile(
+_DURATION_CUE = lazy(
     r"(?:延长|缩短|压缩|提前|提高到|提高至|提高|提升到|提升至|提升|增加到|增加|达到|达|满|期限|超过|再"
     r"|年限|寿命|年龄)\s?$"
 )
-_LASTING = re.compile(r"(?:连续|历时|长达|为期|用了?|花了?|经过|持续|近|前|后|每)\s?$")
-_LABEL_FOLLOW_OK = re.compile(r"(?:以上|以内|以下|左右|之内|内|的|、|和|及|或)")
+_LASTING = lazy(r"(?:连续|历时|长达|为期|用了?|花了?|经过|持续|近|前|后|每)\s?$")
+_LABEL_FOLLOW_OK = lazy(r"(?:以上|以内|以下|左右|之内|内|的|、|和|及|或)")
 
 # Characters that end a verb, an adverb or a function word: a quantity after
 # one of them starts a phrase of its own. After any other Chinese character a
@@ -122,6 +120,12 @@ def _section_number(ctx: Context, r: Reading, before: str, after: str) -> str | 
     return None
 
 
+def _starts_cjk(text: str) -> bool:
+    """Whether ``text`` opens with a Chinese character (compared, not matched: see
+    ``numbers.is_cjk``)."""
+    return bool(text) and is_cjk(text[0])
+
+
 def _time_label(ctx: Context, r: Reading, before: str, after: str) -> str | None:
     """15分钟生活圈, 24小时: a span of time used as a label; 延长30年 is a quantity."""
     if not is_time_unit(r.unit):
@@ -132,7 +136,7 @@ def _time_label(ctx: Context, r: Reading, before: str, after: str) -> str | None
             return "duration (how long something lasts)"
         return None if _DURATION_CUE.search(head) else "duration (no measuring verb)"
     nxt = ctx.folded[r.end : r.end + 2]
-    if _CJK.match(nxt) and not _LABEL_FOLLOW_OK.match(nxt):
+    if _starts_cjk(nxt) and not _LABEL_FOLLOW_OK.match(nxt):
         return "name (time span as a label)"
     return None
 
@@ -148,9 +152,9 @@ def _embedded_name(ctx: Context, r: Reading, before: str, after: str) -> str | N
         return None
     nxt = ctx.folded[r.end] if r.end < len(ctx.folded) else ""
     if (
-        _CJK.match(before)
+        _starts_cjk(before)
         and before not in _OPENERS
-        and _CJK.match(nxt)
+        and _starts_cjk(nxt)
         and nxt not in "的以等和及或与、余多"
     ):
         return "name (amount inside a project name)"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
+from luoshi.text.lazy import lazy
 
-_PUNCT = re.compile(r"[\s\"'“”‘’「」『』《》〈〉()（）\[\]【】、，,。.:：;；!！?？·\-]")
+_PUNCT = lazy(r"[\s\"'“”‘’「」『』《》〈〉()（）\[\]【】、，,。.:：;；!！?？·\-]")
 
 
 def bigrams(s: str) -> set[str]:

@@ -11,7 +11,6 @@ becomes a measure under its task.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -21,13 +20,14 @@ from luoshi.extract.drafts import TaskDraft, TaskKind
 from luoshi.extract.lead_units import UnitMap
 from luoshi.extract.nontask import LeftOut
 from luoshi.extract.unit_names import lead_and_co, split_units
+from luoshi.text.lazy import lazy
 from luoshi.text.tables import Cell, Row, Table
 
 HEADER_SEARCH_ROWS = 8
 MIN_HEADER_FIELDS = 2
 _SECTION_MAX = 40
 _FILLED_WHEN_BLANK: tuple[Field, ...] = ("category",)
-_NOTE = re.compile(r"^(?:注|备注|说明|填报说明|资料来源)\d*\s?[:：]")
+_NOTE = lazy(r"^(?:注|备注|说明|填报说明|资料来源)\d*\s?[:：]")
 
 REASON_TITLE = "表格标题或说明，不是任务"
 REASON_HEADER = "表头，不是任务"

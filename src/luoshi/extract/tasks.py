@@ -31,6 +31,7 @@ from luoshi.extract.table_tasks import table_drafts
 from luoshi.extract.task_targets import attach_targets
 from luoshi.text.document import Span
 from luoshi.text.headings import STRUCTURAL
+from luoshi.text.lazy import lazy
 from luoshi.text.outline import Outline, OutlineNode
 from luoshi.text.paragraphs import sentences
 
@@ -41,7 +42,7 @@ MIN_MEASURE_CHARS = 6
 # A table of this many tasks is the document's task list; its running text is prose.
 MIN_TABLE_TASKS = 2
 # Sentences that describe the situation or introduce a list rather than commit.
-_NOT_COMMITMENT = re.compile(
+_NOT_COMMITMENT = lazy(
     r"(?:今年是|明年是|当前|目前|过去|从[^,]{1,8}看|我们完全|实践证明|总的看|同时也要看到|"
     r"[^,]{0,12}(?:主持人|书记|主任|局长|区长|市长|部长|负责人|发言人)[^,。]{0,12}$)"
 )
@@ -413,7 +414,7 @@ def _trim_sentence(folded: str, s: Span) -> tuple[int, int]:
     return start, end
 
 
-_BY_YEAR = re.compile(r"(?:到|至)\s?((?:19|20)\d\d)\s?年")
+_BY_YEAR = lazy(r"(?:到|至)\s?((?:19|20)\d\d)\s?年")
 
 
 def _default_deadline(x: Extraction) -> date | None:

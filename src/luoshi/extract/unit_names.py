@@ -7,25 +7,25 @@ role words 牵头/配合/负责 and a bracketed role such as （牵头）.
 
 from __future__ import annotations
 
-import re
+from luoshi.text.lazy import lazy
 
 # What a department's name ends with (委, 局, 办, 厅, 部, 中心, 政府, 街道 …).
 UNIT_END = (
     r"(?:委员会|管委会|委|局|办公室|办|厅|部|署|总局|总署|行|院|会|中心|政府|街道|镇|乡|"
     r"集团|公司|处|室|站|所|队|社|联|团|馆|台|组)"
 )
-_UNIT = re.compile(rf"^[\u4e00-\u9fffA-Za-z0-9（）()]{{2,30}}?{UNIT_END}$")
-_SEPARATORS = re.compile(
+_UNIT = lazy(rf"^[\u4e00-\u9fffA-Za-z0-9（）()]{{2,30}}?{UNIT_END}$")
+_SEPARATORS = lazy(
     r"[、,，;；/／\s]+"
     r"|(?<=[委局办厅部署行院会心府道镇乡团司处室站所队社联组])(?:及|和|与)"
 )
-_ROLE = re.compile(r"[（(](?:牵头|主责|负责|配合|协办|参与)[)）]")
-_TAIL = re.compile(
+_ROLE = lazy(r"[（(](?:牵头|主责|负责|配合|协办|参与)[)）]")
+_TAIL = lazy(
     r"(?:等(?:有关|相关)?(?:单位|部门|成员单位)?|(?:按职责|按照职责|根据职责)?(?:分工)?负责|"
     r"牵头(?:负责)?|(?:共同)?配合|协办|参与|落实|[。.])+$"
 )
-_LEAD_IN_BRACKETS = re.compile(r"[（(](?:牵头|主责)[)）]")
-_CO_SPLIT = re.compile(r"牵头(?:负责)?[,，;；、]?\s*")
+_LEAD_IN_BRACKETS = lazy(r"[（(](?:牵头|主责)[)）]")
+_CO_SPLIT = lazy(r"牵头(?:负责)?[,，;；、]?\s*")
 
 
 def is_unit_name(text: str) -> bool:

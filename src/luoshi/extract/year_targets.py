@@ -10,20 +10,22 @@ targets themselves: the baseline of 从X提高到Y (only Y is), a scope threshol
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from luoshi.extract.clauses import Boundaries
 from luoshi.extract.measures import is_time_unit
-from luoshi.extract.pipeline import Extraction
-from luoshi.extract.quantities import Quantity
 from luoshi.extract.review import cue_words
+from luoshi.text.lazy import lazy
 
-_FROM = re.compile(r"(?:从|由)[^,;:。]*$")
+if TYPE_CHECKING:  # types only: the rules load with them
+    from luoshi.extract.pipeline import Extraction
+    from luoshi.extract.quantities import Quantity
+
+_FROM = lazy(r"(?:从|由)[^,;:。]*$")
 # What joins a baseline to the figure it changes into: 提高到, 增加至, 调整为.
-_TO = re.compile(r"^[^\d,;:。]{0,8}?(?:到|至|为)\s*$")
-_ATTRIBUTIVE = re.compile(r"^(?:以上|以下|以内|及以上|及以下|左右|之内|上下)?的")
+_TO = lazy(r"^[^\d,;:。]{0,8}?(?:到|至|为)\s*$")
+_ATTRIBUTIVE = lazy(r"^(?:以上|以下|以内|及以上|及以下|左右|之内|上下)?的")
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,13 @@
-"""Opening the ledger database: engine, SQLite pragmas, one transaction per unit of work."""
+"""Opening the ledger database (the engine is ``engine.py``'s): one transaction per unit of work."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, literal, select, table
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, event, inspect, literal, select, table
 from sqlalchemy.exc import (
-    ArgumentError,
     DatabaseError,
     DBAPIError,
     DisconnectionError,
@@ -24,6 +21,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from luoshi.errors import Busy, Conflict, InputError, Unavailable
 from luoshi.ledger import audit_chain
+from luoshi.ledger.engine import SYNCHRONOUS as SYNCHRONOUS  # re-exported
+from luoshi.ledger.engine import make_engine as make_engine  # re-exported
 from luoshi.settings import HealthRules
 
 # Where a transaction's session lists the rows its audit events name (``audit.record``).
@@ -45,53 +44,6 @@ _DUPLICATES = {
 }
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (\w+)\.")
 _PG_UNIQUE_VIOLATION = "23505"
-
-
-# How SQLite commits (PRAGMA synchronous): FULL syncs the write-ahead log to disk at
-# every commit, so an acknowledged write survives a power cut; NORMAL syncs only at
-# checkpoints, faster, and a power cut (not a crash of the server) may roll back the
-# last commits.
-SYNCHRONOUS = ("FULL", "NORMAL", "EXTRA")
-
-
-def make_engine(url: str, synchronous: str = "FULL") -> Engine:
-    """An engine for ``url``; SQLite files get WAL and foreign keys on every connection."""
-    if synchronous.upper() not in SYNCHRONOUS:
-        raise InputError(f"SQLite 同步方式「{synchronous}」无效，可选：{'、'.join(SYNCHRONOUS)}")
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        raise InputError(f"数据库地址「{url}」无法识别") from None
-    options: dict[str, Any] = {}
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        # A web server's threads each hold a connection while they read; connections
-        # opened past the pool would be closed again and reopened, PRAGMAs and all.
-        options = {"pool_size": 32, "max_overflow": 32}
-    elif parsed.get_backend_name() != "sqlite":
-        # A server restarted since a connection was pooled: found before it is used.
-        options = {"pool_pre_ping": True}
-    try:
-        engine = create_engine(parsed, **options)
-    except (ArgumentError, ImportError) as e:
-        raise InputError(f"数据库地址「{url}」无法使用：{e}") from None
-    if parsed.get_backend_name() == "sqlite":
-        file_backed = parsed.database not in (None, "", ":memory:")
-        event.listen(engine, "connect", _sqlite_pragmas(file_backed, synchronous.upper()))
-    return engine
-
-
-def _sqlite_pragmas(file_backed: bool, synchronous: str) -> Any:
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        cur = dbapi_connection.cursor()
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=5000")
-        if file_backed:
-            # WAL lets readers go on while one writer commits.
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute(f"PRAGMA synchronous={synchronous}")
-        cur.close()
-
-    return on_connect
 
 
 class Database:

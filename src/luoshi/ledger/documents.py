@@ -6,13 +6,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import delete, false, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from luoshi.errors import Conflict, InputError, NotFound
-from luoshi.extract.pipeline import Extraction, extract
 from luoshi.extract.profile import GENRE_LABELS
 from luoshi.extract.records import heading_record, quantity_record
 from luoshi.ledger import audit, dedup, limits, locking
@@ -23,6 +22,9 @@ from luoshi.ledger.models import Document, DocumentSpan, Plan, TargetCheck, Task
 from luoshi.ledger.source_tables import tables_json
 from luoshi.ledger.values import parse_date
 from luoshi.text.document import Document as SourceText
+
+if TYPE_CHECKING:
+    from luoshi.extract.pipeline import Extraction
 
 LEVELS = ("国家", "省", "市", "区", "县")
 _LABELS = {"title": "标题", "issuer": "发文单位"}
@@ -68,6 +70,10 @@ class Prepared:
 
 def prepare(source: SourceText) -> Prepared:
     """Extract ``source`` (no database needed)."""
+    # Imported here: the extraction rules take a tenth of a second to load, which every
+    # web worker and ledger command would pay at start-up for this one call.
+    from luoshi.extract.pipeline import extract
+
     x = extract(source)
     p = x.profile
     assert p is not None

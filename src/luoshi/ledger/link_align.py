@@ -20,7 +20,6 @@ from luoshi.errors import InputError
 from luoshi.extract.align import Aligner, Alignment, AlignParams
 from luoshi.extract.align_lexicon import AlignLexicon, default_lexicon
 from luoshi.extract.align_units import AlignUnit, parent_units
-from luoshi.extract.pipeline import extract
 from luoshi.ledger.links import Proposal, ProposalResult, check_plans, store_proposals
 from luoshi.ledger.models import Document, Plan, Task, User
 from luoshi.ledger.scope import require_plan_manager
@@ -144,6 +143,8 @@ def _parent_side(s: Session, plan: Plan, lexicon: AlignLexicon) -> _Side:
     tasks = [t for t in _tasks(s, plan) if t.kind != "measure"]
     raw = _raw(s, plan)
     if raw:
+        from luoshi.extract.pipeline import extract  # the rules load on first use
+
         x = extract(SourceText(name=plan.name, raw=raw))
         assert x.outline is not None
         units = parent_units(x.outline, lexicon)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -14,9 +14,6 @@ from sqlalchemy.orm import Session
 from luoshi.errors import Conflict, InputError, NotFound
 from luoshi.extract.drafts import TargetDraft, TaskDraft
 from luoshi.extract.lead_units import UnitMap, load_unit_map
-from luoshi.extract.nontask import LeftOut
-from luoshi.extract.pipeline import extract
-from luoshi.extract.tasks import draft as draft_tasks
 from luoshi.ledger import audit, limits, locking
 from luoshi.ledger.access import require_manager
 from luoshi.ledger.clock import now
@@ -55,6 +52,9 @@ from luoshi.ledger.scope import (
 from luoshi.ledger.source_tables import source_of
 from luoshi.ledger.tasks import task_snapshot
 from luoshi.ledger.units import ensure_units
+
+if TYPE_CHECKING:
+    from luoshi.extract.nontask import LeftOut  # a type only: its rules load with it
 
 _NAME = re.compile(r"^[^\s:：]{1,100}$")
 
@@ -112,6 +112,11 @@ def build_plan_explained(
     require_manager(actor, "建立计划")
     _check_name(s, name)
     limits.check(Plan.title, title, "计划标题")
+    # Imported here: the extraction rules take a tenth of a second to load, which every
+    # web worker and ledger command would pay at start-up for these calls.
+    from luoshi.extract.pipeline import extract
+    from luoshi.extract.tasks import draft as draft_tasks
+
     x = extract(source_of(document))
     level = document.level or (x.profile.level if x.profile else None)
     units = unit_map or load_unit_map(level=level)

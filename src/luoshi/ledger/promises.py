@@ -14,15 +14,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import InputError
 from luoshi.extract.clauses import Boundaries
-from luoshi.extract.pipeline import extract
 from luoshi.extract.promises import Knowledge, Promise, Review, clause_left
-from luoshi.extract.quantities import Quantity
 from luoshi.extract.verdict import VERDICTS
 from luoshi.ledger import audit
 from luoshi.ledger.clock import now
@@ -39,6 +38,9 @@ from luoshi.ledger.models import (
 from luoshi.ledger.scope import require_plan_manager
 from luoshi.text.document import Document as SourceText
 from luoshi.text.normalize import fold
+
+if TYPE_CHECKING:
+    from luoshi.extract.quantities import Quantity
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
@@ -85,6 +87,8 @@ def assess_targets(
     targets = plan_targets(s, plan.id)
     if not targets:
         raise InputError(f"计划 {plan.name} 没有量化目标，无需核对")
+    from luoshi.extract.pipeline import extract  # the rules load on first use
+
     new = extract(SourceText(name=document.name, raw=document.raw))
     reviewed = (
         year if year is not None else _reviewed_year(new.profile.year if new.profile else None)
@@ -121,6 +125,8 @@ def checks_of(s: Session, plan_id: int) -> Sequence[TargetCheck]:
 
 def target_quantity(t: Target) -> Quantity:
     """A stored target as the extractor's Quantity, for the promise check."""
+    from luoshi.extract.quantities import Quantity  # the rules load on first use
+
     start = t.start if t.start is not None else 0
     end = t.end if t.end is not None else start
     return Quantity(

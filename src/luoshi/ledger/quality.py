@@ -24,7 +24,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from luoshi.extract.pipeline import extract
 from luoshi.extract.records import number
 from luoshi.ledger.models import Attachment, ProgressReport, Target
 from luoshi.text.document import Document
@@ -141,6 +140,8 @@ def _backwards(r: ReportFact, prev: ReportFact, rules: QualityRules) -> list[Fla
 def _contradictions(r: ReportFact, rules: QualityRules) -> list[Flag]:
     if not r.narrative.strip():
         return []
+    from luoshi.extract.pipeline import extract  # the rules load on first use
+
     found: list[Flag] = []
     for q in extract(Document.from_text("narrative.txt", r.narrative)).quantities:
         t = r.target

@@ -13,10 +13,11 @@ from bisect import bisect_left
 from collections.abc import Sequence
 
 from luoshi.text.document import Span
+from luoshi.text.lazy import lazy
 
-_TITLE = re.compile(r"\s*(?:目\s*录|目\s*次|contents)\s*", re.IGNORECASE)
-_PAGE = re.compile(r"[\s.·…\-—_]*\d{0,4}[\s.·…\-—_]*")
-_LEADERS = re.compile(r"[\s.·…_]+\d{0,4}\s*$|\s+")
+_TITLE = lazy(r"\s*(?:目\s*录|目\s*次|contents)\s*", re.IGNORECASE)
+_PAGE = lazy(r"[\s.·…\-—_]*\d{0,4}[\s.·…\-—_]*")
+_LEADERS = lazy(r"[\s.·…_]+\d{0,4}\s*$|\s+")
 MIN_ENTRIES = 3
 SHARE_REPEATED = 0.5
 _ENTRY_SLACK = 12  # dot leaders and a page number after the heading text

@@ -15,12 +15,12 @@ Two families of headings:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from luoshi.text.contents import contents_entries
 from luoshi.text.document import Span
 from luoshi.text.inline import inline_series
+from luoshi.text.lazy import Pattern, lazy
 from luoshi.text.paragraphs import paragraphs, sentences
 
 CN_NUM = "一二三四五六七八九十百零〇两"
@@ -42,35 +42,35 @@ STRUCTURAL: tuple[tuple[str, int], ...] = (
 )
 _MIN_LEVEL = dict(STRUCTURAL)
 
-_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("pian", re.compile(rf"第[{CN_NUM}\d]+[篇编](?:\s|$|[^\d])")),
-    ("chapter", re.compile(rf"第[{CN_NUM}\d]+(?:章|部分)(?:\s|$|[^\d])")),
-    ("jie", re.compile(rf"第[{CN_NUM}\d]+节")),
-    ("article", re.compile(rf"第[{CN_NUM}\d]+条(?=\s|[\u4e00-\u9fff“(])")),
-    ("part", re.compile(rf"[{CN_NUM}]+\s*(?:、|\.(?!\d))")),
-    ("section", re.compile(rf"\(\s*[{CN_NUM}]+\s*\)")),
-    ("item", re.compile(r"\d{1,2}\s*[.、](?!\d)")),
-    ("subitem", re.compile(r"(?:\(\s*\d{1,2}\s*\)|\d{1,2}\)|[①-⑳])")),
-    ("dash", re.compile(r"——|—(?=[^—\d])|--")),
-    ("ordinal", re.compile(rf"(?:[{CN_NUM}]是|其[{CN_NUM}]是|第[{CN_NUM}]是)")),
+_MARKERS: tuple[tuple[str, Pattern], ...] = (
+    ("pian", lazy(rf"第[{CN_NUM}\d]+[篇编](?:\s|$|[^\d])")),
+    ("chapter", lazy(rf"第[{CN_NUM}\d]+(?:章|部分)(?:\s|$|[^\d])")),
+    ("jie", lazy(rf"第[{CN_NUM}\d]+节")),
+    ("article", lazy(rf"第[{CN_NUM}\d]+条(?=\s|[\u4e00-\u9fff“(])")),
+    ("part", lazy(rf"[{CN_NUM}]+\s*(?:、|\.(?!\d))")),
+    ("section", lazy(rf"\(\s*[{CN_NUM}]+\s*\)")),
+    ("item", lazy(r"\d{1,2}\s*[.、](?!\d)")),
+    ("subitem", lazy(r"(?:\(\s*\d{1,2}\s*\)|\d{1,2}\)|[①-⑳])")),
+    ("dash", lazy(r"——|—(?=[^—\d])|--")),
+    ("ordinal", lazy(rf"(?:[{CN_NUM}]是|其[{CN_NUM}]是|第[{CN_NUM}]是)")),
 )
 
 # All markers in one pattern: alternatives are tried in the order above, so the
 # first kind that matches wins, as a loop over ``_MARKERS`` would decide, in one call.
-_ANY_MARKER = re.compile("|".join(f"(?P<{kind}>{p.pattern})" for kind, p in _MARKERS))
+_ANY_MARKER = lazy("|".join(f"(?P<{kind}>{p.pattern})" for kind, p in _MARKERS))
 
-_SECTION_NUMBER_LINE = re.compile(r"^\d{1,3}$")
-_SPEAKER_LINE = re.compile(r"^[^。?!]{2,50}:$")
-_QUESTION_OPENER = re.compile(r"^[【\[(]?(?:问|记者|提问|主持人)[^。]{0,12}?[:】\])]")
-_HEAD_STOP = re.compile(r"[。;:!?]")
-_COMMA = re.compile(r"[,;:、]")
+_SECTION_NUMBER_LINE = lazy(r"^\d{1,3}$")
+_SPEAKER_LINE = lazy(r"^[^。?!]{2,50}:$")
+_QUESTION_OPENER = lazy(r"^[【\[(]?(?:问|记者|提问|主持人)[^。]{0,12}?[:】\])]")
+_HEAD_STOP = lazy(r"[。;:!?]")
+_COMMA = lazy(r"[,;:、]")
 # A paragraph-opening theme may list its aspects (智能化、绿色化、融合化发展);
 # a clause comma still makes it a sentence of prose.
-_CLAUSE_COMMA = re.compile(r"[,;:]")
+_CLAUSE_COMMA = lazy(r"[,;:]")
 _TRAILING = " 。;:,.!?、"
 
 # Sentences opening with these are statements or transitions, not theme headings.
-_NOT_A_THEME = re.compile(
+_NOT_A_THEME = lazy(
     r"(?:我们|我市|我区|今年|去年|明年|目前|当前|同时|此外|另外|总之|其中|这|那|但|而|如|因此|所以|"
     r"下一步|近年来|多年来|一年来|过去|各位|对此|为此)"
 )
@@ -235,7 +235,7 @@ def _run_in_end(folded: str, para: Span) -> int | None:
     return first.end - 1
 
 
-def is_heading_like(body: str, max_len: int, commas: re.Pattern[str] = _COMMA) -> bool:
+def is_heading_like(body: str, max_len: int, commas: Pattern = _COMMA) -> bool:
     if not 4 <= len(body) <= max_len:
         return False
     if commas.search(body):

@@ -8,14 +8,14 @@ applicable); the terminator belongs to the sentence, the spaces after it to none
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from luoshi.text.document import Span
+from luoshi.text.lazy import lazy
 
 # A line from its first to its last non-space character (what str.strip keeps).
-_TRIMMED_LINE = re.compile(r"\S(?:[^\n]*\S)?")
-_SENTENCE_END = re.compile(r"[。!?]+[”’\"]?")
+_TRIMMED_LINE = lazy(r"\S(?:[^\n]*\S)?")
+_SENTENCE_END = lazy(r"[。!?]+[”’\"]?")
 
 
 def paragraphs(folded: str) -> list[Span]:

@@ -9,10 +9,10 @@ kept as U+FEFF so indices match a plain UTF-8 decode.
 from __future__ import annotations
 
 import codecs
-import re
 from pathlib import Path
 
 from luoshi.errors import ReadError
+from luoshi.text.lazy import lazy
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -24,8 +24,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 # Control characters other than tab, newline, carriage return, form and line
 # feeds; their presence means the bytes are not prose.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_UNCOMMON = re.compile(r"[^\u4e00-\u9fff\x20-\x7e\u3000-\u303f\uff00-\uffef\u2010-\u206f\n\t]")
+_CONTROL = lazy(r"[\x00-\x08\x0e-\x1f\x7f]")
+_UNCOMMON = lazy(r"[^\u4e00-\u9fff\x20-\x7e\u3000-\u303f\uff00-\uffef\u2010-\u206f\n\t]")
 
 
 def read_text(path: str | Path) -> tuple[str, str]:

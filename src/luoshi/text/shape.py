@@ -16,12 +16,12 @@ hold. Every loop here walks the text once.
 
 from __future__ import annotations
 
-import re
 from itertools import pairwise
 from typing import Literal
 
 from luoshi.text.document import Span
 from luoshi.text.inline import inline_series
+from luoshi.text.lazy import lazy
 from luoshi.text.paragraphs import paragraphs
 
 Shape = Literal["lines", "one_line", "sentence_per_line"]
@@ -35,14 +35,14 @@ _STRUCTURAL = (
     r"|\d{1,2}\s*[.、](?![\d.])"
 )
 _RUN_IN = rf"——|[{CN}]是(?![的否])|其[{CN}]是"
-_MARKER = re.compile(rf"(?:{_STRUCTURAL}|{_RUN_IN})")
-_STRUCTURAL_ONLY = re.compile(_STRUCTURAL)
+_MARKER = lazy(rf"(?:{_STRUCTURAL}|{_RUN_IN})")
+_STRUCTURAL_ONLY = lazy(_STRUCTURAL)
 # A parenthesised numeral opens a heading even straight after the previous
 # heading's last word, which had no stop to end it (总体要求（一）稳定增长).
-_ANYWHERE = re.compile(rf"\(\s*[{CN}]{{1,3}}\s*\)")
+_ANYWHERE = lazy(rf"\(\s*[{CN}]{{1,3}}\s*\)")
 # Where a sentence may open inside a line: after a stop or a run of spaces.
-_OPENING = re.compile(r"[。!?;:]+[”’\"]?\s*|\s+")
-_SENTENCE_ENDS = re.compile(r"[。!?]")
+_OPENING = lazy(r"[。!?;:]+[”’\"]?\s*|\s+")
+_SENTENCE_ENDS = lazy(r"[。!?]")
 
 ONE_LINE_MIN = 800  # characters in the line
 ONE_LINE_SHARE = 0.5  # of the document's characters

@@ -17,15 +17,14 @@ from luoshi import __version__
 from luoshi.ledger import scoring, sessions, users
 from luoshi.ledger.db import Database
 from luoshi.settings import Settings
-from luoshi.web import docs, errors, i18n
+from luoshi.web import docs, errors, i18n, pages
+from luoshi.web.api import router as api
 from luoshi.web.api.router import PREFIX
-from luoshi.web.api.router import router as api_router
 from luoshi.web.budget import Slots
 from luoshi.web.context import WebContext
 from luoshi.web.gate import CheckGate, GateMiddleware
 from luoshi.web.headers import SecurityHeaders
 from luoshi.web.keeper import Keeper
-from luoshi.web.pages import router as pages_router
 
 log = logging.getLogger("luoshi.web")
 
@@ -68,6 +67,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         # Ours (web/docs.py) serves swagger-ui-bundle's files from the package.
         docs_url=None,
         redoc_url=None,
+        routes=[*api.routes(), *pages.routes()],
     )
     app.state.ctx = ctx
     gate = CheckGate(settings.web.password_checks(users.check_memory_mb()))
@@ -81,8 +81,6 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         # The client's address from X-Forwarded-For, only when a named proxy sent it.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.web.trusted_proxies))
     docs.install(app)
-    app.include_router(api_router())
-    app.include_router(pages_router())
     static = resources.files("luoshi.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     return app

@@ -28,7 +28,7 @@ from starlette.concurrency import run_in_threadpool
 from luoshi import errors
 
 POLL = 0.05  # seconds between looks at the child and at the client
-PRELOAD = ["luoshi.web.uploads"]
+PRELOAD = ["luoshi.web.uploads", "luoshi.extract.warm"]
 
 
 class OverTime(Exception):

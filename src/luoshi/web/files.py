@@ -21,11 +21,6 @@ from fastapi import Path as FastPath
 
 from luoshi.errors import InputError, NotFound
 from luoshi.io import opendata
-from luoshi.io.bulletin import DEFAULT_ISSUER, write_bulletin
-from luoshi.io.bulletin_linkage import linkage_heading, linkage_section
-from luoshi.io.bulletin_scores import scores_section
-from luoshi.io.bulletin_template import BulletinOptions, write_templated
-from luoshi.io.ledger_xlsx import read_ledger, write_ledger
 from luoshi.ledger import score_facts, scoring
 from luoshi.ledger.access import require_exporter, require_manager
 from luoshi.ledger.edits import Change, import_edits
@@ -71,6 +66,10 @@ def as_of(text: str | None) -> AsOf:
 
 def ledger_xlsx(ctx: WebContext, caller: Caller, plan_id: int, params: dict[str, Any]) -> Made:
     """导出台账 as .xlsx."""
+    # The spreadsheet and Word libraries are imported by the requests that use them:
+    # every server worker would otherwise load them (and numpy) before it could answer.
+    from luoshi.io.ledger_xlsx import write_ledger
+
     at = as_of(params.get("as_of"))
     with ctx.work(caller) as (s, actor):
         require_exporter(actor, "导出台账")
@@ -91,6 +90,8 @@ def import_xlsx(
 ) -> list[Change]:
     """导入台账: every change an edited ledger makes (written unless ``dry_run``); an
     ImportErrors lists every bad cell and nothing is written."""
+    from luoshi.io.ledger_xlsx import read_ledger
+
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "ledger.xlsx"
         path.write_bytes(data)
@@ -117,6 +118,11 @@ def _shown(value: Any) -> Any:
 def bulletin_docx(ctx: WebContext, caller: Caller, plan_id: int, params: dict[str, Any]) -> Made:
     """生成通报 as .docx: the period's round, as of a day, in the office's template
     (the shipped one unless the office has its own)."""
+    from luoshi.io.bulletin import DEFAULT_ISSUER, write_bulletin
+    from luoshi.io.bulletin_linkage import linkage_heading, linkage_section
+    from luoshi.io.bulletin_scores import scores_section
+    from luoshi.io.bulletin_template import BulletinOptions, write_templated
+
     at = as_of(params.get("as_of"))
     period = (params.get("period") or "").strip() or None
     issuer = (params.get("issuer") or "").strip() or DEFAULT_ISSUER

@@ -13,10 +13,11 @@ from luoshi.ledger.read import listing, records
 from luoshi.ledger.read.catalog import document_detail
 from luoshi.ledger.read.records import document_record
 from luoshi.web import actions, uploads
+from luoshi.web.api import PREFIX
 from luoshi.web.context import SignedIn, Writer, ctx_of
 from luoshi.web.schemas import PageNo, PathId, PerPage
 
-router = APIRouter(tags=["documents"])
+router = APIRouter(prefix=PREFIX, tags=["documents"])
 OUTCOMES = {"new": "新增", "exists": "已存在", "near_duplicate": "近似重复"}
 
 

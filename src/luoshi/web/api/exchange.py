@@ -13,12 +13,13 @@ from starlette.responses import JSONResponse, Response
 from luoshi.errors import InputError
 from luoshi.ledger.access import require_manager
 from luoshi.web import files, uploads
+from luoshi.web.api import PREFIX
 from luoshi.web.api.documents import UPLOAD_BODY
 from luoshi.web.context import SignedIn, Writer, ctx_of
 from luoshi.web.pages.exchange import download, stream_download
 from luoshi.web.schemas import PathId
 
-router = APIRouter(tags=["files"])
+router = APIRouter(prefix=PREFIX, tags=["files"])
 Text = Annotated[str, Query(max_length=500)]
 Day = Annotated[str, Query(max_length=20, description="截至日期，如 2024-06-30（默认今天）")]
 XLSX_RESPONSE: dict[int | str, dict[str, Any]] = {

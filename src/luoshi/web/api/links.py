@@ -17,10 +17,11 @@ from luoshi.ledger import breakdown, link_align, links
 from luoshi.ledger.db import Session
 from luoshi.ledger.models import Plan, Target, Task
 from luoshi.ledger.read.visibility import require_task_readable, visible_links, visible_plan
+from luoshi.web.api import PREFIX
 from luoshi.web.context import Caller, Manager, Writer, ctx_of
 from luoshi.web.schemas import MAX_ID, Body, Id, Name, PathId
 
-router = APIRouter(tags=["links"])
+router = APIRouter(prefix=PREFIX, tags=["links"])
 
 Version = Annotated[int, Field(ge=1, le=MAX_ID)]
 Score = Annotated[float, Field(allow_inf_nan=False, ge=0, le=10)]

@@ -10,10 +10,11 @@ from pydantic import StrictBool
 from starlette.responses import JSONResponse, Response
 
 from luoshi.web import actions
+from luoshi.web.api import PREFIX
 from luoshi.web.context import Writer, ctx_of
 from luoshi.web.schemas import Body, NewPassword, PathId, Short, UnitName
 
-router = APIRouter(tags=["manage"])
+router = APIRouter(prefix=PREFIX, tags=["manage"])
 
 
 class PlanStateIn(Body):

@@ -14,10 +14,11 @@ from luoshi.ledger import orgs
 from luoshi.ledger.models import Organisation, Plan, Unit
 from luoshi.ledger.read import org_dashboard as dash
 from luoshi.ledger.read.records import org_dashboard_record
+from luoshi.web.api import PREFIX
 from luoshi.web.context import Caller, SignedIn, Writer, ctx_of
 from luoshi.web.schemas import MAX_ID, Body, Id, Name, PathId
 
-router = APIRouter(tags=["organisations"])
+router = APIRouter(prefix=PREFIX, tags=["organisations"])
 
 Level = Literal["国家", "省", "市", "区", "街道"]
 Version = Annotated[int, Field(ge=1, le=MAX_ID)]

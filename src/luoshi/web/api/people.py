@@ -13,10 +13,11 @@ from luoshi.ledger.models import User
 from luoshi.ledger.read.records import unit_record, user_record
 from luoshi.ledger.read.visibility import require_user_admin
 from luoshi.web import actions
+from luoshi.web.api import PREFIX
 from luoshi.web.context import Caller, SignedIn, Writer, ctx_of
 from luoshi.web.schemas import PathId, UnitIn, UserIn, UserOrgIn, UserPatch
 
-router = APIRouter(tags=["people"])
+router = APIRouter(prefix=PREFIX, tags=["people"])
 
 
 @router.get("/units", summary="单位 Units")

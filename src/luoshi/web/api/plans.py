@@ -18,6 +18,7 @@ from luoshi.ledger.read.detail import open_round_of, round_row
 from luoshi.ledger.read.reports import review_page
 from luoshi.ledger.read.visibility import visible_plan
 from luoshi.web import actions
+from luoshi.web.api import PREFIX
 from luoshi.web.context import Caller, SignedIn, Writer, ctx_of
 from luoshi.web.schemas import (
     ConfirmIn,
@@ -30,7 +31,7 @@ from luoshi.web.schemas import (
     RoundIn,
 )
 
-router = APIRouter(tags=["plans"])
+router = APIRouter(prefix=PREFIX, tags=["plans"])
 QText = Annotated[str | None, Query(max_length=200)]
 AsOfDay = Annotated[date | None, Query(alias="as_of")]
 

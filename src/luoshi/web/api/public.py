@@ -9,10 +9,11 @@ from fastapi import APIRouter, Request
 from luoshi.errors import NotFound
 from luoshi.ledger.read import records
 from luoshi.ledger.read.public import public_plan
+from luoshi.web.api import PREFIX
 from luoshi.web.context import ctx_of
 from luoshi.web.schemas import PathId
 
-router = APIRouter(tags=["public"])
+router = APIRouter(prefix=PREFIX, tags=["public"])
 
 
 @router.get("/public/plans/{plan_id}", summary="公开计划 A published plan (no sign-in)")

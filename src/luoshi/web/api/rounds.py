@@ -15,10 +15,11 @@ from luoshi.ledger.read.detail import round_row
 from luoshi.ledger.read.reports import round_reports
 from luoshi.ledger.read.visibility import visible_plan
 from luoshi.web import actions
+from luoshi.web.api import PREFIX
 from luoshi.web.context import Caller, Manager, SignedIn, Writer, ctx_of
 from luoshi.web.schemas import ChaseIn, PathId
 
-router = APIRouter(tags=["rounds"])
+router = APIRouter(prefix=PREFIX, tags=["rounds"])
 
 
 @router.get("/rounds/{round_id}", summary="调度 A round")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from starlette.routing import BaseRoute
 
+from luoshi.web.api import PREFIX as PREFIX  # re-exported: where the API lives
 from luoshi.web.api import (
     auth,
     documents,
@@ -20,25 +21,16 @@ from luoshi.web.api import (
     workflow,
 )
 
-PREFIX = "/api/v1"
 
+def routes() -> list[BaseRoute]:
+    """Every API route, in the order they are matched.
 
-def router() -> APIRouter:
-    api = APIRouter(prefix=PREFIX)
-    for module in (
-        auth,
-        documents,
-        plans,
-        exchange,
-        manage,
-        tasks,
-        rounds,
-        people,
-        public,
-        targets,
-        workflow,
-        orgs,
-        links,
-    ):
-        api.include_router(module.router)
-    return api
+    Each module declares its routes with the prefix, so they are built once, when
+    declared: an ``include_router`` would build every route again for each app and
+    again on the first request (FastAPI's included routers), a second of a worker's
+    start-up."""
+    modules = (
+        auth, documents, plans, exchange, manage, tasks, rounds, people, public, targets,
+        workflow, orgs, links,
+    )  # fmt: skip
+    return [route for module in modules for route in module.router.routes]

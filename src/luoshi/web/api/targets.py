@@ -13,10 +13,11 @@ from luoshi.ledger.plans import plan_by_id
 from luoshi.ledger.promises import check_plan
 from luoshi.ledger.read.visibility import tasks_seen_by, visible_plan
 from luoshi.ledger.target_verdicts import target_verdicts, verdict_counts, verdict_record
+from luoshi.web.api import PREFIX
 from luoshi.web.context import SignedIn, Writer, ctx_of
 from luoshi.web.schemas import Body, Id, PathId
 
-router = APIRouter(tags=["targets"])
+router = APIRouter(prefix=PREFIX, tags=["targets"])
 VerdictFilter = Literal["met", "missed", "not_reported", "unclear", "unchecked"]
 
 

@@ -15,10 +15,11 @@ from luoshi.ledger.read import records
 from luoshi.ledger.read.detail import task_detail, task_history
 from luoshi.ledger.read.reports import report_row
 from luoshi.web import actions
+from luoshi.web.api import PREFIX
 from luoshi.web.context import Caller, SignedIn, Writer, ctx_of
 from luoshi.web.schemas import PathId, ReportIn, ReviewIn, TaskPatch
 
-router = APIRouter(tags=["tasks"])
+router = APIRouter(prefix=PREFIX, tags=["tasks"])
 
 
 def detail(request: Request, caller: Caller, task_id: int) -> dict[str, Any]:

@@ -20,10 +20,11 @@ from luoshi.ledger.read.reports import report_row
 from luoshi.ledger.read.visibility import visible_plan
 from luoshi.ledger.todo import unit_todo
 from luoshi.web import workflow_actions
+from luoshi.web.api import PREFIX
 from luoshi.web.context import Caller, Manager, SignedIn, Writer, ctx_of
 from luoshi.web.schemas import MAX_ID, Body, Id, IsoDate, Long, PageNo, PathId, PerPage, Short
 
-router = APIRouter(tags=["workflow"])
+router = APIRouter(prefix=PREFIX, tags=["workflow"])
 Version = Annotated[int, Query(ge=1, le=MAX_ID)] | None
 FormText = Annotated[str, Form(max_length=10_000)]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from starlette.routing import BaseRoute
 
 from luoshi.web.pages import (
     assets,
@@ -23,12 +23,11 @@ from luoshi.web.pages import (
 )
 
 
-def router() -> APIRouter:
-    pages = APIRouter(include_in_schema=False)
+def routes() -> list[BaseRoute]:
+    """Every page's route, in the order they are matched; each module's router leaves
+    them out of the API schema and is used as it is (see ``web.api.router.routes``)."""
     modules = (
         assets, auth, dashboard, documents, ledger, exchange, plans, tasks, rounds, public, users,
         targets, workflow, links, orgs,
     )  # fmt: skip
-    for module in modules:
-        pages.include_router(module.router)
-    return pages
+    return [route for module in modules for route in module.router.routes]

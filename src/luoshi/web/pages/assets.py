@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from luoshi.ledger.health import HEALTH_COLOURS
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 
 def health_css() -> str:

@@ -19,7 +19,7 @@ from luoshi.web.i18n import LANG_COOKIE, LANGS
 from luoshi.web.pages.common import ANON_COOKIE, back, form_caller, render, safe_next
 from luoshi.web.security import same
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 
 def _anon_csrf(request: Request, nonce: str) -> str:

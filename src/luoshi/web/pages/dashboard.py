@@ -31,7 +31,7 @@ from luoshi.web.pages.common import (
     render,
 )
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 
 # The groups of tasks without a category or lead unit: no ledger filter selects them.

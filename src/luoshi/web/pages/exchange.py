@@ -18,7 +18,7 @@ from luoshi.web.context import Caller, ctx_of
 from luoshi.web.pages.common import back, check_csrf, form_caller, page_caller, render
 from luoshi.web.schemas import PathId
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 Short = Annotated[str, Form(max_length=200)]
 Csrf = Annotated[str, Form(max_length=200)]
 Token = Annotated[str, Form(max_length=64)]

@@ -35,7 +35,7 @@ from luoshi.web.pages.common import (
 )
 from luoshi.web.schemas import PathId
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 PAGE_SIZES = (20, 50, 100, 200)
 Q = Annotated[str, Query(max_length=500)]
 # The table's columns: the sort key each header orders by (None: not sortable).

@@ -31,7 +31,7 @@ from luoshi.web.pages.common import (
 )
 from luoshi.web.schemas import MAX_ID, PathId
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 Csrf = Annotated[str, Form(max_length=200)]
 Next = Annotated[str, Form(max_length=1000)]
 Version = Annotated[int | None, Form(ge=1, le=MAX_ID)]

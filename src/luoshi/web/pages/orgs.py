@@ -22,7 +22,7 @@ from luoshi.web.i18n import word
 from luoshi.web.pages.common import back, form_caller, lang_of, page_caller, redisplay, render
 from luoshi.web.schemas import PathId
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 FormText = Annotated[str, Form(max_length=200)]
 
 

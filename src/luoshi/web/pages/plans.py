@@ -22,7 +22,7 @@ from luoshi.web.pages.common import (
 )
 from luoshi.web.schemas import PathId
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 Csrf = Annotated[str, Form(max_length=200)]
 Confirmed = Annotated[str, Form(max_length=1)]
 Next = Annotated[str, Form(max_length=500)]

@@ -16,7 +16,7 @@ from luoshi.web.i18n import word
 from luoshi.web.pages.common import lang_of, render
 from luoshi.web.schemas import PathId
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 
 @router.get("/public")

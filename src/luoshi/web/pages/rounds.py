@@ -33,7 +33,7 @@ from luoshi.web.pages.common import (
 )
 from luoshi.web.schemas import PathId
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 FormText = Annotated[str, Form(max_length=2000)]
 Csrf = Annotated[str, Form(max_length=200)]
 

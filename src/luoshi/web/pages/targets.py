@@ -18,7 +18,7 @@ from luoshi.web.context import ctx_of
 from luoshi.web.pages.common import back, form_caller, lang_of, page_caller, redisplay, render
 from luoshi.web.schemas import PathId
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 # The page's own words, Chinese first (kept here rather than in the shared table).
 WORDS: dict[str, tuple[str, str]] = {

@@ -37,7 +37,7 @@ from luoshi.web.pages.common import (
 from luoshi.web.pages.task_form import EditForm
 from luoshi.web.schemas import MAX_ID, PathId
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 FormText = Annotated[str, Form(max_length=10_000)]
 
 

@@ -27,7 +27,7 @@ from luoshi.web.pages.common import (
 )
 from luoshi.web.schemas import MAX_ID, PathId
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 FormText = Annotated[str, Form(max_length=200)]
 Confirmed = Annotated[str, Form(max_length=1)]
 # Robot addresses carry long tokens; the ledger refuses what its column cannot hold.

@@ -30,7 +30,7 @@ from luoshi.web.pages.common import (
 from luoshi.web.pages.tasks import task_again
 from luoshi.web.schemas import MAX_ID, PathId
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 FormText = Annotated[str, Form(max_length=10_000)]
 Csrf = Annotated[str, Form(max_length=200)]
 Next = Annotated[str, Form(max_length=500)]
