@@ -4,6 +4,8 @@ and starts reminders only once a worker answers (issue 15: serve starts in under
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
+from datetime import date
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,7 @@ from luoshi.cli import web_cmds
 from luoshi.cli.context import AppContext
 from luoshi.ledger.engine import make_engine
 from luoshi.ledger.migrate import current_revision, head_revision
-from luoshi.settings import Settings
+from luoshi.settings import HealthRules, Settings
 
 
 def app_for(tmp_path: Path) -> AppContext:
@@ -89,3 +91,27 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
+
+
+def test_stale_kept_figures_are_seen_before_the_workers_start(tmp_path: Path) -> None:
+    """A plan whose figures are for another day (or rules) is brought to today before
+    the server listens; fresh ones are told apart with the core alone."""
+    from luoshi.ledger.db import Database
+    from luoshi.ledger.models import PlanState
+    from luoshi.ledger.read.state import stale_plans
+    from tests.builders import build_cycle
+
+    app = app_for(tmp_path)
+    db = Database.open(app.settings.database_url, rules=app.settings.health)
+    c = build_cycle(db)
+    assert not web_cmds.migrate(app)  # fresh: built today with these rules
+    with db.transaction() as s:
+        s.get_one(PlanState, c.world.plan_id).day = date(2024, 1, 1)
+    assert web_cmds.migrate(app)
+    web_cmds.refresh_stale(db, app)
+    with db.transaction() as s:
+        assert stale_plans(s, app.settings.health, date.today()) == []
+    assert not web_cmds.migrate(app)
+    other = AppContext(replace(app.settings, health=HealthRules(green_within=5.0)))
+    assert web_cmds.migrate(other)  # other rules: not these figures
+    db.dispose()

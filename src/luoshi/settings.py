@@ -68,6 +68,11 @@ class HealthRules:
     amber_within: float = 25.0
     stalled_after: int = 2
 
+    @property
+    def key(self) -> str:
+        """The rules as kept figures record them (``plan_state.rules``)."""
+        return f"{self.green_within:g}/{self.amber_within:g}/{self.stalled_after}"
+
 
 @dataclass(frozen=True)
 class WebSettings:

@@ -33,12 +33,20 @@ def run_server(app: AppContext, host: str, port: int, workers: int, reminders: b
     check_port(host, port)
     os.environ["LUOSHI_DATABASE_URL"] = app.settings.database_url
     # Migrate once here, before any worker opens the database (they would race).
-    migrate(app)
+    if migrate(app):
+        # Stale kept figures (a new day, new rules) are brought to today before the
+        # workers listen: until then every read of a large plan would compute it whole,
+        # each in its own request, at once.
+        from luoshi.ledger.db import Database
+
+        db = Database.open(app.settings.database_url, upgrade=False, rules=app.settings.health)
+        try:
+            refresh_stale(db, app)
+        finally:
+            db.dispose()
     click.echo(f"落实 Luoshi：http://{host}:{port}/  （数据库 {app.settings.database_url}）")
-    # Bringing kept figures to today and starting reminders load the whole ledger layer
-    # (a second of CPU): done once, here, when the workers answer, so as not to slow
-    # their start on a small machine. Until then reads compute what a stale plan's kept
-    # figures would say.
+    # Starting reminders loads the whole ledger layer (a second of CPU): done once, here,
+    # when the workers answer, so as not to slow their start on a small machine.
     stopped = threading.Event()
     starting = threading.Thread(
         target=after_start,
@@ -73,21 +81,23 @@ def run_server(app: AppContext, host: str, port: int, workers: int, reminders: b
 JOIN_START_S = 30.0
 
 
-def migrate(app: AppContext) -> None:
-    """Bring the schema to the newest; an up-to-date one is seen with SQLAlchemy's core
-    alone, without loading the ORM and the models (a third of a second)."""
-    from luoshi.ledger.engine import make_engine
+def migrate(app: AppContext) -> bool:
+    """Bring the schema to the newest; whether a plan's kept figures are stale. An
+    up-to-date schema with fresh figures is seen with SQLAlchemy's core alone, without
+    loading the ORM and the models (a third of a second)."""
+    from luoshi.ledger.engine import has_stale_plans, make_engine
     from luoshi.ledger.schema_head import is_current
 
     engine = make_engine(app.settings.database_url)
     try:
         if is_current(engine):
-            return
+            return has_stale_plans(engine, date.today(), app.settings.health.key)
     finally:
         engine.dispose()
     from luoshi.ledger.db import Database
 
     Database.open(app.settings.database_url, rules=app.settings.health).dispose()
+    return True
 
 
 def after_start(

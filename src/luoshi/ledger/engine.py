@@ -3,9 +3,10 @@ that ``luoshi serve`` can check the schema before it loads the ORM and the model
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Date, Engine, String, bindparam, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -56,3 +57,14 @@ def _sqlite_pragmas(file_backed: bool, synchronous: str) -> Any:
         cur.close()
 
     return on_connect
+
+
+def has_stale_plans(engine: Engine, day: date, rules_key: str) -> bool:
+    """Whether a plan's kept figures are not those of ``day`` and the rules (or it has
+    none), asked with the core alone (``read.state.stale_plans`` says which)."""
+    q = text(
+        "SELECT 1 FROM plans WHERE id NOT IN "
+        "(SELECT plan_id FROM plan_state WHERE day = :day AND rules = :rules)"
+    ).bindparams(bindparam("day", type_=Date), bindparam("rules", type_=String))
+    with engine.connect() as c:
+        return c.execute(q, {"day": day, "rules": rules_key}).first() is not None

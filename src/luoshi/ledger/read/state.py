@@ -57,7 +57,7 @@ def sort_key(code: str) -> str:
 
 
 def rules_key(rules: HealthRules) -> str:
-    return f"{rules.green_within:g}/{rules.amber_within:g}/{rules.stalled_after}"
+    return rules.key
 
 
 def is_fresh(st: PlanState | None, rules: HealthRules, at: AsOf) -> bool:
