@@ -94,17 +94,26 @@ def discard(s: Session) -> None:
     s.info.pop(_PENDING, None)
 
 
+# Built once: every audited write's commit takes the head.
+_TOUCH_HEAD = (
+    update(AuditChainHead)
+    .where(AuditChainHead.id == HEAD_ID)
+    .values(events=AuditChainHead.events)
+    .execution_options(synchronize_session=False)
+)
+_LOCK_HEAD = (
+    select(AuditChainHead)
+    .where(AuditChainHead.id == HEAD_ID)
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+
+
 def _lock_head(s: Session) -> AuditChainHead:
     if s.get_bind().dialect.name == "sqlite":
         # No row locks: a write that changes nothing takes the one write lock.
-        s.execute(
-            update(AuditChainHead)
-            .where(AuditChainHead.id == HEAD_ID)
-            .values(events=AuditChainHead.events)
-            .execution_options(synchronize_session=False)
-        )
-    q = select(AuditChainHead).where(AuditChainHead.id == HEAD_ID).with_for_update()
-    head = s.scalars(q.execution_options(populate_existing=True)).one_or_none()
+        s.execute(_TOUCH_HEAD)
+    head = s.scalars(_LOCK_HEAD).one_or_none()
     if head is None:
         raise RuntimeError("audit_chain has no head row: the database was not migrated")
     return head

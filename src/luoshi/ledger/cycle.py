@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from luoshi.errors import Conflict, InputError, NotFound
@@ -121,8 +121,7 @@ def round_for_report(s: Session, plan_id: int, round_id: int | None) -> Round:
     """The round a report goes to: the one named, else the plan's open round."""
     if round_id is not None:
         return get_round(s, round_id)
-    q = select(Round).where(Round.plan_id == plan_id, Round.closed_at.is_(None))
-    rnd = s.scalars(q.order_by(Round.id.desc()).limit(1)).first()
+    rnd = s.scalars(_OPEN_ROUND, {"plan_id": plan_id}).first()
     if rnd is None:
         raise InputError("该计划目前没有进行中的调度，无法填报（请督查人员先发起调度）")
     return rnd
@@ -132,8 +131,18 @@ def list_rounds(s: Session, plan: Plan) -> Sequence[Round]:
     return s.scalars(select(Round).where(Round.plan_id == plan.id).order_by(Round.id)).all()
 
 
+# Built once: every report asks them.
+_OPEN_ROUND = (
+    select(Round)
+    .where(Round.plan_id == bindparam("plan_id"), Round.closed_at.is_(None))
+    .order_by(Round.id.desc())
+    .limit(1)
+)
+_CO_UNITS = select(TaskCoUnit.unit_id).where(TaskCoUnit.task_id == bindparam("task_id"))
+
+
 def _unit_ids_of(s: Session, task: Task) -> set[int]:
-    co = s.scalars(select(TaskCoUnit.unit_id).where(TaskCoUnit.task_id == task.id))
+    co = s.scalars(_CO_UNITS, {"task_id": task.id})
     return {*co, *([task.lead_unit_id] if task.lead_unit_id else [])}
 
 

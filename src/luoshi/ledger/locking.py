@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import inspect, select
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -71,11 +71,36 @@ def hold(s: Session, obj: V) -> V:
     nothing takes its one write lock for the rest of the transaction. Take locks
     before reading the clock, so that times stamped under them keep commit order.
     """
-    model = type(obj)
-    table = model.__table__  # type: ignore[attr-defined]
+    model: type[Any] = type(obj)
     key = inspect(obj).identity[0]
+    touch_row, lock_row = _hold_statements(model)
     if s.get_bind().dialect.name == "sqlite":
-        s.execute(sql_update(table).where(table.c.id == key).values(version=table.c.version))
-    query = select(model).where(table.c.id == key).with_for_update()
-    s.execute(query.execution_options(populate_existing=True)).scalar_one()
+        s.execute(touch_row, {"key": key})
+    s.execute(lock_row, {"key": key}).scalar_one()
     return obj
+
+
+_HOLDS: dict[type[Any], tuple[Any, Any]] = {}
+
+
+def _hold_statements(model: type[Any]) -> tuple[Any, Any]:
+    """The write that changes nothing (SQLite's lock) and the SELECT … FOR UPDATE of a
+    model's row, built once per model: every report holds its round and its task."""
+    found = _HOLDS.get(model)
+    if found is None:
+        found = _HOLDS[model] = _build_hold(model)
+    return found
+
+
+def _build_hold(model: type[Any]) -> tuple[Any, Any]:
+    table = model.__table__
+    touch_row = (
+        sql_update(table).where(table.c.id == bindparam("key")).values(version=table.c.version)
+    )
+    lock_row = (
+        select(model)
+        .where(table.c.id == bindparam("key"))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return touch_row, lock_row

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import InputError
@@ -30,9 +30,11 @@ class TargetValue:
     value: float
 
 
+_TARGETS = select(Target).where(Target.task_id == bindparam("task_id")).order_by(Target.position)
+
+
 def targets_of(s: Session, task_id: int) -> list[Target]:
-    q = select(Target).where(Target.task_id == task_id).order_by(Target.position)
-    return list(s.scalars(q))
+    return list(s.scalars(_TARGETS, {"task_id": task_id}))
 
 
 def resolve(
