@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from luoshi.ledger.models import Plan, Task, TaskLink
@@ -184,22 +184,23 @@ def plan_linkage(
     return PlanLinkage(upward, downstream_of(s, view, rules))
 
 
+# Built once: the dashboard asks on every view.
+_ANY_ACCEPTED = select(TaskLink.id).where(TaskLink.state == "accepted").limit(1)
+_ACCEPTED_AT = [
+    select(TaskLink.id)
+    .join(Task, Task.id == end)
+    .where(Task.plan_id == bindparam("plan_id"), TaskLink.state == "accepted")
+    .limit(1)
+    for end in (TaskLink.child_task_id, TaskLink.parent_task_id)
+]
+
+
 def has_links(s: Session, plan_id: int) -> bool:
     """Whether any accepted link joins a task of the plan to another plan's task (read
     from the links' side: there are far fewer links than tasks)."""
-    accepted = select(TaskLink.id).where(TaskLink.state == "accepted").limit(1)
-    if s.scalar(accepted) is None:
+    if s.scalar(_ANY_ACCEPTED) is None:
         return False  # no plan is linked yet: the usual case, one probe
-    for end in (TaskLink.child_task_id, TaskLink.parent_task_id):
-        q = (
-            select(TaskLink.id)
-            .join(Task, Task.id == end)
-            .where(Task.plan_id == plan_id, TaskLink.state == "accepted")
-            .limit(1)
-        )
-        if s.scalar(q) is not None:
-            return True
-    return False
+    return any(s.scalar(q, {"plan_id": plan_id}) is not None for q in _ACCEPTED_AT)
 
 
 def parent_plans(s: Session, plan_id: int) -> list[int]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from luoshi.ledger.models import Plan, Round, RoundPoint
@@ -29,20 +29,19 @@ class TimelinePoint:
     closed: bool
 
 
+# Built once: the dashboard reads them after every write.
+_ROUNDS = select(Round).where(Round.plan_id == bindparam("plan_id")).order_by(Round.id)
+_POINTS = select(RoundPoint).where(RoundPoint.round_id.in_(bindparam("ids", expanding=True)))
+
+
 def timeline(s: Session, plan: Plan, at: AsOf, live: tuple[float, float]) -> list[TimelinePoint]:
     """One point per round opened by ``at``, oldest first; ``live`` is the plan's
     (progress, expected) as of ``at``, the point of a round still open then."""
     until = at.until
-    q = select(Round).where(Round.plan_id == plan.id).order_by(Round.id)
-    if until is not None:
-        q = q.where(Round.opened_at <= until)
-    rounds = list(s.scalars(q))
-    stored = {
-        p.round_id: p
-        for p in s.scalars(
-            select(RoundPoint).where(RoundPoint.round_id.in_([r.id for r in rounds]))
-        )
-    }
+    q = _ROUNDS if until is None else _ROUNDS.where(Round.opened_at <= until)
+    rounds = list(s.scalars(q, {"plan_id": plan.id}))
+    ids = [r.id for r in rounds]
+    stored = {p.round_id: p for p in s.scalars(_POINTS, {"ids": ids})} if ids else {}
     points = []
     for rnd in rounds:
         if rnd.closed_at is not None and (until is None or rnd.closed_at <= until):
