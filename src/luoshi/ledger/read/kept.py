@@ -246,6 +246,7 @@ class _Shape:
     deadline_from: bool
     deadline_to: bool
     sort: Sort
+    sqlite: bool  # the database's planner (see _count_of_unit)
 
 
 def _bound(
@@ -263,6 +264,7 @@ def _bound(
         deadline_from=f.deadline_from is not None,
         deadline_to=f.deadline_to is not None,
         sort=sort,
+        sqlite=s.get_bind().dialect.name == "sqlite",
     )
     params = {
         "plan_id": plan_id, "category": f.category, "health": f.health, "kind": f.kind,
@@ -293,7 +295,7 @@ def _list_statements(shape: _Shape) -> tuple[Select[Any], Select[Any]]:
     units = [_belongs_to_bound(f"unit{i}") for i in range(shape.units)]
     counted, page = _count_and_page([*rest, *units], shape.kind, shape.sort)
     if shape.units == 1:
-        counted = _count_of_unit(rest, "unit0", shape.kind)
+        counted = _count_of_unit(rest, "unit0", shape.kind, shape.sqlite)
     return counted, page
 
 
@@ -305,7 +307,9 @@ def _belongs_to_bound(name: str) -> ColumnElement[bool]:
     return or_(TaskState.lead_unit_id == unit, TaskState.task_id.in_(supports))
 
 
-def _count_of_unit(rest: list[ColumnElement[bool]], name: str, task_filter: bool) -> Select[Any]:
+def _count_of_unit(
+    rest: list[ColumnElement[bool]], name: str, task_filter: bool, sqlite: bool
+) -> Select[Any]:
     """A unit's count as the tasks it leads plus those it only supports: the first is a
     range of the (plan, unit, health) index, the second a few hundred lookups, where
     "leads or supports" reads every task the other filters select."""
@@ -317,9 +321,11 @@ def _count_of_unit(rest: list[ColumnElement[bool]], name: str, task_filter: bool
         return q.where(*rest, *where).scalar_subquery()
 
     led = count(rest, TaskState.lead_unit_id == unit)
-    # "plan_id + 0": not a range of the plan's indexes, so the supported tasks are
-    # looked up by id (SQLite, without statistics, would read the whole plan instead).
-    by_id = [TaskState.plan_id + 0 == bindparam("plan_id"), *rest[1:]]
+    # On SQLite "plan_id + 0", not a range of the plan's indexes, so the supported tasks
+    # are looked up by id: without statistics it would read the whole plan instead.
+    # PostgreSQL knows better from its statistics, and needs the plan's index: with
+    # many plans it would otherwise read every plan's rows.
+    by_id = [TaskState.plan_id + 0 == bindparam("plan_id"), *rest[1:]] if sqlite else rest
     supported = count(
         by_id, TaskState.task_id.in_(supports), TaskState.lead_unit_id.is_distinct_from(unit)
     )
