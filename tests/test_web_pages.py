@@ -96,6 +96,7 @@ def test_reporting_and_review_through_the_forms(web: WebWorld) -> None:
               "evidence": "照片.jpg\n通报.pdf", "csrf_token": port_csrf},
     )  # fmt: skip
     assert r.status_code == 200 and "新开航线2条" in r.text and "照片.jpg" in r.text
+    assert "进度已提交，等待审核" in r.text  # said back on the task page, not a silent reload
     queue = boss.get("/review").text
     rid = re.search(r'action="/reports/(\d+)/review"', queue)
     assert rid is not None and "新开航线2条" in queue

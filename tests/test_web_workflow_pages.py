@@ -107,6 +107,7 @@ def test_the_chain_in_the_pages(web: WebWorld) -> None:
     assert r.status_code == 303
     inbox = school.get("/inbox").text
     assert "办得好" in inbox
+    assert "<td>消息</td>" in inbox and "<td>notice</td>" not in inbox  # the kind in Chinese
     school.post("/inbox/read", data={"csrf_token": csrf})
     assert 'id="bell-count">0<' in school.get("/inbox").text
     with web.db.transaction() as s:

@@ -191,6 +191,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "save": ("保存", "Save"),
     "notice.saved": ("修改已保存。", "Changes saved."),
     "notice.unchanged": ("没有修改：各项与原来相同。", "Nothing changed: every field as before."),
+    "notice.reported": ("进度已提交，等待审核。", "Progress submitted, awaiting review."),
     "edit.conflict": (
         "表单已按当前内容刷新。您填写的以下内容未保存，请核对后重新填写：",
         "The form now shows the current values. What you entered below was not saved; "

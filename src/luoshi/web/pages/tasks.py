@@ -51,8 +51,8 @@ def task_timeline(task: dict[str, Any], lang: str) -> Markup:
     return charts.line(list(by_round), series, word("timeline", lang), height=220)
 
 
-Notice = Literal["saved", "unchanged"]
-NOTICES: tuple[Notice, ...] = ("saved", "unchanged")
+Notice = Literal["saved", "unchanged", "reported"]
+NOTICES: tuple[Notice, ...] = ("saved", "unchanged", "reported")
 
 
 @router.get("/tasks/{task_id}")
@@ -168,7 +168,9 @@ def report(
         ctx, caller, task_id, pct, narrative, parse_number(value, "已达到数值"),
         evidence.splitlines(), None, workflow_actions.read_form_files(ctx, files), by_target,
     )  # fmt: skip
-    return back(safe_next(next, f"/tasks/{task_id}"))
+    # Back on the task page, it says so: the form is empty again (a trial took the
+    # silent reload for a lost report).
+    return back(safe_next(next, f"/tasks/{task_id}?notice=reported"))
 
 
 def target_values(

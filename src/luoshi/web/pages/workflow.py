@@ -12,6 +12,7 @@ from starlette.responses import Response
 from luoshi.errors import InputError, NotFound, PermissionDenied
 from luoshi.ledger import outbox, score_facts, scoring
 from luoshi.ledger.cycle import list_rounds
+from luoshi.ledger.reminders import KIND_LABELS
 from luoshi.ledger.scoring import Score
 from luoshi.web import workflow_actions
 from luoshi.web.context import ctx_of
@@ -140,7 +141,7 @@ def inbox_page(request: Request) -> Response:
     caller = page_caller(request)
     with ctx_of(request).work(caller) as (s, actor):
         items, unread = outbox.inbox(s, actor, limit=200)
-    return render(request, "inbox.html", items=items, unread=unread)
+    return render(request, "inbox.html", items=items, unread=unread, kinds=KIND_LABELS)
 
 
 @router.post("/inbox/read")
@@ -160,7 +161,7 @@ def notifications_page(request: Request, status: str | None = None) -> Response:
         items, total = outbox.list_notifications(s, 200, wanted)
     return render(
         request, "notifications.html", items=items, total=total, state=wanted,
-        channels=outbox.CHANNEL_LABELS,
+        channels=outbox.CHANNEL_LABELS, kinds=KIND_LABELS,
     )  # fmt: skip
 
 
