@@ -77,6 +77,20 @@ def test_the_report_form_takes_chinese_magnitudes_and_keeps_what_was_typed(
     assert "12,000,000" in good.text
 
 
+def test_the_review_queue_names_each_reported_value_with_its_unit(ww: WebWorld) -> None:
+    open_round(ww)
+    task_id, target_id = target_task(ww)
+    r = ww.as_user("port").post(
+        f"{API}/tasks/{task_id}/reports",
+        json={"percent": 40, "values": [{"target_id": target_id, "value": 12_000_000}]},
+    )
+    assert r.status_code == 201, r.text
+    c, _ = browser(ww, "boss")
+    queue = c.get("/review").text
+    row = queue[queue.index(f'id="pick-{r.json()["id"]}"') :]
+    assert "12,000,000 标准箱" in row[: row.index("</tr>")]  # the value with its unit
+
+
 def test_bulk_assign_sets_unit_and_person_on_the_ticked_tasks(ww: WebWorld) -> None:
     c, csrf = browser(ww, "boss")
     with ww.db.transaction() as s:
@@ -102,7 +116,7 @@ def test_bulk_accept_accepts_the_ticked_reports(ww: WebWorld) -> None:
     assert f'name="report_ids" value="{rid["id"]}"' in queue
     r = c.post("/review/bulk", data={"csrf_token": csrf, "report_ids": [rid["id"]],
                "versions": [f"{rid['id']}:{rid['version']}"]})  # fmt: skip
-    assert r.status_code == 200
+    assert r.status_code == 200 and "已通过" in r.text
     got = ww.as_user("boss").get(f"{API}/plans/{ww.world.plan_id}/reports?state=accepted")
     assert [x["id"] for x in got.json()["items"]] == [rid["id"]]
 

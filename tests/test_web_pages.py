@@ -105,6 +105,7 @@ def test_reporting_and_review_through_the_forms(web: WebWorld) -> None:
         data={"decision": "return", "reason": "请补充数据来源", "csrf_token": boss_csrf},
     )
     assert r.status_code == 200 and "新开航线2条" not in r.text  # gone from the queue
+    assert 'id="notice"' in r.text and "已退回" in r.text  # and the page says so
     detail: dict[str, Any] = web.as_user("boss").get(f"{API}/tasks/{tid}").json()
     assert detail["reports"][0]["reviews"][0]["reason"] == "请补充数据来源"
     other = port.post(

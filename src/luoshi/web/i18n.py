@@ -192,6 +192,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "notice.saved": ("修改已保存。", "Changes saved."),
     "notice.unchanged": ("没有修改：各项与原来相同。", "Nothing changed: every field as before."),
     "notice.reported": ("进度已提交，等待审核。", "Progress submitted, awaiting review."),
+    "notice.accepted": ("已通过。", "Accepted."),
+    "notice.returned": ("已退回，填报单位会收到退回理由。", "Returned; the unit gets the reason."),
     "edit.conflict": (
         "表单已按当前内容刷新。您填写的以下内容未保存，请核对后重新填写：",
         "The form now shows the current values. What you entered below was not saved; "

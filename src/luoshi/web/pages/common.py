@@ -86,6 +86,11 @@ def back(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+def with_notice(url: str, notice: str) -> str:
+    """``url`` with ``notice=…``: the page it leads to says what was just done."""
+    return f"{url}{'&' if '?' in url else '?'}notice={notice}"
+
+
 def safe_next(target: str | None, default: str = "/") -> str:
     """Only redirect within this site (browsers read "/\\host" as "//host")."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import Response
 
 from luoshi.errors import PermissionDenied
-from luoshi.ledger import cycle, pending_tasks, remind, workflow_reads
+from luoshi.ledger import cycle, pending_tasks, remind, report_values, workflow_reads
 from luoshi.ledger.read import records, views
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.detail import open_round_of
@@ -30,6 +30,7 @@ from luoshi.web.pages.common import (
     plan_id_param,
     redisplay,
     render,
+    with_notice,
 )
 from luoshi.web.schemas import PathId
 
@@ -155,11 +156,16 @@ def bulk_accept(
         if rid.isdigit() and version.isdigit():
             seen[int(rid)] = int(version)
     actions.bulk_review(ctx_of(request), caller, report_ids, seen)
-    return back(f"/review?plan={plan}" if plan.isdigit() else "/review")
+    return back(with_notice(f"/review?plan={plan}" if plan.isdigit() else "/review", "accepted"))
+
+
+REVIEW_NOTICES = ("accepted", "returned")
 
 
 @router.get("/review")
-def review_page(request: Request, plan: str | None = None) -> Response:
+def review_page(
+    request: Request, plan: str | None = None, notice: Annotated[str, Query(max_length=20)] = ""
+) -> Response:
     caller = page_caller(request)
     if not caller.is_manager:
         raise PermissionDenied(f"用户 {caller.username} 无权审核进度报告")
@@ -169,11 +175,14 @@ def review_page(request: Request, plan: str | None = None) -> Response:
         # Evidence files and quality flags (报送质量检查) come with each report.
         found = review_queue(s, caller.viewer, chosen.id, "submitted") if chosen else []
         queue = [records.report_record(r) for r in found]
+        # Every target's value with its name and unit, as the task page shows them.
+        given = report_values.values_of_reports(s, [r["id"] for r in queue])
         delays = workflow_reads.delays(s, plan_id=chosen.id, status="pending") if chosen else []
         closes = workflow_reads.closes(s, plan_id=chosen.id, status="pending") if chosen else []
         after = ctx_of(request).settings.workflow.unsigned_after_days
         late = workflow_reads.unsigned(s, chosen.id, date.today(), after) if chosen else []
     return render(
         request, "review.html", plan=chosen, plans=plans, queue=queue, delays=delays,
-        closes=closes, unsigned=late, unsigned_after=after,
+        closes=closes, unsigned=late, unsigned_after=after, given=given,
+        notice=notice if notice in REVIEW_NOTICES else None,
     )  # fmt: skip

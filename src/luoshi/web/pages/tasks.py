@@ -33,6 +33,7 @@ from luoshi.web.pages.common import (
     redisplay,
     render,
     safe_next,
+    with_notice,
 )
 from luoshi.web.pages.task_form import EditForm
 from luoshi.web.schemas import MAX_ID, PathId
@@ -51,8 +52,8 @@ def task_timeline(task: dict[str, Any], lang: str) -> Markup:
     return charts.line(list(by_round), series, word("timeline", lang), height=220)
 
 
-Notice = Literal["saved", "unchanged", "reported"]
-NOTICES: tuple[Notice, ...] = ("saved", "unchanged", "reported")
+Notice = Literal["saved", "unchanged", "reported", "accepted", "returned"]
+NOTICES: tuple[Notice, ...] = ("saved", "unchanged", "reported", "accepted", "returned")
 
 
 @router.get("/tasks/{task_id}")
@@ -170,7 +171,7 @@ def report(
     )  # fmt: skip
     # Back on the task page, it says so: the form is empty again (a trial took the
     # silent reload for a lost report).
-    return back(safe_next(next, f"/tasks/{task_id}?notice=reported"))
+    return back(safe_next(next, with_notice(f"/tasks/{task_id}", "reported")))
 
 
 def target_values(
@@ -210,7 +211,8 @@ def review(
 ) -> Response:
     caller = form_caller(request, csrf_token)
     actions.review(ctx_of(request), caller, report_id, decision == "accept", reason or None)
-    return back(safe_next(next, "/review"))
+    done = "accepted" if decision == "accept" else "returned"
+    return back(with_notice(safe_next(next, "/review"), done))
 
 
 @router.post("/tasks/{task_id}/edit")
