@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -41,14 +42,21 @@ def target_task(ww: WebWorld) -> tuple[int, int]:
         return task_id, target_id
 
 
+def report_value(ww: WebWorld, task_id: int, target_id: int, value: float) -> dict[str, Any]:
+    """The port authority reports 40% and ``value`` for the target, by the API."""
+    r = ww.as_user("port").post(
+        f"{API}/tasks/{task_id}/reports",
+        json={"percent": 40, "values": [{"target_id": target_id, "value": value}]},
+    )
+    assert r.status_code == 201, r.text
+    report: dict[str, Any] = r.json()
+    return report
+
+
 def test_values_per_target_by_api(ww: WebWorld) -> None:
     open_round(ww)
     task_id, target_id = target_task(ww)
-    r = ww.as_user("port").post(
-        f"{API}/tasks/{task_id}/reports",
-        json={"percent": 40, "values": [{"target_id": target_id, "value": 12_000_000}]},
-    )
-    assert r.status_code == 201, r.text
+    report_value(ww, task_id, target_id, 12_000_000)
     with ww.db.transaction() as s:
         assert [v.value for v in s.scalars(select(ReportValue))] == [12_000_000]
     stray = ww.as_user("port").post(
@@ -80,14 +88,10 @@ def test_the_report_form_takes_chinese_magnitudes_and_keeps_what_was_typed(
 def test_the_review_queue_names_each_reported_value_with_its_unit(ww: WebWorld) -> None:
     open_round(ww)
     task_id, target_id = target_task(ww)
-    r = ww.as_user("port").post(
-        f"{API}/tasks/{task_id}/reports",
-        json={"percent": 40, "values": [{"target_id": target_id, "value": 12_000_000}]},
-    )
-    assert r.status_code == 201, r.text
+    report = report_value(ww, task_id, target_id, 12_000_000)
     c, _ = browser(ww, "boss")
     queue = c.get("/review").text
-    row = queue[queue.index(f'id="pick-{r.json()["id"]}"') :]
+    row = queue[queue.index(f'id="pick-{report["id"]}"') :]
     assert "12,000,000 标准箱" in row[: row.index("</tr>")]  # the value with its unit
 
 
