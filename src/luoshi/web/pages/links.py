@@ -18,7 +18,7 @@ from luoshi.ledger.read import link_queue
 from luoshi.ledger.read.link_queue import DIRECTIONS, STATES, LinkFilter
 from luoshi.ledger.read.visibility import visible_plan
 from luoshi.web import link_actions
-from luoshi.web.context import ctx_of
+from luoshi.web.context import Caller, ctx_of
 from luoshi.web.pages.common import (
     back,
     form_caller,
@@ -222,6 +222,13 @@ def bulk(
     return back(f"/plans/{plan_id}/links{query}")
 
 
+def _link_form(request: Request, csrf_token: str, link_id: int) -> Caller:
+    """The caller of a form on one link row; a refusal is shown on that row."""
+    caller = form_caller(request, csrf_token)
+    request.state.problem_link = link_id
+    return caller
+
+
 @router.post("/links/{link_id}/decide")
 @redisplay("link", again)
 def decide(
@@ -232,8 +239,7 @@ def decide(
     csrf_token: Csrf = "",
     next: Next = "",
 ) -> Response:
-    caller = form_caller(request, csrf_token)
-    request.state.problem_link = link_id
+    caller = _link_form(request, csrf_token, link_id)
     state = "accepted" if decision == "accept" else "rejected"
     link_actions.decide(ctx_of(request), caller, link_id, state, version)
     return back(safe_next(next, "/"))
@@ -249,7 +255,6 @@ def relink(
     csrf_token: Csrf = "",
     next: Next = "",
 ) -> Response:
-    caller = form_caller(request, csrf_token)
-    request.state.problem_link = link_id
+    caller = _link_form(request, csrf_token, link_id)
     link_actions.relink(ctx_of(request), caller, link_id, parent, version)
     return back(safe_next(next, "/"))
