@@ -42,6 +42,10 @@ def make_engine(url: str, synchronous: str = "FULL") -> Engine:
     if parsed.get_backend_name() == "sqlite":
         file_backed = parsed.database not in (None, "", ":memory:")
         event.listen(engine, "connect", _sqlite_pragmas(file_backed, synchronous.upper()))
+        if file_backed:
+            from luoshi.ledger import write_gate
+
+            write_gate.install(engine)
     return engine
 
 

@@ -47,9 +47,19 @@ def subtree(s: Session, org_id: int) -> frozenset[int]:
 
 def scope_of(s: Session, user: User) -> Scope:
     """The organisations ``user`` is limited to (see the module doc); None: all."""
-    if user.organisation_id is None or user.role not in SCOPED_ROLES:
+    return scope_for(s, user.role, user.organisation_id)
+
+
+def is_scoped(role: str, organisation_id: int | None) -> bool:
+    """Whether a user of ``role`` in ``organisation_id`` is limited to its subtree."""
+    return organisation_id is not None and role in SCOPED_ROLES
+
+
+def scope_for(s: Session, role: str, organisation_id: int | None) -> Scope:
+    """The organisations a user of ``role`` in ``organisation_id`` is limited to."""
+    if organisation_id is None or not is_scoped(role, organisation_id):
         return None
-    return subtree(s, user.organisation_id)
+    return subtree(s, organisation_id)
 
 
 def in_scope(scope: Scope, plan: Plan) -> bool:

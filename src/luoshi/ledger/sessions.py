@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import Delete, Update, bindparam, delete, select, text, update
@@ -22,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from luoshi.errors import Busy
+from luoshi.ledger import write_gate
 from luoshi.ledger.clock import now
 from luoshi.ledger.db import Database
 from luoshi.ledger.models import AppSecret, Unit, User, WebSession
@@ -64,33 +66,61 @@ def start(s: Session, user: User) -> str:
     return token
 
 
-# Built once: every signed-in request asks it.
+@dataclass(frozen=True)
+class Resumed:
+    """The user behind a live session, as a request needs it (plain values: no ORM
+    object outlives the lookup)."""
+
+    user_id: int
+    username: str
+    display_name: str
+    role: str
+    unit_id: int | None
+    unit: str | None
+    organisation_id: int | None
+
+
+_S, _U = WebSession.__table__.c, User.__table__.c
+# Built once, core only: every signed-in request asks it.
 _RESUME = (
-    select(WebSession, User, Unit.name)
-    .join(User, User.id == WebSession.user_id)
-    .outerjoin(Unit, Unit.id == User.unit_id)
-    .where(WebSession.token_hash == bindparam("token_hash"))
+    select(
+        _S.id.label("session_id"),
+        _S.created_at,
+        _S.last_seen,
+        _U.id.label("user_id"),
+        _U.username,
+        _U.display_name,
+        _U.role,
+        _U.unit_id,
+        _U.active,
+        _U.organisation_id,
+        Unit.__table__.c.name.label("unit"),
+    )
+    .select_from(WebSession.__table__)
+    .join(User.__table__, _U.id == _S.user_id)
+    .outerjoin(Unit.__table__, Unit.__table__.c.id == _U.unit_id)
+    .where(_S.token_hash == bindparam("token_hash"))
 )
 
 
-def resume(
-    db: Database, token: str, idle: timedelta, max_age: timedelta
-) -> tuple[User, str | None] | None:
-    """The user of a live session and the name of its unit, or None when the token is
-    unknown, or has gone unused for ``idle``, or is older than ``max_age``."""
-    with db.transaction() as s:
-        row = s.execute(_RESUME, {"token_hash": token_hash(token)}).one_or_none()
+def resume(db: Database, token: str, idle: timedelta, max_age: timedelta) -> Resumed | None:
+    """The user of a live session, or None when the token is unknown, or has gone
+    unused for ``idle``, or is older than ``max_age``."""
+    with db.reading() as conn:
+        row = conn.execute(_RESUME, {"token_hash": token_hash(token)}).one_or_none()
     if row is None:
         return None
-    session, user, unit = row
     at = now()
-    expired = at - session.last_seen > idle or at - session.created_at > max_age
-    if expired or not user.active:
-        _if_free(db, delete(WebSession).where(WebSession.id == session.id))
+    expired = at - row.last_seen > idle or at - row.created_at > max_age
+    if expired or not row.active:
+        _if_free(db, delete(WebSession).where(WebSession.id == row.session_id))
         return None
-    if at - session.last_seen > TOUCH_EVERY:
-        _if_free(db, update(WebSession).where(WebSession.id == session.id).values(last_seen=at))
-    return user, unit
+    if at - row.last_seen > TOUCH_EVERY:
+        _if_free(db, update(WebSession).where(WebSession.id == row.session_id).values(last_seen=at))
+    return Resumed(
+        row.user_id, row.username, row.display_name, row.role, row.unit_id, row.unit,
+        row.organisation_id,
+    )  # fmt: skip
 
 
 def _if_free(db: Database, statement: Update | Delete) -> None:
@@ -109,11 +139,14 @@ def _no_wait(s: Session) -> Iterator[None]:
     if s.get_bind().dialect.name != "sqlite":
         yield
         return
+    info = s.connection().info
     waited = s.execute(text("PRAGMA busy_timeout")).scalar()
     s.execute(text("PRAGMA busy_timeout=0"))
+    info[write_gate.NO_WAIT] = True  # nor in this process's queue of writers
     try:
         yield
     finally:
+        info.pop(write_gate.NO_WAIT, None)
         s.execute(text(f"PRAGMA busy_timeout={int(waited or 0)}"))
 
 

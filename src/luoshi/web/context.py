@@ -102,12 +102,12 @@ def ctx_of(request: Request) -> WebContext:
     return ctx
 
 
-def _scope(ctx: WebContext, user: User) -> frozenset[int] | None:
+def _scope(ctx: WebContext, found: sessions.Resumed) -> frozenset[int] | None:
     """The caller's organisation subtree; read only for a user that has an organisation."""
-    if user.organisation_id is None:
+    if not scope.is_scoped(found.role, found.organisation_id):
         return None
     with ctx.read() as s:
-        return scope.scope_of(s, user)
+        return scope.scope_for(s, found.role, found.organisation_id)
 
 
 def _token(request: Request) -> tuple[str, Literal["cookie", "bearer"]] | None:
@@ -130,17 +130,16 @@ def optional_caller(request: Request) -> Caller | None:
         ctx = ctx_of(request)
         resumed = sessions.resume(ctx.db, found[0], ctx.idle, ctx.max_age)
         if resumed is not None:
-            user, unit = resumed
             caller = Caller(
-                user.id,
-                user.username,
-                user.display_name,
-                user.role,
-                user.unit_id,
-                unit,
+                resumed.user_id,
+                resumed.username,
+                resumed.display_name,
+                resumed.role,
+                resumed.unit_id,
+                resumed.unit,
                 found[0],
                 found[1],
-                _scope(ctx, user),
+                _scope(ctx, resumed),
             )
     request.state.caller = caller
     return caller
