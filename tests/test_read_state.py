@@ -4,6 +4,7 @@ the day and rules asked."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Any
@@ -210,4 +211,41 @@ def test_remembered_answers_follow_every_write(db: Database) -> None:
         t = c.world.task(s, "1.3.1")
         tasks.edit_task(s, boss, t, "x", t.version, {"lead_unit": "市商务局"})
     assert listed_units(db, c) != renamed  # a task's write: its plan's answers renewed
+    check_all(c)
+
+
+def test_a_report_committed_while_the_plan_is_recomputed_is_kept(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Recomputing reads the whole plan before it writes; a report that commits in
+    between must not be overwritten by figures computed before it (SQLite takes its
+    write lock only at the first write, so the reads are not under it)."""
+    c = build_cycle(db)
+    real, writers = state.computed_view, []
+
+    def report() -> None:
+        with db.transaction() as s:
+            boss, rnd = c.world.user(s, "boss"), cycle.get_round(s, c.rounds["2024-Q2"])
+            cycle.submit_report(s, boss, rnd, c.world.task(s, "1.3.1"), 77, None)
+
+    def with_a_report_in_between(*args: Any) -> Any:
+        view = real(*args)
+        if not writers:
+            writers.append(threading.Thread(target=report))
+            writers[0].start()
+            if db.engine.dialect.name == "sqlite":  # PostgreSQL: it waits for our lock
+                writers[0].join(10)
+        return view
+
+    monkeypatch.setattr(state, "computed_view", with_a_report_in_between)
+    before = refreshed(c)[1]
+    with db.transaction() as s:
+        state.refresh(s, c.world.plan(s), RULES, date.today())
+    writers[0].join(10)
+    # Both writes counted: remembered answers keyed by the version are not reused.
+    assert refreshed(c)[1] == before + 2
+    monkeypatch.undo()
+    with db.transaction() as s:
+        row = views.task_row(s, c.world.plan(s), c.world.task(s, "1.3.1").id, RULES, today())
+        assert row is not None and row.reported == 77
     check_all(c)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from luoshi.ledger import health
@@ -40,7 +40,7 @@ from luoshi.ledger.models import (
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.compute import computed_view, lead_unit_assigned_at
 from luoshi.ledger.read.listing import source_texts
-from luoshi.ledger.read.rows import TaskRow
+from luoshi.ledger.read.rows import PlanView, TaskRow
 from luoshi.ledger.read.timeline import store_missing_points
 from luoshi.settings import HealthRules
 
@@ -88,10 +88,15 @@ def locked_state(s: Session, plan_id: int) -> PlanState | None:
 def refresh(s: Session, plan: Plan, rules: HealthRules, day: date) -> PlanState:
     """Recompute and keep every figure of ``plan`` on ``day``, from its records."""
     st = locked_state(s, plan.id)
+    seen = st.version if st is not None else None
     store_missing_points(s, plan)
-    view = computed_view(s, plan, rules, AsOf(day))
-    assigned = lead_unit_assigned_at(s, plan.id)
-    sources = source_texts(s, plan.id)
+    view, assigned, sources = _read_plan(s, plan, rules, day)
+    if _written_since(s, plan.id, seen):
+        # A writer committed while we read (SQLite): read again, now under the lock,
+        # and count on from its version (remembered answers are keyed by it).
+        assert st is not None
+        s.refresh(st)
+        view, assigned, sources = _read_plan(s, plan, rules, day)
     s.execute(delete(PlanTally).where(PlanTally.plan_id == plan.id))
     s.execute(delete(TaskState).where(TaskState.plan_id == plan.id))
     rows = [_state_values(plan.id, r, assigned.get(r.id), sources.get(r.id, "")) for r in view]
@@ -109,6 +114,38 @@ def refresh(s: Session, plan: Plan, rules: HealthRules, day: date) -> PlanState:
     st.refreshed_at = now()
     s.flush()
     return st
+
+
+def _read_plan(
+    s: Session, plan: Plan, rules: HealthRules, day: date
+) -> tuple[PlanView, dict[int, datetime], dict[int, str]]:
+    """What ``refresh`` keeps: the computed plan, the lead units' assignment days, and
+    the leaves' source texts."""
+    view = computed_view(s, plan, rules, AsOf(day))
+    return view, lead_unit_assigned_at(s, plan.id), source_texts(s, plan.id)
+
+
+def _written_since(s: Session, plan_id: int, seen: int | None) -> bool:
+    """Take the plan's write lock and say whether its figures moved since ``seen``.
+
+    PostgreSQL: ``locked_state`` has held the state row since before the reads, and
+    every writer of the plan locks it first; nothing can have moved. SQLite has no row
+    locks and gives the database's one write lock at the first write, so the reads
+    before it saw no lock: a write that does nothing takes it now, and a writer that
+    committed in between has moved the version."""
+    if s.get_bind().dialect.name != "sqlite" or seen is None:
+        return False
+    s.execute(_TOUCH_STATE, {"b_plan_id": plan_id})
+    return s.execute(_VERSION, {"b_plan_id": plan_id}).scalar_one() != seen
+
+
+_TOUCH_STATE = (
+    update(PlanState)
+    .where(PlanState.plan_id == bindparam("b_plan_id"))
+    .values(version=PlanState.version)
+    .execution_options(synchronize_session=False)
+)
+_VERSION = select(PlanState.version).where(PlanState.plan_id == bindparam("b_plan_id"))
 
 
 def _state_values(
