@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from luoshi.ledger import cycle, tasks
 from luoshi.ledger.db import Database
+from luoshi.ledger.keeping import refresh_plans
 from luoshi.ledger.models import PlanState, TaskState
 from luoshi.ledger.read import kept, listing, state, views
 from luoshi.ledger.read.asof import AsOf
@@ -249,3 +250,62 @@ def test_a_report_committed_while_the_plan_is_recomputed_is_kept(
         row = views.task_row(s, c.world.plan(s), c.world.task(s, "1.3.1").id, RULES, today())
         assert row is not None and row.reported == 77
     check_all(c)
+
+
+def kept_is_computed_of(c: Cycle, day: date) -> None:
+    """The kept figures are those computed for ``day`` from the records as they are."""
+    with c.world.db.transaction() as s:
+        plan = c.world.plan(s)
+        st = state.plan_state(s, plan.id)
+        assert st is not None and st.day == day
+        got = kept.kept_view(s, plan, st, AsOf(day))
+        want = computed_view(s, plan, RULES, AsOf(day))
+    for a, b in zip(got.rows, want.rows, strict=True):
+        assert _close(asdict(a), asdict(b)), a.code
+
+
+def test_a_large_plan_a_day_behind_answers_from_its_kept_figures_until_refreshed(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = build_cycle(db)
+    yesterday = date.today() - timedelta(days=1)
+    with db.transaction() as s:
+        state.refresh(s, c.world.plan(s), RULES, yesterday)
+    monkeypatch.setattr(state, "LARGE_PLAN", 1)  # this plan counts as large
+
+    def not_on_a_request(*_args: Any) -> Any:
+        raise AssertionError("a large plan was computed on a request's path")
+
+    monkeypatch.setattr(views, "computed_view", not_on_a_request)
+    with db.transaction() as s:
+        plan = c.world.plan(s)
+        figures = views.figures_of(s, plan, RULES, today())
+        page = views.list_tasks(s, plan, RULES, today(), None, TaskFilter(unit="市民政局"))
+        assert views.plan_view(s, plan, RULES, today()).at == AsOf(yesterday)
+    assert figures.day == yesterday  # dated the day they are of
+    assert page.total > 0
+    # A report while behind is measured on that day too: one day's figures throughout.
+    with db.transaction() as s:
+        boss, rnd = c.world.user(s, "boss"), cycle.get_round(s, c.rounds["2024-Q2"])
+        cycle.submit_report(s, boss, rnd, c.world.task(s, "1.3.1"), 77, None)
+    kept_is_computed_of(c, yesterday)
+    # The keeper's refresh brings it to today; an older day is computed, not shown.
+    monkeypatch.undo()
+    assert [r.plan_id for r in refresh_plans(db, date.today())] == [c.world.plan_id]
+    kept_is_computed_of(c, date.today())
+    with db.transaction() as s:
+        st = s.get_one(PlanState, c.world.plan_id)
+        st.day = date.today() - timedelta(days=2)
+    monkeypatch.setattr(state, "LARGE_PLAN", 1)
+    with db.transaction() as s:
+        assert views.figures_of(s, c.world.plan(s), RULES, today()).day == date.today()
+
+
+def test_a_small_plan_a_day_behind_is_computed_for_today(db: Database) -> None:
+    c = build_cycle(db)
+    yesterday = date.today() - timedelta(days=1)
+    with db.transaction() as s:
+        state.refresh(s, c.world.plan(s), RULES, yesterday)
+        assert not state.answers(s, state.plan_state(s, c.world.plan_id), RULES, today())
+    with db.transaction() as s:
+        assert views.figures_of(s, c.world.plan(s), RULES, today()).day == date.today()

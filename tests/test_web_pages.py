@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
@@ -393,3 +393,18 @@ def test_an_invalid_value_shows_the_form_again_as_typed(
     shown = edit_form(r.text)
     assert shown["person"] == "张三" and shown["version"] == form["version"]
     assert stored(web, "1.2.1") == before
+
+
+def test_a_large_plan_still_of_yesterday_says_so_on_the_dashboard(
+    web: WebWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from luoshi.ledger.read import state
+
+    client, _ = browser(web, "reader")
+    assert 'id="catching-up"' not in client.get("/").text
+    yesterday = date.today() - timedelta(days=1)
+    with web.db.transaction() as s:
+        state.refresh(s, web.world.plan(s), web.db.rules, yesterday)
+    monkeypatch.setattr(state, "LARGE_PLAN", 1)
+    page = client.get("/").text
+    assert 'id="catching-up"' in page and yesterday.isoformat() in page

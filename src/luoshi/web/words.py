@@ -58,6 +58,10 @@ MORE_WORDS: dict[str, tuple[str, str]] = {
         "此计划是草稿，不出现在总览上；核对任务和分派后请启用（发起调度也会启用）。",
         "This plan is a draft, not on dashboards; activate it once checked.",
     ),
+    "catching_up_notice": (
+        "以下数据截至 {day}；今日数据正在计算，几分钟内更新。",
+        "Figures as of {day}; today's are being computed and follow within minutes.",
+    ),
     "archived_notice": ("此计划已归档，只能查看。", "This plan is archived: read only."),
     "no_active_plans": (
         "还没有启用的计划。草稿计划核对后可在「计划管理」中启用。",

@@ -14,7 +14,7 @@ from luoshi.ledger.read.memo import MEMO, stamp
 from luoshi.ledger.read.records import ATTENTION_SHOWN
 from luoshi.ledger.read.risks import TargetRisk, targets_at_risk
 from luoshi.ledger.read.rows import TaskRow
-from luoshi.ledger.read.state import is_fresh, plan_state, writes_pending
+from luoshi.ledger.read.state import answers, plan_state
 from luoshi.ledger.read.timeline import TimelinePoint, timeline
 from luoshi.ledger.read.views import figures_of, plan_view
 from luoshi.ledger.read.visibility import Viewer
@@ -40,7 +40,7 @@ def dashboard(
     for those who see every task, how the plan answers the plans above and below it;
     and the targets at risk the viewer may see."""
     st = plan_state(s, plan.id)
-    fresh = st is not None and is_fresh(st, rules, at) and not writes_pending(s)
+    fresh = answers(s, st, rules, at)
     # Linked plans' figures move with other plans' writes: remembered only alone.
     if st is not None and fresh and not has_links(s, plan.id):
         key = ("dashboard", stamp(s, st), viewer)

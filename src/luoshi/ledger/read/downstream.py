@@ -20,7 +20,7 @@ from luoshi.ledger.read import kept
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.linkage import links_below
 from luoshi.ledger.read.rows import TaskRow
-from luoshi.ledger.read.state import is_fresh, plan_state, writes_pending
+from luoshi.ledger.read.state import answers, plan_state
 from luoshi.ledger.read.views import plan_view
 from luoshi.ledger.rollup import Downstream, roll_up
 from luoshi.settings import HealthRules
@@ -63,7 +63,7 @@ def _rows(
     for task_id, plan_id in task_plans.items():
         by_plan.setdefault(plan_id, []).append(task_id)
     for plan_id, task_ids in sorted(by_plan.items()):
-        if is_fresh(plan_state(s, plan_id), rules, at) and not writes_pending(s):
+        if answers(s, plan_state(s, plan_id), rules, at):
             for i in range(0, len(task_ids), BATCH):
                 yield from kept.rows_by_id(s, task_ids[i : i + BATCH]).values()
         else:

@@ -129,7 +129,8 @@ def kept_view(s: Session, plan: Plan, st: PlanState, at: AsOf) -> PlanView:
     """The whole plan from its kept figures."""
     rows = list(iter_rows(s, plan.id))
     total = Rolled(st.progress, st.expected, _all_done(s, plan.id))
-    return PlanView(plan_ref(plan), at, rows, total)
+    # The day the figures are of: today's, or the last day's while a large plan catches up.
+    return PlanView(plan_ref(plan), AsOf(st.day), rows, total)
 
 
 def _all_done(s: Session, plan_id: int) -> bool:

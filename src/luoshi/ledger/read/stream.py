@@ -20,7 +20,7 @@ from luoshi.ledger.read import kept
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.compute import computed_view, plan_ref
 from luoshi.ledger.read.rows import PlanRef, PlanView, TaskRow
-from luoshi.ledger.read.state import is_fresh, plan_state, writes_pending
+from luoshi.ledger.read.state import answers, plan_state
 from luoshi.settings import HealthRules
 
 
@@ -48,7 +48,7 @@ def plan_stream(s: Session, plan: Plan, rules: HealthRules, at: AsOf) -> PlanStr
     """The plan's rows as of ``at``: streamed from the kept figures when they answer for
     ``at``, else computed (see the module's docstring). Iterate within the session."""
     st = plan_state(s, plan.id)
-    if is_fresh(st, rules, at) and not writes_pending(s):
+    if answers(s, st, rules, at):
         assert st is not None
         tasks, targets = _counts(s, plan.id)
         return PlanStream(

@@ -37,6 +37,7 @@ from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.compute import due_rounds, lead_unit_assigned_on
 from luoshi.ledger.read.state import (
     TOUCH_AT_MOST,
+    catching_up,
     is_fresh,
     locked_state,
     refresh,
@@ -152,6 +153,14 @@ def touch(s: Session, plan_id: int, task_ids: Iterable[int], rules: HealthRules,
     plan = s.get(Plan, plan_id)
     if plan is None:
         return
+    if (
+        st is not None
+        and not is_fresh(st, rules, AsOf(day))
+        and catching_up(s, st, rules, AsOf(day))
+    ):
+        # A large plan still of yesterday: its touched tasks are measured on that day
+        # too, so the kept figures stay those of one day until the keeper's refresh.
+        day = st.day
     if not is_fresh(st, rules, AsOf(day)) or len(ids) > TOUCH_AT_MOST:
         refresh(s, plan, rules, day)
         return

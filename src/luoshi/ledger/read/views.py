@@ -17,7 +17,7 @@ from luoshi.ledger.read.figures import PlanFigures, plan_figures
 from luoshi.ledger.read.listing import Page, Sort, TaskFilter
 from luoshi.ledger.read.memo import MEMO, stamp
 from luoshi.ledger.read.rows import PlanView, TaskRow
-from luoshi.ledger.read.state import is_fresh, plan_state, writes_pending
+from luoshi.ledger.read.state import answers, plan_state
 from luoshi.ledger.read.visibility import Viewer
 from luoshi.settings import HealthRules
 
@@ -25,7 +25,7 @@ from luoshi.settings import HealthRules
 def plan_view(s: Session, plan: Plan, rules: HealthRules, at: AsOf) -> PlanView:
     """Every task of ``plan`` in code order, with its figures as of ``at``."""
     st = plan_state(s, plan.id)
-    if is_fresh(st, rules, at) and not writes_pending(s):
+    if answers(s, st, rules, at):
         assert st is not None
         return kept.kept_view(s, plan, st, at)
     return computed_view(s, plan, rules, at)
@@ -35,7 +35,7 @@ def iter_plan_rows(s: Session, plan: Plan, rules: HealthRules, at: AsOf) -> Iter
     """Every task row of ``plan`` in code order; from kept figures a chunk at a time, so
     that a million-task plan streams in bounded memory."""
     st = plan_state(s, plan.id)
-    if is_fresh(st, rules, at) and not writes_pending(s):
+    if answers(s, st, rules, at):
         yield from kept.iter_rows(s, plan.id)
         return
     yield from computed_view(s, plan, rules, at).rows
@@ -52,7 +52,7 @@ def figures_of(
     """The plan's figures as ``viewer`` may see them; ``attention`` limits how many tasks
     needing attention are listed (all when None; ``attention_total`` counts them all)."""
     st = plan_state(s, plan.id)
-    if is_fresh(st, rules, at) and not writes_pending(s):
+    if answers(s, st, rules, at):
         assert st is not None
         key = ("figures", stamp(s, st), viewer, attention)
         return MEMO.get_or(key, lambda: kept.kept_figures(s, plan, st, viewer, attention))
@@ -80,7 +80,7 @@ def list_tasks(
     """The ledger list: the tasks ``viewer`` may see that ``f`` selects, one page of them."""
     order = sort or Sort()
     st = plan_state(s, plan.id)
-    if is_fresh(st, rules, at) and not writes_pending(s):
+    if answers(s, st, rules, at):
         assert st is not None
         key = ("list", stamp(s, st), viewer, f, order, page, per_page, after)
         return MEMO.get_or(
@@ -95,7 +95,7 @@ def filter_choices(
 ) -> tuple[list[str], list[str]]:
     """The lead units and categories the list can be filtered to."""
     st = plan_state(s, plan.id)
-    if is_fresh(st, rules, at) and not writes_pending(s):
+    if answers(s, st, rules, at):
         assert st is not None
         return MEMO.get_or(("choices", stamp(s, st)), lambda: kept.kept_distinct(s, plan.id))
     return listing.distinct_computed(computed_view(s, plan, rules, at))
@@ -104,6 +104,6 @@ def filter_choices(
 def task_row(s: Session, plan: Plan, task_id: int, rules: HealthRules, at: AsOf) -> TaskRow | None:
     """One task's row as of ``at``."""
     st = plan_state(s, plan.id)
-    if is_fresh(st, rules, at) and not writes_pending(s):
+    if answers(s, st, rules, at):
         return kept.rows_by_id(s, [task_id]).get(task_id)
     return computed_view(s, plan, rules, at).by_id.get(task_id)

@@ -92,6 +92,8 @@ def _read(request: Request, caller: Caller, plan: str | None) -> dict[str, Any]:
         "plan": chosen,
         "plans": plans,
         "f": d.figures,
+        # A large plan's figures are the last day's until the keeper has recomputed it.
+        "behind": d.figures.day < AsOf.today().day,
         "charts": dashboard_charts(d, chosen.id, lang_of(request)),
         "health": HEALTH_ORDER,
         "shown": ATTENTION_SHOWN,
