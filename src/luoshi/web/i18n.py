@@ -233,11 +233,13 @@ def install(env: Environment) -> None:
 
 
 def _merge_workflow_words() -> None:
+    from luoshi.web.i18n_audit import WORDS as audit_words
     from luoshi.web.i18n_orgs import WORDS as org_words
     from luoshi.web.i18n_workflow import WORDS as workflow_words
 
     WORDS.update(workflow_words)
     WORDS.update(org_words)
+    WORDS.update(audit_words)
 
 
 _merge_workflow_words()
