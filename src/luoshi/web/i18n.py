@@ -25,6 +25,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "nav.review": ("督考", "Review"),
     "nav.users": ("用户", "Users"),
     "nav.public": ("公开", "Public"),
+    "nav.menu": ("菜单", "Menu"),
     "login": ("登录", "Sign in"),
     "logout": ("退出", "Sign out"),
     "username": ("用户名", "Username"),

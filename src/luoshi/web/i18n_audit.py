@@ -18,9 +18,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "audit.verify_hint": (
         "逐条核对每条记录的哈希，找出第一条被改动、删除或插入的记录"
         "（与 luoshi audit verify 相同）。"
-        "记录多时较慢：每百万条约需一分钟，请耐心等待，不要重复点击。",
+        "记录多时较慢（每十万条约需十几秒，百万条需数分钟），请耐心等待，不要重复点击。",
         "Checks every event's hash and names the first one changed, removed or slipped in "
-        "(as luoshi audit verify). Slow on a big trail: about a minute per million events.",
+        "(as luoshi audit verify). Slow on a big trail: some seconds per 100,000 events.",
     ),
     "audit.ok": (
         "审计链完好：共 {n} 条记录，链尾哈希 {hash}",
