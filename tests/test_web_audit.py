@@ -47,7 +47,9 @@ def test_the_supervisors_menu_leads_to_the_newest_events(web: WebWorld) -> None:
     assert f"审计链共 {len(ids)} 条记录" in page
     # Chinese labels of the table and the action, not the stored codes.
     first = next(r for r in page.split("<tr data-id=")[1:] if 'data-action="create"' in r)
-    assert "新建" in first or "创建" in first
+    assert "新建" in first
+    signed_in = page.split('data-action="sign_in"', 1)[1].split("</tr>", 1)[0]
+    assert "登录 " in signed_in and ">登录<" in signed_in  # the entity and the action
 
 
 def test_keyset_pages_walk_the_whole_trail_both_ways(web: WebWorld) -> None:
