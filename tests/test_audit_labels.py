@@ -13,7 +13,7 @@ from sqlalchemy import inspect
 
 import luoshi.ledger
 from luoshi.extract.verdict import VERDICT_LABELS
-from luoshi.ledger import audit_labels, confirm, cycle, health, models, outbox, tasks
+from luoshi.ledger import audit_labels, confirm, cycle, health, logins, models, outbox, tasks
 from luoshi.ledger.access import ROLE_LABELS
 from luoshi.ledger.models import Base
 from tests.test_web_pages import browser
@@ -57,6 +57,21 @@ def _literal_actions() -> Iterator[tuple[str, str]]:
             for arg in args:
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                     yield path.name, arg.value
+
+
+def test_sign_ins_and_their_failures_have_labels() -> None:
+    """logins.py writes its events itself (``_event(s, name, user, action, …)``), and the
+    audit trail page shows them beside every other change."""
+    tree = ast.parse((LEDGER / "logins.py").read_text(encoding="utf-8"))
+    found = {
+        node.args[3].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        and node.func.id == "_event" and isinstance(node.args[3], ast.Constant)
+    }  # fmt: skip
+    assert {"sign_in", "sign_out", "login_failed", "lockout"} <= found
+    assert [a for a in found if a not in audit_labels.labels()["actions"]] == []
+    assert audit_labels.entity_label(logins.ENTITY) == "登录"
 
 
 def test_every_action_the_ledger_records_has_a_label() -> None:

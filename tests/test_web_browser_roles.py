@@ -226,9 +226,54 @@ def test_wide_tables_scroll_inside_their_card_on_a_375_px_phone(
     for path in (*wide, "/", "/notifications", "/inbox", task):
         w.go(path)
         fits(w, "375" + path.replace("/", "-"))
-    w.go("/plans/1/ledger")
+    w.go("/scores")
     inner, outer = w.d.execute_script(  # type: ignore[attr-defined]
-        "const s = document.getElementById('ledger').closest('.scroll');"
-        " return [s.scrollWidth, s.clientWidth]"
+        "const s = document.querySelector('.scroll'); return [s.scrollWidth, s.clientWidth]"
     )
-    assert inner > outer  # the ledger is wider than the phone: its wrapper scrolls
+    assert inner > outer  # the ranking is wider than the phone: its wrapper scrolls
+    for path, table in (("/plans/1/ledger", "ledger"), ("/review", "review-queue")):
+        w.go(path)
+        cards_fit(w, table)
+
+
+def cards_fit(w: Walk, table: str) -> None:
+    """A long list is stacked cards on a phone: no sideways scrolling, every row one
+    card as wide as its wrapper, every cell labelled by its column or the title."""
+    inner, outer, rows, unlabelled = w.d.execute_script(  # type: ignore[attr-defined]
+        "const t = document.getElementById(arguments[0]), s = t.closest('.scroll');"
+        " const rows = [...t.tBodies[0].rows];"
+        " const cells = rows.flatMap(r => [...r.cells]).filter(c => c.offsetHeight"
+        "   && !c.dataset.label && !c.matches('.title, .code, .pick, .decide'));"
+        " return [s.scrollWidth, s.clientWidth,"
+        "   rows.map(r => [getComputedStyle(r).display, Math.round(r.offsetWidth)]),"
+        "   cells.map(c => c.textContent.slice(0, 20))]",
+        table,
+    )
+    assert inner <= outer, f"{table}: scrolls sideways ({inner} > {outer})"
+    assert rows and all(d == "block" and wd >= outer - 2 for d, wd in rows), (table, rows)
+    assert unlabelled == [], (table, unlabelled)
+
+
+def test_the_menu_folds_behind_a_button_on_a_phone(demo_server: str, browser: Any) -> None:
+    size(browser, SMALL_PHONE)
+    w = Walk(browser, demo_server, "roles-menu-phone")
+    w.login("duban")
+    links = "[...document.querySelectorAll('nav a')]"
+    shown = f"return {links}.filter(a => a.getClientRects().length).length"
+    assert w.d.execute_script(shown) == 0  # type: ignore[attr-defined]
+    w.find("#menu-toggle").click()  # type: ignore[attr-defined]  # no page load: CSS only
+    w.shot("menu-open")
+    boxes = w.d.execute_script(  # type: ignore[attr-defined]
+        f"return {links}.map(a => {{ const r = a.getBoundingClientRect();"
+        " return [a.textContent, r.left, r.right, r.height]; })"
+    )
+    assert len(boxes) >= 10 and "审计记录" in [b[0] for b in boxes]
+    for text, left, right, height in boxes:
+        assert left >= 0 and right <= SMALL_PHONE["width"] and 40 <= height <= 48, text
+    menu_words_whole(w)
+    w.find("nav a[href='/review']").click()  # type: ignore[attr-defined]
+    assert "/review" in w.d.current_url  # type: ignore[attr-defined]
+    size(browser, DESKTOP)
+    w.go("/")
+    assert not w.find("#menu-toggle").is_displayed()  # type: ignore[attr-defined]
+    assert w.d.execute_script(shown) >= 10  # type: ignore[attr-defined]

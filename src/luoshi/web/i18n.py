@@ -25,6 +25,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "nav.review": ("督考", "Review"),
     "nav.users": ("用户", "Users"),
     "nav.public": ("公开", "Public"),
+    "nav.menu": ("菜单", "Menu"),
     "login": ("登录", "Sign in"),
     "logout": ("退出", "Sign out"),
     "username": ("用户名", "Username"),
@@ -233,11 +234,13 @@ def install(env: Environment) -> None:
 
 
 def _merge_workflow_words() -> None:
+    from luoshi.web.i18n_audit import WORDS as audit_words
     from luoshi.web.i18n_orgs import WORDS as org_words
     from luoshi.web.i18n_workflow import WORDS as workflow_words
 
     WORDS.update(workflow_words)
     WORDS.update(org_words)
+    WORDS.update(audit_words)
 
 
 _merge_workflow_words()

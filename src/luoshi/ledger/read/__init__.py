@@ -17,6 +17,7 @@ database or applies a rule of its own.
 ``catalog``    plans to choose from, units, a document with its spans
 ``values``     the latest reported value of each target
 ``visibility`` ``Viewer``: who may see which tasks and reports, who may report
+``audit_trail`` the whole audit trail, newest first, keyset-paged; its chain check
 ``records``    the JSON shape of task, target, document, report, user, figures
 =============  ================================================================
 """

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from luoshi.extract.records import number
+from luoshi.ledger.audit_chain import Verdict
 from luoshi.ledger.health import HEALTH_LABELS
 from luoshi.ledger.links import link_record
 from luoshi.ledger.models import AuditEvent, Document, User
@@ -367,6 +368,17 @@ def audit_record(e: AuditEvent) -> dict[str, Any]:
         "action": e.action,
         "before": e.before,
         "after": e.after,
+    }
+
+
+def verdict_record(v: Verdict) -> dict[str, Any]:
+    """What the check of the audit chain found (audit_chain.Verdict)."""
+    return {
+        "ok": v.ok,
+        "checked": v.checked,
+        "last_hash": v.last_hash,
+        "broken_id": v.broken_id,
+        "reason": v.reason,
     }
 
 

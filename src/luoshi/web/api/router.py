@@ -6,6 +6,7 @@ from starlette.routing import BaseRoute
 
 from luoshi.web.api import PREFIX as PREFIX  # re-exported: where the API lives
 from luoshi.web.api import (
+    audit,
     auth,
     documents,
     exchange,
@@ -31,6 +32,6 @@ def routes() -> list[BaseRoute]:
     start-up."""
     modules = (
         auth, documents, plans, exchange, manage, tasks, rounds, people, public, targets,
-        workflow, orgs, links,
+        workflow, orgs, links, audit,
     )  # fmt: skip
     return [route for module in modules for route in module.router.routes]

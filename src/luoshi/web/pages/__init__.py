@@ -6,6 +6,7 @@ from starlette.routing import BaseRoute
 
 from luoshi.web.pages import (
     assets,
+    audit,
     auth,
     dashboard,
     documents,
@@ -28,6 +29,6 @@ def routes() -> list[BaseRoute]:
     them out of the API schema and is used as it is (see ``web.api.router.routes``)."""
     modules = (
         assets, auth, dashboard, documents, ledger, exchange, plans, tasks, rounds, public, users,
-        targets, workflow, links, orgs,
+        targets, workflow, links, orgs, audit,
     )  # fmt: skip
     return [route for module in modules for route in module.router.routes]
