@@ -112,8 +112,10 @@ def task_detail(
 ) -> TaskDetail:
     """Everything the task page shows, as ``viewer`` may see it."""
     task = task_by_id(s, task_id)
-    upstream = require_task_readable(s, viewer, task)
+    # Held here: the session keeps only the objects someone refers to, and the check
+    # below would otherwise read the plan a second time.
     plan = plan_by_id(s, task.plan_id)
+    upstream = require_task_readable(s, viewer, task)
     at = at or AsOf.today()
     row = visible_row(task_row(s, plan, task_id, rules, at), viewer, task_id)
     rnd = open_round_of(s, task.plan_id)

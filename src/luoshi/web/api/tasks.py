@@ -25,9 +25,10 @@ router = APIRouter(prefix=PREFIX, tags=["tasks"])
 def detail(request: Request, caller: Caller, task_id: int) -> dict[str, Any]:
     ctx = ctx_of(request)
     with ctx.read() as s:
+        task = task_by_id(s, task_id)  # held: read once for both (the session keeps it)
         found = records.task_detail_record(task_detail(s, caller.viewer, task_id, ctx.rules))
         # The chain (签收, 延期, 办结, 批示) beside the task; reports carry their files.
-        return {**found, "workflow": workflow_reads.task_workflow(s, task_by_id(s, task_id))}
+        return {**found, "workflow": workflow_reads.task_workflow(s, task)}
 
 
 @router.get("/tasks/{task_id}", summary="任务详情 A task")

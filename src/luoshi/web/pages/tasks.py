@@ -79,11 +79,11 @@ def show_task(
     shown again: as typed for an invalid value, with the current values for a conflict."""
     ctx = ctx_of(request)
     with ctx.read() as s:
+        row = task_by_id(s, task_id)  # held: read once for all below (the session keeps it)
         detail = task_detail(s, caller.viewer, task_id, ctx.rules)
         task = records.task_detail_record(detail)
         events = [records.audit_record(e) for e in audit_of_task(s, task_id)]
         history = audit_labels.labelled(events, audit_labels.id_names(s, events))
-        row = task_by_id(s, task_id)
         basis, initial_progress = confirm.basis_of(row), row.initial_progress_note
         flow = workflow_reads.task_workflow(s, row)
         units = unit_choices(s, task) if caller.is_manager else []
