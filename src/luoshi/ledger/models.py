@@ -324,7 +324,13 @@ class AuditEvent(Base):
     """审计记录: who changed what and when, before and after. Append-only."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_entity", "entity", "entity_id"),)
+    __table_args__ = (
+        Index("ix_audit_events_entity", "entity", "entity_id"),
+        # The trail's page (read/audit_trail.py) filtered by table or by actor, newest
+        # first: an index range in id order, not every such event sorted.
+        Index("ix_audit_events_entity_order", "entity", "id"),
+        Index("ix_audit_events_actor", "actor", "id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
