@@ -187,7 +187,7 @@ def _open(c: Cycle, at: AsOf, computed: bool, monkeypatch: pytest.MonkeyPatch) -
 
     with monkeypatch.context() as m:
         if computed:
-            m.setattr(stream, "is_fresh", lambda *_: False)
+            m.setattr(stream, "answers", lambda *_: False)
         with c.world.db.transaction() as s:
             data = open_data(s, c.world.plan(s), HealthRules(), at)
             assert data.stream.streamed is not computed
