@@ -169,7 +169,10 @@ def submit_report(
     is the first target's)."""
     with ctx.work(caller) as (s, actor):
         task = get_task(s, task_id)
-        rnd = cycle.round_for_report(s, task.plan_id, round_id)
+        # Held for the transaction: the session keeps only referenced objects, and the
+        # checks and the upkeep under the write lock would each read the plan again.
+        plan = get_plan(s, task.plan_id)
+        rnd = cycle.round_for_report(s, plan.id, round_id)
         clean = [e.strip() for e in evidence if e.strip()]
         return cycle.submit_report(
             s, actor, rnd, task, percent, value, narrative.strip(), clean, values=values
