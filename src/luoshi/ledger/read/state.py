@@ -37,6 +37,7 @@ from luoshi.ledger.models import (
     PlanTally,
     TaskState,
 )
+from luoshi.ledger.read import moved
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.compute import computed_view, lead_unit_assigned_at
 from luoshi.ledger.read.listing import source_texts
@@ -117,15 +118,20 @@ def locked_state(s: Session, plan_id: int) -> PlanState | None:
 def refresh(s: Session, plan: Plan, rules: HealthRules, day: date) -> PlanState:
     """Recompute and keep every figure of ``plan`` on ``day``, from its records."""
     st = locked_state(s, plan.id)
-    seen = st.version if st is not None else None
+    seen, head = (st.version if st is not None else None), moved.audit_head(s)
     store_missing_points(s, plan)
     view, assigned, sources = _read_plan(s, plan, rules, day)
+    again: set[int] = set()
     if _written_since(s, plan.id, seen):
-        # A writer committed while we read (SQLite): read again, now under the lock,
-        # and count on from its version (remembered answers are keyed by it).
+        # Writers committed while we read (SQLite). Count on from their version
+        # (remembered answers are keyed by it); the tasks they changed are touched
+        # again below, under the lock; a round changed or too many: read it all again.
         assert st is not None
         s.refresh(st)
-        view, assigned, sources = _read_plan(s, plan, rules, day)
+        found = moved.tasks_moved_since(s, plan.id, head, TOUCH_AT_MOST)
+        if found is None:
+            view, assigned, sources = _read_plan(s, plan, rules, day)
+        again = found or set()
     s.execute(delete(PlanTally).where(PlanTally.plan_id == plan.id))
     s.execute(delete(TaskState).where(TaskState.plan_id == plan.id))
     rows = [_state_values(plan.id, r, assigned.get(r.id), sources.get(r.id, "")) for r in view]
@@ -142,6 +148,10 @@ def refresh(s: Session, plan: Plan, rules: HealthRules, day: date) -> PlanState:
     st.version += 1
     st.refreshed_at = now()
     s.flush()
+    if again:
+        from luoshi.ledger.read.touch import touch  # touch refreshes: imported late
+
+        touch(s, plan.id, again, rules, day)
     return st
 
 
