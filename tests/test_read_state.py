@@ -211,3 +211,27 @@ def test_remembered_answers_follow_every_write(db: Database) -> None:
         tasks.edit_task(s, boss, t, "x", t.version, {"lead_unit": "市商务局"})
     assert listed_units(db, c) != renamed  # a task's write: its plan's answers renewed
     check_all(c)
+
+
+def test_a_second_report_in_the_round_replaces_the_first_and_the_figures_follow(
+    db: Database,
+) -> None:
+    from luoshi.ledger.read.reports import review_queue
+
+    c = build_cycle(db)
+    with db.transaction() as s:
+        boss = c.world.user(s, "boss")
+        q2 = cycle.get_round(s, c.rounds["2024-Q2"])
+        first = cycle.submit_report(s, boss, q2, c.world.task(s, "1.2.2"), 30).id
+    with db.transaction() as s:
+        boss = c.world.user(s, "boss")
+        q2 = cycle.get_round(s, c.rounds["2024-Q2"])
+        second = cycle.submit_report(s, boss, q2, c.world.task(s, "1.2.2"), 60).id
+    check_all(c)
+    with db.transaction() as s:
+        waiting = review_queue(s, Viewer(1, "admin"), c.world.plan_id, "submitted")
+        q2_id = c.rounds["2024-Q2"]
+        assert [r.id for r in waiting if (r.task_code, r.round_id) == ("1.2.2", q2_id)] == [second]
+        assert first not in {r.id for r in waiting}
+        row = s.get_one(TaskState, c.world.task(s, "1.2.2").id)
+        assert row.progress == pytest.approx(60)  # the newest report counts

@@ -88,6 +88,8 @@ Finite = Annotated[float, Field(allow_inf_nan=False, ge=-1e15, le=1e15)]
 Percent = Annotated[float, Field(allow_inf_nan=False, ge=0, le=100)]
 PageNo = Annotated[int, Query(ge=1, le=100_000)]
 PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE)]
+# 审核状态 a report list may be filtered by (ledger.models.REPORT_STATES).
+ReportState = Literal["submitted", "accepted", "returned", "superseded"]
 
 
 class Body(BaseModel):

@@ -69,7 +69,7 @@ class ReportRow:
     value: float | None
     narrative: str
     evidence: list[str]
-    state: str  # submitted, accepted or returned
+    state: str  # submitted, accepted, returned or superseded
     submitted_at: datetime
     version: int
     reviews: list[ReviewRow] = field(default_factory=list)

@@ -28,6 +28,7 @@ from luoshi.web.schemas import (
     PerPage,
     PlanIn,
     PlanPatch,
+    ReportState,
     RoundIn,
 )
 
@@ -185,7 +186,7 @@ def plan_reports(
     plan_id: PathId,
     request: Request,
     caller: SignedIn,
-    state: Annotated[str | None, Query(pattern="^(submitted|accepted|returned)$")] = None,
+    state: ReportState | None = None,
     page: PageNo = 1,
     per_page: PerPage = 50,
 ) -> JSONResponse:
