@@ -10,6 +10,7 @@ become a 500 with a generic message and one log line with the traceback.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -138,10 +139,24 @@ def _phrase(e: Any) -> str:
         return f"太长（最多 {ctx['max_length']} 字）"
     if kind == "too_long" and "max_length" in ctx:
         return f"项数太多（最多 {ctx['max_length']} 项）"
+    choices = _choices(kind, ctx)
+    if choices:
+        return f"不是可选的值，可选：{'、'.join(choices)}"
     if kind == "value_error" and ctx.get("error"):
         # Raised by our own validators (schemas.py), whose messages are Chinese.
         return str(ctx["error"])
     return _TYPES.get(kind, "无效")
+
+
+def _choices(kind: str, ctx: dict[str, Any]) -> list[str]:
+    """The values a choice accepts: a Literal's ("'a', 'b' or 'c'") or an
+    alternation pattern's (^(a|b|c)$), so the message can list them."""
+    if kind in ("literal_error", "enum"):
+        return re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+    if kind == "string_pattern_mismatch":
+        found = re.fullmatch(r"\^\(([\w|]+)\)\$", str(ctx.get("pattern", "")))
+        return found[1].split("|") if found else []
+    return []
 
 
 def _bound(value: Any) -> str:

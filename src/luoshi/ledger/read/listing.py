@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import InputError
-from luoshi.ledger.health import HEALTH_ORDER
+from luoshi.ledger.health import HEALTH_LABELS, HEALTH_ORDER
 from luoshi.ledger.models import Document, Task
 from luoshi.ledger.read.rows import PlanView, TaskRow
 from luoshi.ledger.read.visibility import Viewer
@@ -25,7 +25,22 @@ from luoshi.ledger.read.visibility import Viewer
 T = TypeVar("T")
 SortKey = Literal["code", "deadline", "progress", "health", "lead_unit", "title"]
 SORT_KEYS: tuple[SortKey, ...] = ("code", "deadline", "progress", "health", "lead_unit", "title")
+# What each sort key orders by, as the list's column headers say it.
+SORT_LABELS = {
+    "code": "编号",
+    "deadline": "完成时限",
+    "progress": "进度",
+    "health": "状态",
+    "lead_unit": "责任单位",
+    "title": "任务",
+}
 MAX_PER_PAGE = 200
+
+
+def choices(labels: Mapping[str, str]) -> str:
+    """Codes with their labels, for a message that lists what may be chosen:
+    green（正常）、amber（滞后）…"""
+    return "、".join(f"{code}（{label}）" for code, label in labels.items())
 
 
 @dataclass(frozen=True)
@@ -45,7 +60,9 @@ class TaskFilter:
         if self.deadline_from and self.deadline_to and self.deadline_from > self.deadline_to:
             raise InputError("完成时限的起始日期晚于截止日期")
         if self.health is not None and self.health not in HEALTH_ORDER:
-            raise InputError(f"状态「{self.health}」无效，可选：{'、'.join(HEALTH_ORDER)}")
+            raise InputError(
+                f"状态（health）「{self.health}」无效，可选：{choices(HEALTH_LABELS)}", ("health",)
+            )
 
 
 @dataclass(frozen=True)
@@ -63,7 +80,10 @@ class Sort:
         if not key:
             return cls()
         if key not in SORT_KEYS:
-            raise InputError(f"排序字段「{key}」无效，可选：{'、'.join(SORT_KEYS)}")
+            raise InputError(
+                f"排序（sort）「{key}」无效，可选：{choices(SORT_LABELS)}，前加 - 为倒序",
+                ("sort",),
+            )
         return cls(key, text.startswith("-"))
 
 
@@ -80,6 +100,12 @@ class Page(Generic[T]):
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
+
+
+def beyond_end(page: int, pages: int) -> str | None:
+    """第 N 页超出范围: what to say when the page asked for lies past the last one (a
+    list with nothing in it has one page, empty)."""
+    return f"第 {page} 页超出范围，共 {pages} 页" if page > pages else None
 
 
 def paginate(items: Sequence[T], page: int, per_page: int) -> Page[T]:
