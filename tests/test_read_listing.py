@@ -15,6 +15,7 @@ from luoshi.ledger.read.listing import (
     Sort,
     TaskFilter,
     beyond_end,
+    code_needle,
     filter_rows,
     list_computed,
     paginate,
@@ -45,6 +46,15 @@ def test_source_sentences_of_leaves_are_searched(db: Database) -> None:
     # "标准箱" is in the sentence of 1.1.1.1, not in any title; the groups above it
     # contain that sentence in their part, but only a leaf's own sentence counts.
     assert codes(TaskFilter(text="标准箱")) == ["1.1.1.1"]
+
+
+def test_a_code_finds_its_task_and_the_tasks_under_it(db: Database) -> None:
+    codes = lister(db)
+    assert codes(TaskFilter(text="1.1.1")) == ["1.1.1", "1.1.1.1", "1.1.1.2"]
+    assert codes(TaskFilter(text="１．２．")) == ["1.2", "1.2.1"]  # full width, trailing dot
+    assert codes(TaskFilter(text="1.1.2.1")) == ["1.1.2.1"]
+    assert codes(TaskFilter(text="2.1")) == []  # not a part of 1.2.1
+    assert code_needle("港口") is None and code_needle("1.") == "1"
 
 
 def test_unit_matches_lead_and_co_units(db: Database) -> None:

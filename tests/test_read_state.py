@@ -85,6 +85,8 @@ FILTERS = [
     TaskFilter(unit="市民政局", leaves_only=True),
     TaskFilter(category="（二）提升港口能级"),
     TaskFilter(text="码头"),
+    TaskFilter(text="1.1"),  # a code: the task and those under it
+    TaskFilter(text="1.2.1", leaves_only=True),
     TaskFilter(deadline_from=date(2024, 6, 1), deadline_to=date(2024, 12, 31)),
 ]
 SORTS = [

@@ -3,11 +3,14 @@
 Filters run over the rows of a plan's view (which carry the computed health), so
 health can be filtered on like any stored field. Text search is a plain substring
 match on the title and, for a leaf, its source sentence: Chinese words of two
-characters (港口) are found, which a trigram index would miss.
+characters (港口) are found, which a trigram index would miss. A search that is a
+code (编号 3.1.2) also finds that task and the tasks under it — by the whole code,
+never a part of one (1.1 is not in 11.1).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -35,6 +38,22 @@ SORT_LABELS = {
     "title": "任务",
 }
 MAX_PER_PAGE = 200
+
+
+_CODE = re.compile(r"\d+(?:\.\d+)*")
+# Typed with a Chinese input method: full-width digits and dots.
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+
+
+def code_needle(text: str) -> str | None:
+    """The code a search names (３．１．２ or 3.1.2. read as 3.1.2), else None."""
+    folded = text.strip().translate(_HALF_WIDTH).rstrip(".")
+    return folded if _CODE.fullmatch(folded) else None
+
+
+def under_code(code: str, needle: str) -> bool:
+    """Whether ``code`` is the task ``needle`` names or one under it."""
+    return code == needle or code.startswith(needle + ".")
 
 
 def choices(labels: Mapping[str, str]) -> str:
@@ -143,6 +162,9 @@ def matches(row: TaskRow, f: TaskFilter, source: str) -> bool:
         return False
     if f.text:
         needle = f.text.casefold()
+        code = code_needle(f.text)
+        if code is not None and under_code(row.code, code):
+            return True
         # A group's source is its whole part; only a leaf's is its own sentence.
         return needle in row.title.casefold() or (row.leaf and needle in source.casefold())
     return True
