@@ -237,3 +237,20 @@ def test_a_second_report_in_the_round_replaces_the_first_and_the_figures_follow(
         assert first not in {r.id for r in waiting}
         row = s.get_one(TaskState, c.world.task(s, "1.2.2").id)
         assert row.progress == pytest.approx(60)  # the newest report counts
+
+
+def test_the_health_sort_puts_the_worst_first(db: Database) -> None:
+    c = build_cycle(db)
+    order = ["stalled", "red", "amber", "green", "done"]
+    with db.transaction() as s:
+        plan = c.world.plan(s)
+        view = computed_view(s, plan, RULES, today())
+        for text, worst_first in (("health", True), ("-health", False)):
+            got = kept.kept_list(s, plan.id, None, TaskFilter(), Sort.parse(text), 1, 50)
+            want = listing.list_computed(s, view, None, TaskFilter(), Sort.parse(text), 1, 50)
+            healths = [r.health for r in got.items]
+            assert healths == [r.health for r in want.items]
+            ranks = [order.index(h) for h in healths]
+            assert ranks == sorted(ranks, reverse=not worst_first)
+            assert len(set(healths)) >= 3  # the cycle has several, to order
+    assert {"stalled", "done"} <= set(healths)

@@ -31,6 +31,7 @@ from luoshi.ledger.health import (
     NEEDS_ATTENTION,
     UNASSIGNED,
     UNCATEGORISED,
+    WORST_FIRST,
     Rolled,
 )
 from luoshi.ledger.models import (
@@ -205,7 +206,7 @@ def _order(sort: Sort) -> list[Any]:
     elif key == "progress":
         column = [TaskState.progress]
     elif key == "health":
-        column = [case({h: i for i, h in enumerate(HEALTH_ORDER)}, value=TaskState.health)]
+        column = [case({h: i for i, h in enumerate(WORST_FIRST)}, value=TaskState.health)]
     elif key == "lead_unit":
         column = [Unit.name.is_(None), Unit.name]
     else:

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import InputError
-from luoshi.ledger.health import HEALTH_LABELS, HEALTH_ORDER
+from luoshi.ledger.health import HEALTH_LABELS, HEALTH_ORDER, WORST_FIRST
 from luoshi.ledger.models import Document, Task
 from luoshi.ledger.read.rows import PlanView, TaskRow
 from luoshi.ledger.read.visibility import Viewer
@@ -185,7 +185,7 @@ def filter_rows(
 _SORTERS: dict[str, Callable[[TaskRow], Any]] = {
     "deadline": lambda r: (r.deadline is None, r.deadline or date.max),
     "progress": lambda r: r.progress,
-    "health": lambda r: HEALTH_ORDER.index(r.health),
+    "health": lambda r: WORST_FIRST.index(r.health),
     "lead_unit": lambda r: (r.lead_unit is None, r.lead_unit or ""),
     "title": lambda r: r.title,
 }
