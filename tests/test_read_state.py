@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from luoshi.ledger import cycle, tasks
 from luoshi.ledger.db import Database
-from luoshi.ledger.models import PlanState, TaskState
+from luoshi.ledger.models import PlanState, ProgressReport, TaskState
 from luoshi.ledger.read import kept, listing, state, views
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.compute import computed_view
@@ -237,6 +237,23 @@ def test_a_second_report_in_the_round_replaces_the_first_and_the_figures_follow(
         assert first not in {r.id for r in waiting}
         row = s.get_one(TaskState, c.world.task(s, "1.2.2").id)
         assert row.progress == pytest.approx(60)  # the newest report counts
+        before = row.progress
+        replaced_at = s.get_one(ProgressReport, second).submitted_at
+    with db.transaction() as s:
+        boss = c.world.user(s, "boss")
+        cycle.review(s, boss, cycle.get_report(s, second), False, "数据有误")
+    check_all(c)  # the replaced report does not count again when its successor is returned
+    with db.transaction() as s:
+        q2 = cycle.get_round(s, c.rounds["2024-Q2"])
+        owing = {code for p in cycle.pending(s, q2) for code in p.tasks}
+        assert "1.2.2" in owing  # owed again: neither report stands
+        was = {code for p in cycle.pending(s, q2, replaced_at) for code in p.tasks}
+        assert "1.2.2" not in was  # when the second came in, it counted
+        just_before = s.get_one(ProgressReport, first).submitted_at
+        assert "1.2.2" not in {c for p in cycle.pending(s, q2, just_before) for c in p.tasks}
+        row = s.get_one(TaskState, c.world.task(s, "1.2.2").id)
+        # The earlier round's 80% (builders), not the replaced 30% of this round.
+        assert row.progress == pytest.approx(80) and before == pytest.approx(60)
 
 
 def test_the_health_sort_puts_the_worst_first(db: Database) -> None:

@@ -48,6 +48,9 @@ PENDING_ORIGIN = "suggested"
 UNIT_SOURCES = ("document", "map", "manual")
 TASK_STATES = ("open", "done")
 REPORT_STATES = ("submitted", "accepted", "returned", "superseded")
+# A report that does not count towards its task's progress: returned by a reviewer, or
+# replaced by its unit's newer report in the round before anyone reviewed it.
+NOT_COUNTED = ("returned", "superseded")
 # 层级: government levels, highest first (a parent organisation is at a higher level).
 ORG_LEVELS = ("国家", "省", "市", "区", "街道")
 LINK_STATES = ("proposed", "accepted", "rejected")
