@@ -140,3 +140,18 @@ def test_pages_name_a_bad_filter_in_chinese_and_show_the_last_page_past_the_end(
     assert _rows(past.text) == _rows(shown) != []  # the last page, not an empty table
     links = page.get(f"/plans/{web.world.plan_id}/links?page=7")
     assert links.status_code == 200 and "第 7 页超出范围，共 1 页" in links.text
+
+
+def test_a_form_posted_to_a_page_gets_a_page_naming_the_field_by_its_label(
+    web: WebWorld,
+) -> None:
+    from tests.test_web_pages import browser
+
+    client, csrf = browser(web, "boss")
+    task = f"/tasks/{web.task_id('1.1.1.1')}/report"
+    # Browser validation bypassed, and a client whose Accept does not say text/html.
+    r = client.post(task, data={"csrf_token": csrf}, headers={"Accept": "*/*"})
+    assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
+    assert "请求内容无效：完成百分比：缺少此项" in r.text and "percent" not in r.text
+    api = web.as_user("boss").post(f"{API}/tasks/{web.task_id('1.1.1.1')}/reports", json={})
+    assert "完成百分比（percent）：缺少此项" in assert_error(api, 422)["message"]
