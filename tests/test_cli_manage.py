@@ -118,6 +118,21 @@ def test_a_returned_report_needs_a_reason_and_the_cli_names_its_flag(
     assert r.stderr.strip() == "错误：退回进度报告 1 必须说明理由（--reason）"
 
 
+def test_a_second_report_shows_the_first_replaced_and_refuses_its_review(
+    built: Any, database_url: str
+) -> None:
+    built("rounds", "open", "t2024", "--period", "2024-Q1")
+    ((code,),) = query(database_url, "SELECT code FROM tasks WHERE kind = 'measure' LIMIT 1")
+    built("assign", f"t2024:{code}", "--unit", "市交通运输委")
+    for percent in ("10", "20"):
+        assert built("report", f"t2024:{code}", "--round", "1", "--percent", percent).exit_code == 0
+    listed = built("reports", "1").output
+    assert "已被新报告取代" in listed and "待审核" in listed
+    r = built("review", "1", "--accept")
+    assert r.exit_code == 2 and "已被同一单位在本轮的新报告取代" in r.stderr
+    assert built("review", "2", "--accept").exit_code == 0
+
+
 def test_demo_writes_nothing_but_its_database_and_says_how_to_use_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

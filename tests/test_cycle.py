@@ -10,7 +10,7 @@ from sqlalchemy import select
 from luoshi.errors import Conflict, InputError, PermissionDenied
 from luoshi.ledger import cycle
 from luoshi.ledger.db import Database
-from luoshi.ledger.models import Chase, Round
+from luoshi.ledger.models import AuditEvent, Chase, ProgressReport, Round
 from luoshi.ledger.read.asof import end_of_day
 from tests.builders import World, build_cycle, build_world
 
@@ -120,6 +120,46 @@ def test_a_returned_report_needs_a_reason_and_leaves_the_task_pending(db: Databa
         assert "市教委" in {p.unit for p in cycle.pending(s, rnd)}
         with pytest.raises(Conflict, match="已经审核过"):
             cycle.review(s, world.user(s, "boss"), cycle.get_report(s, rep), True)
+
+
+def test_a_second_report_in_the_round_replaces_the_one_awaiting_review(db: Database) -> None:
+    world = build_world(db)
+    rid = open_round(world)
+    first = report(world, "school", "1.2.1", 40, rid)
+    second = report(world, "school", "1.2.1", 60, rid)
+    with db.transaction() as s:
+        assert cycle.get_report(s, first).state == "superseded"
+        assert cycle.get_report(s, second).state == "submitted"
+        events = s.scalars(
+            select(AuditEvent.action).where(
+                AuditEvent.entity == "progress_reports", AuditEvent.entity_id == first
+            )
+        ).all()
+        assert list(events) == ["create", "superseded"]
+        with pytest.raises(Conflict, match="已被同一单位在本轮的新报告取代"):
+            cycle.review(s, world.user(s, "boss"), cycle.get_report(s, first), True)
+    with db.transaction() as s:
+        cycle.review(s, world.user(s, "boss"), cycle.get_report(s, second), True)
+    third = report(world, "school", "1.2.1", 70, rid)  # after a review: both stand
+    with db.transaction() as s:
+        assert cycle.get_report(s, second).state == "accepted"
+        assert cycle.get_report(s, third).state == "submitted"
+
+
+def test_only_the_same_units_report_in_the_same_round_is_replaced(db: Database) -> None:
+    world = build_world(db)
+    q1 = open_round(world)
+    early = report(world, "port", "1.1.1.1", 20, q1)
+    with db.transaction() as s:
+        cycle.close_round(s, world.user(s, "boss"), cycle.get_round(s, q1))
+    q2 = open_round(world, "2024-Q2")
+    report(world, "port", "1.1.1.1", 30, q2)  # another round
+    other = report(world, "school", "1.2.1", 50, q2)  # another task
+    report(world, "port", "1.1.1.1", 35, q2)
+    with db.transaction() as s:
+        states = dict(s.execute(select(ProgressReport.id, ProgressReport.state)).all())
+    assert states[early] == "submitted" and states[other] == "submitted"
+    assert sorted(states.values()) == ["submitted", "submitted", "submitted", "superseded"]
 
 
 def test_a_task_is_done_only_when_a_100_percent_report_is_accepted(db: Database) -> None:

@@ -73,10 +73,24 @@ def test_flags_are_read_for_a_rounds_reports(db: Database) -> None:
         rnd = cycle.open_round(s, world.user(s, "boss"), world.plan(s), "2024-Q1", None)
         port, task = world.user(s, "port"), world.task(s, "1.1.1.1")
         a = cycle.submit_report(s, port, rnd, task, 60, 12e6, "吞吐量达到1200万标准箱", ["链接"])
+        cycle.review(s, world.user(s, "boss"), a, True)
         b = cycle.submit_report(s, port, rnd, task, 50, 14e6, "吞吐量达到1200万标准箱", ["链接"])
         found = quality.report_flags(s, [a.id, b.id])
     assert a.id not in found
     assert sorted(f.code for f in found[b.id]) == ["backwards", "contradicts", "near_copy"]
+
+
+def test_a_correction_is_not_a_copy_of_the_report_it_replaces(db: Database) -> None:
+    world = build_world(db)
+    with db.transaction() as s:
+        rnd = cycle.open_round(s, world.user(s, "boss"), world.plan(s), "2024-Q1", None)
+        port, task = world.user(s, "port"), world.task(s, "1.1.1.1")
+        text = "码头改造完成主体工程，正在安装装卸设备，预计下月试运行"
+        first = cycle.submit_report(s, port, rnd, task, 60, None, text, ["链接"])
+        fixed = cycle.submit_report(s, port, rnd, task, 55, None, text + "。", ["链接"])
+        assert first.state == "superseded"
+        found = quality.report_flags(s, [fixed.id])
+    assert found.get(fixed.id, []) == []  # neither 与上次雷同 nor 进度倒退
 
 
 def test_the_shipped_rules_are_the_defaults() -> None:

@@ -142,11 +142,14 @@ def test_no_report_is_committed_onto_a_task_after_its_completion_was_accepted(
         boss = world.user(s, "boss")
         codes = [t.code for t in s.scalars(select(Task).where(Task.kind == "measure"))]
         round_id = cycle.open_round(s, boss, world.plan(s), "2024-Q1", None).id
+        # The racing reports go to another open round: in the same one, the unit's newer
+        # report would replace (supersede) the 100% report before it was accepted.
+        other_id = cycle.open_round(s, boss, world.plan(s), "2024-Q2", None).id
     for code in codes[:REPEATS]:
         with db.transaction() as s:
             rnd = cycle.get_round(s, round_id)
             done = cycle.submit_report(s, world.user(s, "boss"), rnd, world.task(s, code), 100)
-        workers = [_reporter_on_task(db, world, round_id, code) for _ in range(THREADS)]
+        workers = [_reporter_on_task(db, world, other_id, code) for _ in range(THREADS)]
 
         def accept(report_id: int = done.id, task_id: int = done.task_id) -> None:
             _wait_for_reports(db, ProgressReport.task_id == task_id, THREADS)

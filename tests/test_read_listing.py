@@ -14,6 +14,8 @@ from luoshi.ledger.read.compute import task_rows
 from luoshi.ledger.read.listing import (
     Sort,
     TaskFilter,
+    beyond_end,
+    code_needle,
     filter_rows,
     list_computed,
     paginate,
@@ -44,6 +46,15 @@ def test_source_sentences_of_leaves_are_searched(db: Database) -> None:
     # "标准箱" is in the sentence of 1.1.1.1, not in any title; the groups above it
     # contain that sentence in their part, but only a leaf's own sentence counts.
     assert codes(TaskFilter(text="标准箱")) == ["1.1.1.1"]
+
+
+def test_a_code_finds_its_task_and_the_tasks_under_it(db: Database) -> None:
+    codes = lister(db)
+    assert codes(TaskFilter(text="1.1.1")) == ["1.1.1", "1.1.1.1", "1.1.1.2"]
+    assert codes(TaskFilter(text="１．２．")) == ["1.2", "1.2.1"]  # full width, trailing dot
+    assert codes(TaskFilter(text="1.1.2.1")) == ["1.1.2.1"]
+    assert codes(TaskFilter(text="2.1")) == []  # not a part of 1.2.1
+    assert code_needle("港口") is None and code_needle("1.") == "1"
 
 
 def test_unit_matches_lead_and_co_units(db: Database) -> None:
@@ -92,7 +103,7 @@ def test_sorting_by_a_column_keeps_code_order_among_equals(db: Database) -> None
     by_deadline, _ = listed(world, sort="deadline")
     assert by_deadline[0] == "1.2.1"  # due in May; the rest at year end or without one
     assert listed(world, sort="-deadline")[0][-1] == "1.2.1"
-    with pytest.raises(InputError, match="排序字段「colour」无效"):
+    with pytest.raises(InputError, match=r"排序（sort）「colour」无效，可选：code（编号）、"):
         Sort.parse("colour")
 
 
@@ -104,10 +115,12 @@ def test_pages_cut_the_list_and_say_how_long_it_is(db: Database) -> None:
     assert n == total and first == everything[:3] and second == everything[3:6]
     assert paginate(list(range(10)), 1, 1000).per_page == 200  # capped
     assert paginate(list(range(10)), 4, 3).pages == 4
+    assert beyond_end(4, 4) is None and beyond_end(1, paginate([], 1, 3).pages) is None
+    assert beyond_end(5, 4) == "第 5 页超出范围，共 4 页"
 
 
 def test_a_filter_refuses_what_cannot_be_meant() -> None:
     with pytest.raises(InputError, match="起始日期晚于截止日期"):
         TaskFilter(deadline_from=date(2024, 6, 1), deadline_to=date(2024, 5, 1))
-    with pytest.raises(InputError, match="状态「purple」无效"):
+    with pytest.raises(InputError, match="状态（health）「purple」无效，可选：green（正常）、"):
         TaskFilter(health="purple")

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from luoshi.ledger import cycle, tasks
 from luoshi.ledger.db import Database
 from luoshi.ledger.keeping import refresh_plans
-from luoshi.ledger.models import PlanState, TaskState
+from luoshi.ledger.models import PlanState, ProgressReport, TaskState
 from luoshi.ledger.read import kept, listing, state, views
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.compute import computed_view
@@ -87,6 +87,8 @@ FILTERS = [
     TaskFilter(unit="市民政局", leaves_only=True),
     TaskFilter(category="（二）提升港口能级"),
     TaskFilter(text="码头"),
+    TaskFilter(text="1.1"),  # a code: the task and those under it
+    TaskFilter(text="1.2.1", leaves_only=True),
     TaskFilter(deadline_from=date(2024, 6, 1), deadline_to=date(2024, 12, 31)),
 ]
 SORTS = [
@@ -316,3 +318,61 @@ def test_a_small_plan_a_day_behind_is_computed_for_today(db: Database) -> None:
         assert not state.answers(s, state.plan_state(s, c.world.plan_id), RULES, today())
     with db.transaction() as s:
         assert views.figures_of(s, c.world.plan(s), RULES, today()).day == date.today()
+
+
+def test_a_second_report_in_the_round_replaces_the_first_and_the_figures_follow(
+    db: Database,
+) -> None:
+    from luoshi.ledger.read.reports import review_queue
+
+    c = build_cycle(db)
+    with db.transaction() as s:
+        boss = c.world.user(s, "boss")
+        q2 = cycle.get_round(s, c.rounds["2024-Q2"])
+        first = cycle.submit_report(s, boss, q2, c.world.task(s, "1.2.2"), 30).id
+    with db.transaction() as s:
+        boss = c.world.user(s, "boss")
+        q2 = cycle.get_round(s, c.rounds["2024-Q2"])
+        second = cycle.submit_report(s, boss, q2, c.world.task(s, "1.2.2"), 60).id
+    check_all(c)
+    with db.transaction() as s:
+        waiting = review_queue(s, Viewer(1, "admin"), c.world.plan_id, "submitted")
+        q2_id = c.rounds["2024-Q2"]
+        assert [r.id for r in waiting if (r.task_code, r.round_id) == ("1.2.2", q2_id)] == [second]
+        assert first not in {r.id for r in waiting}
+        row = s.get_one(TaskState, c.world.task(s, "1.2.2").id)
+        assert row.progress == pytest.approx(60)  # the newest report counts
+        before = row.progress
+        replaced_at = s.get_one(ProgressReport, second).submitted_at
+    with db.transaction() as s:
+        boss = c.world.user(s, "boss")
+        cycle.review(s, boss, cycle.get_report(s, second), False, "数据有误")
+    check_all(c)  # the replaced report does not count again when its successor is returned
+    with db.transaction() as s:
+        q2 = cycle.get_round(s, c.rounds["2024-Q2"])
+        owing = {code for p in cycle.pending(s, q2) for code in p.tasks}
+        assert "1.2.2" in owing  # owed again: neither report stands
+        was = {code for p in cycle.pending(s, q2, replaced_at) for code in p.tasks}
+        assert "1.2.2" not in was  # when the second came in, it counted
+        just_before = s.get_one(ProgressReport, first).submitted_at
+        assert "1.2.2" not in {c for p in cycle.pending(s, q2, just_before) for c in p.tasks}
+        row = s.get_one(TaskState, c.world.task(s, "1.2.2").id)
+        # The earlier round's 80% (builders), not the replaced 30% of this round.
+        assert row.progress == pytest.approx(80) and before == pytest.approx(60)
+
+
+def test_the_health_sort_puts_the_worst_first(db: Database) -> None:
+    c = build_cycle(db)
+    order = ["stalled", "red", "amber", "green", "done"]
+    with db.transaction() as s:
+        plan = c.world.plan(s)
+        view = computed_view(s, plan, RULES, today())
+        for text, worst_first in (("health", True), ("-health", False)):
+            got = kept.kept_list(s, plan.id, None, TaskFilter(), Sort.parse(text), 1, 50)
+            want = listing.list_computed(s, view, None, TaskFilter(), Sort.parse(text), 1, 50)
+            healths = [r.health for r in got.items]
+            assert healths == [r.health for r in want.items]
+            ranks = [order.index(h) for h in healths]
+            assert ranks == sorted(ranks, reverse=not worst_first)
+            assert len(set(healths)) >= 3  # the cycle has several, to order
+    assert {"stalled", "done"} <= set(healths)

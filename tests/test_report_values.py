@@ -50,10 +50,17 @@ def test_latest_value_per_target_skips_returned_reports(db: Database) -> None:
         rnd = cycle.open_round(s, boss, plan, "2024-Q1", None)
         task.lead_unit_id = 1
         first = cycle.submit_report(s, boss, rnd, task, 10, values={targets[0].id: 5.0})
+        cycle.review(s, boss, first, True)  # reviewed: it stands beside the next one
         second = cycle.submit_report(s, boss, rnd, task, 20, values={targets[0].id: 7.0})
         cycle.review(s, boss, second, False, "数据有误")
         latest = latest_values(s, plan.id)
         assert latest[targets[0].id].value == 5.0 and latest[targets[0].id].report_id == first.id
+        # Replaced before review, a report's value is gone with it when its successor
+        # is returned.
+        cycle.submit_report(s, boss, rnd, task, 30, values={targets[0].id: 8.0})
+        third = cycle.submit_report(s, boss, rnd, task, 40, values={targets[0].id: 9.0})
+        cycle.review(s, boss, third, False, "数据有误")
+        assert latest_values(s, plan.id)[targets[0].id].report_id == first.id
         with pytest.raises(InputError, match="不属于此任务"):
             cycle.submit_report(s, boss, rnd, task, 20, values={999999: 1.0})
 
@@ -79,7 +86,8 @@ def test_every_target_keeps_its_own_latest_value_in_the_plan_view(db: Database) 
         first_id = report_values.targets_of(s, task.id)[0].id
         rnd = cycle.open_round(s, boss, plan, "2024-Q1", None)
         task.lead_unit_id = 1
-        cycle.submit_report(s, boss, rnd, task, 10, values={first_id: 5.0, second.id: 3.0})
+        both = cycle.submit_report(s, boss, rnd, task, 10, values={first_id: 5.0, second.id: 3.0})
+        cycle.review(s, boss, both, True)  # reviewed, so the next report does not replace it
         # A later report giving only the first target leaves the second's value standing.
         last = cycle.submit_report(s, boss, rnd, task, 20, values={first_id: 6.0})
         latest = latest_values(s, plan.id)

@@ -95,6 +95,30 @@ def test_the_review_queue_names_each_reported_value_with_its_unit(ww: WebWorld) 
     assert "12,000,000 标准箱" in row[: row.index("</tr>")]  # the value with its unit
 
 
+def test_a_second_report_leaves_only_the_newest_in_the_review_queue(ww: WebWorld) -> None:
+    open_round(ww)
+    task_id, _ = target_task(ww)
+    port, boss = ww.as_user("port"), ww.as_user("boss")
+    dashboard = f"{API}/plans/{ww.world.plan_id}/dashboard"
+    first = port.post(f"{API}/tasks/{task_id}/reports", json={"percent": 20}).json()
+    once = boss.get(dashboard).json()
+    second = port.post(f"{API}/tasks/{task_id}/reports", json={"percent": 30}).json()
+    waiting = boss.get(f"{API}/plans/{ww.world.plan_id}/reports?state=submitted").json()
+    assert (waiting["total"], [x["id"] for x in waiting["items"]]) == (1, [second["id"]])
+    replaced = boss.get(f"{API}/plans/{ww.world.plan_id}/reports?state=superseded").json()
+    assert [x["id"] for x in replaced["items"]] == [first["id"]]
+    c, _ = browser(ww, "boss")
+    queue = c.get("/review").text
+    assert f'id="pick-{second["id"]}"' in queue and f'id="pick-{first["id"]}"' not in queue
+    refused = boss.post(f"{API}/reports/{first['id']}/review", json={"decision": "accept"})
+    assert "已被同一单位在本轮的新报告取代" in assert_error(refused, 409)["message"]
+    assert "已被新报告取代" in c.get(f"/tasks/{task_id}").text  # the task page says so
+    twice = boss.get(dashboard).json()  # the newest report counts, once
+    assert twice["progress"] > once["progress"] and twice["counts"] == once["counts"]
+    assert sum(twice["counts"].values()) == twice["leaf_tasks"]
+    assert boss.get(f"{API}/tasks/{task_id}").json()["progress"] == pytest.approx(30)
+
+
 def test_bulk_assign_sets_unit_and_person_on_the_ticked_tasks(ww: WebWorld) -> None:
     c, csrf = browser(ww, "boss")
     with ww.db.transaction() as s:

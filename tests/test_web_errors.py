@@ -4,6 +4,7 @@ methods, and unexpected exceptions (a 500 with a generic message and a log line)
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
 
@@ -78,3 +79,79 @@ def test_pages_show_errors_in_html_and_send_strangers_to_sign_in(web: WebWorld) 
     missing = page.get("/tasks/999", headers=html)
     assert missing.status_code == 404 and "任务 999 不存在" in missing.text
     assert 'data-code="not_found"' in missing.text
+
+
+def test_a_choice_not_offered_is_refused_naming_the_choices(web: WebWorld) -> None:
+    boss = web.as_user("boss")
+    plan = web.world.plan_id
+    err = assert_error(boss.get(f"{API}/plans/{plan}/tasks?health=purple"), 422)
+    assert (
+        "状态（health）「purple」不是可选的值，可选：green、amber、red、stalled、done"
+        in (err["message"])
+    )
+    err = assert_error(boss.get(f"{API}/plans/{plan}/reports?state=lost"), 422)
+    assert "可选：submitted、accepted、returned、superseded" in err["message"]
+    err = assert_error(boss.get(f"{API}/notifications?status=bogus"), 422)  # a pattern
+    assert "状态（status）「bogus」不是可选的值，可选：pending、sending" in err["message"]
+    err = assert_error(boss.get(f"{API}/plans/{plan}/tasks?sort=colour"), 422)
+    assert "排序（sort）「colour」无效，可选：code（编号）" in err["message"]
+
+
+def test_a_page_past_the_last_is_refused_by_the_api_saying_how_many(web: WebWorld) -> None:
+    boss = web.as_user("boss")
+    url = f"{API}/plans/{web.world.plan_id}/tasks"
+    body = boss.get(url, params={"per_page": 2}).json()
+    last = body["pages"]
+    assert last == -(-body["total"] // 2) and last > 1
+    assert boss.get(url, params={"per_page": 2, "page": last}).status_code == 200
+    err = assert_error(boss.get(url, params={"per_page": 2, "page": last + 1}), 422)
+    assert (
+        err["message"] == f"页码（page）「{last + 1}」无效：第 {last + 1} 页超出范围，共 {last} 页"
+    )
+    empty = boss.get(url, params={"q": "没有这样的任务"}).json()
+    assert (empty["items"], empty["page"], empty["pages"]) == ([], 1, 1)  # nothing: one page
+    err = assert_error(boss.get(f"{API}/documents?page=9"), 422)
+    assert "第 9 页超出范围，共 1 页" in err["message"]
+
+
+def _rows(html: str) -> list[str]:
+    return re.findall(r'<tr class="lv\d[^"]*">.*?href="/tasks/(\d+)"', html, flags=re.S)
+
+
+def test_pages_name_a_bad_filter_in_chinese_and_show_the_last_page_past_the_end(
+    web: WebWorld,
+) -> None:
+    page = web.client(
+        cookies={"luoshi_session": web.token("boss")}, headers={"Accept": "text/html"}
+    )
+    ledger = f"/plans/{web.world.plan_id}/ledger"
+    bad = page.get(f"{ledger}?health=purple")
+    assert bad.status_code == 422 and "text/html" in bad.headers["content-type"]
+    assert "状态（health）「purple」无效，可选：green（正常）、amber（滞后）" in bad.text
+    verdict = page.get(f"/plans/{web.world.plan_id}/targets?verdict=maybe")
+    assert verdict.status_code == 422 and "研判结论（verdict）「maybe」无效" in verdict.text
+    direction = page.get(f"/plans/{web.world.plan_id}/links?dir=sideways")
+    assert direction.status_code == 422 and "方向（dir）「sideways」无效" in direction.text
+    pages = web.as_user("boss").get(f"{API}/plans/{web.world.plan_id}/tasks?per_page=2")
+    last = pages.json()["pages"]
+    past = page.get(f"{ledger}?per_page=2&page=99")
+    assert past.status_code == 200 and f"第 99 页超出范围，共 {last} 页" in past.text
+    shown = page.get(f"{ledger}?per_page=2&page={last}").text
+    assert _rows(past.text) == _rows(shown) != []  # the last page, not an empty table
+    links = page.get(f"/plans/{web.world.plan_id}/links?page=7")
+    assert links.status_code == 200 and "第 7 页超出范围，共 1 页" in links.text
+
+
+def test_a_form_posted_to_a_page_gets_a_page_naming_the_field_by_its_label(
+    web: WebWorld,
+) -> None:
+    from tests.test_web_pages import browser
+
+    client, csrf = browser(web, "boss")
+    task = f"/tasks/{web.task_id('1.1.1.1')}/report"
+    # Browser validation bypassed, and a client whose Accept does not say text/html.
+    r = client.post(task, data={"csrf_token": csrf}, headers={"Accept": "*/*"})
+    assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
+    assert "请求内容无效：完成百分比：缺少此项" in r.text and "percent" not in r.text
+    api = web.as_user("boss").post(f"{API}/tasks/{web.task_id('1.1.1.1')}/reports", json={})
+    assert "完成百分比（percent）：缺少此项" in assert_error(api, 422)["message"]

@@ -146,6 +146,10 @@ def test_the_ledger_page_filters_and_searches(web: WebWorld) -> None:
     assert '<b id="total">1</b>' in client.get(url, params={"deadline_to": "2024-06-30"}).text
     bad = client.get(url, params={"deadline_to": "2024-02-31"})
     assert bad.status_code == 422 and "不是有效日期" in bad.text
+    by_code = client.get(url, params={"q": "1.1.1"}).text  # 编号: the task and those under it
+    assert '<b id="total">3</b>' in by_code
+    api = web.as_user("reader").get(f"{API}/plans/{web.world.plan_id}/tasks", params={"q": "1.1.1"})
+    assert [t["code"] for t in api.json()["items"]] == ["1.1.1", "1.1.1.1", "1.1.1.2"]
 
 
 def test_every_category_and_unit_bar_links_to_its_ledger(web: WebWorld) -> None:

@@ -190,6 +190,26 @@ def test_reviewing_the_final_report_in_the_queue_decides_the_close_request(db: D
         assert workflow.get_close(s, req.id).status == "accepted"
 
 
+def test_a_newer_report_withdraws_the_close_request_made_with_the_one_it_replaces(
+    db: Database,
+) -> None:
+    world = build_world(db)
+    rid = open_round(world)
+    with db.transaction() as s:
+        rnd = s.get_one(Round, rid)
+        port, task = world.user(s, "port"), world.task(s, "1.1.1.2")
+        req = workflow.request_close(s, port, rnd, task, "已建成")
+        cycle.submit_report(s, port, rnd, task, 90, narrative="尚缺验收")
+    with db.transaction() as s:
+        assert workflow.get_close(s, req.id).status == "superseded"
+        assert [e.action for e in audit.history(s, "close_requests", req.id)][-1] == "superseded"
+        assert workflow_reads.closes(s, task_id=world.task(s, "1.1.1.2").id, status="pending") == []
+    with pytest.raises(Conflict, match="已被新报告取代"), db.transaction() as s:
+        workflow.decide_close(s, world.user(s, "boss"), workflow.get_close(s, req.id), True)
+    with db.transaction() as s:
+        assert world.task(s, "1.1.1.2").state == "open"
+
+
 def test_leaders_comment_and_the_units_see_it(db: Database) -> None:
     world = build_world(db)
     with db.transaction() as s:

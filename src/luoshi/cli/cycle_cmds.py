@@ -197,7 +197,7 @@ def reports_cmd(app: AppContext, round_id: int) -> None:
             for r, code, unit in listed
         ]
     header = ["编号", "任务", "单位", "进度", "数值", "审核", "进展", "提示"]
-    click.echo(render(header, rows, [6, 10, 16, 5, 10, 6, 40, 30]))
+    click.echo(render(header, rows, [6, 10, 16, 5, 10, 14, 40, 30]))
 
 
 @click.command("review")

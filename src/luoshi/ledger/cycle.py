@@ -16,6 +16,7 @@ from luoshi.ledger.access import require_unit_member
 from luoshi.ledger.clock import now
 from luoshi.ledger.models import (
     Chase,
+    CloseRequest,
     Plan,
     ProgressReport,
     Review,
@@ -35,7 +36,12 @@ from luoshi.ledger.scope import (
     require_task_manager,
 )
 
-REPORT_STATE_LABELS = {"submitted": "待审核", "accepted": "已通过", "returned": "已退回"}
+REPORT_STATE_LABELS = {
+    "submitted": "待审核",
+    "accepted": "已通过",
+    "returned": "已退回",
+    "superseded": "已被新报告取代",
+}
 _PERIOD = re.compile(r"^\d{4}(?:-(?:Q[1-4]|H[12]|(?:0[1-9]|1[0-2])))?$")
 
 
@@ -194,7 +200,43 @@ def submit_report(
     s.add(report)
     audit.created(s, actor, [report])
     report_values.add_values(s, actor, report, by_target)
+    _supersede(s, actor, report)
     return report
+
+
+# The unit's reports on the task in the round still awaiting review (待审核).
+_AWAITING = select(ProgressReport).where(
+    ProgressReport.round_id == bindparam("round_id"),
+    ProgressReport.task_id == bindparam("task_id"),
+    ProgressReport.unit_id == bindparam("unit_id"),
+    ProgressReport.state == "submitted",
+    ProgressReport.id != bindparam("report_id"),
+)
+_CLOSING = select(CloseRequest).where(
+    CloseRequest.report_id == bindparam("report_id"), CloseRequest.status == "pending"
+)
+
+
+def _supersede(s: Session, actor: User, report: ProgressReport) -> None:
+    """A unit's new report replaces its earlier one in the round that nobody has
+    reviewed yet: only the newest waits for review, so a reviewer never accepts
+    figures the unit has already corrected. Same transaction as the new report
+    (held under the task's lock), each with its audit event."""
+    s.flush()
+    params = {
+        "round_id": report.round_id,
+        "task_id": report.task_id,
+        "unit_id": report.unit_id,
+        "report_id": report.id,
+    }
+    for old in s.scalars(_AWAITING, params).all():
+        changes = {"state": "superseded"}
+        locking.update(s, actor, old, f"进度报告 {old.id}", None, changes, "superseded")
+        # A closing request made with the replaced report goes with it: the unit's
+        # newest word is the one a supervisor decides on.
+        for req in s.scalars(_CLOSING, {"report_id": old.id}).all():
+            changed = {"status": "superseded"}
+            locking.update(s, actor, req, f"办结申请 {req.id}", None, changed, "superseded")
 
 
 def _check_open(s: Session, rnd: Round, task: Task) -> None:
@@ -304,6 +346,10 @@ def review(
     reason = (reason or "").strip() or None
     if not accept and reason is None:
         raise InputError(f"退回进度报告 {report.id} 必须说明理由", ("reason",))
+    if report.state == "superseded":
+        raise Conflict(
+            f"进度报告 {report.id} 已被同一单位在本轮的新报告取代，无需审核；请审核最新的报告"
+        )
     if report.state != "submitted":
         label = REPORT_STATE_LABELS.get(report.state, report.state)
         raise Conflict(f"进度报告 {report.id} 已经审核过（{label}）")

@@ -47,6 +47,9 @@ HEALTH_COLOURS: dict[str, str] = {
 # Health that puts a task on the attention list (需关注): an overdue task that is not
 # done is always one of these, since being overdue makes it red unless it is stalled.
 NEEDS_ATTENTION: tuple[Health, ...] = ("stalled", "red")
+# Worst first: the ledger's 状态 sort. Stalled before red, as on the attention list; done
+# last, since nothing is left to chase.
+WORST_FIRST: tuple[Health, ...] = ("stalled", "red", "amber", "green", "done")
 
 # Groups of tasks without a category or lead unit, in tallies.
 UNASSIGNED = "（未分派）"

@@ -47,7 +47,10 @@ PENDING_ORIGIN = "suggested"
 # or a person added it.
 UNIT_SOURCES = ("document", "map", "manual")
 TASK_STATES = ("open", "done")
-REPORT_STATES = ("submitted", "accepted", "returned")
+REPORT_STATES = ("submitted", "accepted", "returned", "superseded")
+# A report that does not count towards its task's progress: returned by a reviewer, or
+# replaced by its unit's newer report in the round before anyone reviewed it.
+NOT_COUNTED = ("returned", "superseded")
 # 层级: government levels, highest first (a parent organisation is at a higher level).
 ORG_LEVELS = ("国家", "省", "市", "区", "街道")
 LINK_STATES = ("proposed", "accepted", "rejected")
@@ -270,7 +273,8 @@ class ProgressReport(Versioned, Base):
     value: Mapped[float | None] = mapped_column(Float)
     narrative: Mapped[str] = mapped_column(Text, default="")
     evidence: Mapped[list[str]] = mapped_column(JSON)
-    # 审核状态: submitted, accepted or returned.
+    # 审核状态: submitted, accepted, returned, or superseded (已被新报告取代: the unit
+    # sent a newer report in the round before this one was reviewed).
     state: Mapped[str] = mapped_column("status", String(10), default="submitted")
     submitted_at: Mapped[datetime] = mapped_column(DateTime)
 
@@ -595,7 +599,7 @@ class TargetCheckResult(Base):
 # -- the workflow of a supervision office (督办): 签收, 延期, 办结, 批示, 佐证材料, 提醒 --
 
 REQUEST_STATES = ("pending", "approved", "rejected")
-CLOSE_STATES = ("pending", "accepted", "returned")
+CLOSE_STATES = ("pending", "accepted", "returned", "superseded")
 
 
 class TaskAck(Base):

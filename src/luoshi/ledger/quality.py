@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from luoshi.extract.records import number
-from luoshi.ledger.models import Attachment, ProgressReport, Target
+from luoshi.ledger.models import NOT_COUNTED, Attachment, ProgressReport, Target
 from luoshi.text.document import Document
 
 FLAG_LABELS = {
@@ -236,14 +236,15 @@ def _fact(r: ProgressReport, files: dict[int, int], targets: dict[int, TargetFac
 
 
 def _previous(s: Session, r: ProgressReport) -> ProgressReport | None:
-    """The unit's last report on the task before ``r`` that was not returned."""
+    """The unit's last report on the task before ``r`` that still stands: not returned,
+    nor replaced by a newer one (a correction is not a copy of what it corrects)."""
     q = (
         select(ProgressReport)
         .where(
             ProgressReport.task_id == r.task_id,
             ProgressReport.unit_id == r.unit_id,
             ProgressReport.id < r.id,
-            ProgressReport.state != "returned",
+            ProgressReport.state.not_in(NOT_COUNTED),
         )
         .order_by(ProgressReport.id.desc())
         .limit(1)

@@ -31,7 +31,13 @@ from luoshi.ledger.workflow_reads import comments
 
 SOON_DAYS = 14
 RECENT_COMMENTS = 10
-STATE_LABELS = {"submitted": "待审核", "accepted": "已通过", "returned": "已退回", "done": "已完成"}
+STATE_LABELS = {
+    "submitted": "待审核",
+    "accepted": "已通过",
+    "returned": "已退回",
+    "superseded": "已被新报告取代",
+    "done": "已完成",
+}
 
 
 @dataclass(frozen=True)

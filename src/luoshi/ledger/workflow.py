@@ -213,6 +213,8 @@ def decide_close(
     """复核: accept (办结/销号 — the task is done) or return the request with a reason."""
     require_task_manager(s, actor, s.get_one(Task, req.task_id), f"复核办结申请 {req.id}")
     locking.check_version(f"办结申请 {req.id}", req.version, seen)
+    if req.status == "superseded":
+        raise Conflict(f"办结申请 {req.id} 所附的进度报告已被新报告取代，无需复核")
     if req.status != "pending":
         raise Conflict(f"办结申请 {req.id} 已经复核过（{req.status}）")
     report = cycle.get_report(s, req.report_id)

@@ -10,6 +10,7 @@ become a 500 with a generic message and one log line with the traceback.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -69,6 +70,18 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def wants_html(request: Request) -> bool:
+    """A page is answered with a page: when the client accepts HTML, and for any form
+    posted to a page (only a browser's form sends one, whatever its Accept says)."""
+    if is_api(request):
+        return False
+    if "text/html" in request.headers.get("accept", ""):
+        return True
+    kind = request.headers.get("content-type", "")
+    posted = kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data"))
+    return request.method == "POST" and posted
+
+
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details}}
 
@@ -78,7 +91,7 @@ def error_response(
 ) -> Response:
     """The one place an error becomes a response."""
     body = error_body(code, message, details)
-    if is_api(request) or "text/html" not in request.headers.get("accept", ""):
+    if not wants_html(request):
         return JSONResponse(body, status_code=status)
     if status == 401:
         target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
@@ -138,10 +151,24 @@ def _phrase(e: Any) -> str:
         return f"太长（最多 {ctx['max_length']} 字）"
     if kind == "too_long" and "max_length" in ctx:
         return f"项数太多（最多 {ctx['max_length']} 项）"
+    choices = _choices(kind, ctx)
+    if choices:
+        return f"不是可选的值，可选：{'、'.join(choices)}"
     if kind == "value_error" and ctx.get("error"):
         # Raised by our own validators (schemas.py), whose messages are Chinese.
         return str(ctx["error"])
     return _TYPES.get(kind, "无效")
+
+
+def _choices(kind: str, ctx: dict[str, Any]) -> list[str]:
+    """The values a choice accepts: a Literal's ("'a', 'b' or 'c'") or an
+    alternation pattern's (^(a|b|c)$), so the message can list them."""
+    if kind in ("literal_error", "enum"):
+        return re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+    if kind == "string_pattern_mismatch":
+        found = re.fullmatch(r"\^\(([\w|]+)\)\$", str(ctx.get("pattern", "")))
+        return found[1].split("|") if found else []
+    return []
 
 
 def _bound(value: Any) -> str:
@@ -161,16 +188,17 @@ def _shown(e: Any) -> str | None:
     return text if len(text) <= 50 and text.isprintable() else None
 
 
-def _validation_message(details: list[dict[str, Any]]) -> str:
-    return "请求内容无效：" + "；".join(_problem(d) for d in details[:5])
+def _validation_message(details: list[dict[str, Any]], page: bool = False) -> str:
+    return "请求内容无效：" + "；".join(_problem(d, page) for d in details[:5])
 
 
-def _problem(d: dict[str, Any]) -> str:
-    """One problem: 权重（weight）「-1」应不小于 0, or 版本（version）：缺少此项."""
+def _problem(d: dict[str, Any], page: bool = False) -> str:
+    """One problem: 权重（weight）「-1」应不小于 0, or 版本（version）：缺少此项; on a
+    page, where a clerk knows the field by its label only: 权重「-1」应不小于 0."""
     loc = d["loc"]
     name = ".".join(loc[1:]) or loc[0] if loc else "请求"
     if d["label"]:
-        name = f"{d['label']}（{name}）"
+        name = d["label"] if page else f"{d['label']}（{name}）"
     if d["given"] is not None:
         return f"{name}「{d['given']}」{d['message']}"
     return f"{name}：{d['message']}"
@@ -185,7 +213,8 @@ async def _luoshi_error(request: Request, exc: Exception) -> Response:
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     details = _validation_details(exc)
-    return error_response(request, 422, "invalid_input", _validation_message(details), details)
+    message = _validation_message(details, page=wants_html(request))
+    return error_response(request, 422, "invalid_input", message, details)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -176,6 +176,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "report.submitted": ("待审核", "Awaiting review"),
     "report.accepted": ("已通过", "Accepted"),
     "report.returned": ("已退回", "Returned"),
+    "report.superseded": ("已被新报告取代", "Superseded by a newer report"),
     "role.admin": ("管理员", "Administrator"),
     "role.supervisor": ("督查人员", "Supervisor"),
     "role.reporter": ("填报人", "Unit reporter"),

@@ -53,6 +53,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "state.rejected": ("不同意", "Rejected"),
     "state.accepted": ("已办结", "Closed"),
     "state.returned": ("已退回", "Returned"),
+    "state.superseded": ("随报告被取代", "Superseded with its report"),
     "report.done": ("已完成", "Done"),
     "scores": ("单位考核", "Unit assessment"),
     "score": ("得分", "Score"),

@@ -65,6 +65,45 @@ FIELD_LABELS = {
     "email": "电子邮箱",
     "webhook": "webhook 地址",
     "files": "佐证材料文件",
+    "state": "状态",
+    "status": "状态",
+    "channel": "渠道",
+    "verdict": "研判结论",
+    "as_of": "截至日期",
+    "leaves_only": "只看末级任务",
+    "after": "续页位置",
+    "level": "层级",
+    "code": "任务编号",
+    "codes": "任务编号",
+    "min": "最低分",
+    "min_score": "最低分",
+    "dir": "方向",
+    "other": "对方计划",
+    "parent": "上级任务",
+    "parent_plan": "上级计划",
+    "parent_plan_id": "上级计划",
+    "parent_task_id": "上级任务",
+    "parent_id": "上级组织",
+    "organisation": "所属组织",
+    "organisation_id": "所属组织",
+    "org_id": "组织编号",
+    "unit_id": "单位编号",
+    "user_id": "用户编号",
+    "link_id": "对接编号",
+    "delay_id": "延期申请编号",
+    "close_id": "办结申请编号",
+    "attachment_id": "附件编号",
+    "task_ids": "所选任务",
+    "report_ids": "所选报告",
+    "target_ids": "目标",
+    "versions": "版本",
+    "new_name": "新名称",
+    "into": "并入单位",
+    "year": "年度",
+    "archived": "是否归档",
+    "confirmed": "确认",
+    "mine": "仅本人",
+    "shares": "分解份额",
 }
 
 
@@ -88,6 +127,8 @@ Finite = Annotated[float, Field(allow_inf_nan=False, ge=-1e15, le=1e15)]
 Percent = Annotated[float, Field(allow_inf_nan=False, ge=0, le=100)]
 PageNo = Annotated[int, Query(ge=1, le=100_000)]
 PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE)]
+# 审核状态 a report list may be filtered by (ledger.models.REPORT_STATES).
+ReportState = Literal["submitted", "accepted", "returned", "superseded"]
 
 
 class Body(BaseModel):

@@ -2,10 +2,11 @@
 
 Reports, reviews and rounds carry the time they happened, so what counted then can
 be told from what counts now: a report counted once submitted, until a review
-returned it; a task was done once a 100% report was accepted. Every read takes an
-``AsOf`` and honours it the same way: ``day`` is the day expected progress and
-deadlines are measured at; ``until`` (a past day's last moment) leaves out what
-happened later. ``until=None`` means now, and then these filters are not applied.
+returned it or its unit's newer report in the round replaced it; a task was done
+once a 100% report was accepted. Every read takes an ``AsOf`` and honours it the
+same way: ``day`` is the day expected progress and deadlines are measured at;
+``until`` (a past day's last moment) leaves out what happened later. ``until=None``
+means now, and then these filters are not applied.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, exists, select
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
+from sqlalchemy.orm import aliased
 
-from luoshi.ledger.models import ProgressReport, Review
+from luoshi.ledger.models import NOT_COUNTED, ProgressReport, Review
 
 
 @dataclass(frozen=True)
@@ -50,15 +52,26 @@ def end_of_day(day: date) -> datetime:
 
 
 def report_counted(until: datetime | None) -> ColumnElement[bool]:
-    """A report that counted at ``until``: submitted by then and not yet returned."""
+    """A report that counted at ``until``: submitted by then, and neither returned nor
+    replaced (superseded) by then — replaced when the unit's next report on the task in
+    the round, which superseded it, had been submitted."""
     if until is None:
-        return ProgressReport.state != "returned"
+        return ProgressReport.state.not_in(NOT_COUNTED)
     returned = exists().where(
         Review.report_id == ProgressReport.id,
         Review.decision == "returned",
         Review.at <= until,
     )
-    return and_(ProgressReport.submitted_at <= until, ~returned)
+    newer = aliased(ProgressReport)
+    replaced = exists().where(
+        newer.round_id == ProgressReport.round_id,
+        newer.task_id == ProgressReport.task_id,
+        newer.unit_id == ProgressReport.unit_id,
+        newer.id > ProgressReport.id,
+        newer.submitted_at <= until,
+    )
+    standing = or_(ProgressReport.state != "superseded", ~replaced)
+    return and_(ProgressReport.submitted_at <= until, ~returned, standing)
 
 
 def tasks_done(until: datetime) -> Select[int]:

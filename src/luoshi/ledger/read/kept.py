@@ -31,6 +31,7 @@ from luoshi.ledger.health import (
     NEEDS_ATTENTION,
     UNASSIGNED,
     UNCATEGORISED,
+    WORST_FIRST,
     Rolled,
 )
 from luoshi.ledger.models import (
@@ -46,7 +47,7 @@ from luoshi.ledger.models import (
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.compute import TARGET_COLUMNS, plan_ref, row_select, target_row, task_row
 from luoshi.ledger.read.figures import PlanFigures, Tally, most_behind_first
-from luoshi.ledger.read.listing import MAX_PER_PAGE, Page, Sort, TaskFilter
+from luoshi.ledger.read.listing import MAX_PER_PAGE, Page, Sort, TaskFilter, code_needle
 from luoshi.ledger.read.rows import PlanView, TaskRow
 from luoshi.ledger.read.values import latest_values
 from luoshi.ledger.read.visibility import Viewer
@@ -183,8 +184,18 @@ def _conditions(
         in_title = func.lower(Task.title).contains(needle, autoescape=True)
         in_leaf = func.lower(TaskState.source).contains(needle, autoescape=True)
         in_source = and_(TaskState.leaf.is_(True), in_leaf)
-        where.append(or_(in_title, in_source))
+        where.append(or_(in_title, in_source, *_code_found(f.text)))
     return where
+
+
+def _code_found(text: str) -> list[ColumnElement[bool]]:
+    """A search that is a code: the task's code equal to it (the plan's unique index on
+    tasks.code) or starting with it and a dot (``listing.under_code``) — compared as it
+    is stored, no function around the column."""
+    code = code_needle(text)
+    if code is None:
+        return []
+    return [Task.code == code, Task.code.startswith(code + ".", autoescape=True)]
 
 
 def _order(sort: Sort) -> list[Any]:
@@ -196,7 +207,7 @@ def _order(sort: Sort) -> list[Any]:
     elif key == "progress":
         column = [TaskState.progress]
     elif key == "health":
-        column = [case({h: i for i, h in enumerate(HEALTH_ORDER)}, value=TaskState.health)]
+        column = [case({h: i for i, h in enumerate(WORST_FIRST)}, value=TaskState.health)]
     elif key == "lead_unit":
         column = [Unit.name.is_(None), Unit.name]
     else:

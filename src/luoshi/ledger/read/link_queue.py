@@ -18,13 +18,16 @@ from sqlalchemy.orm import Session, aliased
 
 from luoshi.errors import InputError, PermissionDenied
 from luoshi.ledger.access import ROLE_LABELS
+from luoshi.ledger.links import STATE_LABELS
 from luoshi.ledger.models import Document, Plan, Task, TaskLink, User
+from luoshi.ledger.read.listing import choices
 from luoshi.ledger.read.rows import code_key
 from luoshi.ledger.read.visibility import Viewer
 
 STATES = ("proposed", "accepted", "rejected")
 # up: this plan's tasks answering other plans' (承接上级); down: other plans' answering it.
 DIRECTIONS = ("up", "down")
+DIRECTION_LABELS = {"up": "本计划承接上级", "down": "下级承接本计划"}
 SOURCE_CHARS = 240
 PER_PAGE = 50
 MAX_PER_PAGE = 200
@@ -129,7 +132,9 @@ def link_page(
 
 def _where(plan_id: int, f: LinkFilter, child: Any, parent: Any) -> list[ColumnElement[bool]]:
     if f.direction not in DIRECTIONS:
-        raise InputError(f"方向「{f.direction}」无效，应为 up 或 down")
+        raise InputError(
+            f"方向（dir）「{f.direction}」无效，可选：{choices(DIRECTION_LABELS)}", ("dir",)
+        )
     mine, other = (child, parent) if f.direction == "up" else (parent, child)
     where = [mine.plan_id == plan_id]
     if f.other_plan_id is not None:
@@ -145,7 +150,9 @@ def _state(f: LinkFilter) -> list[ColumnElement[bool]]:
     if f.state is None:
         return []
     if f.state not in STATES:
-        raise InputError(f"对接状态「{f.state}」无效，应为 proposed、accepted 或 rejected")
+        raise InputError(
+            f"对接状态（state）「{f.state}」无效，可选：{choices(STATE_LABELS)}", ("state",)
+        )
     return [TaskLink.state == f.state]
 
 

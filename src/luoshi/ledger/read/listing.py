@@ -3,11 +3,14 @@
 Filters run over the rows of a plan's view (which carry the computed health), so
 health can be filtered on like any stored field. Text search is a plain substring
 match on the title and, for a leaf, its source sentence: Chinese words of two
-characters (港口) are found, which a trigram index would miss.
+characters (港口) are found, which a trigram index would miss. A search that is a
+code (编号 3.1.2) also finds that task and the tasks under it — by the whole code,
+never a part of one (1.1 is not in 11.1).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import InputError
-from luoshi.ledger.health import HEALTH_ORDER
+from luoshi.ledger.health import HEALTH_LABELS, HEALTH_ORDER, WORST_FIRST
 from luoshi.ledger.models import Document, Task
 from luoshi.ledger.read.rows import PlanView, TaskRow
 from luoshi.ledger.read.visibility import Viewer
@@ -25,7 +28,38 @@ from luoshi.ledger.read.visibility import Viewer
 T = TypeVar("T")
 SortKey = Literal["code", "deadline", "progress", "health", "lead_unit", "title"]
 SORT_KEYS: tuple[SortKey, ...] = ("code", "deadline", "progress", "health", "lead_unit", "title")
+# What each sort key orders by, as the list's column headers say it.
+SORT_LABELS = {
+    "code": "编号",
+    "deadline": "完成时限",
+    "progress": "进度",
+    "health": "状态",
+    "lead_unit": "责任单位",
+    "title": "任务",
+}
 MAX_PER_PAGE = 200
+
+
+_CODE = re.compile(r"\d+(?:\.\d+)*")
+# Typed with a Chinese input method: full-width digits and dots.
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+
+
+def code_needle(text: str) -> str | None:
+    """The code a search names (３．１．２ or 3.1.2. read as 3.1.2), else None."""
+    folded = text.strip().translate(_HALF_WIDTH).rstrip(".")
+    return folded if _CODE.fullmatch(folded) else None
+
+
+def under_code(code: str, needle: str) -> bool:
+    """Whether ``code`` is the task ``needle`` names or one under it."""
+    return code == needle or code.startswith(needle + ".")
+
+
+def choices(labels: Mapping[str, str]) -> str:
+    """Codes with their labels, for a message that lists what may be chosen:
+    green（正常）、amber（滞后）…"""
+    return "、".join(f"{code}（{label}）" for code, label in labels.items())
 
 
 @dataclass(frozen=True)
@@ -45,7 +79,9 @@ class TaskFilter:
         if self.deadline_from and self.deadline_to and self.deadline_from > self.deadline_to:
             raise InputError("完成时限的起始日期晚于截止日期")
         if self.health is not None and self.health not in HEALTH_ORDER:
-            raise InputError(f"状态「{self.health}」无效，可选：{'、'.join(HEALTH_ORDER)}")
+            raise InputError(
+                f"状态（health）「{self.health}」无效，可选：{choices(HEALTH_LABELS)}", ("health",)
+            )
 
 
 @dataclass(frozen=True)
@@ -63,7 +99,10 @@ class Sort:
         if not key:
             return cls()
         if key not in SORT_KEYS:
-            raise InputError(f"排序字段「{key}」无效，可选：{'、'.join(SORT_KEYS)}")
+            raise InputError(
+                f"排序（sort）「{key}」无效，可选：{choices(SORT_LABELS)}，前加 - 为倒序",
+                ("sort",),
+            )
         return cls(key, text.startswith("-"))
 
 
@@ -80,6 +119,12 @@ class Page(Generic[T]):
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
+
+
+def beyond_end(page: int, pages: int) -> str | None:
+    """第 N 页超出范围: what to say when the page asked for lies past the last one (a
+    list with nothing in it has one page, empty)."""
+    return f"第 {page} 页超出范围，共 {pages} 页" if page > pages else None
 
 
 def paginate(items: Sequence[T], page: int, per_page: int) -> Page[T]:
@@ -117,6 +162,9 @@ def matches(row: TaskRow, f: TaskFilter, source: str) -> bool:
         return False
     if f.text:
         needle = f.text.casefold()
+        code = code_needle(f.text)
+        if code is not None and under_code(row.code, code):
+            return True
         # A group's source is its whole part; only a leaf's is its own sentence.
         return needle in row.title.casefold() or (row.leaf and needle in source.casefold())
     return True
@@ -137,7 +185,7 @@ def filter_rows(
 _SORTERS: dict[str, Callable[[TaskRow], Any]] = {
     "deadline": lambda r: (r.deadline is None, r.deadline or date.max),
     "progress": lambda r: r.progress,
-    "health": lambda r: HEALTH_ORDER.index(r.health),
+    "health": lambda r: WORST_FIRST.index(r.health),
     "lead_unit": lambda r: (r.lead_unit is None, r.lead_unit or ""),
     "title": lambda r: r.title,
 }

@@ -12,7 +12,16 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from luoshi.ledger import quality
-from luoshi.ledger.models import Attachment, ProgressReport, Review, Round, Task, Unit, User
+from luoshi.ledger.models import (
+    NOT_COUNTED,
+    Attachment,
+    ProgressReport,
+    Review,
+    Round,
+    Task,
+    Unit,
+    User,
+)
 from luoshi.ledger.quality import Flag
 from luoshi.ledger.read.listing import Page, paginate
 from luoshi.ledger.read.visibility import Viewer
@@ -69,7 +78,7 @@ class ReportRow:
     value: float | None
     narrative: str
     evidence: list[str]
-    state: str  # submitted, accepted or returned
+    state: str  # submitted, accepted, returned or superseded
     submitted_at: datetime
     version: int
     reviews: list[ReviewRow] = field(default_factory=list)
@@ -79,7 +88,7 @@ class ReportRow:
 
     @property
     def counted(self) -> bool:
-        return self.state != "returned"
+        return self.state not in NOT_COUNTED
 
 
 _Found = Select[ProgressReport, str, str, str, str, str]
@@ -219,6 +228,6 @@ def _queue(s: Session, viewer: Viewer, plan_id: int, state: str | None) -> list[
 def reported_in_round(s: Session, round_id: int) -> set[int]:
     """Ids of the tasks with a counted report in a round."""
     q = select(ProgressReport.task_id).where(
-        ProgressReport.round_id == round_id, ProgressReport.state != "returned"
+        ProgressReport.round_id == round_id, ProgressReport.state.not_in(NOT_COUNTED)
     )
     return set(s.scalars(q))

@@ -13,7 +13,7 @@ from luoshi.ledger.read import listing, records
 from luoshi.ledger.read.catalog import document_detail
 from luoshi.ledger.read.records import document_record
 from luoshi.web import actions, uploads
-from luoshi.web.api import PREFIX
+from luoshi.web.api import PREFIX, page_body
 from luoshi.web.context import SignedIn, Writer, ctx_of
 from luoshi.web.schemas import PageNo, PathId, PerPage
 
@@ -27,7 +27,7 @@ def list_documents(
 ) -> JSONResponse:
     with ctx_of(request).read() as s:
         docs = [document_record(d) for d in documents.list_documents(s)]
-    return JSONResponse(records.page_record(listing.paginate(docs, page, per_page)))
+    return JSONResponse(page_body(listing.paginate(docs, page, per_page)))
 
 
 # The body is read by the handler, after the caller is checked, so it is described here.

@@ -18,7 +18,7 @@ from luoshi.ledger.read.detail import open_round_of, round_row
 from luoshi.ledger.read.reports import review_page
 from luoshi.ledger.read.visibility import visible_plan
 from luoshi.web import actions
-from luoshi.web.api import PREFIX
+from luoshi.web.api import PREFIX, page_body
 from luoshi.web.context import Caller, SignedIn, Writer, ctx_of
 from luoshi.web.schemas import (
     ConfirmIn,
@@ -28,6 +28,7 @@ from luoshi.web.schemas import (
     PerPage,
     PlanIn,
     PlanPatch,
+    ReportState,
     RoundIn,
 )
 
@@ -44,7 +45,7 @@ def list_plans(
     with ctx_of(request).read() as s:
         rows = plans.list_plans(s, caller.viewer.org_ids)
     chosen = listing.paginate([records.plan_record(p) for p in rows], page, per_page)
-    return JSONResponse(records.page_record(chosen))
+    return JSONResponse(page_body(chosen))
 
 
 @router.post("/plans", status_code=201, summary="从文件建立计划 Build a plan from a document")
@@ -107,7 +108,7 @@ def _list(
         )
     items = [records.task_record(r) for r in found.items]
     page_of = listing.Page(items, found.total, found.page, found.per_page, found.after)
-    return records.page_record(page_of)
+    return page_body(page_of, keyset=after is not None)
 
 
 @router.get("/plans/{plan_id}/tasks", summary="台账：筛选任务 The ledger, filtered")
@@ -185,7 +186,7 @@ def plan_reports(
     plan_id: PathId,
     request: Request,
     caller: SignedIn,
-    state: Annotated[str | None, Query(pattern="^(submitted|accepted|returned)$")] = None,
+    state: ReportState | None = None,
     page: PageNo = 1,
     per_page: PerPage = 50,
 ) -> JSONResponse:
@@ -193,6 +194,4 @@ def plan_reports(
         plan = visible_plan(s, caller.viewer, plan_id)
         chosen = review_page(s, caller.viewer, plan.id, state, page, per_page)
     items = [records.report_record(r) for r in chosen.items]
-    return JSONResponse(
-        records.page_record(listing.Page(items, chosen.total, chosen.page, chosen.per_page))
-    )
+    return JSONResponse(page_body(listing.Page(items, chosen.total, chosen.page, chosen.per_page)))

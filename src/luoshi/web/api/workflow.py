@@ -20,7 +20,7 @@ from luoshi.ledger.read.reports import report_row
 from luoshi.ledger.read.visibility import visible_plan
 from luoshi.ledger.todo import unit_todo
 from luoshi.web import workflow_actions
-from luoshi.web.api import PREFIX
+from luoshi.web.api import PREFIX, page_body
 from luoshi.web.context import Caller, Manager, SignedIn, Writer, ctx_of
 from luoshi.web.schemas import MAX_ID, Body, Id, IsoDate, Long, PageNo, PathId, PerPage, Short
 
@@ -294,7 +294,7 @@ def notifications(
         items, total = outbox.list_notifications(
             s, per_page, status, channel, offset=(page - 1) * per_page
         )
-    return JSONResponse(records.page_record(Page(items, total, page, per_page)))
+    return JSONResponse(page_body(Page(items, total, page, per_page)))
 
 
 @router.get("/plans/{plan_id}/scores", summary="单位考核 Unit scores for a period")

@@ -104,7 +104,7 @@ async def ledger(
     f = listing.TaskFilter(
         unit=unit or None,
         category=category or None,
-        health=health if health in HEALTH_ORDER else None,
+        health=health or None,  # not one of them: refused, naming the choices
         deadline_from=form_date(deadline_from, "完成时限（从）"),
         deadline_to=form_date(deadline_to, "完成时限（至）"),
         text=q.strip() or None,
@@ -140,6 +140,12 @@ def _page(request: Request, caller: Caller, a: Listed) -> Response:
     data = _read(request, caller, a.plan_id, a.filter, a.sort, a.page, a.per_page)
     pages = data["result"].pages
     page = a.page
+    past = listing.beyond_end(page, pages)
+    if past is not None:
+        # Said above the table, which shows the last page (as the 对接 page does).
+        request.state.problem = past
+        page = pages
+        data = _read(request, caller, a.plan_id, a.filter, a.sort, page, a.per_page)
     return render(
         request,
         "ledger.html",

@@ -14,8 +14,8 @@ from starlette.responses import Response
 
 from luoshi.errors import InputError
 from luoshi.ledger.links import ORIGIN_LABELS
-from luoshi.ledger.read import link_queue
-from luoshi.ledger.read.link_queue import DIRECTIONS, STATES, LinkFilter
+from luoshi.ledger.read import link_queue, listing
+from luoshi.ledger.read.link_queue import STATES, LinkFilter
 from luoshi.ledger.read.visibility import visible_plan
 from luoshi.web import link_actions
 from luoshi.web.context import Caller, ctx_of
@@ -103,8 +103,9 @@ class Args:
 
     def link_filter(self) -> LinkFilter:
         return LinkFilter(
-            direction=self.dir if self.dir in DIRECTIONS else "up",
-            state=self.state if self.state in STATES else None,
+            # Not one of them: refused by the read, naming the choices.
+            direction=self.dir or "up",
+            state=self.state or None,
             min_score=link_actions.parse_score(self.min),
             other_plan_id=plan_id_param(self.other),
             code=self.code.strip() or None,
@@ -137,6 +138,10 @@ def show(
     with ctx_of(request).read() as s:
         plan = visible_plan(s, caller.viewer, plan_id)
         found = link_queue.link_page(s, caller.viewer, plan, f, args.page)
+        # The read shows the last page instead; the page says so (as the ledger does).
+        past = listing.beyond_end(args.page, found.pages)
+        if past is not None and getattr(request.state, "problem", None) is None:
+            request.state.problem = past
         others = link_queue.other_plans(s, plan.id)
         # One list of codes per plan a link may be pointed into (the relink fields).
         targets = {i.parent.plan_id for i in found.items}

@@ -12,8 +12,9 @@ from luoshi.ledger import documents
 from luoshi.ledger.plans import plan_by_id
 from luoshi.ledger.promises import check_plan, checks_of
 from luoshi.ledger.read.catalog import document_choices
+from luoshi.ledger.read.listing import choices
 from luoshi.ledger.read.visibility import tasks_seen_by, visible_plan
-from luoshi.ledger.target_verdicts import FILTERS, target_verdicts, verdict_counts
+from luoshi.ledger.target_verdicts import FILTER_LABELS, FILTERS, target_verdicts, verdict_counts
 from luoshi.web.context import ctx_of
 from luoshi.web.pages.common import back, form_caller, lang_of, page_caller, redisplay, render
 from luoshi.web.schemas import PathId
@@ -59,7 +60,11 @@ def targets_page(
     verdict: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
     caller = page_caller(request)
-    chosen = verdict if verdict in FILTERS else None
+    if verdict and verdict not in FILTERS:
+        raise InputError(
+            f"研判结论（verdict）「{verdict}」无效，可选：{choices(FILTER_LABELS)}", ("verdict",)
+        )
+    chosen = verdict or None
     with ctx_of(request).read() as s:
         plan = visible_plan(s, caller.viewer, plan_id)
         rows = target_verdicts(s, plan)

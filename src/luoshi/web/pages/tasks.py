@@ -14,6 +14,7 @@ from luoshi.errors import Conflict, InputError, PermissionDenied
 from luoshi.ledger import audit_labels, confirm, report_values, workflow_reads
 from luoshi.ledger.access import ROLE_LABELS
 from luoshi.ledger.db import Session
+from luoshi.ledger.models import NOT_COUNTED
 from luoshi.ledger.plans import task_by_id
 from luoshi.ledger.read import records
 from luoshi.ledger.read.asof import AsOf
@@ -46,7 +47,7 @@ def task_timeline(task: dict[str, Any], lang: str) -> Markup:
     """Reported percent per round (the latest counted report of each round)."""
     by_round: dict[str, float] = {}
     for r in task["reports"]:
-        if r["state"] != "returned":
+        if r["state"] not in NOT_COUNTED:
             by_round[r["period"]] = float(r["percent"])
     series = [charts.Series(word("progress", lang), list(by_round.values()), "#1565c0")]
     return charts.line(list(by_round), series, word("timeline", lang), height=220)
