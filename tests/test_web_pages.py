@@ -148,6 +148,9 @@ def test_the_ledger_page_filters_and_searches(web: WebWorld) -> None:
     assert bad.status_code == 422 and "不是有效日期" in bad.text
     by_code = client.get(url, params={"q": "1.1.1"}).text  # 编号: the task and those under it
     assert '<b id="total">3</b>' in by_code
+    # The nav's /ledger keeps a shared link's filters on its way to the plan's ledger.
+    shared = client.get("/ledger", params={"q": "1.1.1"})
+    assert '<b id="total">3</b>' in shared.text and "q=1.1.1" in str(shared.url)
     api = web.as_user("reader").get(f"{API}/plans/{web.world.plan_id}/tasks", params={"q": "1.1.1"})
     assert [t["code"] for t in api.json()["items"]] == ["1.1.1", "1.1.1.1", "1.1.1.2"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from starlette.concurrency import run_in_threadpool
@@ -247,10 +248,12 @@ def newest_ledger(request: Request, plan: str | None = None) -> Response:
     caller = page_caller(request)
     with ctx_of(request).read() as s:
         chosen = choose_plan(s, plan_id_param(plan), caller)
-    return _to_ledger(caller, chosen)
+    # The filters of a shared or bookmarked /ledger?q=… link go with it to the plan's.
+    kept = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "plan"])
+    return _to_ledger(caller, chosen, kept)
 
 
-def _to_ledger(caller: Any, plan: Any) -> Response:
+def _to_ledger(caller: Any, plan: Any, query: str = "") -> Response:
     if plan is None:
         return back("/plans" if caller.is_manager else "/documents")
-    return back(f"/plans/{plan.id}/ledger")
+    return back(f"/plans/{plan.id}/ledger" + (f"?{query}" if query else ""))
