@@ -415,3 +415,22 @@ def test_a_large_plan_still_of_yesterday_says_so_on_the_dashboard(
     monkeypatch.setattr(state, "LARGE_PLAN", 1)
     page = client.get("/").text
     assert 'id="catching-up"' in page and yesterday.isoformat() in page
+
+
+def test_a_chase_through_the_form_says_how_many_and_how_many_no_one_receives(
+    web: WebWorld,
+) -> None:
+    boss = web.as_user("boss")
+    rnd = boss.post(f"{API}/plans/{web.world.plan_id}/rounds", json={"period": "2024-Q1"}).json()
+    client, csrf = browser(web, "boss")
+    page = client.post(f"/rounds/{rnd['id']}/chase", data={"csrf_token": csrf, "note": ""})
+    assert page.status_code == 200 and "已催办 3 个单位" in page.text
+    pending = boss.get(f"{API}/rounds/{rnd['id']}/pending").json()["items"]
+    chased = boss.post(f"{API}/rounds/{rnd['id']}/chase", json={"unit": "市商务局"}).json()
+    # 市商务局 has no reporter account, mailbox or webhook in this world; 市教委 has one.
+    trade = next(p["unit_id"] for p in pending if p["unit"] == "市商务局")
+    assert chased["units"] == [trade] and chased["unreachable"] == [trade]
+    school = boss.post(f"{API}/rounds/{rnd['id']}/chase", json={"unit": "市教委"}).json()
+    assert school["chased"] == 1 and school["unreachable"] == []
+    again = client.get(f"/rounds/{rnd['id']}?chased=1&unreached=1").text
+    assert "其中 1 个无接收人" in again

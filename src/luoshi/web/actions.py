@@ -212,13 +212,14 @@ def close_round(ctx: WebContext, caller: Caller, round_id: int) -> Round:
 
 def chase(
     ctx: WebContext, caller: Caller, round_id: int, unit: str | None, note: str | None
-) -> list[Chase]:
+) -> tuple[list[Chase], set[int]]:
+    """催办: the chases recorded, and the units of them no message reaches (无接收人)."""
     with ctx.work(caller) as (s, actor):
         rnd = cycle.get_round(s, round_id)
         events = cycle.chase(s, actor, rnd, unit or None, (note or "").strip() or None)
         # Recorded with the chase; sent by the scheduler of ``luoshi serve``, never here.
         remind.enqueue_chases(s, ctx.settings, rnd, events)
-        return events
+        return events, remind.unreachable(s, ctx.settings, [e.unit_id for e in events])
 
 
 def add_unit(ctx: WebContext, caller: Caller, name: str) -> Unit:

@@ -58,6 +58,11 @@ MORE_WORDS: dict[str, tuple[str, str]] = {
         "此计划是草稿，不出现在总览上；核对任务和分派后请启用（发起调度也会启用）。",
         "This plan is a draft, not on dashboards; activate it once checked.",
     ),
+    "chased_notice": ("已催办 {n} 个单位。", "Chased {n} unit(s)."),
+    "chased_unreached": (
+        "其中 {m} 个无接收人，消息送不到：请为其添加填报账号、邮箱或群机器人。",
+        " {m} of them have no recipient: add a reporter account, a mailbox or a webhook.",
+    ),
     "catching_up_notice": (
         "以下数据截至 {day}；今日数据正在计算，几分钟内更新。",
         "Figures as of {day}; today's are being computed and follow within minutes.",

@@ -47,8 +47,13 @@ def pending(round_id: PathId, request: Request, caller: Manager) -> JSONResponse
 
 @router.post("/rounds/{round_id}/chase", summary="催办 Chase pending units")
 def chase(round_id: PathId, body: ChaseIn, request: Request, caller: Writer) -> dict[str, Any]:
-    events = actions.chase(ctx_of(request), caller, round_id, body.unit, body.note)
-    return {"chased": len(events), "units": [e.unit_id for e in events]}
+    events, nobody = actions.chase(ctx_of(request), caller, round_id, body.unit, body.note)
+    return {
+        "chased": len(events),
+        "units": [e.unit_id for e in events],
+        # 无接收人: chased units no message reaches (no account, mailbox or webhook).
+        "unreachable": sorted(nobody),
+    }
 
 
 @router.post("/rounds/{round_id}/close", summary="结束调度 Close a round")

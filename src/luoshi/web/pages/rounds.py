@@ -88,7 +88,12 @@ def open_round(
 
 
 @router.get("/rounds/{round_id}")
-def round_page(round_id: PathId, request: Request) -> Response:
+def round_page(
+    round_id: PathId,
+    request: Request,
+    chased: Annotated[int | None, Query(ge=0, le=100_000)] = None,
+    unreached: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> Response:
     caller = page_caller(request)
     with ctx_of(request).read() as s:
         rnd = cycle.get_round(s, round_id)
@@ -100,7 +105,7 @@ def round_page(round_id: PathId, request: Request) -> Response:
         reports = [records.report_record(r) for r in round_reports(s, caller.viewer, rnd.id)]
     return render(
         request, "round.html", rnd=rnd, plan=plan, pending=owing, reports=reports,
-        titles=titles, nobody=nobody,
+        titles=titles, nobody=nobody, chased=chased, unreached=min(unreached, chased or 0),
     )  # fmt: skip
 
 
@@ -114,8 +119,9 @@ def chase(
     csrf_token: Csrf = "",
 ) -> Response:
     caller = form_caller(request, csrf_token)
-    actions.chase(ctx_of(request), caller, round_id, unit or None, note or None)
-    return back(f"/rounds/{round_id}")
+    events, nobody = actions.chase(ctx_of(request), caller, round_id, unit or None, note or None)
+    # The page says what was done, and how many of them no message reaches.
+    return back(f"/rounds/{round_id}?chased={len(events)}&unreached={len(nobody)}")
 
 
 @router.post("/rounds/{round_id}/close")
