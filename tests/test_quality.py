@@ -11,8 +11,9 @@ RULES = quality.load_rules()
 BOXES = TargetFact(16_000_000, "标准箱", ">", "level")
 
 
-def fact(id_: int = 2, percent: float = 50, value: float | None = None, narrative: str = "",
-         evidence: int = 1, target: TargetFact | None = BOXES) -> ReportFact:  # fmt: skip
+def fact(id_: int = 2, percent: float = 50, value: float | None = None,
+         narrative: str = "按计划推进", evidence: int = 1,
+         target: TargetFact | None = BOXES) -> ReportFact:  # fmt: skip
     return ReportFact(id_, percent, value, narrative, evidence, target)
 
 
@@ -65,6 +66,20 @@ def test_beyond_the_target_without_evidence() -> None:
     assert codes(fact(percent=80, value=17_000_000, evidence=2)) == []
     cap = TargetFact(5, "%", "<=", "level")
     assert codes(fact(percent=80, value=7, evidence=0, target=cap)) == []
+
+
+def test_a_report_of_numbers_only_is_flagged() -> None:
+    assert codes(fact(narrative="  ")) == ["no_narrative"]
+    assert "没有写进展情况" in check(fact(narrative=""), None, RULES)[0].reason
+
+
+def test_a_count_below_zero_is_flagged_and_a_fall_in_a_rate_is_not() -> None:
+    schools = TargetFact(5, "所", ">=", "level")
+    flags = check(fact(value=-1, target=schools), None, RULES)
+    assert [f.code for f in flags] == ["negative"] and "-1所" in flags[0].reason
+    assert codes(fact(value=0, target=schools)) == []
+    growth = TargetFact(5, "%", ">=", "level")
+    assert codes(fact(value=-1.5, target=growth)) == []
 
 
 def test_flags_are_read_for_a_rounds_reports(db: Database) -> None:

@@ -34,7 +34,11 @@ FLAG_LABELS = {
     "contradicts": "数字矛盾",
     "backwards": "进度倒退",
     "beyond_target": "超目标无佐证",
+    "no_narrative": "未写进展情况",
+    "negative": "数值为负",
 }
+# Units whose values may well be below zero (a growth rate, a change in points).
+SIGNED_UNITS = ("%", "个百分点", "百分点")
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,12 @@ def check(report: ReportFact, previous: ReportFact | None, rules: QualityRules) 
     if report.percent >= rules.full_percent and report.evidence == 0:
         flags.append(Flag("no_evidence", f"填报完成 {number(report.percent)}%，但未附任何佐证材料"))
     flags += _contradictions(report, rules)
+    if not report.narrative.strip():
+        flags.append(Flag("no_narrative", "只填了数字，没有写进展情况（做了什么、下一步）"))
+    if _negative(report):
+        t = report.target
+        assert t is not None and report.value is not None
+        flags.append(Flag("negative", f"填报数值 {number(report.value)}{t.unit} 为负数，请核实"))
     if report.evidence == 0 and _beyond(report):
         t = report.target
         assert t is not None and report.value is not None
@@ -170,6 +180,12 @@ def _contradictions(r: ReportFact, rules: QualityRules) -> list[Flag]:
 
 def _completion(indicator: str, rules: QualityRules) -> bool:
     return not indicator or any(cue in indicator for cue in rules.percent_cues)
+
+
+def _negative(r: ReportFact) -> bool:
+    """A count or amount below zero: a slip of the keyboard more often than a fact."""
+    t = r.target
+    return t is not None and r.value is not None and r.value < 0 and t.unit not in SIGNED_UNITS
 
 
 def _beyond(r: ReportFact) -> bool:
