@@ -155,3 +155,12 @@ def test_a_form_posted_to_a_page_gets_a_page_naming_the_field_by_its_label(
     assert "请求内容无效：完成百分比：缺少此项" in r.text and "percent" not in r.text
     api = web.as_user("boss").post(f"{API}/tasks/{web.task_id('1.1.1.1')}/reports", json={})
     assert "完成百分比（percent）：缺少此项" in assert_error(api, 422)["message"]
+
+
+def test_a_validation_error_page_says_each_problem_once(web: WebWorld) -> None:
+    from tests.test_web_pages import browser
+
+    client, _ = browser(web, "boss")
+    page = client.get(f"/plans/{web.world.plan_id}/ledger", params={"page": "abc"})
+    assert page.status_code == 422
+    assert page.text.count("应为整数") == 1, page.text

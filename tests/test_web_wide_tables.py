@@ -75,6 +75,7 @@ def test_long_lists_render_as_labelled_cards_in_the_scroll_wrapper(web: WebWorld
         w = web.world
         rnd = cycle.open_round(s, w.user(s, "boss"), w.plan(s), "2024-Q1", None)
         cycle.submit_report(s, w.user(s, "port"), rnd, w.task(s, "1.1.1.1"), 40, None)
+        round_id = rnd.id
     client, _ = browser(web, "boss")
     tid = web.task_id("1.1.1.1")
     pages = {
@@ -82,6 +83,7 @@ def test_long_lists_render_as_labelled_cards_in_the_scroll_wrapper(web: WebWorld
         "/review": "review-queue",
         f"/tasks/{tid}": "reports",
         "/audit": "audit-events",
+        f"/rounds/{round_id}": "pending-units",  # 未报单位, each with its 催办 button
     }
     for path, table in pages.items():
         page = client.get(path).text
