@@ -164,3 +164,9 @@ def test_a_validation_error_page_says_each_problem_once(web: WebWorld) -> None:
     page = client.get(f"/plans/{web.world.plan_id}/ledger", params={"page": "abc"})
     assert page.status_code == 422
     assert page.text.count("应为整数") == 1, page.text
+
+
+def test_the_web_leaves_out_the_command_lines_hints(web: WebWorld) -> None:
+    missing = web.as_user("boss").get(f"{API}/rounds/99999/pending")
+    err = assert_error(missing, 404)
+    assert "调度 99999 不存在" in err["message"] and "luoshi" not in err["message"]

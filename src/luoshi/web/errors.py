@@ -204,10 +204,16 @@ def _problem(d: dict[str, Any], page: bool = False) -> str:
     return f"{name}：{d['message']}"
 
 
+# The ledger's messages serve the command line too: "（用 luoshi rounds list 查看）"
+# tells a clerk at a terminal where to look, and nobody in a browser.
+_CLI_HINT = re.compile(r"（用 luoshi [^）]*）")
+
+
 async def _luoshi_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LuoshiError)
     details = getattr(exc, "problems", None)
-    return error_response(request, exc.status, exc.code, exc.message, details)
+    message = _CLI_HINT.sub("", exc.message)
+    return error_response(request, exc.status, exc.code, message, details)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

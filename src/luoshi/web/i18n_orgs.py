@@ -11,7 +11,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "org.no_parent": ("（无上级）", "(none)"),
     "org.belongs": ("所属组织", "Belongs to"),
     "org.no_org": ("（不属于任何组织）", "(no organisation)"),
-    "org.none": ("还没有组织。请在下方添加，或用 luoshi orgs add。", "No organisations yet."),
+    "org.none": ("还没有组织。", "No organisations yet."),
     "org.add": ("添加组织", "Add an organisation"),
     "org.move": ("单位、计划归入组织", "Move a unit or a plan"),
     "org.move_do": ("归入", "Move"),
