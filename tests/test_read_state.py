@@ -230,6 +230,25 @@ def open_a_past_round(db: Database, c: Cycle) -> None:
         cycle.open_round(s, boss, plan, "2024-Q3", date(2024, 10, 10), opened_on=date(2024, 9, 1))
 
 
+def wait_until_someone_waits_for_a_lock(db: Database) -> None:
+    """Until another PostgreSQL backend is blocked on a lock (at most 10 s): the writer
+    then holds every row it took before it asked for the plan's."""
+    import time
+
+    from sqlalchemy import text
+
+    deadline = time.monotonic() + 10
+    with db.engine.connect() as conn:
+        while time.monotonic() < deadline:
+            waiting = conn.execute(
+                text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            ).scalar_one()
+            conn.rollback()
+            if waiting:
+                return
+            time.sleep(0.02)
+
+
 @pytest.mark.parametrize("write", [report_on_1_3_1, open_a_past_round])
 def test_a_write_committed_while_the_plan_is_recomputed_is_kept(
     db: Database, monkeypatch: pytest.MonkeyPatch, write: Any
@@ -246,8 +265,10 @@ def test_a_write_committed_while_the_plan_is_recomputed_is_kept(
         if not writers:
             writers.append(threading.Thread(target=write, args=(db, c)))
             writers[0].start()
-            if db.engine.dialect.name == "sqlite":  # PostgreSQL: it waits for our lock
+            if db.engine.dialect.name == "sqlite":
                 writers[0].join(10)
+            else:  # PostgreSQL: it waits for our lock; go on once it does
+                wait_until_someone_waits_for_a_lock(db)
         return view
 
     monkeypatch.setattr(state, "computed_view", with_a_write_in_between)

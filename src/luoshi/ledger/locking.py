@@ -67,7 +67,7 @@ def hold(s: Session, obj: V) -> V:
 
     Checks made on ``obj`` afterwards see every commit before the lock, and no other
     transaction that holds the same row can commit in between: PostgreSQL locks the
-    row (SELECT … FOR UPDATE); SQLite has no row locks, so a write that changes
+    row (SELECT … FOR NO KEY UPDATE); SQLite has no row locks, so a write that changes
     nothing takes its one write lock for the rest of the transaction. Take locks
     before reading the clock, so that times stamped under them keep commit order.
     """
@@ -84,7 +84,7 @@ _HOLDS: dict[type[Any], tuple[Any, Any]] = {}
 
 
 def _hold_statements(model: type[Any]) -> tuple[Any, Any]:
-    """The write that changes nothing (SQLite's lock) and the SELECT … FOR UPDATE of a
+    """The write that changes nothing (SQLite's lock) and the SELECT … FOR NO KEY UPDATE of a
     model's row, built once per model: every report holds its round and its task."""
     found = _HOLDS.get(model)
     if found is None:
@@ -100,7 +100,11 @@ def _build_hold(model: type[Any]) -> tuple[Any, Any]:
     lock_row = (
         select(model)
         .where(table.c.id == bindparam("key"))
-        .with_for_update()
+        # FOR NO KEY UPDATE: excludes other holders, as FOR UPDATE would, but not the
+        # FOR KEY SHARE that inserting a row which references this one takes. Else a
+        # report holding its task and waiting for the plan's state deadlocks with a
+        # refresh holding that state and inserting the task's kept figures.
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     )
     return touch_row, lock_row
