@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -65,9 +64,24 @@ pass_app = click.make_pass_decorator(AppContext)
 
 
 def emit_jsonl(records: Iterable[dict[str, Any]]) -> None:
-    out = sys.stdout
+    """One JSON object per line, UTF-8, written as they come (a million-task plan is
+    streamed): orjson, as the standard library's encoder took a third of ``plan show``."""
+    import orjson
+
+    # Keys as the standard encoder writes them (ints as strings); a newline after each.
+    option = orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE
+    sys.stdout.flush()  # what was echoed before comes first
+    out, batch = sys.stdout.buffer, []
     for rec in records:
-        out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        batch.append(orjson.dumps(rec, option=option))
+        if len(batch) >= _BATCH:
+            out.write(b"".join(batch))
+            batch.clear()
+    out.write(b"".join(batch))
+    out.flush()
+
+
+_BATCH = 500  # lines per write
 
 
 AS_OF_HELP = "按此日期计算进度与状态；过去的日期只计当日及以前的填报、审核与调度（默认今天）"
