@@ -188,3 +188,23 @@ def test_its_dashboard_names_only_the_city_tasks_its_district_answers(web: WebWo
     assert "坚持依法行政" in as_boss.text
     assert "坚持依法行政" not in as_east.text
     assert "加快发展先进制造业" in as_east.text  # the one it answers stays named
+
+
+def test_a_district_supervisor_may_not_read_every_organisations_audit_trail(
+    web: WebWorld,
+) -> None:
+    from tests.test_web_pages import browser
+
+    _world(web)
+    east = web.as_user("east_boss")
+    r = east.get(f"{API}/audit")
+    assert_error(r, 403)
+    assert "限定管辖范围" in r.json()["error"]["message"]
+    assert_error(east.post(f"{API}/audit/verify"), 403)
+    client, csrf = browser(web, "east_boss")
+    assert 'href="/audit"' not in client.get("/").text  # not in its menu
+    assert client.get("/audit").status_code == 403
+    assert client.post("/audit/verify", data={"csrf_token": csrf}).status_code == 403
+    # The office with no organisation reads it (even one scoped to the top may not).
+    assert web.as_user("boss").get(f"{API}/audit").status_code == 200
+    assert_error(web.as_user("city_boss").get(f"{API}/audit"), 403)

@@ -46,9 +46,15 @@ class AuditPage:
 
 
 def require_auditor(viewer: Viewer) -> None:
-    """Only the supervision office (admin, supervisor) reads the whole trail."""
+    """Only the supervision office (admin, supervisor) reads the whole trail; it names
+    every organisation's plans, units and people, so not a scoped supervisor."""
     if not viewer.is_manager:
         raise PermissionDenied("只有督查人员和管理员可以查看审计记录")
+    if not viewer.reads_audit:
+        raise PermissionDenied(
+            "审计记录包含所有机构的操作，限定管辖范围的督查人员不能查看；"
+            "如需查看请联系不限机构的督查人员或管理员"
+        )
 
 
 def audit_page(

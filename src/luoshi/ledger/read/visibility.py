@@ -50,6 +50,12 @@ class Viewer:
         return self.role in MANAGERS
 
     @property
+    def reads_audit(self) -> bool:
+        """The audit trail records every organisation's work: only the supervision office
+        with no organisation (and administrators) reads it, not a district's supervisor."""
+        return self.is_manager and self.org_ids is None
+
+    @property
     def is_reporter(self) -> bool:
         return self.role == "reporter"
 
