@@ -49,6 +49,26 @@ def test_a_lazily_loaded_group_has_the_subcommands_of_all_its_modules() -> None:
     assert sorted(cli.list_commands(click.Context(cli))) == sorted(COMMANDS)
 
 
+def test_the_help_lists_each_command_as_its_own_help_would() -> None:
+    from click.testing import CliRunner
+
+    from luoshi.cli.summaries import SUMMARIES, summary
+
+    assert sorted(SUMMARIES) == sorted(COMMANDS)
+    for name in COMMANDS:
+        command = load_command(name)
+        assert command is not None
+        for limit in (30, 45, 80, 200):
+            assert summary(name, limit) == command.get_short_help_str(limit), name
+    shown = CliRunner().invoke(cli, ["--help"], terminal_width=100).output
+    assert "提取文件中的数量（目标与实绩）。Extract quantities from FILES." in shown
+
+
+def test_help_imports_no_command_module(tmp_path: Path) -> None:
+    loaded = imported_by(["--help"], tmp_path)
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
+
+
 def imported_by(args: list[str], tmp_path: Path) -> set[str]:
     """Top-level packages imported by a whole ``luoshi`` process running ``args``."""
     probe = (
