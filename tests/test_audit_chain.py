@@ -63,6 +63,16 @@ def test_every_event_is_chained_to_the_one_before(db: Database) -> None:
     assert verdict.ok and verdict.checked == len(events) and verdict.last_hash == prev
 
 
+def test_verifying_says_how_far_it_is(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    build_world(db)
+    n = len(event_ids(db))
+    monkeypatch.setattr(audit_chain, "PROGRESS_EVERY", 3)
+    told: list[tuple[int, int]] = []
+    with db.transaction() as s:
+        assert audit_chain.verify(s, lambda done, total: told.append((done, total))).ok
+    assert told == [(k, n) for k in range(3, n + 1, 3)]
+
+
 def test_the_canonical_form_is_sorted_compact_json() -> None:
     fields = {
         "at": datetime(2024, 6, 1, 9, 30),

@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import func, select, text
+from starlette.testclient import TestClient
 
 from luoshi.ledger.models import AuditEvent
 from tests.test_audit_chain import guards_off
-from tests.test_web_pages import HTML, browser
+from tests.test_web_exchange import finished
+from tests.test_web_pages import browser
 from tests.web_support import API, WebWorld
 
 
@@ -101,10 +103,19 @@ def test_the_api_pages_with_cursors(web: WebWorld) -> None:
     assert api.get(f"{API}/audit", params={"per_page": 201}).status_code == 422
 
 
+def verified(client: TestClient, csrf: str) -> str:
+    """校验审计链 pressed: a progress page, then the verdict on it."""
+    r = client.post("/audit/verify", data={"csrf_token": csrf}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/jobs/"), r.text
+    page = finished(client, r.headers["location"])
+    assert 'href="/audit"' in page  # back to the trail
+    return page
+
+
 def test_verify_says_an_intact_trail_holds(web: WebWorld) -> None:
     client, csrf = browser(web, "boss")
     assert client.post("/audit/verify", data={"csrf_token": "forged"}).status_code == 403
-    page = client.post("/audit/verify", data={"csrf_token": csrf}).text
+    page = verified(client, csrf)
     n = len(event_ids(web))
     assert re.search(rf'id="verdict">审计链完好：共 {n} 条记录，链尾哈希 [0-9a-f]{{64}}', page)
     assert web.as_user("boss").post(f"{API}/audit/verify").json()["ok"] is True
@@ -115,7 +126,7 @@ def test_verify_names_the_first_event_changed_behind_the_ledgers_back(web: WebWo
     with guards_off(web.db) as conn:
         conn.execute(text("UPDATE audit_events SET actor = 'x' WHERE id = :id"), {"id": victim})
     client, csrf = browser(web, "boss")
-    page = client.post("/audit/verify", data={"csrf_token": csrf}).text
+    page = verified(client, csrf)
     assert "审计链已断开" in page and f"审计记录 #{victim}" in page and "被改动过" in page
     assert f'id="broken-event">#{victim}<' in page
     verdict = web.as_user("boss").post(f"{API}/audit/verify").json()
@@ -128,5 +139,5 @@ def test_verify_finds_a_removed_newest_event(web: WebWorld) -> None:
         newest = s.scalar(select(func.max(AuditEvent.id)))
     with guards_off(web.db) as conn:
         conn.execute(text("DELETE FROM audit_events WHERE id = :id"), {"id": newest})
-    page = client.post("/audit/verify", data={"csrf_token": csrf}, headers=HTML).text
+    page = verified(client, csrf)
     assert "审计链已断开" in page and "最新的记录被删除或改动" in page

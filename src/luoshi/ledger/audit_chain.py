@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -137,14 +137,20 @@ class Verdict:
         return self.reason is None
 
 
-def verify(s: Session) -> Verdict:
-    """Walk the chain from the first event and name the first one that breaks it."""
+Progress = Callable[[int, int], None]  # events checked so far, of how many
+
+
+def verify(s: Session, progress: Progress | None = None) -> Verdict:
+    """Walk the chain from the first event and name the first one that breaks it;
+    ``progress`` is told every ``PROGRESS_EVERY`` events."""
     head = s.get(AuditChainHead, HEAD_ID)
     if head is None:
         return Verdict(0, GENESIS, None, "审计链头（audit_chain）缺失：数据库未迁移或被改动")
     prev, checked = GENESIS, 0
     for e in _events_until(s, head.last_id or 0):
         checked += 1
+        if progress is not None and checked % PROGRESS_EVERY == 0:
+            progress(checked, head.events)
         reason = _broken(e, prev)
         if reason is not None:
             return Verdict(checked - 1, prev, e.id, f"{describe(e)}：{reason}")
@@ -159,6 +165,9 @@ def verify(s: Session) -> Verdict:
     if stray is not None:
         return Verdict(checked, prev, stray.id, f"{describe(stray)}：不在链上（未经系统写入）")
     return Verdict(checked, prev)
+
+
+PROGRESS_EVERY = 2000
 
 
 def _events_until(s: Session, last_id: int, batch: int = 2000) -> Iterator[AuditEvent]:

@@ -131,7 +131,9 @@ def entity_choices() -> dict[str, str]:
     return dict(audit_labels.labels()["entities"])
 
 
-def verify_trail(s: Session, viewer: Viewer) -> audit_chain.Verdict:
+def verify_trail(
+    s: Session, viewer: Viewer, progress: audit_chain.Progress | None = None
+) -> audit_chain.Verdict:
     """校验审计链, the same walk as ``luoshi audit verify``: every event in id order."""
     require_auditor(viewer)
-    return audit_chain.verify(s)
+    return audit_chain.verify(s, progress)

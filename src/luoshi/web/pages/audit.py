@@ -4,18 +4,17 @@ the same check as ``luoshi audit verify``."""
 
 from __future__ import annotations
 
-import time
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import Response
 
 from luoshi.errors import InputError
-from luoshi.ledger.audit_chain import Verdict
 from luoshi.ledger.read import audit_trail
 from luoshi.ledger.read.audit_trail import AuditFilter
+from luoshi.web import jobs
 from luoshi.web.context import ctx_of
-from luoshi.web.pages.common import form_caller, page_caller, render
+from luoshi.web.pages.common import back, form_caller, page_caller, render
 from luoshi.web.schemas import MAX_ID
 
 router = APIRouter(include_in_schema=False)
@@ -44,42 +43,27 @@ def audit_page(
     after: Text = "",
     per_page: Text = "",
 ) -> Response:
-    params = {
-        "entity": entity, "entity_id": entity_id, "actor": actor, "before": before,
-        "after": after, "per_page": per_page,
-    }  # fmt: skip
-    return show_audit(request, params, None, None)
-
-
-def show_audit(
-    request: Request, params: dict[str, Any], verdict: Verdict | None, seconds: float | None
-) -> Response:
     caller = page_caller(request)
-    wanted = AuditFilter(
-        params.get("entity") or None,
-        id_param(params.get("entity_id", ""), "记录编号"),
-        (params.get("actor") or "").strip() or None,
-    )
-    size = id_param(params.get("per_page", ""), "每页条数") or audit_trail.PER_PAGE
+    wanted = AuditFilter(entity or None, id_param(entity_id, "记录编号"), actor.strip() or None)
+    size = id_param(per_page, "每页条数") or audit_trail.PER_PAGE
     with ctx_of(request).read() as s:
         page = audit_trail.audit_page(
             s, caller.viewer, wanted,
-            before=id_param(params.get("before", ""), "翻页位置"),
-            after=id_param(params.get("after", ""), "翻页位置"),
+            before=id_param(before, "翻页位置"),
+            after=id_param(after, "翻页位置"),
             per_page=size if size in PAGE_SIZES else audit_trail.PER_PAGE,
         )  # fmt: skip
     return render(
         request, "audit.html", page=page, wanted=wanted, entities=audit_trail.entity_choices(),
-        page_sizes=PAGE_SIZES, verdict=verdict, seconds=seconds,
+        page_sizes=PAGE_SIZES,
     )  # fmt: skip
 
 
 @router.post("/audit/verify")
 def verify(request: Request, csrf_token: Csrf = "") -> Response:
-    """Walks the whole chain in this request: on a trail of millions of events it takes
-    a while, which the page says before the button is pressed."""
+    """Walks the whole chain off the request (minutes on millions of events): the
+    progress page says how far it is, then the verdict."""
     caller = form_caller(request, csrf_token)
-    started = time.monotonic()
-    with ctx_of(request).read() as s:
-        verdict = audit_trail.verify_trail(s, caller.viewer)
-    return show_audit(request, {}, verdict, time.monotonic() - started)
+    audit_trail.require_auditor(caller.viewer)  # refused at once, not on the job's page
+    token = jobs.start(ctx_of(request), caller, "audit_verify", None, {})
+    return back(f"/jobs/{token}")
