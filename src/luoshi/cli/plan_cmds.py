@@ -25,7 +25,6 @@ from luoshi.extract.nontask import LeftOut
 from luoshi.ledger import confirm, documents, plans, tasks
 from luoshi.ledger.health import HEALTH_LABELS
 from luoshi.ledger.read import figures
-from luoshi.ledger.read.ahead import read_ahead
 from luoshi.ledger.read.compute import task_rows
 from luoshi.ledger.read.downstream import plan_downstream
 from luoshi.ledger.read.linkage import ParentCoverage, has_links, plan_linkage
@@ -130,9 +129,8 @@ def show_cmd(app: AppContext, plan: str, jsonl: bool, as_of: str | None) -> None
         # Downstream progress holds only the tasks answered from below.
         below = plan_downstream(s, p, app.settings.health, at) if has_links(s, p.id) else {}
         if jsonl:
-            # Streamed inside the transaction: rows are written as they are read, and
-            # read by a thread of their own while the last ones are written.
-            stream = read_ahead(iter_plan_rows(s, p, app.settings.health, at))
+            # Streamed inside the transaction: rows are written as they are read.
+            stream = iter_plan_rows(s, p, app.settings.health, at)
             emit_jsonl(_with_downstream(task_record(r), below.get(r.id)) for r in stream)
             return
         view = plan_view(s, p, app.settings.health, at)
