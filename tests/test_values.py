@@ -39,6 +39,8 @@ def test_percentages() -> None:
     assert parse_percent("60") == 60.0
     assert parse_percent("100%") == 100.0
     assert parse_percent(" 0 ") == 0.0
-    for bad in ("101", "-1", "很多", "nan"):
+    assert parse_percent("62.5％") == 62.5
+    # float() would take these: a slip (1e1) must not be stored as 10 %.
+    for bad in ("101", "-1", "很多", "nan", "1e1", "inf", "", "1_0", "٥٠"):
         with pytest.raises(ValueError):
             parse_percent(bad)

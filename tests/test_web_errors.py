@@ -148,11 +148,11 @@ def test_a_form_posted_to_a_page_gets_a_page_naming_the_field_by_its_label(
     from tests.test_web_pages import browser
 
     client, csrf = browser(web, "boss")
-    task = f"/tasks/{web.task_id('1.1.1.1')}/report"
+    opening = f"/plans/{web.world.plan_id}/rounds/open"
     # Browser validation bypassed, and a client whose Accept does not say text/html.
-    r = client.post(task, data={"csrf_token": csrf}, headers={"Accept": "*/*"})
+    r = client.post(opening, data={"csrf_token": csrf}, headers={"Accept": "*/*"})
     assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
-    assert "请求内容无效：完成百分比：缺少此项" in r.text and "percent" not in r.text
+    assert "请求内容无效：期间：缺少此项" in r.text and "period" not in r.text
     api = web.as_user("boss").post(f"{API}/tasks/{web.task_id('1.1.1.1')}/reports", json={})
     assert "完成百分比（percent）：缺少此项" in assert_error(api, 422)["message"]
 

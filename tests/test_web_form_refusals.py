@@ -117,3 +117,31 @@ def test_confirming_no_codes_answers_on_the_ledger(web: WebWorld) -> None:
     r = boss.post(f"/plans/{web.world.plan_id}/confirm", data={"codes": " ， ", "csrf_token": csrf})
     assert r.status_code == 422 and ERROR_PAGE not in r.text
     assert 'id="filters"' in r.text  # the ledger page
+
+
+def test_a_report_without_percent_or_with_1e1_is_refused_beside_its_form(web: WebWorld) -> None:
+    open_round(web)
+    port, csrf = browser(web, "port")
+    tid = web.task_id("1.1.1.1")
+    form = {"narrative": "码头二期完成主体施工", "csrf_token": csrf}
+    r = port.post(f"/tasks/{tid}/report", data=form)  # the browser's own check was off
+    page = refused_in_place(r, 422, "请填写完成百分比", "report-form")
+    assert "码头二期完成主体施工</textarea>" in page
+    r = port.post(f"/tasks/{tid}/report", data={**form, "percent": "1e1"})
+    refused_in_place(r, 422, "完成百分比「1e1」应为 0 到 100 之间的数", "report-form")
+    assert 'id="files-dropped"' not in r.text  # nothing was chosen
+
+
+def test_files_chosen_for_a_refused_report_are_named_to_be_chosen_again(web: WebWorld) -> None:
+    open_round(web)
+    port, csrf = browser(web, "port")
+    tid = web.task_id("1.1.1.1")
+    photo = ("现场照片.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64, "image/png")
+    r = port.post(
+        f"/tasks/{tid}/report",
+        data={"percent": "150", "csrf_token": csrf},
+        files={"files": photo},
+    )
+    page = refused_in_place(r, 422, "应为 0 到 100 之间的数", "report-form")
+    dropped = page[page.index('id="files-dropped"') :]
+    assert "所选文件未上传" in dropped and "现场照片.png" in dropped[: dropped.index("</p>")]

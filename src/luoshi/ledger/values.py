@@ -37,9 +37,15 @@ def parse_date(value: object) -> date | None:
     raise ValueError(text)
 
 
+_PERCENT = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
+
+
 def parse_percent(value: object) -> float:
-    """A percentage 0–100, written 60 or 60%."""
+    """A percentage 0–100, written 60, 60.5 or 60%: digits only (float() would also
+    take 1e1, nan or ١٠, and a slip like 1e1 would be published as 10 %)."""
     text = str(value).strip().rstrip("%％")
+    if not _PERCENT.match(text):
+        raise ValueError(text)
     number = float(text)
     if not 0 <= number <= 100:
         raise ValueError(text)

@@ -45,6 +45,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "comment_text": ("批示内容", "Comment"),
     "attachments": ("佐证材料文件", "Evidence files"),
     "files_hint": ("pdf、docx、xlsx 或图片，可多选", "pdf, docx, xlsx or images; several allowed"),
+    "files_dropped": (
+        "所选文件未上传，改正后请重新选择再提交",
+        "The files chosen were not uploaded: choose them again before sending",
+    ),
     "flags": ("质量提示", "Quality flags"),
     "pending_delays": ("待审批的延期申请", "Delay requests to decide"),
     "pending_closes": ("待复核的办结申请", "Requests to close to review"),

@@ -53,6 +53,7 @@ def render(request: Request, template: str, status: int = 200, **data: Any) -> R
         "problem": getattr(request.state, "problem", None),
         "problem_form": getattr(request.state, "problem_form", None),
         "entered": getattr(request.state, "entered", {}),
+        "files_dropped": getattr(request.state, "files_dropped", []),
     }
     response: Response = ctx.templates.TemplateResponse(
         request, template, {**base, **data}, status_code=status
@@ -134,6 +135,10 @@ def redisplay(
                 request.state.problem_details = getattr(e, "problems", None)
                 request.state.problem_form = form_id
                 request.state.entered = entered_fields(kw)
+                # A browser cannot be given a file back: the page says to choose again.
+                request.state.files_dropped = [
+                    f.filename for f in kw.get("files") or () if getattr(f, "filename", "")
+                ]
                 response = page(request, kw)
                 response.status_code = e.status
                 return response

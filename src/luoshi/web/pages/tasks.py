@@ -148,11 +148,13 @@ def task_again(request: Request, kw: Any) -> Response:
 def report(
     task_id: PathId,
     request: Request,
-    percent: Annotated[str, Form(max_length=20)],
     files: Annotated[list[UploadFile], File(default_factory=list)],
     # One input per target, each after a hidden field naming its target.
     target_ids: Annotated[list[int], Form(max_length=50, default_factory=list)],
     values: Annotated[list[str], Form(max_length=50, default_factory=list)],
+    # Optional here so that an empty box is refused beside the form, with what was
+    # typed kept, not by a bare validation page (a browser's own check can be off).
+    percent: Annotated[str, Form(max_length=20)] = "",
     narrative: FormText = "",
     value: Annotated[str, Form(max_length=40)] = "",
     evidence: FormText = "",
@@ -160,6 +162,8 @@ def report(
     next: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     caller = form_caller(request, csrf_token)
+    if not percent.strip():
+        raise InputError("请填写完成百分比（0 到 100 之间的数）")
     try:
         pct = parse_percent(percent)
     except ValueError:
