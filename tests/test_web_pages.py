@@ -241,6 +241,23 @@ def test_a_public_plan_needs_no_sign_in(web: WebWorld) -> None:
     page = anonymous.get(f"/public/plans/{web.world.plan_id}")
     assert page.status_code == 200 and "1600万标准箱" in page.text and "<svg" in page.text
     assert "退出" not in page.text  # nobody is signed in
+    assert f"数据截至 {date.today()}" in page.text and "尚待督查室审核" not in page.text
+    # A unit's report counts at once; the public is told it is not reviewed yet.
+    from luoshi.ledger import cycle
+    from luoshi.ledger.models import ProgressReport
+
+    with web.db.transaction() as s:
+        w = web.world
+        rnd = cycle.open_round(s, w.user(s, "boss"), w.plan(s), "2024-Q1", None)
+        report = cycle.submit_report(s, w.user(s, "port"), rnd, w.task(s, "1.1.1.1"), 60)
+        report_id = report.id
+    page = anonymous.get(f"/public/plans/{web.world.plan_id}").text
+    assert "其中 1 项任务的最新进度为责任单位填报、尚待督查室审核" in page
+    assert anonymous.get(f"{API}/public/plans/{web.world.plan_id}").json()["awaiting_review"] == 1
+    with web.db.transaction() as s:
+        w = web.world
+        cycle.review(s, w.user(s, "boss"), s.get_one(ProgressReport, report_id), True)
+    assert "尚待督查室审核" not in anonymous.get(f"/public/plans/{web.world.plan_id}").text
 
 
 def test_sign_in_redirects_only_within_the_site(web: WebWorld) -> None:
@@ -434,3 +451,17 @@ def test_a_chase_through_the_form_says_how_many_and_how_many_no_one_receives(
     assert school["chased"] == 1 and school["unreachable"] == []
     again = client.get(f"/rounds/{rnd['id']}?chased=1&unreached=1").text
     assert "其中 1 个无接收人" in again
+
+
+def test_a_reporters_ledger_offers_only_its_own_unit_to_filter_by(web: WebWorld) -> None:
+    def offered(name: str) -> list[str]:
+        client, _ = browser(web, name)
+        page = client.get(f"/plans/{web.world.plan_id}/ledger").text
+        select = page[page.index('<select name="unit"') :]
+        return re.findall(
+            r"<option\s*(?:selected)?>([^<]+)</option>", select[: select.index("</select>")]
+        )
+
+    everyone = offered("boss")
+    assert len(everyone) > 1 and "市交通运输委" in everyone
+    assert offered("port") == ["市交通运输委"]  # any other would list none of its tasks

@@ -6,6 +6,7 @@ Templates call ``t("key")``; the language comes from the ``luoshi_lang`` cookie
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from jinja2 import Environment, pass_context
@@ -38,6 +39,11 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "progress": ("进度", "Progress"),
     "overall": ("总体进度", "Overall progress"),
+    "public.as_of": ("数据截至", "Figures as of"),
+    "public.awaiting": (
+        "其中 {n} 项任务的最新进度为责任单位填报、尚待督查室审核",
+        "the latest progress of {n} tasks is as their units reported it, not yet reviewed",
+    ),
     "expected": ("应有进度", "Expected"),
     "leaf_tasks": ("末级任务", "Leaf tasks"),
     "overdue": ("逾期", "Overdue"),
@@ -229,9 +235,33 @@ def amount(value: Any) -> str:
     return f"{number:,.4f}".rstrip("0").rstrip(".")
 
 
+def when(value: object) -> str:
+    """A moment as a clerk reads it: ``2026-12-02 10:30`` on the office's clock.
+
+    The ledger stores moments in UTC without a zone (ledger/clock.py); shown as stored,
+    an office in Beijing saw them eight hours early. The office's clock is the
+    server's, as for 今天 (``clock.today``)."""
+    if value is None or value == "":
+        return ""
+    moment = value if isinstance(value, datetime) else _parsed(str(value))
+    if moment is None:
+        return str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _parsed(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def install(env: Environment) -> None:
     env.globals["t"] = _t
     env.filters["amount"] = amount
+    env.filters["when"] = when
 
 
 def _merge_workflow_words() -> None:

@@ -16,9 +16,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "audit.clear": ("清除筛选", "Clear filters"),
     "audit.verify": ("校验审计链", "Verify the chain"),
     "audit.verify_hint": (
-        "逐条核对每条记录的哈希，找出第一条被改动、删除或插入的记录"
-        "（与 luoshi audit verify 相同）。"
-        "记录多时较慢（每十万条约需十几秒，百万条需数分钟）：在后台进行，进度页显示已校验的条数。",
+        "逐条核对每条记录的哈希，找出第一条被改动、删除或插入的记录。"
+        "记录多时较慢（每十万条约需十几秒，百万条需数分钟）：在后台进行，进度页显示校验进度。",
         "Checks every event's hash and names the first one changed, removed or slipped in "
         "(as luoshi audit verify). Slow on a big trail (some seconds per 100,000 events): "
         "it runs in the background, and a progress page counts the events checked.",

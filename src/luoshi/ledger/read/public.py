@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from luoshi.ledger.models import Plan
+from luoshi.ledger.models import Plan, ProgressReport, Task
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.figures import PlanFigures, plan_figures
 from luoshi.ledger.read.rows import PlanRef, TaskRow
@@ -19,6 +20,9 @@ class PublicPlan:
     plan: PlanRef
     figures: PlanFigures
     tasks: list[TaskRow]  # the leaf tasks: what was promised, how far along
+    # Tasks whose progress counts a report the office has not reviewed yet: a unit's
+    # report counts once submitted (until returned), so the public is told.
+    awaiting_review: int = 0
 
 
 def public_plan(s: Session, plan_id: int, rules: HealthRules) -> PublicPlan | None:
@@ -27,4 +31,12 @@ def public_plan(s: Session, plan_id: int, rules: HealthRules) -> PublicPlan | No
     if plan is None or not plan.public:
         return None
     view = plan_view(s, plan, rules, AsOf.today())
-    return PublicPlan(view.plan, plan_figures(view), view.leaves())
+    awaiting = s.scalar(_AWAITING_REVIEW, {"plan_id": plan.id}) or 0
+    return PublicPlan(view.plan, plan_figures(view), view.leaves(), awaiting)
+
+
+_AWAITING_REVIEW = (
+    select(func.count(func.distinct(ProgressReport.task_id)))
+    .join(Task, Task.id == ProgressReport.task_id)
+    .where(Task.plan_id == bindparam("plan_id"), ProgressReport.state == "submitted")
+)

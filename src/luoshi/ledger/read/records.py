@@ -407,6 +407,8 @@ def public_record(p: PublicPlan) -> dict[str, Any]:
         "progress": round(p.figures.progress, 1),
         "expected": round(p.figures.expected, 1),
         "counts": p.figures.total.counts,
+        "as_of": iso(p.figures.day),
+        "awaiting_review": p.awaiting_review,
         "tasks": [public_task_record(r) for r in p.tasks],
     }
 

@@ -72,6 +72,9 @@ def _read(
         today = AsOf.today()
         result = views.list_tasks(s, plan, ctx.rules, today, caller.viewer, f, sort, page, per_page)
         units, categories = views.filter_choices(s, plan, ctx.rules, today)
+        if caller.viewer.is_reporter:
+            # A unit sees only its own tasks: any other unit would list none of them.
+            units = [u for u in units if u == caller.unit]
         pending = confirm.pending_count(s, plan.id) if caller.is_manager else 0
         plans = all_plans(s, plan, caller)
         unit_choices = unit_names(s) if caller.is_manager else []
