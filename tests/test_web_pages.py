@@ -241,6 +241,7 @@ def test_a_public_plan_needs_no_sign_in(web: WebWorld) -> None:
     page = anonymous.get(f"/public/plans/{web.world.plan_id}")
     assert page.status_code == 200 and "1600万标准箱" in page.text and "<svg" in page.text
     assert "退出" not in page.text  # nobody is signed in
+    assert '<a class="brand" href="/public">' in page.text  # not to the sign-in page
     assert f"数据截至 {date.today()}" in page.text and "尚待督查室审核" not in page.text
     # A unit's report counts at once; the public is told it is not reviewed yet.
     from luoshi.ledger import cycle
