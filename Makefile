@@ -60,10 +60,16 @@ office:  ## LibreOffice Writer and a CJK font for the bulletin test (apt-get, on
 eval: $(STAMP)  ## score extraction against ../shared/eval/gold
 	$(BIN)/python benchmarks/eval_gold.py --shared $(SHARED)
 
-bench: $(STAMP) bench-ledger bench-web bench-align bench-startup  ## extraction vs jieba; PDF; hostile input; ledger; web; align; start-up (under 10 min)
-	$(BIN)/python benchmarks/bench_extract.py --shared $(SHARED)
-	$(MAKE) --no-print-directory bench-pdf
-	$(MAKE) --no-print-directory bench-hostile
+# Informational: each benchmark runs even when one before it misses its goal (a
+# benchmark that exits 1 on a miss is ignored here, "-"; alone it keeps its status).
+bench: $(STAMP)  ## extraction vs jieba; PDF; hostile input; ledger; web; align; start-up (under 10 min)
+	-$(BIN)/python benchmarks/bench_extract.py --shared $(SHARED)
+	-$(MAKE) --no-print-directory bench-pdf
+	-$(MAKE) --no-print-directory bench-hostile
+	-$(MAKE) --no-print-directory bench-ledger
+	-$(MAKE) --no-print-directory bench-web
+	-$(MAKE) --no-print-directory bench-align
+	-$(MAKE) --no-print-directory bench-startup
 
 bench-hostile: $(STAMP)  ## time per character of hostile inputs vs the corpus (goal <= 3x); bombs refused
 	$(BIN)/python benchmarks/bench_hostile.py --shared $(SHARED)
