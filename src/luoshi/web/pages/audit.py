@@ -14,7 +14,7 @@ from luoshi.ledger.read import audit_trail
 from luoshi.ledger.read.audit_trail import AuditFilter
 from luoshi.web import jobs
 from luoshi.web.context import ctx_of
-from luoshi.web.pages.common import back, form_caller, page_caller, render
+from luoshi.web.pages.common import back, form_caller, lenient, page_caller, render
 from luoshi.web.schemas import MAX_ID
 
 router = APIRouter(include_in_schema=False)
@@ -44,13 +44,17 @@ def audit_page(
     per_page: Text = "",
 ) -> Response:
     caller = page_caller(request)
-    wanted = AuditFilter(entity or None, id_param(entity_id, "记录编号"), actor.strip() or None)
-    size = id_param(per_page, "每页条数") or audit_trail.PER_PAGE
+
+    def number(text: str, label: str) -> int | None:  # a wrong one is said, not served
+        return lenient(request, lambda: id_param(text, label), None)
+
+    wanted = AuditFilter(entity or None, number(entity_id, "记录编号"), actor.strip() or None)
+    size = number(per_page, "每页条数") or audit_trail.PER_PAGE
     with ctx_of(request).read() as s:
         page = audit_trail.audit_page(
             s, caller.viewer, wanted,
-            before=id_param(before, "翻页位置"),
-            after=id_param(after, "翻页位置"),
+            before=number(before, "翻页位置"),
+            after=number(after, "翻页位置"),
             per_page=size if size in PAGE_SIZES else audit_trail.PER_PAGE,
         )  # fmt: skip
     return render(

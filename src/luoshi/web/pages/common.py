@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -162,6 +162,26 @@ def form_date(text: str | None, label: str) -> date | None:
         return parse_date(text)
     except ValueError:
         raise InputError(f"{label}「{text}」不是有效日期") from None
+
+
+T = TypeVar("T")
+
+
+def say_problem(request: Request, message: str) -> None:
+    """A problem said above the page (after any said already)."""
+    said = getattr(request.state, "problem", None)
+    request.state.problem = f"{said}；{message}" if said else message
+
+
+def lenient(request: Request, read: Callable[[], T], fallback: T) -> T:
+    """A filter read from the address; when it is not valid the page is shown without
+    it and says why above, instead of an error page in its place (a hand-edited or
+    old bookmarked address should not cost a clerk the list)."""
+    try:
+        return read()
+    except InputError as e:
+        say_problem(request, e.message)
+        return fallback
 
 
 def query_with(request: Request, **changes: Any) -> str:

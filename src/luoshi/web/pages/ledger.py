@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -27,12 +27,14 @@ from luoshi.web.pages.common import (
     confirm_first,
     form_caller,
     form_date,
+    lenient,
     page_caller,
     plan_id_param,
     query_with,
     redisplay,
     render,
     safe_next,
+    say_problem,
 )
 from luoshi.web.schemas import PathId
 
@@ -105,14 +107,7 @@ async def ledger(
     assigned: Annotated[int | None, Query(ge=0, le=100_000)] = None,
 ) -> Response:
     caller = await run_in_threadpool(page_caller, request)
-    f = listing.TaskFilter(
-        unit=unit or None,
-        category=category or None,
-        health=health or None,  # not one of them: refused, naming the choices
-        deadline_from=form_date(deadline_from, "完成时限（从）"),
-        deadline_to=form_date(deadline_to, "完成时限（至）"),
-        text=q.strip() or None,
-    )
+    f = task_filter(request, unit, category, health, (deadline_from, deadline_to), q)
     order = listing.Sort.parse(sort)
     args = {
         "unit": unit,
@@ -125,6 +120,20 @@ async def ledger(
     }
     view = Listed(plan_id, f, order, page, per_page, args, assigned)
     return await run_in_threadpool(_page, request, caller, view)
+
+
+def task_filter(
+    request: Request, unit: str, category: str, health: str, deadlines: tuple[str, str], q: str
+) -> listing.TaskFilter:
+    """The filter the address asks for, each criterion checked as it is added: one
+    that is not valid (a state not among the choices, a date that is none, a range
+    ending before it starts) is left out and said above the list."""
+    f = listing.TaskFilter(unit=unit or None, category=category or None, text=q.strip() or None)
+    f = lenient(request, lambda: replace(f, health=health or None), f)
+    start = lenient(request, lambda: form_date(deadlines[0], "完成时限（从）"), None)
+    f = lenient(request, lambda: replace(f, deadline_from=start), f)
+    end = lenient(request, lambda: form_date(deadlines[1], "完成时限（至）"), None)
+    return lenient(request, lambda: replace(f, deadline_to=end), f)
 
 
 @dataclass(frozen=True)
@@ -147,7 +156,7 @@ def _page(request: Request, caller: Caller, a: Listed) -> Response:
     past = listing.beyond_end(page, pages)
     if past is not None:
         # Said above the table, which shows the last page (as the 对接 page does).
-        request.state.problem = past
+        say_problem(request, past)
         page = pages
         data = _read(request, caller, a.plan_id, a.filter, a.sort, page, a.per_page)
     return render(

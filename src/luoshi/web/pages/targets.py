@@ -16,7 +16,15 @@ from luoshi.ledger.read.listing import choices
 from luoshi.ledger.read.visibility import tasks_seen_by, visible_plan
 from luoshi.ledger.target_verdicts import FILTER_LABELS, FILTERS, target_verdicts, verdict_counts
 from luoshi.web.context import ctx_of
-from luoshi.web.pages.common import back, form_caller, lang_of, page_caller, redisplay, render
+from luoshi.web.pages.common import (
+    back,
+    form_caller,
+    lang_of,
+    lenient,
+    page_caller,
+    redisplay,
+    render,
+)
 from luoshi.web.schemas import PathId
 
 router = APIRouter(include_in_schema=False)
@@ -53,6 +61,14 @@ def words(lang: str) -> dict[str, str]:
     return {k: (en if lang == "en" else zh) for k, (zh, en) in WORDS.items()}
 
 
+def _verdict(text: str) -> str | None:
+    if text and text not in FILTERS:
+        raise InputError(
+            f"研判结论（verdict）「{text}」无效，可选：{choices(FILTER_LABELS)}", ("verdict",)
+        )
+    return text or None
+
+
 @router.get("/plans/{plan_id}/targets")
 def targets_page(
     plan_id: PathId,
@@ -60,11 +76,7 @@ def targets_page(
     verdict: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
     caller = page_caller(request)
-    if verdict and verdict not in FILTERS:
-        raise InputError(
-            f"研判结论（verdict）「{verdict}」无效，可选：{choices(FILTER_LABELS)}", ("verdict",)
-        )
-    chosen = verdict or None
+    chosen = lenient(request, lambda: _verdict(verdict), None)
     with ctx_of(request).read() as s:
         plan = visible_plan(s, caller.viewer, plan_id)
         rows = target_verdicts(s, plan)
