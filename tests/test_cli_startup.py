@@ -99,3 +99,42 @@ def test_a_ledger_command_does_load_the_database(tmp_path: Path) -> None:
     loaded = imported_by(["--database-url", url, "plan", "list"], tmp_path)
     assert "sqlalchemy" in loaded
     assert "fastapi" not in loaded
+
+
+COLLECTOR_AFTER = """
+import gc, sys
+from luoshi.cli import main
+sys.argv = ["luoshi", "outline", sys.argv[1]]
+try:
+    main()
+except SystemExit:
+    pass
+print(gc.get_threshold()[0], gc.get_freeze_count(), file=sys.stderr)
+"""
+
+
+def test_a_whole_command_process_collects_cyclic_garbage_less_often(tmp_path: Path) -> None:
+    from luoshi.collector import YOUNG
+
+    sample = tmp_path / "a.txt"
+    sample.write_text("一、总体目标\n全年地区生产总值增长5%左右。\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", COLLECTOR_AFTER, str(sample)],
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    assert "总体目标" in done.stdout  # the command ran
+    threshold, frozen = map(int, done.stderr.split()[-2:])
+    assert threshold == YOUNG and frozen > 10_000  # the imports' objects left out of passes
+
+
+def test_a_command_run_in_process_leaves_the_collector_alone(tmp_path: Path) -> None:
+    import gc
+
+    from click.testing import CliRunner
+
+    sample = tmp_path / "a.txt"
+    sample.write_text("一、总体目标\n", encoding="utf-8")
+    before = gc.get_threshold(), gc.get_freeze_count()
+    result = CliRunner().invoke(cli, ["outline", str(sample)])
+    assert result.exit_code == 0 and "总体目标" in result.output
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before

@@ -1,10 +1,11 @@
 """The cyclic garbage collector, tuned for a process that has finished importing.
 
 A command allocates and drops millions of short-lived objects (a streamed plan's
-rows and records) that reference counting frees. CPython's collector still ran every 700 allocations and, in its full passes,
-walked every object the imports made (SQLAlchemy's, pydantic's, the models'): about
-a tenth of streaming a plan. (In a server worker it made no difference we could
-measure under ``bench_scale``'s load, so the workers keep CPython's defaults.)
+rows and records) that reference counting frees. CPython's collector still ran every
+700 allocations and, in its full passes, walked every object the imports made
+(SQLAlchemy's, pydantic's, the models'): about a tenth of streaming a plan. In a
+server worker it made no difference we could measure under ``bench_scale``'s load,
+so the workers keep CPython's defaults.
 """
 
 from __future__ import annotations

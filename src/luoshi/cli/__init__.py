@@ -10,6 +10,7 @@ import click
 
 from luoshi import __version__
 from luoshi.cli.context import AppContext
+from luoshi.collector import collect_less
 from luoshi.errors import LuoshiError
 from luoshi.settings import LOCAL_CONFIG, Settings
 
@@ -128,9 +129,18 @@ def cli(ctx: click.Context, database_url: str | None, username: str | None) -> N
 
     Turn policy documents into a tracked implementation ledger.
     """
+    whole_process = ctx.obj is WHOLE_PROCESS
     app = AppContext(Settings.from_env(config=LOCAL_CONFIG, database_url=database_url), username)
     ctx.obj = app
+    if whole_process:
+        # The subcommand's module is imported by now: the group resolved it first.
+        collect_less()
     ctx.call_on_close(app.close)
+
+
+# Passed by ``main`` only: a command run in-process (tests, CliRunner) leaves the
+# collector of the process that runs it alone.
+WHOLE_PROCESS = object()
 
 
 def main() -> None:
@@ -139,4 +149,4 @@ def main() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(encoding="utf-8", errors="replace")
-    cli(prog_name="luoshi")
+    cli(prog_name="luoshi", obj=WHOLE_PROCESS)

@@ -44,7 +44,7 @@ class TargetRow:
     latest: ReportedValue | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class TaskRow:
     """任务: a task with everything the ledger shows about it on one day."""
 
