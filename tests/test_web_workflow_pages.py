@@ -153,3 +153,20 @@ def test_a_review_sends_the_reviewer_back_to_the_plan_being_reviewed(web: WebWor
     boss, _ = browser(web, "boss")
     page = boss.get(f"/review?plan={w.plan_id}").text
     assert f'name="next" value="/review?plan={w.plan_id}"' in page
+
+
+def test_a_chase_leaves_the_to_do_list_once_the_unit_has_reported(web: WebWorld) -> None:
+    rid = setup_cycle(web)
+    with web.db.transaction() as s:
+        cycle.chase(s, web.world.user(s, "boss"), s.get_one(Round, rid), "市教委", "周五前报送")
+    client, csrf = browser(web, "school")
+    assert "周五前报送" in client.get("/").text
+    tid = web.task_id("1.2.1")
+    sent = client.post(
+        f"/tasks/{tid}/report",
+        data={"csrf_token": csrf, "percent": "40", "narrative": "已开工"},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303
+    page = client.get("/").text
+    assert "周五前报送" not in page and 'id="todo-round-' in page  # the round still listed

@@ -199,6 +199,8 @@ def _rounds(s: Session, unit_id: int, day: date) -> tuple[list[RoundItem], list[
         if not owed and not sent:
             continue  # nothing asked of the unit in this round (its tasks were done before)
         rounds.append(RoundItem(rnd.id, plan, rnd.period, rnd.due, left, owed, sent))
+        if not owed:
+            continue  # its chases are answered: every report asked for is in
         chases += [
             ChaseItem(
                 rnd.id, rnd.period, c.note, c.at.isoformat(timespec="minutes"), c.pending_tasks
