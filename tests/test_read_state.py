@@ -117,8 +117,16 @@ def same_lists(c: Cycle, viewer: Viewer | None = None) -> None:
                 assert [r.code for r in got.items] == [r.code for r in want.items], (f, text)
 
 
+def same_choices(c: Cycle) -> None:
+    with c.world.db.transaction() as s:
+        plan = c.world.plan(s)
+        want = listing.distinct_computed(computed_view(s, plan, RULES, today()))
+        assert kept.kept_distinct(s, plan.id) == want
+
+
 def check_all(c: Cycle) -> None:
     same_rows(c)
+    same_choices(c)
     same_figures(c)
     same_lists(c)
     reporter = Viewer(9, "reporter", None, "市交通运输委")
@@ -128,6 +136,15 @@ def check_all(c: Cycle) -> None:
 
 def test_after_a_whole_cycle_the_kept_figures_are_the_computed_ones(db: Database) -> None:
     check_all(build_cycle(db))
+
+
+def test_the_filter_choices_list_categories_in_the_plans_order(db: Database) -> None:
+    c = build_cycle(db)
+    with db.transaction() as s:
+        units, categories = kept.kept_distinct(s, c.world.plan_id)
+    # By name 三 (U+4E09) would come before 二 (U+4E8C).
+    assert [k[:3] for k in categories] == ["（一）", "（二）", "（三）"]
+    assert units == sorted(units) != []
 
 
 def refreshed(c: Cycle) -> tuple[Any, int]:

@@ -405,7 +405,8 @@ def _joined(q: Select[Any], task: bool, unit: bool) -> Select[Any]:
 
 
 def kept_distinct(s: Session, plan_id: int) -> tuple[list[str], list[str]]:
-    """The lead units and categories of a plan's tasks, sorted (the list's filter choices)."""
+    """The list's filter choices: the lead units of a plan's tasks by name, its
+    categories in the plan's order (（一）before（二）, which sorting by name would not keep)."""
     units = s.scalars(
         select(Unit.name)
         .join(TaskState, TaskState.lead_unit_id == Unit.id)
@@ -415,9 +416,10 @@ def kept_distinct(s: Session, plan_id: int) -> tuple[list[str], list[str]]:
     categories = s.scalars(
         select(TaskState.category)
         .where(TaskState.plan_id == plan_id, TaskState.category != "")
-        .distinct()
+        .group_by(TaskState.category)
+        .order_by(func.min(TaskState.sort_key))
     )
-    return sorted(units), sorted(categories)
+    return sorted(units), list(categories)
 
 
 # -- figures ---------------------------------------------------------------------------------

@@ -214,7 +214,8 @@ def list_computed(
 
 
 def distinct_computed(view: PlanView) -> tuple[list[str], list[str]]:
-    """The lead units and the categories of a plan, sorted (for the list's filters)."""
+    """The lead units of a plan by name and its categories in the plan's order (for the
+    list's filters; ``kept.kept_distinct`` answers the same from the kept figures)."""
     units = sorted({r.lead_unit for r in view.rows if r.lead_unit})
-    categories = sorted({r.category for r in view.rows if r.category})
+    categories = list(dict.fromkeys(r.category for r in view.rows if r.category))
     return units, categories
