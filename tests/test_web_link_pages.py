@@ -232,8 +232,13 @@ def test_filters_and_pages(web: WebWorld) -> None:
     assert pages[3].page == 3  # past the end: the last page
     ids = [i.id for p in pages[:3] for i in p.items]
     assert len(set(ids)) == 12
-    r = boss.get(f"{base}?min=abc")
-    assert r.status_code == 422 and "最低分值「abc」不是数字" in html.unescape(r.text)
+    r = boss.get(f"{base}?min=abc&state=maybe")  # said above the whole queue
+    said = html.unescape(r.text)
+    assert r.status_code == 200 and "最低分值「abc」不是数字" in said
+    assert "对接状态（state）「maybe」无效" in said
+    assert len(re.findall(r'<tr id="link-', r.text)) == len(
+        re.findall(r'<tr id="link-', boss.get(base).text)
+    )
 
 
 def test_the_ledger_plans_and_task_pages_lead_to_it(web: WebWorld) -> None:

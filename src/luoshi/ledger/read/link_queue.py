@@ -74,6 +74,16 @@ class LinkFilter:
     other_plan_id: int | None = None  # the plan on the other side
     code: str | None = None  # a task of this plan, by code
 
+    def __post_init__(self) -> None:
+        if self.direction not in DIRECTIONS:
+            raise InputError(
+                f"方向（dir）「{self.direction}」无效，可选：{choices(DIRECTION_LABELS)}", ("dir",)
+            )
+        if self.state is not None and self.state not in STATES:
+            raise InputError(
+                f"对接状态（state）「{self.state}」无效，可选：{choices(STATE_LABELS)}", ("state",)
+            )
+
 
 @dataclass(frozen=True)
 class LinkPage:
@@ -131,10 +141,6 @@ def link_page(
 
 
 def _where(plan_id: int, f: LinkFilter, child: Any, parent: Any) -> list[ColumnElement[bool]]:
-    if f.direction not in DIRECTIONS:
-        raise InputError(
-            f"方向（dir）「{f.direction}」无效，可选：{choices(DIRECTION_LABELS)}", ("dir",)
-        )
     mine, other = (child, parent) if f.direction == "up" else (parent, child)
     where = [mine.plan_id == plan_id]
     if f.other_plan_id is not None:
@@ -149,10 +155,6 @@ def _where(plan_id: int, f: LinkFilter, child: Any, parent: Any) -> list[ColumnE
 def _state(f: LinkFilter) -> list[ColumnElement[bool]]:
     if f.state is None:
         return []
-    if f.state not in STATES:
-        raise InputError(
-            f"对接状态（state）「{f.state}」无效，可选：{choices(STATE_LABELS)}", ("state",)
-        )
     return [TaskLink.state == f.state]
 
 

@@ -5,7 +5,7 @@ tasks' source sentences side by side. Supervisors and administrators only."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -23,6 +23,7 @@ from luoshi.web.pages.common import (
     back,
     form_caller,
     lang_of,
+    lenient,
     page_caller,
     plan_id_param,
     redisplay,
@@ -101,15 +102,15 @@ class Args:
         kept = {k: str(v) for k, v in fields.items() if v not in ("", None, default.get(k))}
         return "?" + urlencode(kept) if kept else ""
 
-    def link_filter(self) -> LinkFilter:
-        return LinkFilter(
-            # Not one of them: refused by the read, naming the choices.
-            direction=self.dir or "up",
-            state=self.state or None,
-            min_score=link_actions.parse_score(self.min),
-            other_plan_id=plan_id_param(self.other),
-            code=self.code.strip() or None,
-        )
+    def link_filter(self, request: Request) -> LinkFilter:
+        """The filter asked for; a criterion that is not valid is left out and said
+        above the queue (as the ledger does)."""
+        f = LinkFilter(code=self.code.strip() or None)
+        f = lenient(request, lambda: replace(f, direction=self.dir or "up"), f)
+        f = lenient(request, lambda: replace(f, state=self.state or None), f)
+        score = lenient(request, lambda: link_actions.parse_score(self.min), None)
+        other = lenient(request, lambda: plan_id_param(self.other), None)
+        return replace(f, min_score=score, other_plan_id=other)
 
 
 @router.get("/plans/{plan_id}/links")
@@ -134,7 +135,7 @@ def show(
 ) -> Response:
     caller = page_caller(request)
     link_queue.require_link_manager(caller.viewer)
-    f = args.link_filter()
+    f = args.link_filter(request)
     with ctx_of(request).read() as s:
         plan = visible_plan(s, caller.viewer, plan_id)
         found = link_queue.link_page(s, caller.viewer, plan, f, args.page)
