@@ -466,6 +466,31 @@ def test_a_chase_through_the_form_says_how_many_and_how_many_no_one_receives(
     assert "其中 1 个无接收人" in again
 
 
+def chases_of(web: WebWorld, round_id: int) -> int:
+    items = web.as_user("boss").get(f"{API}/rounds/{round_id}/pending").json()["items"]
+    return sum(p["chases"] for p in items)
+
+
+def test_chasing_a_unit_again_within_the_hour_asks_first(web: WebWorld) -> None:
+    boss = web.as_user("boss")
+    rnd = boss.post(f"{API}/plans/{web.world.plan_id}/rounds", json={"period": "2024-Q1"}).json()
+    client, csrf = browser(web, "boss")
+    url = f"/rounds/{rnd['id']}/chase"
+    first = client.post(url, data={"csrf_token": csrf, "unit": "市教委", "note": "请报送"})
+    assert "已催办 1 个单位" in first.text and "最近催办" in first.text
+    assert chases_of(web, rnd["id"]) == 1
+    again = client.post(url, data={"csrf_token": csrf, "unit": "市教委", "note": "请报送"})
+    assert "「市教委」1 分钟前已催办过" in again.text and 'name="confirmed"' in again.text
+    assert chases_of(web, rnd["id"]) == 1  # asked, not sent
+    every = client.post(url, data={"csrf_token": csrf, "note": ""})
+    assert "3 个未报单位中有 1 个在一小时内已催办过" in every.text
+    sure = {"csrf_token": csrf, "unit": "市教委", "note": "请报送", "confirmed": "1"}
+    assert "已催办 1 个单位" in client.post(url, data=sure).text
+    assert chases_of(web, rnd["id"]) == 2
+    # The API and the command line record what they are told (a script asks no one).
+    assert boss.post(f"{API}/rounds/{rnd['id']}/chase", json={"unit": "市教委"}).json()["chased"]
+
+
 def test_a_reporters_ledger_offers_only_its_own_unit_to_filter_by(web: WebWorld) -> None:
     def offered(name: str) -> list[str]:
         client, _ = browser(web, name)

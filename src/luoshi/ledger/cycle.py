@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import Session, aliased
@@ -53,6 +53,11 @@ class Pending:
     unit: str
     tasks: list[str]  # codes
     chases: int
+    last_chased: datetime | None = None  # the latest 催办 of it in the round (UTC)
+
+    def chased_within(self, moment: datetime, span: timedelta) -> bool:
+        """Whether it was chased less than ``span`` before ``moment``."""
+        return self.last_chased is not None and moment - self.last_chased < span
 
 
 def open_round(
@@ -271,13 +276,18 @@ def pending(s: Session, rnd: Round, until: datetime | None = None) -> list[Pendi
         .where(~exists().where(child.parent_id == Task.id))
         .order_by(Unit.id, Task.id)
     )
-    per_unit = select(Chase.unit_id, func.count()).where(Chase.round_id == rnd.id)
+    per_unit = select(Chase.unit_id, func.count(), func.max(Chase.at)).where(
+        Chase.round_id == rnd.id
+    )
     if until is not None:
         per_unit = per_unit.where(Chase.at <= until)
-    chases = dict(s.execute(per_unit.group_by(Chase.unit_id)).all())
+    chases = {u: (n, last) for u, n, last in s.execute(per_unit.group_by(Chase.unit_id))}
     out: dict[int, Pending] = {}
     for unit_id, name, code in s.execute(q):
-        owing = out.setdefault(unit_id, Pending(unit_id, name, [], chases.get(unit_id, 0)))
+        owing = out.get(unit_id)
+        if owing is None:
+            n, last = chases.get(unit_id, (0, None))
+            owing = out[unit_id] = Pending(unit_id, name, [], n, last)
         owing.tasks.append(code)
     for owing in out.values():
         owing.tasks.sort(key=code_key)

@@ -40,7 +40,14 @@ def pending(round_id: PathId, request: Request, caller: Manager) -> JSONResponse
     with ctx_of(request).read() as s:
         owing = cycle.pending(s, _round(s, caller, round_id))
     items = [
-        {"unit_id": p.unit_id, "unit": p.unit, "tasks": p.tasks, "chases": p.chases} for p in owing
+        {
+            "unit_id": p.unit_id,
+            "unit": p.unit,
+            "tasks": p.tasks,
+            "chases": p.chases,
+            "last_chased": records.iso(p.last_chased),
+        }
+        for p in owing
     ]
     return JSONResponse({"items": items, "total": len(items)})
 

@@ -3,7 +3,7 @@ reporter sees only its own tasks with the report form; supervisors accept or ret
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from luoshi.errors import PermissionDenied
 from luoshi.ledger import cycle, pending_tasks, remind, report_values, workflow_reads
+from luoshi.ledger.clock import now
 from luoshi.ledger.read import records, views
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.detail import open_round_of
@@ -116,12 +117,43 @@ def chase(
     request: Request,
     unit: FormText = "",
     note: FormText = "",
+    confirmed: Annotated[str, Form(max_length=1)] = "",
     csrf_token: Csrf = "",
 ) -> Response:
     caller = form_caller(request, csrf_token)
+    question = _chased_lately(request, round_id, unit or None)
+    if question is not None:
+        asked = confirm_first(request, confirmed, question, {"unit": unit, "note": note})
+        if asked is not None:
+            return asked
     events, nobody = actions.chase(ctx_of(request), caller, round_id, unit or None, note or None)
     # The page says what was done, and how many of them no message reaches.
     return back(f"/rounds/{round_id}?chased={len(events)}&unreached={len(nobody)}")
+
+
+# A unit chased less than this long ago is chased again only once the clerk confirms:
+# a second click, or two clerks at once, would send every recipient the message twice.
+CHASE_AGAIN_AFTER = timedelta(hours=1)
+
+
+def _chased_lately(request: Request, round_id: int, unit: str | None) -> str | None:
+    """The question to ask before chasing units chased within the hour, if any were."""
+    with ctx_of(request).read() as s:
+        owing = [
+            p for p in cycle.pending(s, cycle.get_round(s, round_id)) if unit in (None, p.unit)
+        ]
+    moment = now()
+    lately = [p for p in owing if p.chased_within(moment, CHASE_AGAIN_AFTER)]
+    if not lately:
+        return None
+    if unit is not None:
+        assert lately[0].last_chased is not None
+        minutes = max(1, int((moment - lately[0].last_chased).total_seconds() // 60))
+        return f"「{unit}」{minutes} 分钟前已催办过，再次催办会再发一次提醒。确定再次催办吗？"
+    return (
+        f"{len(owing)} 个未报单位中有 {len(lately)} 个在一小时内已催办过，"
+        "再次催办会给它们再发一次提醒。确定全部催办吗？"
+    )
 
 
 @router.post("/rounds/{round_id}/close")
