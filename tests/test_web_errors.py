@@ -164,7 +164,7 @@ def test_a_validation_error_page_says_each_problem_once(web: WebWorld) -> None:
     from tests.test_web_pages import browser
 
     client, _ = browser(web, "boss")
-    page = client.get(f"/plans/{web.world.plan_id}/ledger", params={"page": "abc"})
+    page = client.get("/rounds/1", params={"chased": "abc"})  # checked before the round
     assert page.status_code == 422
     assert page.text.count("应为整数") == 1, page.text
 

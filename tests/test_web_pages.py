@@ -155,9 +155,18 @@ def test_the_ledger_page_filters_and_searches(web: WebWorld) -> None:
     assert bad.status_code == 200 and "完成时限（至）「2024-02-31」不是有效日期" in bad.text
     assert '<b id="total">2</b>' in bad.text and 'value="2024-02-31"' in bad.text
     reversed_ = client.get(url, params={"deadline_from": "2024-07-01", "deadline_to": "2024-06-30"})
-    assert "完成时限的起始日期晚于截止日期" in reversed_.text
-    after_july = client.get(url, params={"deadline_from": "2024-07-01"}).text
-    assert _total(reversed_.text) == _total(after_july) < 9  # the start kept, the end left out
+    assert "完成时限的起始日期晚于截止日期，未按完成时限筛选" in reversed_.text
+    assert _total(reversed_.text) == 9  # neither end used: one alone would look like both
+    for wrong, said in [
+        ({"sort": "bogus"}, "排序（sort）「bogus」无效"),
+        ({"page": "abc"}, "页码「abc」应为 1 到 100000 之间的整数"),
+        ({"page": "0"}, "页码「0」应为"),
+        ({"per_page": "abc"}, "每页条数「abc」应为"),
+        ({"q": "港" * 600}, "关键词太长（最多 500 字），未按关键词筛选"),
+    ]:
+        shown = client.get(url, params=wrong)
+        assert shown.status_code == 200 and said in shown.text, wrong
+        assert _total(shown.text) == 9, wrong
     by_code = client.get(url, params={"q": "1.1.1"}).text  # 编号: the task and those under it
     assert '<b id="total">3</b>' in by_code
     # The nav's /ledger keeps a shared link's filters on its way to the plan's ledger.
@@ -503,3 +512,15 @@ def test_a_reporters_ledger_offers_only_its_own_unit_to_filter_by(web: WebWorld)
     everyone = offered("boss")
     assert len(everyone) > 1 and "市交通运输委" in everyone
     assert offered("port") == ["市交通运输委"]  # any other would list none of its tasks
+
+
+def test_overdue_tasks_say_so_beside_their_state(web: WebWorld) -> None:
+    client, _ = browser(web, "boss")
+    plan = web.world.plan_id
+    items = web.as_user("boss").get(f"{API}/plans/{plan}/tasks", params={"per_page": 200}).json()
+    overdue = [t for t in items["items"] if t["overdue"]]
+    assert overdue  # the world's half-year deadline has passed
+    page = client.get(f"/plans/{plan}/ledger", params={"per_page": 200}).text
+    assert page.count('class="badge h-red overdue">逾期<') == len(overdue)
+    task = client.get(f"/tasks/{overdue[0]['id']}").text
+    assert 'class="badge h-red overdue">逾期<' in task

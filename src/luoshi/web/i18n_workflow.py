@@ -19,6 +19,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "todo.rounds": ("进行中的调度", "Open rounds"),
     "todo.delays": ("延期申请", "Delay requests"),
     "todo.owed": ("待报", "Still owed"),
+    "todo.chase_owed": ("催办时 {n} 项待报", "{n} owed when chased"),
     "todo.sent": ("已报", "Sent"),
     "todo.empty": ("没有待办事项。", "Nothing to do."),
     "days_left": ("剩余天数", "Days left"),

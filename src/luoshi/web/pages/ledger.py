@@ -100,15 +100,18 @@ async def ledger(
     health: Q = "",
     deadline_from: Q = "",
     deadline_to: Q = "",
-    q: Q = "",
-    sort: Annotated[str, Query(max_length=20)] = "",
-    per_page: Annotated[int, Query(ge=1, le=listing.MAX_PER_PAGE)] = 50,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    # Longer than a search may be, so that it is said above the list, not refused.
+    q: Annotated[str, Query(max_length=10_000)] = "",
+    sort: Q = "",
+    per_page: Q = "",
+    page: Q = "",
     assigned: Annotated[int | None, Query(ge=0, le=100_000)] = None,
 ) -> Response:
     caller = await run_in_threadpool(page_caller, request)
     f = task_filter(request, unit, category, health, (deadline_from, deadline_to), q)
-    order = listing.Sort.parse(sort)
+    order = lenient(request, lambda: listing.Sort.parse(sort), listing.Sort())
+    size = lenient(request, lambda: whole_number(per_page, "每页条数", listing.MAX_PER_PAGE), None)
+    number = lenient(request, lambda: whole_number(page, "页码", MAX_PAGE), None)
     args = {
         "unit": unit,
         "category": category,
@@ -118,7 +121,7 @@ async def ledger(
         "q": q,
         "sort": sort,
     }
-    view = Listed(plan_id, f, order, page, per_page, args, assigned)
+    view = Listed(plan_id, f, order, number or 1, size or 50, args, assigned)
     return await run_in_threadpool(_page, request, caller, view)
 
 
@@ -128,12 +131,33 @@ def task_filter(
     """The filter the address asks for, each criterion checked as it is added: one
     that is not valid (a state not among the choices, a date that is none, a range
     ending before it starts) is left out and said above the list."""
-    f = listing.TaskFilter(unit=unit or None, category=category or None, text=q.strip() or None)
+    text = q.strip()
+    if len(text) > MAX_SEARCH:
+        say_problem(request, f"关键词太长（最多 {MAX_SEARCH} 字），未按关键词筛选")
+        text = ""
+    f = listing.TaskFilter(unit=unit or None, category=category or None, text=text or None)
     f = lenient(request, lambda: replace(f, health=health or None), f)
     start = lenient(request, lambda: form_date(deadlines[0], "完成时限（从）"), None)
-    f = lenient(request, lambda: replace(f, deadline_from=start), f)
     end = lenient(request, lambda: form_date(deadlines[1], "完成时限（至）"), None)
-    return lenient(request, lambda: replace(f, deadline_to=end), f)
+    if start is not None and end is not None and start > end:
+        # Neither end is used: a list narrowed by one of them would look like both.
+        say_problem(request, "完成时限的起始日期晚于截止日期，未按完成时限筛选")
+        return f
+    return replace(f, deadline_from=start, deadline_to=end)
+
+
+MAX_PAGE = 100_000
+MAX_SEARCH = 500  # characters of a search
+
+
+def whole_number(text: str, label: str, most: int) -> int | None:
+    """A page number or size from the address ('' is the default)."""
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= most:
+        raise InputError(f"{label}「{text}」应为 1 到 {most} 之间的整数")
+    return int(text)
 
 
 @dataclass(frozen=True)
