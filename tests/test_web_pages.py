@@ -472,7 +472,8 @@ def test_a_chase_through_the_form_says_how_many_and_how_many_no_one_receives(
     school = boss.post(f"{API}/rounds/{rnd['id']}/chase", json={"unit": "市教委"}).json()
     assert school["chased"] == 1 and school["unreachable"] == []
     again = client.get(f"/rounds/{rnd['id']}?chased=1&unreached=1").text
-    assert "其中 1 个无接收人" in again
+    assert "其中 1 个无接收人" in again and '<a href="/units">去填写接收人</a>' in again
+    assert f'href="/units#unit-{trade}" class="add-recipient"' in again  # where to add one
 
 
 def chases_of(web: WebWorld, round_id: int) -> int:

@@ -84,7 +84,9 @@ def test_long_lists_render_as_labelled_cards_in_the_scroll_wrapper(web: WebWorld
         f"/tasks/{tid}": "reports",
         "/audit": "audit-events",
         f"/rounds/{round_id}": "pending-units",  # 未报单位, each with its 催办 button
+        f"/public/plans/{web.world.plan_id}": "public-tasks",  # read on phones most of all
     }
+    web.as_user("boss").patch(f"/api/v1/plans/{web.world.plan_id}", json={"public": True})
     for path, table in pages.items():
         page = client.get(path).text
         assert table in CARDS.findall(page), path

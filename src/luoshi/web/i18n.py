@@ -142,6 +142,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "chase_all": ("全部催办", "Chase all"),
     "chases": ("已催办次数", "Chased"),
     "last_chased": ("最近催办", "Last chased"),
+    "add_recipient": ("去填写接收人", "Add a recipient"),
     "no_reader": (
         "无接收人：没有填报账号、邮箱或群机器人，催办送不到",
         "No recipient: no account, mailbox or webhook",
