@@ -9,6 +9,7 @@ for every colour on the dashboard. Accounts get fresh random passwords.
 from __future__ import annotations
 
 import random
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -51,15 +52,22 @@ class Demo:
     accounts: list[Account]
 
 
-def sample_text() -> str:
-    return resources.files("luoshi.data").joinpath("demo/sample_report.txt").read_text("utf-8")
+SAMPLE_YEAR = 2025  # the year the sample report is written for
+
+
+def sample_text(year: int = SAMPLE_YEAR) -> str:
+    """The sample report, its years moved so that it is ``year``'s report (the demo's
+    rounds and deadlines are this year's: a 2025 report due in 2026 read as a mistake)."""
+    text = resources.files("luoshi.data").joinpath("demo/sample_report.txt").read_text("utf-8")
+    shift = year - SAMPLE_YEAR
+    return re.sub(r"(?<!\d)(20\d\d)(?=年)", lambda m: str(int(m[1]) + shift), text)
 
 
 def build_demo(db: Database, local_admin: str, today: date | None = None) -> Demo:
     """Fill an empty database with the demo plan, accounts, rounds, reports and reviews."""
     day = today or date.today()
     rng = random.Random(SEED)
-    sample = documents.prepare(SourceText.from_text("sample_report.txt", sample_text()))
+    sample = documents.prepare(SourceText.from_text("sample_report.txt", sample_text(day.year)))
     with db.transaction() as s:
         root = users.local_admin(s, local_admin)
         doc = documents.ingest(s, root, sample)
@@ -155,6 +163,7 @@ def _reports(
     db: Database, plan_id: int, rounds: list[tuple[int, date]], rng: random.Random, today: date
 ) -> None:
     """Each round: most units report close to expected, some lag, a few skip."""
+    reported: dict[int, float] = {}  # each task's latest percent so far
     for i, (round_id, due) in enumerate(rounds):
         last = i == len(rounds) - 1
         with db.transaction() as s:
@@ -166,7 +175,10 @@ def _reports(
                 if not row.leaf or rng.random() < (0.35 if last else 0.15):
                     continue
                 expected = health.expected_progress(row.start_date, row.deadline, due)
-                percent = max(0.0, min(100.0, round(expected + rng.gauss(-8, 18))))
+                guess = max(0.0, min(100.0, round(expected + rng.gauss(-8, 18))))
+                # Work done stays done: a unit reports at least what it reported before.
+                percent = max(guess, reported.get(row.id, 0.0))
+                reported[row.id] = percent
                 _plan, task = plans.get_task(s, f"{PLAN_NAME}:{row.code}")
                 if task.state == "done":
                     continue  # accepted as complete in an earlier round
