@@ -90,6 +90,8 @@ FILTERS = [
     TaskFilter(text="1.1"),  # a code: the task and those under it
     TaskFilter(text="1.2.1", leaves_only=True),
     TaskFilter(deadline_from=date(2024, 6, 1), deadline_to=date(2024, 12, 31)),
+    TaskFilter(overdue_only=True),
+    TaskFilter(overdue_only=True, unit="市交通运输委"),
 ]
 SORTS = [
     "",

@@ -517,11 +517,19 @@ def test_a_reporters_ledger_offers_only_its_own_unit_to_filter_by(web: WebWorld)
 
 def test_overdue_tasks_say_so_beside_their_state(web: WebWorld) -> None:
     client, _ = browser(web, "boss")
-    plan = web.world.plan_id
-    items = web.as_user("boss").get(f"{API}/plans/{plan}/tasks", params={"per_page": 200}).json()
+    plan, boss = web.world.plan_id, web.as_user("boss")
+    later = boss.get(f"{API}/tasks/{web.task_id('1.2.1')}").json()  # due later: not overdue
+    edited = {"version": later["version"], "deadline": "2099-12-31"}
+    assert boss.patch(f"{API}/tasks/{later['id']}", json=edited).status_code == 200
+    items = boss.get(f"{API}/plans/{plan}/tasks", params={"per_page": 200}).json()
     overdue = [t for t in items["items"] if t["overdue"]]
-    assert overdue  # the world's half-year deadline has passed
+    assert overdue  # the world's 2024 deadlines have passed
     page = client.get(f"/plans/{plan}/ledger", params={"per_page": 200}).text
     assert page.count('class="badge h-red overdue">逾期<') == len(overdue)
     task = client.get(f"/tasks/{overdue[0]['id']}").text
     assert 'class="badge h-red overdue">逾期<' in task
+    # 只看逾期, on the page and in the API.
+    only = client.get(f"/plans/{plan}/ledger", params={"overdue": "1", "per_page": 200}).text
+    assert _total(only) == len(overdue) < items["total"] and 'id="overdue-only" checked' in only
+    api = web.as_user("boss").get(f"{API}/plans/{plan}/tasks", params={"overdue": "true"}).json()
+    assert [t["id"] for t in api["items"]] == [t["id"] for t in overdue]

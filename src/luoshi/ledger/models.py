@@ -402,6 +402,7 @@ class TaskState(Base):
         # A unit's tasks of one health, counted from the index (the list's usual filter).
         Index("ix_task_state_unit_health", "plan_id", "lead_unit_id", "health", "sort_key"),
         Index("ix_task_state_category", "plan_id", "category", "sort_key"),
+        Index("ix_task_state_overdue", "plan_id", "overdue", "sort_key"),
         Index("ix_task_state_deadline", "plan_id", "deadline", "sort_key"),
         # Needing attention: per health, furthest behind first, then code order.
         Index("ix_task_state_attention", "plan_id", "leaf", "health", "gap", "sort_key"),

@@ -47,6 +47,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "expected": ("应有进度", "Expected"),
     "leaf_tasks": ("末级任务", "Leaf tasks"),
     "overdue": ("逾期", "Overdue"),
+    "overdue_only": ("只看逾期", "Overdue only"),
     "by_status": ("按状态", "By status"),
     "by_category": ("按类别", "By category"),
     "by_unit": ("按责任单位", "By lead unit"),

@@ -23,6 +23,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    true,
 )
 from sqlalchemy.orm import Session
 
@@ -208,6 +209,8 @@ def _conditions(
         where.append(Task.kind == f.kind)
     if f.leaves_only:
         where.append(TaskState.leaf.is_(True))
+    if f.overdue_only:
+        where.append(TaskState.overdue == true())  # = , not IS: the index serves it
     if f.deadline_from is not None:
         where.append(TaskState.deadline >= f.deadline_from)
     if f.deadline_to is not None:
@@ -288,6 +291,7 @@ class _Shape:
     health: bool
     kind: bool
     leaves_only: bool
+    overdue_only: bool
     deadline_from: bool
     deadline_to: bool
     sort: Sort
@@ -306,6 +310,7 @@ def _bound(
         health=f.health is not None,
         kind=f.kind is not None,
         leaves_only=f.leaves_only,
+        overdue_only=f.overdue_only,
         deadline_from=f.deadline_from is not None,
         deadline_to=f.deadline_to is not None,
         sort=sort,
@@ -333,6 +338,8 @@ def _list_statements(shape: _Shape) -> tuple[Select[Any], Select[Any]]:
             rest.append(column == bindparam(column.key))
     if shape.leaves_only:
         rest.append(TaskState.leaf.is_(True))
+    if shape.overdue_only:
+        rest.append(TaskState.overdue == true())
     if shape.deadline_from:
         rest.append(TaskState.deadline >= bindparam("deadline_from"))
     if shape.deadline_to:

@@ -74,6 +74,7 @@ class TaskFilter:
     text: str | None = None
     kind: str | None = None
     leaves_only: bool = False
+    overdue_only: bool = False  # 只看逾期
 
     def __post_init__(self) -> None:
         if self.deadline_from and self.deadline_to and self.deadline_from > self.deadline_to:
@@ -155,6 +156,8 @@ def matches(row: TaskRow, f: TaskFilter, source: str) -> bool:
     if f.kind is not None and row.kind != f.kind:
         return False
     if f.leaves_only and not row.leaf:
+        return False
+    if f.overdue_only and not row.overdue:
         return False
     if f.deadline_from is not None and (row.deadline is None or row.deadline < f.deadline_from):
         return False

@@ -123,6 +123,7 @@ async def list_tasks(
     deadline_to: date | None = None,
     q: QText = None,
     leaves_only: bool = False,
+    overdue: bool = False,
     sort: Annotated[str | None, Query(max_length=20)] = None,
     page: PageNo = 1,
     per_page: PerPage = 50,
@@ -130,7 +131,8 @@ async def list_tasks(
     after: Annotated[str | None, Query(max_length=200)] = None,
 ) -> JSONResponse:
     """Sorted by ``sort`` (code, deadline, progress, health, lead_unit, title; a leading
-    ``-`` for descending); ``as_of`` measures health on that day (a past day also reads
+    ``-`` for descending); ``overdue=true``: only tasks past their deadline and not
+    done (逾期); ``as_of`` measures health on that day (a past day also reads
     the ledger as it stood then). ``after``: the ``after`` of the previous page, to page
     on in code order without counting from the start (keyset paging)."""
     f = listing.TaskFilter(
@@ -141,6 +143,7 @@ async def list_tasks(
         deadline_to=deadline_to,
         text=(q or "").strip() or None,
         leaves_only=leaves_only,
+        overdue_only=overdue,
     )
     args = (request, caller, plan_id, f, sort, page, per_page, as_of, after)
     body = await run_in_threadpool(_list, *args)

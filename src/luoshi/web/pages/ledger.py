@@ -100,6 +100,7 @@ async def ledger(
     health: Q = "",
     deadline_from: Q = "",
     deadline_to: Q = "",
+    overdue: Q = "",  # "1": only tasks past their deadline and not done (只看逾期)
     # Longer than a search may be, so that it is said above the list, not refused.
     q: Annotated[str, Query(max_length=10_000)] = "",
     sort: Q = "",
@@ -109,6 +110,7 @@ async def ledger(
 ) -> Response:
     caller = await run_in_threadpool(page_caller, request)
     f = task_filter(request, unit, category, health, (deadline_from, deadline_to), q)
+    f = replace(f, overdue_only=overdue == "1")
     order = lenient(request, lambda: listing.Sort.parse(sort), listing.Sort())
     size = lenient(request, lambda: whole_number(per_page, "每页条数", listing.MAX_PER_PAGE), None)
     number = lenient(request, lambda: whole_number(page, "页码", MAX_PAGE), None)
@@ -118,6 +120,7 @@ async def ledger(
         "health": health,
         "deadline_from": deadline_from,
         "deadline_to": deadline_to,
+        "overdue": overdue,
         "q": q,
         "sort": sort,
     }
@@ -204,7 +207,8 @@ def _page(request: Request, caller: Caller, a: Listed) -> Response:
 
 def ledger_again(request: Request, kw: Any) -> Response:
     """The ledger page again (its first page, unfiltered), after a refused form."""
-    args = dict.fromkeys(("unit", "category", "health", "deadline_from", "deadline_to", "q"), "")
+    fields = ("unit", "category", "health", "deadline_from", "deadline_to", "overdue", "q")
+    args = dict.fromkeys(fields, "")
     plain = Listed(kw["plan_id"], listing.TaskFilter(), listing.Sort(), 1, 50, {**args, "sort": ""})
     return _page(request, page_caller(request), plain)
 
