@@ -170,3 +170,5 @@ def test_a_chase_leaves_the_to_do_list_once_the_unit_has_reported(web: WebWorld)
     assert sent.status_code == 303
     page = client.get("/").text
     assert "周五前报送" not in page and 'id="todo-round-' in page  # the round still listed
+    task = client.get(f"/tasks/{tid}").text  # the form says a report is waiting already
+    assert "市教委本轮已报 40%，等待审核；再次提交将取代那份报告。" in task

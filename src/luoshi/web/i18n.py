@@ -143,6 +143,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "chase_all": ("全部催办", "Chase all"),
     "chases": ("已催办次数", "Chased"),
     "last_chased": ("最近催办", "Last chased"),
+    "report_waiting": (
+        "{unit}本轮已报 {percent}%，等待审核；再次提交将取代那份报告。",
+        "{unit} reported {percent}% this round, awaiting review; a new report replaces it.",
+    ),
     "add_recipient": ("去填写接收人", "Add a recipient"),
     "no_reader": (
         "无接收人：没有填报账号、邮箱或群机器人，催办送不到",
