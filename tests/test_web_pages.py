@@ -533,3 +533,8 @@ def test_overdue_tasks_say_so_beside_their_state(web: WebWorld) -> None:
     assert _total(only) == len(overdue) < items["total"] and 'id="overdue-only" checked' in only
     api = web.as_user("boss").get(f"{API}/plans/{plan}/tasks", params={"overdue": "true"}).json()
     assert [t["id"] for t in api["items"]] == [t["id"] for t in overdue]
+    # The public sees it too.
+    boss.patch(f"{API}/plans/{plan}", json={"public": True})
+    public = web.client(headers=HTML).get(f"/public/plans/{plan}").text
+    leaves = [t for t in overdue if t["leaf"]]  # the public page lists the leaf tasks
+    assert leaves and public.count('class="badge h-red overdue">逾期<') == len(leaves)

@@ -396,6 +396,7 @@ def public_task_record(r: TaskRow) -> dict[str, Any]:
         ],
         "progress": round(r.progress, 1),
         "health": r.health,
+        "overdue": r.overdue,
     }
 
 
