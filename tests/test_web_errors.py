@@ -128,7 +128,7 @@ def test_pages_name_a_bad_filter_in_chinese_and_show_the_last_page_past_the_end(
     # The ledger and the targets page show themselves without a wrong filter, and say it.
     bad = page.get(f"{ledger}?health=purple")
     assert bad.status_code == 200 and "text/html" in bad.headers["content-type"]
-    assert "状态（health）「purple」无效，可选：green（正常）、amber（滞后）" in bad.text
+    assert "状态「purple」无效（可选：正常、滞后、" in bad.text and "green（" not in bad.text
     assert _rows(bad.text) == _rows(page.get(ledger).text) != []
     verdict = page.get(f"/plans/{web.world.plan_id}/targets?verdict=maybe")
     assert verdict.status_code == 200 and "研判结论（verdict）「maybe」无效" in verdict.text
@@ -141,6 +141,13 @@ def test_pages_name_a_bad_filter_in_chinese_and_show_the_last_page_past_the_end(
     assert past.status_code == 200 and f"第 99 页超出范围，共 {last} 页" in past.text
     shown = page.get(f"{ledger}?per_page=2&page={last}").text
     assert _rows(past.text) == _rows(shown) != []  # the last page, not an empty table
+    # A unit or category none of the plan's tasks has: the empty list says so.
+    nobody = page.get(ledger, params={"unit": "不存在的局", "category": "第九十九类"})
+    assert nobody.status_code == 200 and _rows(nobody.text) == []
+    assert "本计划没有单位「不存在的局」牵头的任务" in nobody.text
+    assert "本计划没有分类「第九十九类」" in nobody.text
+    known = page.get(ledger, params={"unit": "不存在的局", "health": "green"}).text
+    assert "本计划没有单位「不存在的局」" in known and "没有分类" not in known
     links = page.get(f"/plans/{web.world.plan_id}/links?page=7")
     assert links.status_code == 200 and "第 7 页超出范围，共 1 页" in links.text
 

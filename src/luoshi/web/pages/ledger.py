@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from luoshi.errors import InputError
 from luoshi.ledger import confirm
-from luoshi.ledger.health import HEALTH_ORDER
+from luoshi.ledger.health import HEALTH_LABELS, HEALTH_ORDER
 from luoshi.ledger.read import listing, views
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.catalog import unit_names
@@ -139,7 +139,12 @@ def task_filter(
         say_problem(request, f"关键词太长（最多 {MAX_SEARCH} 字），未按关键词筛选")
         text = ""
     f = listing.TaskFilter(unit=unit or None, category=category or None, text=text or None)
-    f = lenient(request, lambda: replace(f, health=health or None), f)
+    if health and health not in HEALTH_ORDER:
+        # Said with the labels the state filter shows, not the API's codes.
+        shown = "、".join(HEALTH_LABELS[h] for h in HEALTH_ORDER)
+        say_problem(request, f"状态「{health}」无效（可选：{shown}），未按状态筛选")
+    else:
+        f = replace(f, health=health or None)
     start = lenient(request, lambda: form_date(deadlines[0], "完成时限（从）"), None)
     end = lenient(request, lambda: form_date(deadlines[1], "完成时限（至）"), None)
     if start is not None and end is not None and start > end:
@@ -147,6 +152,18 @@ def task_filter(
         say_problem(request, "完成时限的起始日期晚于截止日期，未按完成时限筛选")
         return f
     return replace(f, deadline_from=start, deadline_to=end)
+
+
+def unknown_choices(f: listing.TaskFilter, units: list[str], categories: list[str]) -> list[str]:
+    """Why an empty list may be empty: a unit or category (from an old bookmark, or typed
+    into the address) that none of the plan's tasks has. A unit that only supports
+    (配合) tasks is not among the lead units, so this is asked only of an empty list."""
+    said = []
+    if f.unit and f.unit not in units:
+        said.append(f"本计划没有单位「{f.unit}」牵头的任务")
+    if f.category and f.category not in categories:
+        said.append(f"本计划没有分类「{f.category}」")
+    return said
 
 
 MAX_PAGE = 100_000
@@ -186,6 +203,9 @@ def _page(request: Request, caller: Caller, a: Listed) -> Response:
         say_problem(request, past)
         page = pages
         data = _read(request, caller, a.plan_id, a.filter, a.sort, page, a.per_page)
+    if data["result"].total == 0:
+        for missing in unknown_choices(a.filter, data["units"], data["categories"]):
+            say_problem(request, missing)
     return render(
         request,
         "ledger.html",
