@@ -130,6 +130,10 @@ def test_pages_name_a_bad_filter_in_chinese_and_show_the_last_page_past_the_end(
     assert bad.status_code == 200 and "text/html" in bad.headers["content-type"]
     assert "状态「purple」无效（可选：正常、滞后、" in bad.text and "green（" not in bad.text
     assert _rows(bad.text) == _rows(page.get(ledger).text) != []
+    # A state named by the label the message lists is taken as its code.
+    by_label = page.get(ledger, params={"health": "正常"})
+    assert "无效" not in by_label.text
+    assert _rows(by_label.text) == _rows(page.get(f"{ledger}?health=green").text)
     verdict = page.get(f"/plans/{web.world.plan_id}/targets?verdict=maybe")
     assert verdict.status_code == 200 and "研判结论（verdict）「maybe」无效" in verdict.text
     assert 'id="verdicts"' in verdict.text

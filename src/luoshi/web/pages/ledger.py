@@ -139,6 +139,8 @@ def task_filter(
         say_problem(request, f"关键词太长（最多 {MAX_SEARCH} 字），未按关键词筛选")
         text = ""
     f = listing.TaskFilter(unit=unit or None, category=category or None, text=text or None)
+    # The address may name a state by its label too (状态=滞后), as the filter shows it.
+    health = {label: code for code, label in HEALTH_LABELS.items()}.get(health, health)
     if health and health not in HEALTH_ORDER:
         # Said with the labels the state filter shows, not the API's codes.
         shown = "、".join(HEALTH_LABELS[h] for h in HEALTH_ORDER)
