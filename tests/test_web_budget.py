@@ -92,9 +92,10 @@ def test_a_child_is_stopped_when_the_client_goes_away(tmp_path: Path) -> None:
 
 def test_an_upload_past_its_time_is_422_naming_the_file(tmp_path: Path) -> None:
     web = web_world(tmp_path, upload_seconds=0.001)
-    r = web.as_user("boss").post(
-        f"{API}/documents", files={"file": ("规划.txt", "新建学校5所。".encode())}
-    )
+    # Long enough that reading it takes far past the budget on a fast machine too (a
+    # line of six characters was read within the millisecond, and refused as too short).
+    text = "新建学校5所，改造道路12公里。\n" * 20_000
+    r = web.as_user("boss").post(f"{API}/documents", files={"file": ("规划.txt", text.encode())})
     message = assert_error(r, 422, "invalid_input")["message"]
     assert message.startswith("文件「规划.txt」处理超时（超过 0.001 秒）") and "未保存" in message
     web.db.dispose()
