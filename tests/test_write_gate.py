@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -82,15 +83,42 @@ def test_a_second_writer_waits_for_the_first_and_then_writes(db: Database) -> No
 
 
 def test_a_writer_that_would_rather_not_wait_is_refused_at_once(db: Database) -> None:
-    info: dict[str, object] = {write_gate.NO_WAIT: True}
+    info: dict[str, object] = {}
     with db.transaction() as s:
         s.add(Unit(name="区水务局", created_at=now()))
         s.flush()
         started = time.monotonic()
-        with pytest.raises(Busy, match="数据库正忙"):
+        with write_gate.not_waiting(), pytest.raises(Busy, match="数据库正忙"):
             gate(db).enter(info)
         assert time.monotonic() - started < 1
     assert write_gate.HELD not in info
+
+
+def test_a_write_that_would_not_wait_for_another_process_is_refused_and_undone(
+    db: Database, tmp_path: Path
+) -> None:
+    """Another process's writer holds SQLite's lock (not this process's gate): a write
+    that would not wait is refused at once with nothing written, and the connection
+    goes back to the pool waiting for locks as before."""
+    other = sqlite3.connect(db.engine.url.database or "", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        with write_gate.not_waiting(), pytest.raises(Busy), db.transaction() as s:
+            s.add(Unit(name="区水务局", created_at=now()))
+            s.flush()
+        assert time.monotonic() - started < 1
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert "区水务局" not in names(db)
+    pooled = [db.engine.connect() for _ in range(db.engine.pool.checkedin())]  # type: ignore[attr-defined]
+    try:
+        waits = {c.exec_driver_sql("PRAGMA busy_timeout").scalar() for c in pooled}
+    finally:
+        for c in pooled:
+            c.close()
+    assert waits == {5000}
 
 
 def test_only_sqlite_files_have_a_gate(tmp_path: Path) -> None:

@@ -13,12 +13,10 @@ so a plain GET never waits for (or fails because of) another writer.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Delete, Update, bindparam, delete, select, text, update
+from sqlalchemy import Delete, Update, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -127,27 +125,10 @@ def _if_free(db: Database, statement: Update | Delete) -> None:
     """Run a bookkeeping write now, or skip it when another writer holds the database:
     the next request will try again, and an expired session is refused all the same."""
     try:
-        with db.transaction() as s, _no_wait(s):
+        with write_gate.not_waiting(), db.transaction() as s:
             s.execute(statement)
     except Busy:
         log.debug("session bookkeeping skipped: the database is busy")
-
-
-@contextmanager
-def _no_wait(s: Session) -> Iterator[None]:
-    """SQLite waits busy_timeout (5 s) for a lock; for this write, not at all."""
-    if s.get_bind().dialect.name != "sqlite":
-        yield
-        return
-    info = s.connection().info
-    waited = s.execute(text("PRAGMA busy_timeout")).scalar()
-    s.execute(text("PRAGMA busy_timeout=0"))
-    info[write_gate.NO_WAIT] = True  # nor in this process's queue of writers
-    try:
-        yield
-    finally:
-        info.pop(write_gate.NO_WAIT, None)
-        s.execute(text(f"PRAGMA busy_timeout={int(waited or 0)}"))
 
 
 def end(s: Session, token: str) -> None:

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import Engine, event
@@ -24,10 +27,12 @@ from luoshi.errors import Busy
 
 # What the gate records on a pooled connection (its ``info``, kept by the pool).
 HELD = "luoshi.write_gate.held"
-# Set by a bookkeeping write that would rather be skipped than wait.
-NO_WAIT = "luoshi.write_gate.no_wait"
 # SQLite's own busy_timeout (engine.py): no writer waits longer in either queue.
 WAIT_S = 5.0
+# On a pooled connection whose SQLite wait was lifted by ``not_waiting``: put back at
+# check-in.
+LIFTED = "luoshi.write_gate.lifted"
+_NOT_WAITING: ContextVar[bool] = ContextVar("luoshi_write_not_waiting", default=False)
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC", "CREATE", "DROP", "ALTER")
 
 BUSY = "数据库正忙（另一项修改正在保存），本次修改未保存，请稍后重试"
@@ -43,7 +48,7 @@ class WriteGate:
         """Take the gate for the connection whose ``info`` this is (once per transaction)."""
         if info.get(HELD):
             return
-        if not self._lock.acquire(timeout=0 if info.get(NO_WAIT) else WAIT_S):
+        if not self._lock.acquire(timeout=0 if _NOT_WAITING.get() else WAIT_S):
             raise Busy(BUSY)
         info[HELD] = True
 
@@ -55,6 +60,19 @@ class WriteGate:
         """Give the gate back, if this connection holds it."""
         if info.pop(HELD, False):
             self._lock.release()
+
+
+@contextmanager
+def not_waiting() -> Iterator[None]:
+    """Within: a write that finds the database taken raises ``Busy`` at once, queueing
+    neither here nor in SQLite's busy handler. Nothing is then written, so the write
+    may be run again where waiting does no harm (a bookkeeping write that can be
+    skipped; a server's event loop, web/onloop.py)."""
+    token = _NOT_WAITING.set(True)
+    try:
+        yield
+    finally:
+        _NOT_WAITING.reset(token)
 
 
 _GATES: weakref.WeakKeyDictionary[Engine, WriteGate] = weakref.WeakKeyDictionary()
@@ -70,14 +88,20 @@ def install(engine: Engine) -> WriteGate:
     gate = _GATES[engine] = WriteGate()
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _before(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    def _before(conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
         if statement.lstrip()[:6].upper().startswith(_WRITES):
             gate.enter(conn.info)
+            if _NOT_WAITING.get() and not conn.info.get(LIFTED):
+                conn.info[LIFTED] = True
+                cursor.connection.execute("PRAGMA busy_timeout=0")
 
     @event.listens_for(engine.pool, "checkin")
-    def _checkin(_dbapi: Any, record: Any) -> None:
-        if record is not None:
-            gate.leave(record.info)
+    def _checkin(dbapi: Any, record: Any) -> None:
+        if record is None:
+            return
+        gate.leave(record.info)
+        if record.info.pop(LIFTED, False) and dbapi is not None:
+            dbapi.execute(f"PRAGMA busy_timeout={int(WAIT_S * 1000)}")
 
     @event.listens_for(engine.pool, "invalidate")
     def _invalidate(_dbapi: Any, record: Any, _exc: Any) -> None:
