@@ -96,9 +96,12 @@ def test_the_wait_for_locks_is_restored_after_the_bookkeeping(web: WebWorld) -> 
 @pytest.mark.parametrize(
     "path", [f"{API}/me", f"{API}/plans/{{plan}}/tasks", f"{API}/plans/{{plan}}/dashboard", "/"]
 )
-def test_the_caller_is_resolved_off_the_event_loop(
-    web: WebWorld, monkeypatch: pytest.MonkeyPatch, path: str
+@pytest.mark.parametrize("loop_reads", [True, False])
+def test_the_caller_is_resolved_on_the_event_loop_only_where_reads_may_run_there(
+    web: WebWorld, monkeypatch: pytest.MonkeyPatch, path: str, loop_reads: bool
 ) -> None:
+    """On a SQLite file the session's lookup runs on the loop (its bookkeeping write
+    never waits: the test above); elsewhere (PostgreSQL) in a worker thread."""
     on_loop: list[bool] = []
     resume = sessions.resume
 
@@ -112,9 +115,10 @@ def test_the_caller_is_resolved_off_the_event_loop(
 
     client = web.as_user("reader")
     monkeypatch.setattr(sessions, "resume", watched)
+    monkeypatch.setattr(web.app.state.ctx, "loop_reads", loop_reads)
     r = client.get(path.format(plan=web.world.plan_id))
     assert r.status_code == 200, r.text
-    assert on_loop == [False]
+    assert on_loop == [loop_reads]
 
 
 def test_concurrent_wrong_logins_check_no_more_passwords_than_the_limit(

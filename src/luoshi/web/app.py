@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from luoshi import __version__
-from luoshi.ledger import scoring, sessions, users
+from luoshi.ledger import scoring, sessions, users, write_gate
 from luoshi.ledger.db import Database
 from luoshi.settings import Settings
 from luoshi.web import docs, errors, i18n, pages
@@ -46,6 +46,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         db=database,
         secret=sessions.secret_key(database, settings.web.secret_key),
         templates=templates(),
+        loop_reads=write_gate.gate_of(database.engine) is not None,  # a SQLite file
     )
 
     @asynccontextmanager

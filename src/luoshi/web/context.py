@@ -6,7 +6,7 @@ bearer token or the session cookie, once per request.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
 from luoshi.errors import PermissionDenied, Unauthenticated
 from luoshi.ledger import scope, sessions
@@ -64,6 +65,8 @@ class WebContext:
     db: Database
     secret: str
     templates: Jinja2Templates
+    # Bounded reads and the caller's lookup on the event loop (web/onloop.py).
+    loop_reads: bool = False
 
     @property
     def rules(self) -> HealthRules:
@@ -148,9 +151,9 @@ def optional_caller(request: Request) -> Caller | None:
 def signed_in(request: Request) -> Caller:
     """FastAPI dependency: the caller, else 401.
 
-    Sync on purpose, so FastAPI runs it in a worker thread: resuming a session may
-    write (last_seen, an expired session), and the event loop must never wait on the
-    database's lock or its connection pool."""
+    Sync, and asked through ``_resolved``: resuming a session may write (last_seen,
+    an expired session), so the event loop runs it only where that write never waits
+    on the database's lock or its connection pool."""
     caller = optional_caller(request)
     if caller is None:
         raise Unauthenticated("请先登录（登录已过期或未登录）")
@@ -177,6 +180,27 @@ def manager(request: Request) -> Caller:
     return caller
 
 
-SignedIn = Annotated[Caller, Depends(signed_in)]
-Writer = Annotated[Caller, Depends(api_writer)]
-Manager = Annotated[Caller, Depends(manager)]
+async def _resolved(request: Request, check: Callable[[Request], Caller]) -> Caller:
+    """``check(request)``: on the loop where reads may run there (web/onloop.py): the
+    session's lookup is one indexed read, and its bookkeeping write never waits
+    (``sessions._if_free``); else in a thread, as a sync dependency would be."""
+    if ctx_of(request).loop_reads:
+        return check(request)
+    return await run_in_threadpool(check, request)
+
+
+async def _signed_in(request: Request) -> Caller:
+    return await _resolved(request, signed_in)
+
+
+async def _api_writer(request: Request) -> Caller:
+    return await _resolved(request, api_writer)
+
+
+async def _manager(request: Request) -> Caller:
+    return await _resolved(request, manager)
+
+
+SignedIn = Annotated[Caller, Depends(_signed_in)]
+Writer = Annotated[Caller, Depends(_api_writer)]
+Manager = Annotated[Caller, Depends(_manager)]

@@ -27,6 +27,7 @@ from luoshi.ledger.models import (
 )
 from luoshi.ledger.read import asof
 from luoshi.ledger.read.asof import AsOf
+from luoshi.ledger.read.bounded import whole_plan_ahead
 from luoshi.ledger.read.rows import (
     PlanRef,
     PlanView,
@@ -48,6 +49,7 @@ def computed_view(s: Session, plan: Plan, rules: HealthRules, at: AsOf) -> PlanV
 
     Tasks and targets are as they are now; reports, reviews and rounds as they were
     at ``at.until`` when it is set (a past day)."""
+    whole_plan_ahead()
     rows = task_rows(s, plan.id)
     by_id = {r.id: r for r in rows}
     _attach_targets(s, plan.id, by_id, at.until)

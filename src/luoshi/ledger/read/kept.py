@@ -46,6 +46,7 @@ from luoshi.ledger.models import (
     Unit,
 )
 from luoshi.ledger.read.asof import AsOf
+from luoshi.ledger.read.bounded import whole_plan_ahead
 from luoshi.ledger.read.compute import TARGET_COLUMNS, plan_ref, row_select, target_row, task_row
 from luoshi.ledger.read.figures import PlanFigures, Tally, most_behind_first
 from luoshi.ledger.read.listing import MAX_PER_PAGE, Page, Sort, TaskFilter, code_needle
@@ -162,6 +163,7 @@ def iter_rows(s: Session, plan_id: int, chunk: int = CHUNK) -> Iterator[TaskRow]
 
 def kept_view(s: Session, plan: Plan, st: PlanState, at: AsOf) -> PlanView:
     """The whole plan from its kept figures."""
+    whole_plan_ahead()
     rows = list(iter_rows(s, plan.id))
     total = Rolled(st.progress, st.expected, _all_done(s, plan.id))
     # The day the figures are of: today's, or the last day's while a large plan catches up.
@@ -387,7 +389,9 @@ def _count_of_unit(
 def _searched(
     s: Session, plan_id: int, f: TaskFilter, viewer: Viewer | None, sort: Sort
 ) -> tuple[Select[Any], Select[Any]]:
-    """A text search's count and page, built each time (the needle is escaped into it)."""
+    """A text search's count and page, built each time (the needle is escaped into it).
+    Its LIKE reads every task of the plan: not a bounded read."""
+    whole_plan_ahead()
     return _count_and_page(_conditions(s, plan_id, f, viewer), True, sort)
 
 

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
 from luoshi.errors import InputError
@@ -17,7 +16,7 @@ from luoshi.ledger.read.dashboard import dashboard as plan_dashboard
 from luoshi.ledger.read.detail import open_round_of, round_row
 from luoshi.ledger.read.reports import review_page
 from luoshi.ledger.read.visibility import visible_plan
-from luoshi.web import actions
+from luoshi.web import actions, onloop
 from luoshi.web.api import PREFIX, page_body
 from luoshi.web.context import Caller, SignedIn, Writer, ctx_of
 from luoshi.web.schemas import (
@@ -146,7 +145,7 @@ async def list_tasks(
         overdue_only=overdue,
     )
     args = (request, caller, plan_id, f, sort, page, per_page, as_of, after)
-    body = await run_in_threadpool(_list, *args)
+    body = await onloop.answer(ctx_of(request), _list, *args)
     return JSONResponse(body)
 
 
@@ -166,7 +165,7 @@ def _dashboard(request: Request, caller: Caller, plan_id: int, day: date | None)
 async def dashboard(
     plan_id: PathId, request: Request, caller: SignedIn, as_of: AsOfDay = None
 ) -> JSONResponse:
-    body = await run_in_threadpool(_dashboard, request, caller, plan_id, as_of)
+    body = await onloop.answer(ctx_of(request), _dashboard, request, caller, plan_id, as_of)
     return JSONResponse(body)
 
 

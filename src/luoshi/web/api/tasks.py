@@ -14,9 +14,9 @@ from luoshi.ledger.plans import task_by_id
 from luoshi.ledger.read import records
 from luoshi.ledger.read.detail import task_detail, task_history
 from luoshi.ledger.read.reports import report_row
-from luoshi.web import actions
+from luoshi.web import actions, onloop
 from luoshi.web.api import PREFIX
-from luoshi.web.context import Caller, SignedIn, Writer, ctx_of
+from luoshi.web.context import Caller, SignedIn, WebContext, Writer, ctx_of
 from luoshi.web.schemas import PathId, ReportIn, ReviewIn, TaskPatch
 
 router = APIRouter(prefix=PREFIX, tags=["tasks"])
@@ -32,8 +32,8 @@ def detail(request: Request, caller: Caller, task_id: int) -> dict[str, Any]:
 
 
 @router.get("/tasks/{task_id}", summary="任务详情 A task")
-def get_task(task_id: PathId, request: Request, caller: SignedIn) -> dict[str, Any]:
-    return detail(request, caller, task_id)
+async def get_task(task_id: PathId, request: Request, caller: SignedIn) -> dict[str, Any]:
+    return await onloop.answer(ctx_of(request), detail, request, caller, task_id)
 
 
 @router.patch("/tasks/{task_id}", summary="修改或分派任务 Edit or assign a task")
@@ -54,19 +54,23 @@ def task_audit(task_id: PathId, request: Request, caller: SignedIn) -> JSONRespo
 
 
 @router.post("/tasks/{task_id}/reports", status_code=201, summary="填报进度 Report progress")
-def report(task_id: PathId, body: ReportIn, request: Request, caller: Writer) -> JSONResponse:
+async def report(task_id: PathId, body: ReportIn, request: Request, caller: Writer) -> JSONResponse:
     ctx = ctx_of(request)
     values = {v.target_id: v.value for v in body.values}
     if len(values) != len(body.values):
         raise InputError("同一个目标只能给出一个数值（values 中的 target_id 重复）")
-    r = actions.submit_report(
-        ctx, caller, task_id, body.percent, body.narrative, body.value, body.evidence,
-        body.round_id, values,
+    r = await onloop.write(
+        ctx, actions.submit_report, ctx, caller, task_id, body.percent, body.narrative,
+        body.value, body.evidence, body.round_id, values,
     )  # fmt: skip
+    return JSONResponse(await onloop.answer(ctx, _report_body, ctx, r.id), status_code=201)
+
+
+def _report_body(ctx: WebContext, report_id: int) -> dict[str, Any]:
     with ctx.read() as s:
-        row = report_row(s, r.id)
+        row = report_row(s, report_id)
     assert row is not None
-    return JSONResponse(records.report_record(row), status_code=201)
+    return records.report_record(row)
 
 
 @router.post("/reports/{report_id}/review", summary="督考：通过或退回 Accept or return a report")

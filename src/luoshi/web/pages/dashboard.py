@@ -19,7 +19,7 @@ from luoshi.ledger.read.records import ATTENTION_SHOWN
 from luoshi.ledger.read.risks import RISKS_SHOWN
 from luoshi.ledger.read.scores import kept_ranking, ranking
 from luoshi.ledger.todo import unit_todo
-from luoshi.web import charts
+from luoshi.web import charts, onloop
 from luoshi.web.context import Caller, ctx_of
 from luoshi.web.i18n import word
 from luoshi.web.pages.common import (
@@ -108,13 +108,14 @@ def _read(request: Request, caller: Caller, plan: str | None) -> dict[str, Any]:
 
 @router.get("/")
 async def dashboard_page(request: Request, plan: str | None = None) -> Response:
-    # Resuming the session may write, and a large plan takes a while to read: both in
-    # a worker thread, never on the event loop.
-    caller = await run_in_threadpool(page_caller, request)
+    # Where the loop may read (web/onloop.py), there; else, and whenever the plan
+    # would be computed whole, in a worker thread.
+    ctx = ctx_of(request)
+    caller = await onloop.answer(ctx, page_caller, request)
     if caller.is_reporter and plan is None:
         # A reporter lands on its unit's to-do list (待办); ?plan= shows the dashboard.
         return await run_in_threadpool(todo_page, request, caller.unit_id)
-    data = await run_in_threadpool(_read, request, caller, plan)
+    data = await onloop.answer(ctx, _read, request, caller, plan)
     return render(request, "dashboard.html", **data)
 
 

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from luoshi.errors import InputError
@@ -18,7 +17,7 @@ from luoshi.ledger.read import listing, views
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.catalog import unit_names
 from luoshi.ledger.read.visibility import visible_plan
-from luoshi.web import actions
+from luoshi.web import actions, onloop
 from luoshi.web.context import Caller, ctx_of
 from luoshi.web.pages.common import (
     all_plans,
@@ -108,7 +107,8 @@ async def ledger(
     page: Q = "",
     assigned: Annotated[int | None, Query(ge=0, le=100_000)] = None,
 ) -> Response:
-    caller = await run_in_threadpool(page_caller, request)
+    ctx = ctx_of(request)
+    caller = await onloop.answer(ctx, page_caller, request)
     f = task_filter(request, unit, category, health, (deadline_from, deadline_to), q)
     f = replace(f, overdue_only=overdue == "1")
     order = lenient(request, lambda: listing.Sort.parse(sort), listing.Sort())
@@ -125,7 +125,7 @@ async def ledger(
         "sort": sort,
     }
     view = Listed(plan_id, f, order, number or 1, size or 50, args, assigned)
-    return await run_in_threadpool(_page, request, caller, view)
+    return await onloop.answer(ctx, _page, request, caller, view)
 
 
 def task_filter(
