@@ -78,3 +78,24 @@ def test_a_reporter_may_not_set_contacts(web: WebWorld) -> None:
     form = {"csrf_token": csrf, "version": unit.version, "email": "me@example.gov.cn"}
     assert client.post(f"/units/{unit.id}/contacts", data=form).status_code == 403
     assert unit_of(web, "市交通运输委").email is None
+
+
+def test_the_units_page_counts_each_units_reporter_accounts(web: WebWorld) -> None:
+    """The column said 「启用」 for every unit in use, with or without an account to
+    report from; it now counts the unit's reporters, and a unit with none links to
+    where one is added."""
+    client, _csrf = browser(web, "boss")
+    page = client.get("/units").text
+    with_one, without = unit_of(web, "市交通运输委"), unit_of(web, "市水务局")
+    row = page[page.index(f'id="reporters-{with_one.id}"') :]
+    assert row[row.index(">") + 1 : row.index("</td>")] == "1"
+    row = page[page.index(f'id="reporters-{without.id}"') :]
+    assert row[: row.index("</td>")].endswith('<a href="/users#add-user">无（去添加）</a>')
+    assert "群机器人 <input" in page and "webhook <input" not in page
+
+
+def test_the_menu_leads_managers_to_the_units_page(web: WebWorld) -> None:
+    boss, _ = browser(web, "boss")
+    assert 'href="/units" id="nav-units"' in boss.get("/ledger").text
+    port, _ = browser(web, "port")
+    assert 'id="nav-units"' not in port.get("/ledger").text

@@ -25,6 +25,7 @@ class UnitRow:
     version: int
     email: str | None = None
     webhook: str | None = None
+    reporters: int = 0  # the unit's active 填报 accounts
 
 
 def find_unit(s: Session, name: str) -> Unit | None:
@@ -128,6 +129,13 @@ def list_units(s: Session) -> list[UnitRow]:
     co = dict(
         s.execute(select(TaskCoUnit.unit_id, func.count()).group_by(TaskCoUnit.unit_id)).all()
     )
+    reporters = dict(
+        s.execute(
+            select(User.unit_id, func.count())
+            .where(User.active.is_(True), User.role == "reporter")
+            .group_by(User.unit_id)
+        ).all()
+    )
     units: Sequence[Unit] = s.scalars(select(Unit).order_by(Unit.id)).all()
     return [
         UnitRow(
@@ -139,6 +147,7 @@ def list_units(s: Session) -> list[UnitRow]:
             u.version,
             u.email,
             u.webhook,
+            reporters.get(u.id, 0),
         )
         for u in units
     ]

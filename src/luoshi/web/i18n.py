@@ -25,6 +25,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "nav.rounds": ("调度", "Rounds"),
     "nav.review": ("督考", "Review"),
     "nav.users": ("用户", "Users"),
+    "nav.units": ("单位", "Units"),
     "nav.public": ("公开", "Public"),
     "nav.menu": ("菜单", "Menu"),
     "login": ("登录", "Sign in"),

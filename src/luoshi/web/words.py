@@ -113,5 +113,11 @@ MORE_WORDS: dict[str, tuple[str, str]] = {
     "email": ("电子邮箱", "Email"),
     "webhook_kept": ("已设置：", "Kept: "),
     "webhook_hint": ("钉钉、企业微信、飞书机器人地址", "DingTalk, WeCom or Feishu robot address"),
-    "clear_webhook": ("清除 webhook", "Remove the webhook"),
+    "webhook": ("群机器人", "Group robot"),
+    "clear_webhook": ("清除群机器人", "Remove the group robot"),
+    "unit_state": ("状态", "State"),
+    "unit.active": ("在用", "In use"),
+    "unit.inactive": ("已合并停用", "Merged away"),
+    "reporter_accounts": ("填报账号", "Reporter accounts"),
+    "reporter_accounts.none": ("无（去添加）", "None (add one)"),
 }
