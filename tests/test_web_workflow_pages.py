@@ -3,11 +3,15 @@ forms on the task and review pages, the bell, the message record, the ranking.""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date, timedelta
 
+from sqlalchemy import select
+
 from luoshi.ledger import cycle, workflow
-from luoshi.ledger.models import Round
+from luoshi.ledger.models import ProgressReport, Round
+from tests.test_web_form_refusals import open_round as open_page_round
 from tests.test_web_pages import browser
 from tests.test_web_workflow import PDF, png_bytes
 from tests.web_support import WebWorld
@@ -172,3 +176,25 @@ def test_a_chase_leaves_the_to_do_list_once_the_unit_has_reported(web: WebWorld)
     assert "周五前报送" not in page and 'id="todo-round-' in page  # the round still listed
     task = client.get(f"/tasks/{tid}").text  # the form says a report is waiting already
     assert "市教委本轮已报 40%，等待审核；再次提交将取代那份报告。" in task
+
+
+def test_a_reporter_is_told_when_its_report_will_be_flagged(web: WebWorld) -> None:
+    """A fall in progress is flagged to the reviewer (进度倒退); the reporter is now told
+    too, on the task's page wherever the form was sent from, while it can still be
+    reported again. A report without a flag goes where the form said."""
+    open_page_round(web)
+    port, csrf = browser(web, "port")
+    tid = web.task_id("1.1.1.1")
+    form = {"narrative": "码头二期完成主体施工", "csrf_token": csrf, "next": "/"}
+    first = port.post(f"/tasks/{tid}/report", data={**form, "percent": "80"})
+    assert first.status_code == 200 and first.url.path == "/"
+    with web.db.transaction() as s:  # accepted: the unit's counted 80 %
+        boss = web.world.user(s, "boss")
+        report = s.scalars(select(ProgressReport).where(ProgressReport.task_id == tid)).one()
+        cycle.review(s, boss, report, True)
+    second = port.post(f"/tasks/{tid}/report", data={**form, "percent": "50"})
+    assert second.status_code == 200 and second.url.path == f"/tasks/{tid}"
+    warned = html.unescape(second.text)
+    assert 'id="report-warnings"' in warned and "进度倒退" in warned
+    assert "可在审核前再次填报" in warned
+    assert 'id="report-warnings"' not in port.get(f"/tasks/{tid}").text  # only just after

@@ -208,6 +208,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "notice.saved": ("修改已保存。", "Changes saved."),
     "notice.unchanged": ("没有修改：各项与原来相同。", "Nothing changed: every field as before."),
     "notice.reported": ("进度已提交，等待审核。", "Progress submitted, awaiting review."),
+    "report_warnings": (
+        "请核对，审核人将看到这份报告的以下提示：",
+        "Please check: the reviewer will see these notes on this report:",
+    ),
+    "report_warnings_fix": (
+        "如有误，可在审核前再次填报，新的报告将取代这一份。",
+        "If it is wrong, report again before it is reviewed: the new report replaces this one.",
+    ),
     "notice.accepted": ("已通过。", "Accepted."),
     "notice.returned": ("已退回，填报单位会收到退回理由。", "Returned; the unit gets the reason."),
     "edit.conflict": (

@@ -11,11 +11,12 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from luoshi.errors import Conflict, InputError, PermissionDenied
-from luoshi.ledger import audit_labels, confirm, report_values, workflow_reads
+from luoshi.ledger import audit_labels, confirm, quality, report_values, workflow_reads
 from luoshi.ledger.access import ROLE_LABELS
 from luoshi.ledger.db import Session
 from luoshi.ledger.models import NOT_COUNTED
 from luoshi.ledger.plans import task_by_id
+from luoshi.ledger.quality import Flag
 from luoshi.ledger.read import records
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.catalog import unit_names
@@ -59,12 +60,16 @@ NOTICES: tuple[Notice, ...] = ("saved", "unchanged", "reported", "accepted", "re
 
 @router.get("/tasks/{task_id}")
 def task_page(
-    task_id: PathId, request: Request, notice: Annotated[str, Query(max_length=20)] = ""
+    task_id: PathId,
+    request: Request,
+    notice: Annotated[str, Query(max_length=20)] = "",
+    report: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     caller = page_caller(request)
     # Where an edit redirects to; only the notices we know are shown.
     shown = next((n for n in NOTICES if n == notice), None)
-    return show_task(request, caller, task_id, notice=shown)
+    checked = report if shown == "reported" else None
+    return show_task(request, caller, task_id, notice=shown, reported=checked)
 
 
 def show_task(
@@ -75,9 +80,12 @@ def show_task(
     notice: Notice | None = None,
     entered: EditForm | None = None,
     problem: InputError | Conflict | None = None,
+    reported: int | None = None,
 ) -> Response:
     """The task page; after a refused edit, with the reason and the form as it should be
-    shown again: as typed for an invalid value, with the current values for a conflict."""
+    shown again: as typed for an invalid value, with the current values for a conflict.
+    ``reported``: the report just made on it, whose quality flags (进度倒退…) the
+    reporter is shown beside the notice, as the reviewer will see them."""
     ctx = ctx_of(request)
     with ctx.read() as s:
         row = task_by_id(s, task_id)  # held: read once for all below (the session keeps it)
@@ -90,6 +98,7 @@ def show_task(
         units = unit_choices(s, task) if caller.is_manager else []
         given = report_values.values_of_reports(s, [r["id"] for r in task["reports"]])
         projections = task_projections(s, row, AsOf.today())
+        warnings = _flags_of_own(s, task, reported)
     current = EditForm.of_task(task)
     form, yours = current, []
     if entered is not None and isinstance(problem, Conflict):
@@ -107,6 +116,7 @@ def show_task(
         form=form,
         units=units,
         notice=notice,
+        warnings=warnings,
         yours=yours,
         given=given,
         basis=basis,
@@ -116,6 +126,13 @@ def show_task(
         mine=acts_for(caller.viewer, detail.row),
         **({"problem": problem.message, "problem_form": "edit"} if problem else {}),
     )
+
+
+def _flags_of_own(s: Session, task: dict[str, Any], report_id: int | None) -> list[Flag]:
+    """The flags of ``report_id`` when it is one of this task's reports."""
+    if report_id is None or report_id not in {r["id"] for r in task["reports"]}:
+        return []
+    return quality.report_flags(s, [report_id]).get(report_id, [])
 
 
 def unit_choices(s: Session, task: dict[str, Any]) -> list[str]:
@@ -170,12 +187,18 @@ def report(
         raise InputError(f"完成百分比「{percent}」应为 0 到 100 之间的数") from None
     by_target = target_values(request, task_id, target_ids, values)
     ctx = ctx_of(request)
-    workflow_actions.submit_report(
+    made = workflow_actions.submit_report(
         ctx, caller, task_id, pct, narrative, parse_number(value, "已达到数值"),
         evidence.splitlines(), None, workflow_actions.read_form_files(ctx, files), by_target,
     )  # fmt: skip
     # Back on the task page, it says so: the form is empty again (a trial took the
-    # silent reload for a lost report).
+    # silent reload for a lost report). A report the reviewer will see flagged (a fall
+    # in progress, 100% without evidence) goes to the task page wherever it was made
+    # from, to say so while it can still be reported again.
+    with ctx.read() as s:
+        flagged = bool(quality.report_flags(s, [made.id]))
+    if flagged:
+        return back(with_notice(f"/tasks/{task_id}?report={made.id}", "reported"))
     return back(safe_next(next, with_notice(f"/tasks/{task_id}", "reported")))
 
 
