@@ -198,3 +198,9 @@ def test_a_reporter_is_told_when_its_report_will_be_flagged(web: WebWorld) -> No
     assert 'id="report-warnings"' in warned and "进度倒退" in warned
     assert "可在审核前再次填报" in warned
     assert 'id="report-warnings"' not in port.get(f"/tasks/{tid}").text  # only just after
+    # 100% without evidence is flagged too, but is no slip: a report from the to-do
+    # list stays there; from the task's own form the page lists it.
+    full = {**form, "percent": "100"}
+    assert port.post(f"/tasks/{tid}/report", data=full).url.path == "/"
+    own = port.post(f"/tasks/{tid}/report", data={**full, "next": ""})
+    assert own.url.path == f"/tasks/{tid}" and "100%无佐证" in html.unescape(own.text)

@@ -37,6 +37,9 @@ FLAG_LABELS = {
     "no_narrative": "未写进展情况",
     "negative": "数值为负",
 }
+# Flags that more often mean a slip of the keyboard than the truth: the reporter is
+# shown them at once, wherever it reported from.
+LIKELY_SLIPS = frozenset({"backwards", "contradicts", "negative"})
 # Units whose values may well be below zero (a growth rate, a change in points).
 SIGNED_UNITS = ("%", "个百分点", "百分点")
 

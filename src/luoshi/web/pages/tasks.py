@@ -192,14 +192,15 @@ def report(
         evidence.splitlines(), None, workflow_actions.read_form_files(ctx, files), by_target,
     )  # fmt: skip
     # Back on the task page, it says so: the form is empty again (a trial took the
-    # silent reload for a lost report). A report the reviewer will see flagged (a fall
-    # in progress, 100% without evidence) goes to the task page wherever it was made
-    # from, to say so while it can still be reported again.
+    # silent reload for a lost report), with the flags the reviewer will see. A report
+    # that looks mistyped (a fall in progress, a negative or contradicting number)
+    # goes there wherever it was made from, to say so while it can be reported again.
     with ctx.read() as s:
-        flagged = bool(quality.report_flags(s, [made.id]))
-    if flagged:
-        return back(with_notice(f"/tasks/{task_id}?report={made.id}", "reported"))
-    return back(safe_next(next, with_notice(f"/tasks/{task_id}", "reported")))
+        flags = quality.report_flags(s, [made.id]).get(made.id, [])
+    page = f"/tasks/{task_id}" + (f"?report={made.id}" if flags else "")
+    if any(f.code in quality.LIKELY_SLIPS for f in flags):
+        return back(with_notice(page, "reported"))
+    return back(safe_next(next, with_notice(page, "reported")))
 
 
 def target_values(
