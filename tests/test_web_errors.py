@@ -9,6 +9,7 @@ import re
 import pytest
 
 from luoshi.web.api import tasks as task_api
+from tests.test_web_pages import browser
 from tests.web_support import API, WebWorld, assert_error
 
 
@@ -184,3 +185,12 @@ def test_the_web_leaves_out_the_command_lines_hints(web: WebWorld) -> None:
     missing = web.as_user("boss").get(f"{API}/rounds/99999/pending")
     err = assert_error(missing, 404)
     assert "调度 99999 不存在" in err["message"] and "luoshi" not in err["message"]
+
+
+def test_a_page_not_found_keeps_the_menu_of_whoever_is_signed_in(web: WebWorld) -> None:
+    boss, _ = browser(web, "boss")
+    r = boss.get("/no-such-page")
+    assert r.status_code == 404
+    assert 'id="whoami"' in r.text and 'href="/ledger"' in r.text  # the top bar, signed in
+    anonymous = web.client(headers={"Accept": "text/html"}).get("/no-such-page")
+    assert anonymous.status_code == 404 and 'id="whoami"' not in anonymous.text

@@ -106,10 +106,13 @@ def error_response(
 
 def _layout(request: Request) -> dict[str, Any]:
     """What the layout needs to show the menu: the caller when this request has already
-    resolved it (resolving here could wait on the database inside the event loop)."""
+    resolved it, or where the event loop may resolve it (web/onloop.py: a SQLite file;
+    elsewhere resolving here could wait on the database inside the event loop)."""
     from luoshi.web.i18n import LANG_COOKIE, LANGS
 
     caller = getattr(request.state, "caller", None)
+    if caller is None and not hasattr(request.state, "caller"):
+        caller = _caller_if_cheap(request)
     lang = request.cookies.get(LANG_COOKIE, "zh")
     csrf = request.app.state.ctx.csrf_for(caller.token) if caller is not None else ""
     return {
@@ -121,6 +124,20 @@ def _layout(request: Request) -> dict[str, Any]:
         "problem_form": None,
         "entered": {},
     }
+
+
+def _caller_if_cheap(request: Request) -> Any:
+    """The caller of a request no route resolved (a 404), for the menu; None when that
+    would mean waiting, or fails (an error page must not fail in turn)."""
+    from luoshi.web.context import optional_caller
+
+    if not request.app.state.ctx.loop_reads:
+        return None
+    try:
+        return optional_caller(request)
+    except Exception:
+        log.exception("the caller of an error page could not be read")
+        return None
 
 
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:

@@ -128,6 +128,9 @@ async def ledger(
     return await onloop.answer(ctx, _page, request, caller, view)
 
 
+_HEALTH_CODES = {label: code for code, label in HEALTH_LABELS.items()}
+
+
 def task_filter(
     request: Request, unit: str, category: str, health: str, deadlines: tuple[str, str], q: str
 ) -> listing.TaskFilter:
@@ -140,7 +143,7 @@ def task_filter(
         text = ""
     f = listing.TaskFilter(unit=unit or None, category=category or None, text=text or None)
     # The address may name a state by its label too (状态=滞后), as the filter shows it.
-    health = {label: code for code, label in HEALTH_LABELS.items()}.get(health, health)
+    health = _HEALTH_CODES.get(health, health)
     if health and health not in HEALTH_ORDER:
         # Said with the labels the state filter shows, not the API's codes.
         shown = "、".join(HEALTH_LABELS[h] for h in HEALTH_ORDER)
