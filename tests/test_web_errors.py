@@ -135,6 +135,11 @@ def test_pages_name_a_bad_filter_in_chinese_and_show_the_last_page_past_the_end(
     by_label = page.get(ledger, params={"health": "正常"})
     assert "无效" not in by_label.text
     assert _rows(by_label.text) == _rows(page.get(f"{ledger}?health=green").text)
+    # A wrong order or 只看逾期 value is said in the page's words, the list shown whole.
+    sort = page.get(ledger, params={"sort": "colour", "overdue": "maybe"})
+    assert "排序方式「colour」无效，已按编号排列" in sort.text and "可选：code" not in sort.text
+    assert "「只看逾期」的取值「maybe」无效（应为 1）" in sort.text
+    assert _rows(sort.text) == _rows(page.get(ledger).text)
     verdict = page.get(f"/plans/{web.world.plan_id}/targets?verdict=maybe")
     assert verdict.status_code == 200 and "研判结论（verdict）「maybe」无效" in verdict.text
     assert 'id="verdicts"' in verdict.text

@@ -110,8 +110,10 @@ async def ledger(
     ctx = ctx_of(request)
     caller = await onloop.answer(ctx, page_caller, request)
     f = task_filter(request, unit, category, health, (deadline_from, deadline_to), q)
+    if overdue not in ("", "1"):
+        say_problem(request, f"「只看逾期」的取值「{overdue[:20]}」无效（应为 1），未按逾期筛选")
     f = replace(f, overdue_only=overdue == "1")
-    order = lenient(request, lambda: listing.Sort.parse(sort), listing.Sort())
+    order = lenient(request, lambda: page_sort(sort), listing.Sort())
     size = lenient(request, lambda: whole_number(per_page, "每页条数", listing.MAX_PER_PAGE), None)
     number = lenient(request, lambda: whole_number(page, "页码", MAX_PAGE), None)
     args = {
@@ -129,6 +131,17 @@ async def ledger(
 
 
 _HEALTH_CODES = {label: code for code, label in HEALTH_LABELS.items()}
+
+
+def page_sort(text: str) -> listing.Sort:
+    """The order the address asks for; a wrong one is said with the page's own words
+    (the API's message lists its codes: code, deadline, …)."""
+    try:
+        return listing.Sort.parse(text)
+    except InputError:
+        raise InputError(
+            f"排序方式「{text[:20]}」无效，已按编号排列；点击表头的列名可按该列排序"
+        ) from None
 
 
 def task_filter(
