@@ -158,7 +158,7 @@ def test_the_ledger_page_filters_and_searches(web: WebWorld) -> None:
     assert "完成时限的起始日期晚于截止日期，未按完成时限筛选" in reversed_.text
     assert _total(reversed_.text) == 9  # neither end used: one alone would look like both
     for wrong, said in [
-        ({"sort": "bogus"}, "排序（sort）「bogus」无效"),
+        ({"sort": "bogus"}, "排序方式「bogus」无效，已按编号排列"),
         ({"page": "abc"}, "页码「abc」应为 1 到 100000 之间的整数"),
         ({"page": "0"}, "页码「0」应为"),
         ({"per_page": "abc"}, "每页条数「abc」应为"),

@@ -9,6 +9,7 @@ import html
 from sqlalchemy import select
 
 from luoshi.ledger.models import Unit
+from tests.builders import ADMIN
 from tests.test_web_pages import browser
 from tests.web_support import WebWorld
 
@@ -90,8 +91,14 @@ def test_the_units_page_counts_each_units_reporter_accounts(web: WebWorld) -> No
     row = page[page.index(f'id="reporters-{with_one.id}"') :]
     assert row[row.index(">") + 1 : row.index("</td>")] == "1"
     row = page[page.index(f'id="reporters-{without.id}"') :]
-    assert row[: row.index("</td>")].endswith('<a href="/users#add-user">无（去添加）</a>')
+    # The office cannot add accounts: only an administrator is sent to 用户 for one.
+    assert "无（请管理员添加）" in row[: row.index("</td>")] and "/users" not in row[:200]
     assert "群机器人 <input" in page and "webhook <input" not in page
+    admin, _csrf = browser(web, ADMIN)
+    page = admin.get("/units").text
+    row = page[page.index(f'id="reporters-{without.id}"') :]
+    assert row[: row.index("</td>")].endswith('<a href="/users#add-user">无（去添加）</a>')
+    assert admin.get("/users").status_code == 200
 
 
 def test_the_menu_leads_managers_to_the_units_page(web: WebWorld) -> None:
