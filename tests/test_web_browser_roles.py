@@ -111,7 +111,8 @@ def test_a_reporter_on_a_phone(demo_server: str, browser: Any) -> None:
     task_id = str(form.get_attribute("action")).split("/")[-2]  # type: ignore[attr-defined]
     # The list is cards: its 提交 is on the screen without scrolling the table sideways.
     inner, box = w.d.execute_script(  # type: ignore[attr-defined]
-        "const s = document.querySelector('#my-tasks .scroll'); return [s.scrollWidth, s.clientWidth]"
+        "const s = document.querySelector('#my-tasks .scroll');"
+        " return [s.scrollWidth, s.clientWidth]"
     )
     assert inner <= box + 1, f"the list scrolls sideways: {inner} px in {box}"
     w.go(f"/tasks/{task_id}")
