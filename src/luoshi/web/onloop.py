@@ -3,8 +3,8 @@
 On deadline day two cores serve twenty readers and five reporting units. Each sync
 handler or dependency costs a hand-off to a worker thread and back, and forty threads
 then take turns on one interpreter lock: the hand-offs cost more than the reads
-(issue 15: list p95 128 → 68 ms, and twice the requests per second, with the ledger
-list, dashboard and task answered here). Two things make this safe:
+(issue 15; README, "Reads while units report", has the figures before and after).
+Two things make this safe:
 
 - only on a SQLite file, where a reader never waits on a lock (WAL) and the pool
   holds more connections than the server has threads, so the loop never waits for
@@ -16,7 +16,7 @@ list, dashboard and task answered here). Two things make this safe:
 A progress report is written here too, the same way, and only when the database is
 free at once (``write_gate.not_waiting``). In a thread, a report holding SQLite's one
 write lock took turns on the interpreter with the loop's reads, so the lock was held
-ten times as long as the write needed, and every other report waited behind it. A
+far longer than the write's own CPU time, and every other report waited behind it. A
 report that finds the database taken, or would recompute its plan, is undone (it is
 one transaction: nothing was written) and written again from a thread, waiting its
 turn as before.
