@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 from luoshi.ledger import cycle, quality
 from luoshi.ledger.db import Database
 from luoshi.ledger.quality import QualityRules, ReportFact, TargetFact, check
@@ -59,6 +62,15 @@ def test_progress_that_goes_backwards() -> None:
     assert codes(fact(2, 50, value=8e6), fact(1, 50, value=9e6)) == ["backwards"]
     change = TargetFact(20, "家", ">=", "change")
     assert codes(fact(2, 50, value=3, target=change), fact(1, 50, value=5, target=change)) == []
+
+
+def test_the_previous_report_is_cited_by_its_day_and_number() -> None:
+    """The reporter sees these reasons too: the day it reported says more to it than
+    the report's number, which the reviewer uses."""
+    prev = replace(fact(7, 90), submitted=date(2026, 11, 5))
+    reason = check(fact(8, 50), prev, RULES)[0].reason
+    assert reason == "完成进度 50% 低于上次报告（2026-11-05，#7）的 90%"
+    assert "（#7）" in check(fact(8, 50), fact(7, 90), RULES)[0].reason  # no day known
 
 
 def test_beyond_the_target_without_evidence() -> None:

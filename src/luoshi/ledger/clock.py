@@ -14,3 +14,8 @@ def now() -> datetime:
 def today() -> date:
     """The calendar day on the office's clock (local time): what a clerk calls 今天."""
     return date.today()
+
+
+def local_day(at: datetime) -> date:
+    """The local calendar day of a stamp the ledger wrote (UTC without tzinfo)."""
+    return at.replace(tzinfo=UTC).astimezone().date()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from difflib import SequenceMatcher
 from functools import cache
 from importlib import resources
@@ -25,6 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from luoshi.extract.records import number
+from luoshi.ledger.clock import local_day
 from luoshi.ledger.models import NOT_COUNTED, Attachment, ProgressReport, Target
 from luoshi.text.document import Document
 
@@ -73,6 +75,13 @@ class ReportFact:
     narrative: str
     evidence: int  # links and files
     target: TargetFact | None = None
+    submitted: date | None = None  # named when the report is cited as the previous one
+
+    @property
+    def cited(self) -> str:
+        """How a flag names this report as the previous one: its day, for the reporter,
+        and its number, for the reviewer."""
+        return f"{self.submitted.isoformat()}，#{self.id}" if self.submitted else f"#{self.id}"
 
 
 @dataclass(frozen=True)
@@ -120,7 +129,7 @@ def _near_copy(r: ReportFact, prev: ReportFact, rules: QualityRules) -> list[Fla
     ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
     if ratio < rules.similarity:
         return []
-    return [Flag("near_copy", f"进展情况与本单位上次报告（#{prev.id}）{ratio:.0%} 相同")]
+    return [Flag("near_copy", f"进展情况与本单位上次报告（{prev.cited}）{ratio:.0%} 相同")]
 
 
 def _backwards(r: ReportFact, prev: ReportFact, rules: QualityRules) -> list[Flag]:
@@ -128,7 +137,7 @@ def _backwards(r: ReportFact, prev: ReportFact, rules: QualityRules) -> list[Fla
         return [
             Flag(
                 "backwards",
-                f"完成进度 {number(r.percent)}% 低于上次报告（#{prev.id}）的 "
+                f"完成进度 {number(r.percent)}% 低于上次报告（{prev.cited}）的 "
                 f"{number(prev.percent)}%",
             )
         ]
@@ -143,7 +152,7 @@ def _backwards(r: ReportFact, prev: ReportFact, rules: QualityRules) -> list[Fla
         return [
             Flag(
                 "backwards",
-                f"填报数值 {number(r.value)}{t.unit} 低于上次报告（#{prev.id}）的 "
+                f"填报数值 {number(r.value)}{t.unit} 低于上次报告（{prev.cited}）的 "
                 f"{number(prev.value)}{t.unit}",
             )
         ]
@@ -251,6 +260,7 @@ def _fact(r: ProgressReport, files: dict[int, int], targets: dict[int, TargetFac
         r.narrative or "",
         len([e for e in r.evidence or [] if e]) + files.get(r.id, 0),
         targets.get(r.target_id) if r.target_id is not None else None,
+        local_day(r.submitted_at) if r.submitted_at else None,
     )
 
 

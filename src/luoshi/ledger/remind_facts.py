@@ -9,11 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from luoshi.ledger import cycle
+from luoshi.ledger.clock import local_day
 from luoshi.ledger.models import Plan, ProgressReport, Review, Round, Task, TaskAck, Unit
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.compute import lead_unit_assigned_at
 from luoshi.ledger.read.views import plan_view
-from luoshi.ledger.reminders import Facts, ReturnedFact, RoundFact, TaskFact, local_day
+from luoshi.ledger.reminders import Facts, ReturnedFact, RoundFact, TaskFact
 from luoshi.settings import HealthRules
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -307,10 +307,3 @@ def _schedule(data: dict[str, Any], unsigned_after_days: int) -> Schedule:
         overdue_levels=levels,
         overdue_repeat_days=int(ovd.get("repeat_days", 0)),
     )
-
-
-def local_day(at: datetime) -> date:
-    """The local calendar day of a stamp the ledger wrote (UTC without tzinfo)."""
-    from datetime import UTC
-
-    return at.replace(tzinfo=UTC).astimezone().date()

@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 
 from luoshi.errors import NotFound
 from luoshi.ledger import health
+from luoshi.ledger.clock import local_day
 from luoshi.ledger.models import DelayRequest, Plan, ProgressReport, Round, Task, Unit
 from luoshi.ledger.read.asof import AsOf, end_of_day
 from luoshi.ledger.read.rows import TaskRow
 from luoshi.ledger.read.views import plan_view
-from luoshi.ledger.reminders import local_day
 from luoshi.ledger.scoring import Rules, Score, UnitFacts, rank
 from luoshi.settings import HealthRules
 

@@ -254,9 +254,9 @@ def report_states(s: Session, round_id: int, task_ids: Iterable[int]) -> dict[in
 def unsigned(s: Session, plan_id: int, today: date, after_days: int) -> list[dict[str, Any]]:
     """Leaf tasks whose lead unit has not acknowledged them (签收) ``after_days`` or more
     days after it got them (the last change of lead unit, else the plan's creation)."""
+    from luoshi.ledger.clock import local_day
     from luoshi.ledger.models import Plan
     from luoshi.ledger.read.compute import lead_unit_assigned_at
-    from luoshi.ledger.reminders import local_day
 
     plan = s.get(Plan, plan_id)
     if plan is None:
