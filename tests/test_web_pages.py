@@ -275,7 +275,11 @@ def test_a_public_plan_needs_no_sign_in(web: WebWorld) -> None:
         report_id = report.id
     page = anonymous.get(f"/public/plans/{web.world.plan_id}").text
     assert "其中 1 项任务的最新进度为责任单位填报、尚待督查室审核" in page
-    assert anonymous.get(f"{API}/public/plans/{web.world.plan_id}").json()["awaiting_review"] == 1
+    body = anonymous.get(f"{API}/public/plans/{web.world.plan_id}").json()
+    assert body["awaiting_review"] == 1
+    # ...and which task's progress that is, on its row.
+    flagged = [t["code"] for t in body["tasks"] if t["awaiting_review"]]
+    assert flagged == ["1.1.1.1"] and page.count('class="muted awaiting"') == 1
     with web.db.transaction() as s:
         w = web.world
         cycle.review(s, w.user(s, "boss"), s.get_one(ProgressReport, report_id), True)

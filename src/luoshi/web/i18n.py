@@ -45,6 +45,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "其中 {n} 项任务的最新进度为责任单位填报、尚待督查室审核",
         "the latest progress of {n} tasks is as their units reported it, not yet reviewed",
     ),
+    "public.awaiting_one": ("单位填报，待审核", "as reported, not yet reviewed"),
     "expected": ("应有进度", "Expected"),
     "leaf_tasks": ("末级任务", "Leaf tasks"),
     "overdue": ("逾期", "Overdue"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from luoshi.ledger.models import Plan, ProgressReport, Task
@@ -21,8 +21,12 @@ class PublicPlan:
     figures: PlanFigures
     tasks: list[TaskRow]  # the leaf tasks: what was promised, how far along
     # Tasks whose progress counts a report the office has not reviewed yet: a unit's
-    # report counts once submitted (until returned), so the public is told.
-    awaiting_review: int = 0
+    # report counts once submitted (until returned), so the public is told which.
+    awaiting: frozenset[int] = frozenset()
+
+    @property
+    def awaiting_review(self) -> int:
+        return len(self.awaiting)
 
 
 def public_plan(s: Session, plan_id: int, rules: HealthRules) -> PublicPlan | None:
@@ -31,12 +35,13 @@ def public_plan(s: Session, plan_id: int, rules: HealthRules) -> PublicPlan | No
     if plan is None or not plan.public:
         return None
     view = plan_view(s, plan, rules, AsOf.today())
-    awaiting = s.scalar(_AWAITING_REVIEW, {"plan_id": plan.id}) or 0
+    awaiting = frozenset(s.scalars(_AWAITING_REVIEW, {"plan_id": plan.id}))
     return PublicPlan(view.plan, plan_figures(view), view.leaves(), awaiting)
 
 
 _AWAITING_REVIEW = (
-    select(func.count(func.distinct(ProgressReport.task_id)))
+    select(ProgressReport.task_id)
+    .distinct()
     .join(Task, Task.id == ProgressReport.task_id)
     .where(Task.plan_id == bindparam("plan_id"), ProgressReport.state == "submitted")
 )

@@ -382,8 +382,9 @@ def verdict_record(v: Verdict) -> dict[str, Any]:
     }
 
 
-def public_task_record(r: TaskRow) -> dict[str, Any]:
-    """What the public sees of a task: what was promised, how far along."""
+def public_task_record(r: TaskRow, awaiting_review: bool = False) -> dict[str, Any]:
+    """What the public sees of a task: what was promised, how far along, and whether
+    that counts a report the office has not reviewed yet."""
     return {
         "code": r.code,
         "title": r.title,
@@ -397,6 +398,7 @@ def public_task_record(r: TaskRow) -> dict[str, Any]:
         "progress": round(r.progress, 1),
         "health": r.health,
         "overdue": r.overdue,
+        "awaiting_review": awaiting_review,
     }
 
 
@@ -410,7 +412,7 @@ def public_record(p: PublicPlan) -> dict[str, Any]:
         "counts": p.figures.total.counts,
         "as_of": iso(p.figures.day),
         "awaiting_review": p.awaiting_review,
-        "tasks": [public_task_record(r) for r in p.tasks],
+        "tasks": [public_task_record(r, r.id in p.awaiting) for r in p.tasks],
     }
 
 
