@@ -135,6 +135,10 @@ def test_pages_name_a_bad_filter_in_chinese_and_show_the_last_page_past_the_end(
     by_label = page.get(ledger, params={"health": "正常"})
     assert "无效" not in by_label.text
     assert _rows(by_label.text) == _rows(page.get(f"{ledger}?health=green").text)
+    # A page size typed into the address is a choice of the form, so 筛选 keeps it.
+    sized = page.get(ledger, params={"per_page": "3"}).text
+    assert "<option selected>3</option>" in sized
+    assert _rows(sized) == _rows(page.get(ledger).text)[:3]
     # A wrong order or 只看逾期 value is said in the page's words, the list shown whole.
     sort = page.get(ledger, params={"sort": "colour", "overdue": "maybe"})
     assert "排序方式「colour」无效，已按编号排列" in sort.text and "可选：code" not in sort.text

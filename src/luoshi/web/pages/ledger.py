@@ -233,7 +233,8 @@ def _page(request: Request, caller: Caller, a: Listed) -> Response:
         columns=COLUMNS,
         sort=a.sort,
         sort_urls=sort_links(request, a.sort),
-        page_sizes=PAGE_SIZES,
+        # A size typed into the address is among the choices, so 筛选 keeps it.
+        page_sizes=sorted({*PAGE_SIZES, data["result"].per_page}),
         per_page=data["result"].per_page,
         page=page,
         pages=pages,
