@@ -194,6 +194,8 @@ def test_a_week_overdue_sends_a_word_letter(db: Database, tmp_path: Path) -> Non
         ).first()
         assert n is not None and n.letter_sha256 is not None
         assert "督办函" in n.subject
+        title = world.plan(s).title
+        assert f"计划 {title} 有" in n.subject  # the document's title, not its short code
     letter = docx.Document(io.BytesIO(FileStore(tmp_path).read(n.letter_sha256)))
     text = "\n".join(p.text for p in letter.paragraphs)
     cells = " ".join(c.text for t in letter.tables for row in t.rows for c in row.cells)

@@ -95,7 +95,10 @@ def expand(
     """Each due message on each channel its recipient has: email (when a mail server is
     set and addresses are known), webhook (a unit's), and always in the app."""
     units = {u.id: u for u in s.scalars(select(Unit))}
-    plans = dict(s.execute(select(Plan.id, Plan.name)).all())
+    # Named by title, as a unit knows the document (its short code is the office's).
+    plans = {
+        i: title or name for i, title, name in s.execute(select(Plan.id, Plan.title, Plan.name))
+    }
     out: list[outbox.Outgoing] = []
     for due in dues:
         unit = units.get(due.unit_id) if due.unit_id is not None else None
