@@ -79,6 +79,11 @@ def test_filters_by_table_row_and_actor(web: WebWorld) -> None:
     tid = web.task_id("1.1.1.1")
     page = client.get(f"/audit?entity=tasks&entity_id={tid}").text
     assert shown_ids(page) == event_ids(web, entity="tasks", entity_id=tid) != []
+    # The table filter offers each kind by its name, not the database's table name.
+    choices = page[
+        page.index('id="audit-entity"') : page.index("</select>", page.index('id="audit-entity"'))
+    ]
+    assert '<option value="tasks" selected>任务</option>' in choices and "（tasks）" not in choices
     page = client.get("/audit?actor=boss&per_page=200").text
     assert shown_ids(page) == event_ids(web, actor="boss")[:200] != []
     reports = event_ids(web, entity="progress_reports")
