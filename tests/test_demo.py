@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from luoshi.demo import SAMPLE_YEAR, build_demo, sample_text
 from luoshi.ledger.db import Database
-from luoshi.ledger.models import Document, ProgressReport, Task
+from luoshi.ledger.models import Chase, Document, Notification, ProgressReport, Task
 
 
 def test_the_sample_report_is_moved_to_the_year_asked_for() -> None:
@@ -36,3 +36,15 @@ def test_the_demo_is_this_years_and_its_progress_never_falls(db: Database) -> No
             by_task.setdefault(task_id, []).append(percent)
     assert any(len(p) > 1 for p in by_task.values())
     assert all(p == sorted(p) for p in by_task.values()), by_task
+
+
+def test_the_demos_chase_reached_the_units_it_chased(db: Database) -> None:
+    """The demo's open round was chased: its messages are queued as a 催办 in the browser
+    queues them, so 提醒记录 and the units' 我的消息 show it."""
+    build_demo(db, "local-admin", date(2026, 11, 20))
+    with db.transaction() as s:
+        chased = set(s.scalars(select(Chase.unit_id)))
+        told = {
+            n.recipient for n in s.scalars(select(Notification).where(Notification.kind == "chase"))
+        }
+    assert chased and {f"unit:{u}" for u in chased} <= told

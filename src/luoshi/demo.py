@@ -17,11 +17,23 @@ from importlib import resources
 
 from sqlalchemy.orm import Session
 
-from luoshi.ledger import cycle, documents, health, plans, scoring, tasks, units, users, workflow
+from luoshi.ledger import (
+    cycle,
+    documents,
+    health,
+    plans,
+    remind,
+    scoring,
+    tasks,
+    units,
+    users,
+    workflow,
+)
 from luoshi.ledger.db import Database
 from luoshi.ledger.models import Plan, Round, User
 from luoshi.ledger.read.compute import task_rows
 from luoshi.ledger.read.scores import keep_round_scores
+from luoshi.settings import Settings
 from luoshi.text.document import Document as SourceText
 
 PLAN_NAME = "linjiang"
@@ -201,7 +213,10 @@ def _reports(
                 assert plan is not None
                 keep_round_scores(s, plan, rnd, db.rules, scoring.load_rules())
             else:
-                cycle.chase(s, boss, rnd, None, "请于本周内完成填报")
+                events = cycle.chase(s, boss, rnd, None, "请于本周内完成填报")
+                # As 催办 in the browser does: the messages are queued for the units, so
+                # 提醒记录 and their 我的消息 show the chase (default channels: in the app).
+                remind.enqueue_chases(s, Settings(), rnd, events)
 
 
 def _reporter(s: Session, unit: str | None) -> User | None:
