@@ -209,6 +209,12 @@ def test_the_users_form_adds_accounts_and_refuses_blank_names(web: WebWorld) -> 
     assert blank.status_code == 422 and "用户名至少 2 个字符" in blank.text
     added = client.post("/users", data={**new, "username": " 张三 "})
     assert added.status_code == 200 and "<td>张三</td>" in added.text
+    assert '<p class="flash good" role="status" id="notice">已添加用户「张三」</p>' in added.text
+    # Named only when that account exists: the address can be typed.
+    assert 'id="notice"' not in client.get("/users?added=李四").text
+    # From 单位's 「无（去添加）」, the form starts with the unit chosen.
+    chosen = client.get("/users", params={"unit": "市水务局"}).text
+    assert "<option selected>市水务局</option>" in chosen
 
 
 def test_an_administrator_deactivates_and_reactivates_through_the_form(web: WebWorld) -> None:

@@ -97,7 +97,8 @@ def test_the_units_page_counts_each_units_reporter_accounts(web: WebWorld) -> No
     admin, _csrf = browser(web, ADMIN)
     page = admin.get("/units").text
     row = page[page.index(f'id="reporters-{without.id}"') :]
-    assert row[: row.index("</td>")].endswith('<a href="/users#add-user">无（去添加）</a>')
+    link = '<a href="/users?unit=%E5%B8%82%E6%B0%B4%E5%8A%A1%E5%B1%80#add-user">无（去添加）</a>'
+    assert row[: row.index("</td>")].endswith(link)  # 市水务局, chosen on arrival
     assert admin.get("/users").status_code == 200
 
 

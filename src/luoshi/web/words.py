@@ -120,6 +120,7 @@ MORE_WORDS: dict[str, tuple[str, str]] = {
     "unit.inactive": ("已合并停用", "Merged away"),
     "reporter_accounts": ("填报账号", "Reporter accounts"),
     "reporter_accounts.none": ("无（去添加）", "None (add one)"),
+    "user_added": ("已添加用户", "User added:"),
     "reporter_accounts.zero": ("无（请管理员添加）", "None (an administrator adds them)"),
     "reporter_accounts.ask_admin": (
         "填报账号由系统管理员在「用户」页添加",

@@ -6,6 +6,7 @@ reminders go (电子邮箱, webhook)."""
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
@@ -48,9 +49,15 @@ def users_page(request: Request) -> Response:
         people = list(users.list_users(s))
         unit_names = [u.name for u in units.list_units(s) if u.active]
         org_names = users.org_names(s)
+    # After 添加: the new account is named (only one that exists: the address is typed).
+    added = request.query_params.get("added")
+    added = added if added in {user.username for user, _org in people} else None
+    # From 单位's 「无（去添加）」: the form starts with that unit chosen.
+    for_unit = request.query_params.get("unit", "")
     return render(
         request, "users.html", people=people, units=unit_names, roles=ROLES,
-        default_role=DEFAULT_ROLE, orgs=org_names,
+        default_role=DEFAULT_ROLE, orgs=org_names, added=added,
+        for_unit=for_unit if for_unit in unit_names else "",
     )  # fmt: skip
 
 
@@ -75,7 +82,7 @@ def add_user(
         ctx_of(request), caller, username, role, password, unit or None, display_name or None,
         organisation or None,
     )  # fmt: skip
-    return back("/users")
+    return back(f"/users?{urlencode({'added': username.strip()})}")
 
 
 @router.post("/users/{user_id}/organisation")
