@@ -548,3 +548,24 @@ def test_overdue_tasks_say_so_beside_their_state(web: WebWorld) -> None:
     public = web.client(headers=HTML).get(f"/public/plans/{plan}").text
     leaves = [t for t in overdue if t["leaf"]]  # the public page lists the leaf tasks
     assert leaves and public.count('class="badge h-red overdue">逾期<') == len(leaves)
+
+
+def test_a_reporter_reading_a_document_is_linked_only_to_its_own_units_tasks(
+    web: WebWorld,
+) -> None:
+    """Quantities link to the tasks made of them; a reporter, who may open only its
+    unit's tasks, is linked to those alone (the others led to a 403)."""
+    from luoshi.ledger.models import Plan
+
+    with web.db.transaction() as s:
+        document_id = s.get_one(Plan, web.world.plan_id).document_id
+    linked = re.compile(r'<a href="/tasks/(\d+)">')
+    boss, _ = browser(web, "boss")
+    port, _ = browser(web, "port")
+    everyone = {int(i) for i in linked.findall(boss.get(f"/documents/{document_id}").text)}
+    own = {int(i) for i in linked.findall(port.get(f"/documents/{document_id}").text)}
+    assert own and own < everyone
+    for task_id in own:
+        assert port.get(f"/tasks/{task_id}").status_code == 200
+    for task_id in everyone - own:
+        assert port.get(f"/tasks/{task_id}").status_code == 403

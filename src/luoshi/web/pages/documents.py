@@ -13,6 +13,7 @@ from luoshi.extract.profile import GENRE_LABELS
 from luoshi.ledger import documents
 from luoshi.ledger.read import records
 from luoshi.ledger.read.catalog import document_detail, plans_of_document
+from luoshi.ledger.read.visibility import tasks_seen_by
 from luoshi.web import actions, uploads
 from luoshi.web.context import ctx_of
 from luoshi.web.highlight import marked_text
@@ -106,6 +107,14 @@ def document_page(document_id: PathId, request: Request) -> Response:
     with ctx_of(request).read() as s:
         doc = records.document_detail_record(document_detail(s, document_id))
         built = plans_of_document(s, document_id, caller.viewer)
+        # A quantity links to its task only for those who may open it (a reporter's
+        # own unit's tasks): other units' links led a reporter to a 403.
+        linked = [sp["task_id"] for sp in doc["spans"] if sp.get("task_id")]
+        seen = tasks_seen_by(s, caller.viewer, linked)
+    spans = [
+        {**sp, "task_id": None} if sp.get("task_id") and sp["task_id"] not in seen else sp
+        for sp in doc["spans"]
+    ]
     headings = [sp for sp in doc["spans"] if sp["kind"] == "heading"]
     return render(
         request,
@@ -113,7 +122,7 @@ def document_page(document_id: PathId, request: Request) -> Response:
         doc=doc,
         headings=list(enumerate(doc["spans"])),
         heading_count=len(headings),
-        body=marked_text(doc["text"], doc["spans"]),
+        body=marked_text(doc["text"], spans),
         plans=built,
         genres=GENRE_LABELS,
     )
