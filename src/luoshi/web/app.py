@@ -24,6 +24,7 @@ from luoshi.web.budget import Slots
 from luoshi.web.context import WebContext
 from luoshi.web.gate import CheckGate, GateMiddleware
 from luoshi.web.headers import SecurityHeaders
+from luoshi.web.json_response import JSONResponse
 from luoshi.web.keeper import Keeper
 
 log = logging.getLogger("luoshi.web")
@@ -69,6 +70,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         routes=[*api.routes(), *pages.routes()],
+        default_response_class=JSONResponse,
     )
     app.state.ctx = ctx
     gate = CheckGate(settings.web.password_checks(users.check_memory_mb()))

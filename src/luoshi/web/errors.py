@@ -17,10 +17,11 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from luoshi.errors import LuoshiError
+from luoshi.web.json_response import JSONResponse
 from luoshi.web.schemas import FIELD_LABELS
 
 log = logging.getLogger("luoshi.web")

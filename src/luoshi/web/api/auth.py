@@ -7,13 +7,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse
 
 from luoshi.web import actions
 from luoshi.web.api import PREFIX
 from luoshi.web.context import SESSION_COOKIE, Caller, SignedIn, Writer, ctx_of
 from luoshi.web.gate import password_gate
 from luoshi.web.headers import delete_cookie, set_cookie
+from luoshi.web.json_response import JSONResponse
 from luoshi.web.schemas import LoginIn, PasswordIn
 
 router = APIRouter(prefix=PREFIX, tags=["auth"])

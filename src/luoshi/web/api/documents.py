@@ -6,7 +6,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse
 
 from luoshi.ledger import documents
 from luoshi.ledger.read import listing, records
@@ -15,6 +14,7 @@ from luoshi.ledger.read.records import document_record
 from luoshi.web import actions, uploads
 from luoshi.web.api import PREFIX, page_body
 from luoshi.web.context import SignedIn, Writer, ctx_of
+from luoshi.web.json_response import JSONResponse
 from luoshi.web.schemas import PageNo, PathId, PerPage
 
 router = APIRouter(prefix=PREFIX, tags=["documents"])

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from luoshi.errors import InputError
 from luoshi.ledger.access import require_manager
@@ -16,6 +16,7 @@ from luoshi.web import files, uploads
 from luoshi.web.api import PREFIX
 from luoshi.web.api.documents import UPLOAD_BODY
 from luoshi.web.context import SignedIn, Writer, ctx_of
+from luoshi.web.json_response import JSONResponse
 from luoshi.web.pages.exchange import download, stream_download
 from luoshi.web.schemas import PathId
 

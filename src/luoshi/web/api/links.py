@@ -10,7 +10,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
 from pydantic import Field
-from starlette.responses import JSONResponse
 
 from luoshi.errors import NotFound
 from luoshi.ledger import breakdown, link_align, links
@@ -19,6 +18,7 @@ from luoshi.ledger.models import Plan, Target, Task
 from luoshi.ledger.read.visibility import require_task_readable, visible_links, visible_plan
 from luoshi.web.api import PREFIX
 from luoshi.web.context import Caller, Manager, Writer, ctx_of
+from luoshi.web.json_response import JSONResponse
 from luoshi.web.schemas import MAX_ID, Body, Id, Name, PathId
 
 router = APIRouter(prefix=PREFIX, tags=["links"])

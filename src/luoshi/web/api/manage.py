@@ -7,11 +7,12 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from pydantic import StrictBool
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from luoshi.web import actions
 from luoshi.web.api import PREFIX
 from luoshi.web.context import Writer, ctx_of
+from luoshi.web.json_response import JSONResponse
 from luoshi.web.schemas import Body, NewPassword, PathId, Short, UnitName
 
 router = APIRouter(prefix=PREFIX, tags=["manage"])

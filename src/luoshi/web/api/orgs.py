@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Request
 from pydantic import Field
-from starlette.responses import JSONResponse
 
 from luoshi.errors import NotFound
 from luoshi.ledger import orgs
@@ -16,6 +15,7 @@ from luoshi.ledger.read import org_dashboard as dash
 from luoshi.ledger.read.records import org_dashboard_record
 from luoshi.web.api import PREFIX
 from luoshi.web.context import Caller, SignedIn, Writer, ctx_of
+from luoshi.web.json_response import JSONResponse
 from luoshi.web.schemas import MAX_ID, Body, Id, Name, PathId
 
 router = APIRouter(prefix=PREFIX, tags=["organisations"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from starlette.responses import JSONResponse
 
 from luoshi.ledger import units, users
 from luoshi.ledger.db import Session
@@ -15,6 +14,7 @@ from luoshi.ledger.read.visibility import require_user_admin
 from luoshi.web import actions
 from luoshi.web.api import PREFIX
 from luoshi.web.context import Caller, SignedIn, Writer, ctx_of
+from luoshi.web.json_response import JSONResponse
 from luoshi.web.schemas import PathId, UnitIn, UserIn, UserOrgIn, UserPatch
 
 router = APIRouter(prefix=PREFIX, tags=["people"])

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from starlette.responses import JSONResponse
 
 from luoshi.errors import InputError
 from luoshi.ledger import cycle, plans
@@ -19,6 +18,7 @@ from luoshi.ledger.read.visibility import visible_plan
 from luoshi.web import actions, onloop
 from luoshi.web.api import PREFIX, page_body
 from luoshi.web.context import Caller, SignedIn, Writer, ctx_of
+from luoshi.web.json_response import JSONResponse
 from luoshi.web.schemas import (
     ConfirmIn,
     Health,

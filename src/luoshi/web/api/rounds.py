@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from starlette.responses import JSONResponse
 
 from luoshi.ledger import cycle
 from luoshi.ledger.db import Session
@@ -17,6 +16,7 @@ from luoshi.ledger.read.visibility import visible_plan
 from luoshi.web import actions
 from luoshi.web.api import PREFIX
 from luoshi.web.context import Caller, Manager, SignedIn, Writer, ctx_of
+from luoshi.web.json_response import JSONResponse
 from luoshi.web.schemas import ChaseIn, PathId
 
 router = APIRouter(prefix=PREFIX, tags=["rounds"])

@@ -6,7 +6,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from pydantic import Field
-from starlette.responses import JSONResponse
 
 from luoshi.ledger import documents
 from luoshi.ledger.plans import plan_by_id
@@ -15,6 +14,7 @@ from luoshi.ledger.read.visibility import tasks_seen_by, visible_plan
 from luoshi.ledger.target_verdicts import target_verdicts, verdict_counts, verdict_record
 from luoshi.web.api import PREFIX
 from luoshi.web.context import SignedIn, Writer, ctx_of
+from luoshi.web.json_response import JSONResponse
 from luoshi.web.schemas import Body, Id, PathId
 
 router = APIRouter(prefix=PREFIX, tags=["targets"])

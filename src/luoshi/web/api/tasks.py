@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from starlette.responses import JSONResponse
 
 from luoshi.errors import InputError
 from luoshi.ledger import workflow_reads
@@ -17,6 +16,7 @@ from luoshi.ledger.read.reports import report_row
 from luoshi.web import actions, onloop
 from luoshi.web.api import PREFIX
 from luoshi.web.context import Caller, SignedIn, WebContext, Writer, ctx_of
+from luoshi.web.json_response import JSONResponse
 from luoshi.web.schemas import PathId, ReportIn, ReviewIn, TaskPatch
 
 router = APIRouter(prefix=PREFIX, tags=["tasks"])

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from luoshi.errors import InputError, NotFound, PermissionDenied
 from luoshi.ledger import cycle, outbox, quality, score_facts, scoring, workflow_reads
@@ -22,6 +22,7 @@ from luoshi.ledger.todo import unit_todo
 from luoshi.web import workflow_actions
 from luoshi.web.api import PREFIX, page_body
 from luoshi.web.context import Caller, Manager, SignedIn, Writer, ctx_of
+from luoshi.web.json_response import JSONResponse
 from luoshi.web.schemas import MAX_ID, Body, Id, IsoDate, Long, PageNo, PathId, PerPage, Short
 
 router = APIRouter(prefix=PREFIX, tags=["workflow"])
