@@ -104,6 +104,15 @@ def test_close_with_files_and_download_them(run: Any, tmp_path: Path) -> None:
         for x in ok(run("plan", "show", "t2024", "--jsonl")).splitlines()
     }
     assert (shown["1.1.1.2"]["health"], shown["1.1.1.2"]["state"]) == ("done", "done")
+    refused = run("close", "reopen", "t2024:1.1.1.2", "--reason", "想改", user="port")
+    assert refused.exit_code == 2 and refused.stderr.startswith("错误：")
+    out = ok(run("close", "reopen", "t2024:1.1.1.2", "--reason", "未投用", user="boss"))
+    assert "已重新打开" in out and "已退回" in out
+    shown = {
+        json.loads(x)["code"]: json.loads(x)
+        for x in ok(run("plan", "show", "t2024", "--jsonl")).splitlines()
+    }
+    assert shown["1.1.1.2"]["state"] == "open" and shown["1.1.1.2"]["health"] != "done"
 
 
 def test_report_attach_refuses_a_file_that_is_not_what_it_says(run: Any, tmp_path: Path) -> None:
@@ -195,9 +204,9 @@ def test_every_new_command_and_option_has_chinese_help() -> None:
 
     for path in (["sign"], ["delay", "request"], ["delay", "approve"], ["delay", "reject"],
                  ["delay", "list"], ["close", "request"], ["close", "accept"], ["close", "return"],
-                 ["close", "list"], ["comment"], ["remind"], ["notifications"], ["scores"],
-                 ["attachment"], ["units", "edit"], ["users", "email"], ["users", "add"],
-                 ["report"], ["serve"]):  # fmt: skip
+                 ["close", "list"], ["close", "reopen"], ["comment"], ["remind"],
+                 ["notifications"], ["scores"], ["attachment"], ["units", "edit"],
+                 ["users", "email"], ["users", "add"], ["report"], ["serve"]):  # fmt: skip
         cmd: click.Command = cli
         for name in path:
             assert isinstance(cmd, click.Group)

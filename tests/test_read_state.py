@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from luoshi.ledger import cycle, tasks
+from luoshi.ledger import cycle, tasks, workflow
 from luoshi.ledger.db import Database
 from luoshi.ledger.keeping import refresh_plans
 from luoshi.ledger.models import PlanState, ProgressReport, TaskState
@@ -168,6 +168,9 @@ def test_every_kind_of_write_keeps_them_so(db: Database) -> None:
     with db.transaction() as s:
         cycle.review(s, c.world.user(s, "boss"), cycle.get_report(s, report.id), True)
     check_all(c)  # accepted: done
+    with db.transaction() as s:
+        workflow.reopen(s, c.world.user(s, "boss"), c.world.task(s, "1.2.2"), "尚未完成")
+    check_all(c)  # reopened (撤销办结): open, the 100% report no longer counting
     with db.transaction() as s:
         boss = c.world.user(s, "boss")
         late = c.world.task(s, "1.1.1.1")

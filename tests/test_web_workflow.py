@@ -199,3 +199,25 @@ def test_tasks_not_acknowledged_in_time_are_flagged(web: WebWorld) -> None:
     after = web.as_user("boss").get(f"{API}/plans/{plan}/unsigned").json()["items"]
     assert {x["code"] for x in before} - {x["code"] for x in after} == {"1.2.1"}
     assert_error(web.as_user("port").get(f"{API}/plans/{plan}/unsigned"), 403)
+
+
+def test_the_api_reopens_a_done_task_for_the_office_only(web: WebWorld) -> None:
+    open_round(web)
+    tid = web.task_id("1.1.1.2")
+    r = web.as_user("port").post(f"{API}/tasks/{tid}/reports", json={"percent": 100})
+    assert r.status_code == 201, r.text
+    r = web.as_user("boss").post(
+        f"{API}/reports/{r.json()['id']}/review", json={"decision": "accept"}
+    )
+    assert r.status_code == 200, r.text
+    version = web.as_user("boss").get(f"{API}/tasks/{tid}").json()["version"]
+    assert_error(web.as_user("port").post(f"{API}/tasks/{tid}/reopen", json={"reason": "改"}), 403)
+    assert_error(web.as_user("boss").post(f"{API}/tasks/{tid}/reopen", json={}), 422)
+    body = {"reason": "数据有误", "version": version}
+    r = web.as_user("boss").post(f"{API}/tasks/{tid}/reopen", json=body)
+    assert r.status_code == 200, r.text
+    task = r.json()
+    assert task["state"] == "open" and task["version"] > version
+    assert [x["state"] for x in task["reports"]] == ["returned"]
+    again = web.as_user("boss").post(f"{API}/tasks/{tid}/reopen", json={"reason": "再开"})
+    assert "尚未办结" in assert_error(again, 409)["message"]

@@ -204,3 +204,30 @@ def test_a_reporter_is_told_when_its_report_will_be_flagged(web: WebWorld) -> No
     assert port.post(f"/tasks/{tid}/report", data=full).url.path == "/"
     own = port.post(f"/tasks/{tid}/report", data={**full, "next": ""})
     assert own.url.path == f"/tasks/{tid}" and "100%无佐证" in html.unescape(own.text)
+
+
+def test_a_done_task_is_reopened_from_its_page_and_the_unit_reports_again(web: WebWorld) -> None:
+    setup_cycle(web)  # 1.1.1.2 is done: port's 100% report was accepted
+    tid = web.task_id("1.1.1.2")
+    port, _ = browser(web, "port")
+    page = port.get(f"/tasks/{tid}").text
+    assert 'id="done-hint"' in page and 'id="report-form"' not in page
+    assert 'id="reopen-form"' not in page  # a unit cannot reopen
+    boss, csrf = browser(web, "boss")
+    page = boss.get(f"/tasks/{tid}").text
+    version = re.search(r'id="reopen-form">.*?name="version" value="(\d+)"', page, re.S)
+    assert version is not None
+    asked = {"csrf_token": csrf, "reason": "", "version": version[1]}
+    refused = boss.post(f"/tasks/{tid}/reopen", data=asked)
+    assert refused.status_code == 422 and "必须说明理由" in refused.text
+    assert 'id="reopen-form"' in refused.text  # the form again, beside the message
+    asked["reason"] = "现场核查尚未投用"
+    r = boss.post(f"/tasks/{tid}/reopen", data=asked, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].endswith("?notice=reopened")
+    shown = boss.get(r.headers["location"]).text
+    assert "已重新打开" in shown and 'id="reopen-form"' not in shown
+    again = boss.post(f"/tasks/{tid}/reopen", data=asked)  # the version seen is gone
+    assert again.status_code == 409
+    page = port.get(f"/tasks/{tid}").text
+    assert 'id="report-form"' in page and "撤销办结：现场核查尚未投用" in page
+    assert "现场核查尚未投用" in port.get("/inbox").text

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from luoshi.errors import Conflict, InputError, PermissionDenied
-from luoshi.ledger import audit, cycle, outbox, workflow, workflow_reads
+from luoshi.ledger import audit, clock, cycle, outbox, workflow, workflow_reads
 from luoshi.ledger.db import Database
 from luoshi.ledger.files import Stored
 from luoshi.ledger.models import Attachment, Notification, Round, Task, TaskAck
-from luoshi.ledger.read import records
+from luoshi.ledger.read import asof, records
 from luoshi.ledger.read.detail import task_history
 from luoshi.ledger.read.reports import report_row, review_queue
 from luoshi.ledger.read.visibility import viewer_of
@@ -305,3 +305,72 @@ def test_the_review_queue_flags_reports_for_supervisors_only(db: Database) -> No
         assert "flags" in records.report_record(boss[0])
         port = review_queue(s, viewer_of(s, world.user(s, "port")), world.plan_id, "submitted")
         assert port[0].flags is None and "flags" not in records.report_record(port[0])
+
+
+def _done_by_report(world: World, code: str) -> tuple[int, int]:
+    """A task made done by an accepted 100% report: (round id, report id)."""
+    rid = open_round(world)
+    with world.db.transaction() as s:
+        rnd = s.get(Round, rid)
+        assert rnd is not None
+        report = cycle.submit_report(s, world.user(s, "port"), rnd, world.task(s, code), 100)
+    with world.db.transaction() as s:
+        cycle.review(s, world.user(s, "boss"), cycle.get_report(s, report.id), True)
+        assert world.task(s, code).state == "done"
+    return rid, report.id
+
+
+def test_a_supervisor_reopens_a_done_task_and_its_unit_reports_again(db: Database) -> None:
+    world = build_world(db)
+    rid, report_id = _done_by_report(world, "1.1.1.2")
+    with db.transaction() as s:
+        task = world.task(s, "1.1.1.2")
+        event = workflow.reopen(s, world.user(s, "boss"), task, " 码头尚未验收 ", task.version)
+        assert event is not None and event.decision == "returned"
+    with db.transaction() as s:
+        task = world.task(s, "1.1.1.2")
+        assert task.state == "open"
+        report = cycle.get_report(s, report_id)
+        assert report.state == "returned"  # the 100% claim no longer counts
+        row = report_row(s, report_id)
+        assert row is not None and [r.reason for r in row.reviews][-1] == "撤销办结：码头尚未验收"
+        assert "reopen" in [e.action for e in task_history(s, None, task.id, HealthRules())]
+        port_unit = world.user(s, "port").unit_id
+        told = s.scalars(select(Notification).where(Notification.unit_id == port_unit)).all()
+        assert [(n.subject, n.body) for n in told][-1] == (
+            "任务已重新打开：1.1.1.2",
+            "码头尚未验收",
+        )
+        rnd = s.get(Round, rid)
+        assert rnd is not None
+        again = cycle.submit_report(s, world.user(s, "port"), rnd, task, 70)  # accepted now
+        assert again.state == "submitted"
+
+
+def test_reopening_is_refused_without_a_reason_role_or_done_task(db: Database) -> None:
+    world = build_world(db)
+    _done_by_report(world, "1.1.1.2")
+    with pytest.raises(InputError, match="必须说明理由"), db.transaction() as s:
+        workflow.reopen(s, world.user(s, "boss"), world.task(s, "1.1.1.2"), "  ")
+    with pytest.raises(PermissionDenied), db.transaction() as s:
+        workflow.reopen(s, world.user(s, "port"), world.task(s, "1.1.1.2"), "我想改")
+    with pytest.raises(Conflict, match="已被他人修改"), db.transaction() as s:
+        task = world.task(s, "1.1.1.2")
+        workflow.reopen(s, world.user(s, "boss"), task, "理由", task.version - 1)
+    with pytest.raises(Conflict, match="尚未办结"), db.transaction() as s:
+        workflow.reopen(s, world.user(s, "boss"), world.task(s, "1.2.1"), "理由")
+    with db.transaction() as s:  # nothing was written by the refusals
+        assert world.task(s, "1.1.1.2").state == "done"
+        assert [e.action for e in audit.history(s, "tasks")].count("reopen") == 0
+
+
+def test_a_reopened_task_was_done_as_of_a_moment_before_it_was_reopened(db: Database) -> None:
+    world = build_world(db)
+    _done_by_report(world, "1.1.1.2")
+    between = clock.now()
+    with db.transaction() as s:
+        workflow.reopen(s, world.user(s, "boss"), world.task(s, "1.1.1.2"), "未完成")
+    with db.transaction() as s:
+        task_id = world.task(s, "1.1.1.2").id
+        assert task_id in set(s.scalars(asof.tasks_done(between)))
+        assert task_id not in set(s.scalars(asof.tasks_done(clock.now())))

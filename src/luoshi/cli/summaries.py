@@ -13,7 +13,7 @@ SUMMARIES: dict[str, str] = {
     "assign": "分派任务：TASK 写作 计划:编号（如 t2026:3.1.2）。Assign a task.",
     "attachment": "下载佐证材料（须能查看其任务）。Save an evidence file.",
     "audit": "查看审计记录（谁、何时、改了什么）；audit verify 校验审计链。Show the audit trail.",
-    "close": "办结申请：申请、办结（通过）、退回、查看。Requests to close tasks.",
+    "close": "办结申请：申请、办结（通过）、退回、查看，撤销办结。Requests to close tasks.",
     "comment": "领导批示：对任务作出批示，责任单位在待办中看到。Comment on a task.",
     "db": "数据库结构（迁移）。Database schema migrations.",
     "delay": "延期申请：申请、同意、不同意、查看。Delay requests.",

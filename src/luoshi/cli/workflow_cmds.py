@@ -156,7 +156,7 @@ def delay_list_cmd(app: AppContext, plan: str, status: str | None, jsonl: bool) 
 
 @click.group("close")
 def close_group() -> None:
-    """办结申请：申请、办结（通过）、退回、查看。Requests to close tasks."""
+    """办结申请：申请、办结（通过）、退回、查看，撤销办结。Requests to close tasks."""
 
 
 @close_group.command("request")
@@ -216,6 +216,22 @@ def close_accept_cmd(app: AppContext, close_id: int, reason: str | None) -> None
 def close_return_cmd(app: AppContext, close_id: int, reason: str) -> None:
     """退回办结申请（须说明理由）。Return a request to close."""
     _decide_close(app, close_id, False, reason)
+
+
+@close_group.command("reopen")
+@click.argument("task")
+@click.option("--reason", required=True, help="重新打开的理由（告知填报单位）")
+@pass_app
+def close_reopen_cmd(app: AppContext, task: str, reason: str) -> None:
+    """撤销办结：重新打开已办结的任务，完成它的 100% 报告被退回，单位可再次填报。
+    Reopen a done task."""
+    from luoshi.ledger import plans, workflow
+
+    with app.work() as (s, actor):
+        _plan, t = plans.get_task(s, task)
+        event = workflow.reopen(s, actor, t, reason)
+        returned = f"，进度报告 {event.report_id} 已退回" if event is not None else ""
+        click.echo(f"任务 {t.code} 已重新打开{returned}")
 
 
 @close_group.command("list")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import Conflict, InputError, NotFound
@@ -250,6 +250,55 @@ def review_report(
     if not accept:
         title = f"进度报告被退回：任务 {task.code}"
         notice(s, report.unit_id, task, f"return:{report.id}", title, event.reason)
+    return event
+
+
+# The report that made a task done: its newest accepted claim of 100%.
+_COMPLETING = (
+    select(ProgressReport)
+    .where(
+        ProgressReport.task_id == bindparam("task_id"),
+        ProgressReport.state == "accepted",
+        ProgressReport.percent >= 100,
+    )
+    .order_by(ProgressReport.id.desc())
+    .limit(1)
+)
+
+
+def reopen(
+    s: Session, actor: User, task: Task, reason: str | None, seen: int | None = None
+) -> Review | None:
+    """撤销办结: a supervisor takes back a task's completion (a 100% report accepted in
+    error, or work found unfinished). The task is open again, and the report that
+    completed it is returned with the reason, so that it no longer counts and the unit
+    reports again; the unit is told why. The review that returns the report is the
+    answer (None for a task made done without a report, as an import can)."""
+    require_task_manager(s, actor, task, f"重新打开任务 {task.code}")
+    locking.hold(s, task)  # before the checks: a concurrent reopen or report ends first
+    reason = (reason or "").strip()
+    if not reason:
+        raise InputError(f"重新打开任务 {task.code} 必须说明理由", ("reason",))
+    if task.state != "done":
+        raise Conflict(f"任务 {task.code} 尚未办结，无需重新打开")
+    label = f"任务 {task.code}"
+    locking.update(s, actor, task, label, seen, {"state": "open"}, "reopen")
+    report = s.scalars(_COMPLETING, {"task_id": task.id}).first()
+    if report is None:
+        return None
+    locking.update(
+        s, actor, report, f"进度报告 {report.id}", None, {"state": "returned"}, "returned"
+    )
+    event = Review(
+        report_id=report.id,
+        reviewer_id=actor.id,
+        decision="returned",
+        reason=f"撤销办结：{reason}",
+        at=now(),
+    )
+    s.add(event)
+    audit.created(s, actor, [event])
+    notice(s, report.unit_id, task, f"reopen:{report.id}", f"任务已重新打开：{task.code}", reason)
     return event
 
 

@@ -219,6 +219,11 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "notice.accepted": ("已通过。", "Accepted."),
     "notice.returned": ("已退回，填报单位会收到退回理由。", "Returned; the unit gets the reason."),
+    "notice.reopened": (
+        "已重新打开：完成它的 100% 报告已退回，填报单位会收到理由并可再次填报。",
+        "Reopened: the 100% report that closed it is returned; "
+        "the unit is told and may report again.",
+    ),
     "edit.conflict": (
         "表单已按当前内容刷新。您填写的以下内容未保存，请核对后重新填写：",
         "The form now shows the current values. What you entered below was not saved; "

@@ -42,6 +42,18 @@ WORDS: dict[str, tuple[str, str]] = {
     "close_summary": ("办理结果", "Outcome"),
     "close_accept": ("办结（销号）", "Close (done)"),
     "close_return": ("退回", "Return"),
+    "reopen": ("撤销办结，重新打开", "Reopen"),
+    "reopen_reason": ("重新打开的理由", "Why"),
+    "reopen_hint": (
+        "办结有误或发现尚未完成时使用：完成它的 100% 报告将被退回，单位收到理由后可再次填报。",
+        "When it was closed in error or is not finished: the 100% report that closed it "
+        "is returned, and the unit may report again.",
+    ),
+    "done_hint": (
+        "任务已办结，不能再填报。如需更正，请联系督查人员撤销办结。",
+        "The task is closed: no more reports. "
+        "To correct it, ask the supervision office to reopen it.",
+    ),
     "comment": ("批示", "Comment"),
     "comment_text": ("批示内容", "Comment"),
     "attachments": ("佐证材料文件", "Evidence files"),

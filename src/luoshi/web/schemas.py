@@ -167,6 +167,14 @@ class ReviewIn(Body):
     version: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
 
 
+class ReopenIn(Body):
+    """撤销办结: why the done task is opened again (the unit is told), and the task's
+    version seen."""
+
+    reason: Long
+    version: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
+
+
 class RoundIn(Body):
     period: Annotated[str, Field(min_length=1, max_length=20), AfterValidator(_storable)]
     due: date | None = None

@@ -16,6 +16,7 @@ from luoshi.ledger.models import (
     CloseRequest,
     DelayRequest,
     ProgressReport,
+    Review,
     TaskAck,
     TaskComment,
     Unit,
@@ -121,6 +122,13 @@ def decide_close(
     with ctx.work(caller) as (s, actor):
         req = workflow.get_close(s, close_id)
         return workflow.decide_close(s, actor, req, accept, reason, version)
+
+
+def reopen(
+    ctx: WebContext, caller: Caller, task_id: int, reason: str, version: int | None = None
+) -> Review | None:
+    with ctx.work(caller) as (s, actor):
+        return workflow.reopen(s, actor, task_by_id(s, task_id), reason, version)
 
 
 def comment(ctx: WebContext, caller: Caller, task_id: int, text: str) -> TaskComment:

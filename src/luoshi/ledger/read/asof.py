@@ -75,9 +75,21 @@ def report_counted(until: datetime | None) -> ColumnElement[bool]:
 
 
 def tasks_done(until: datetime) -> Select[int]:
-    """Ids of the tasks done at ``until``: a report claiming 100% accepted by then."""
+    """Ids of the tasks done at ``until``: a report claiming 100% accepted by then, and
+    not returned by then (撤销办结 returns the report that completed the task)."""
+    returned = aliased(Review)
+    taken_back = exists().where(
+        returned.report_id == ProgressReport.id,
+        returned.decision == "returned",
+        returned.at <= until,
+    )
     return (
         select(ProgressReport.task_id)
         .join(Review, Review.report_id == ProgressReport.id)
-        .where(Review.decision == "accepted", ProgressReport.percent >= 100, Review.at <= until)
+        .where(
+            Review.decision == "accepted",
+            ProgressReport.percent >= 100,
+            Review.at <= until,
+            ~taken_back,
+        )
     )

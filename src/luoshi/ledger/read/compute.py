@@ -172,11 +172,11 @@ def _attach_reports(
 
 
 def _reopen_done_later(s: Session, plan_id: int, rows: Sequence[TaskRow], until: datetime) -> None:
-    """Tasks accepted as done after ``until`` were still open then."""
+    """Each task as it stood at ``until``: one accepted as done later was still open
+    then; one reopened later (撤销办结) was done then."""
     done = set(s.scalars(asof.tasks_done(until).join(Task).where(Task.plan_id == plan_id)))
     for r in rows:
-        if r.state == "done" and r.id not in done:
-            r.state = "open"
+        r.state = "done" if r.id in done else "open"
 
 
 def due_rounds(s: Session, plan_id: int, at: AsOf) -> list[tuple[int, datetime]]:

@@ -13,11 +13,11 @@ from luoshi.ledger.plans import task_by_id
 from luoshi.ledger.read import records
 from luoshi.ledger.read.detail import task_detail, task_history
 from luoshi.ledger.read.reports import report_row
-from luoshi.web import actions, onloop
+from luoshi.web import actions, onloop, workflow_actions
 from luoshi.web.api import PREFIX
 from luoshi.web.context import Caller, SignedIn, WebContext, Writer, ctx_of
 from luoshi.web.json_response import JSONResponse
-from luoshi.web.schemas import PathId, ReportIn, ReviewIn, TaskPatch
+from luoshi.web.schemas import PathId, ReopenIn, ReportIn, ReviewIn, TaskPatch
 
 router = APIRouter(prefix=PREFIX, tags=["tasks"])
 
@@ -40,6 +40,14 @@ async def get_task(task_id: PathId, request: Request, caller: SignedIn) -> dict[
 def edit_task(task_id: PathId, body: TaskPatch, request: Request, caller: Writer) -> dict[str, Any]:
     """Supervisors and administrators only; the task as GET returns it, with its new version."""
     actions.edit_task(ctx_of(request), caller, task_id, body.version, body.changes())
+    return detail(request, caller, task_id)
+
+
+@router.post("/tasks/{task_id}/reopen", summary="撤销办结，重新打开任务 Reopen a done task")
+def reopen(task_id: PathId, body: ReopenIn, request: Request, caller: Writer) -> dict[str, Any]:
+    """Supervisors and administrators only: the task is open again, the 100% report that
+    completed it returned with the reason; the task as GET returns it."""
+    workflow_actions.reopen(ctx_of(request), caller, task_id, body.reason, body.version)
     return detail(request, caller, task_id)
 
 

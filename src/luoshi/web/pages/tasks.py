@@ -54,8 +54,8 @@ def task_timeline(task: dict[str, Any], lang: str) -> Markup:
     return charts.line(list(by_round), series, word("timeline", lang), height=220)
 
 
-Notice = Literal["saved", "unchanged", "reported", "accepted", "returned"]
-NOTICES: tuple[Notice, ...] = ("saved", "unchanged", "reported", "accepted", "returned")
+Notice = Literal["saved", "unchanged", "reported", "accepted", "returned", "reopened"]
+NOTICES: tuple[Notice, ...] = ("saved", "unchanged", "reported", "accepted", "returned", "reopened")
 
 
 @router.get("/tasks/{task_id}")

@@ -126,6 +126,21 @@ def decide_close(
     return back(safe_next(next, "/review"))
 
 
+@router.post("/tasks/{task_id}/reopen")
+@redisplay("reopen-form", task_again)
+def reopen(
+    task_id: PathId,
+    request: Request,
+    reason: FormText = "",
+    version: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
+    csrf_token: Csrf = "",
+) -> Response:
+    """撤销办结 from the task page: through the ledger, as the API and the CLI."""
+    caller = form_caller(request, csrf_token)
+    workflow_actions.reopen(ctx_of(request), caller, task_id, reason, version)
+    return back(f"/tasks/{task_id}?notice=reopened")
+
+
 @router.post("/tasks/{task_id}/comment")
 @redisplay("comment-form", task_again)
 def comment(
