@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from luoshi.ledger import cycle, tasks, workflow
 from luoshi.ledger.db import Database
+from luoshi.ledger.health import UNASSIGNED, UNCATEGORISED
 from luoshi.ledger.keeping import refresh_plans
 from luoshi.ledger.models import PlanState, ProgressReport, TaskState
 from luoshi.ledger.read import kept, listing, state, views
@@ -23,7 +24,7 @@ from luoshi.ledger.read.figures import plan_figures
 from luoshi.ledger.read.listing import Sort, TaskFilter
 from luoshi.ledger.read.visibility import Viewer
 from luoshi.settings import HealthRules
-from tests.builders import Cycle, build_cycle
+from tests.builders import Cycle, build_cycle, build_world
 
 RULES = HealthRules()
 
@@ -92,6 +93,10 @@ FILTERS = [
     TaskFilter(deadline_from=date(2024, 6, 1), deadline_to=date(2024, 12, 31)),
     TaskFilter(overdue_only=True),
     TaskFilter(overdue_only=True, unit="市交通运输委"),
+    TaskFilter(unit=UNASSIGNED),
+    TaskFilter(category=UNCATEGORISED),
+    TaskFilter(unit=UNASSIGNED, health="red"),
+    TaskFilter(unit=UNASSIGNED, text="码头"),
 ]
 SORTS = [
     "",
@@ -419,3 +424,36 @@ def test_the_health_sort_puts_the_worst_first(db: Database) -> None:
             assert ranks == sorted(ranks, reverse=not worst_first)
             assert len(set(healths)) >= 3  # the cycle has several, to order
     assert {"stalled", "done"} <= set(healths)
+
+
+PLACEHOLDER_TEXT = """天津市2024年政府工作报告
+二、2024年重点任务
+持续改善营商环境，新增经营主体10万户。
+（一）提升港口能级
+拓展航线，集装箱吞吐量突破1600万标准箱。年内建成智慧码头。
+"""
+
+
+def test_the_dashboards_unassigned_and_uncategorised_groups_filter_the_list(db: Database) -> None:
+    world = build_world(db, PLACEHOLDER_TEXT)
+    with db.transaction() as s:
+        boss = world.user(s, "boss")
+        task = world.task(s, "1.1.2")
+        tasks.edit_task(s, boss, task, "x", task.version, {"lead_unit": None})
+    with db.transaction() as s:
+        plan = world.plan(s)
+        view = computed_view(s, plan, RULES, today())
+        units, categories = kept.kept_distinct(s, plan.id)
+        assert (units[-1], categories[-1]) == (UNASSIGNED, UNCATEGORISED)
+        assert listing.distinct_computed(view) == (units, categories)
+        for f, codes in (
+            (TaskFilter(unit=UNASSIGNED), ["1.1.2"]),  # leaves only: not its parents
+            (TaskFilter(category=UNCATEGORISED), ["1.2"]),
+            (TaskFilter(unit=UNASSIGNED, category=UNCATEGORISED), []),
+        ):
+            got = kept.kept_list(s, plan.id, None, f, Sort(), 1, 50)
+            want = listing.list_computed(s, view, None, f, Sort(), 1, 50)
+            assert [r.code for r in got.items] == [r.code for r in want.items] == codes, f
+            assert got.total == want.total == len(codes)
+        by_unit = {t.name: t.tasks for t in plan_figures(view).by_unit}
+        assert by_unit[UNASSIGNED] == 1  # the dashboard's group is the list's count

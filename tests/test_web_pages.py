@@ -188,7 +188,7 @@ def test_every_category_and_unit_bar_links_to_its_ledger(web: WebWorld) -> None:
     assert '<b id="total">6</b>' in followed  # the category heading and all below it
 
 
-def test_bar_links_are_encoded_and_placeholders_have_none() -> None:
+def test_bar_links_are_encoded_and_placeholders_filter_too() -> None:
     def group(name: str, behind: int = 0) -> Tally:
         counts = {"green": 1 - behind, "amber": 0, "red": behind, "stalled": 0, "done": 0}
         return Tally(name, 1, 50.0, 60.0, counts, 0)
@@ -197,8 +197,27 @@ def test_bar_links_are_encoded_and_placeholders_have_none() -> None:
     hrefs = [b.href for b in group_bars(groups, 7, "category")]
     assert hrefs[0] == "/plans/7/ledger?" + urlencode({"category": "研发&转化#1"})
     assert parse_qs(hrefs[0].split("?")[1]) == {"category": ["研发&转化#1"]}
-    assert hrefs[1] is None and hrefs[2] is not None
-    assert group_bars([group("（未分派）", 1)], 7, "unit")[0].href is None
+    assert parse_qs(hrefs[1].split("?")[1]) == {"category": ["（未分类）"]}
+    assert hrefs[2] is not None
+    unassigned = group_bars([group("（未分派）", 1)], 7, "unit")[0].href
+    assert unassigned is not None and parse_qs(unassigned.split("?")[1]) == {"unit": ["（未分派）"]}
+
+
+def test_the_unassigned_bar_leads_to_the_leaves_to_assign(web: WebWorld) -> None:
+    tid = web.task_id("1.2.1")
+    boss = web.as_user("boss")
+    version = boss.get(f"{API}/tasks/{tid}").json()["version"]
+    r = boss.patch(f"{API}/tasks/{tid}", json={"version": version, "lead_unit": None})
+    assert r.status_code == 200, r.text
+    client, _ = browser(web, "boss")
+    page = client.get(f"/?plan={web.world.plan_id}").text
+    link = next(
+        u for u in re.findall(r'href="([^"]+)"', page) if "%E6%9C%AA%E5%88%86%E6%B4%BE" in u
+    )
+    listed = client.get(html.unescape(link)).text
+    assert '<b id="total">1</b>' in listed and "新建学校8所" in listed
+    assert "<option selected>（未分派）</option>" in listed  # among the unit choices
+    assert boss.get(f"{API}/plans/{web.world.plan_id}/tasks?unit=（未分派）").json()["total"] == 1
 
 
 def test_the_users_form_adds_accounts_and_refuses_blank_names(web: WebWorld) -> None:

@@ -200,10 +200,11 @@ def _conditions(
 ) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = [TaskState.plan_id == plan_id]
     scope = viewer.unit_scope if viewer is not None else None
-    for unit in (f.unit, scope):
+    for unit in (None if f.unassigned else f.unit, scope):
         if unit is not None:
             where.append(_belongs_to(_unit_id(s, unit) if unit else None))
-    if f.category is not None:
+    where.extend(_placeholders(f.unassigned, f.uncategorised))
+    if f.category is not None and not f.uncategorised:
         where.append(TaskState.category == f.category)
     if f.health is not None:
         where.append(TaskState.health == f.health)
@@ -223,6 +224,18 @@ def _conditions(
         in_leaf = func.lower(TaskState.source).contains(needle, autoescape=True)
         in_source = and_(TaskState.leaf.is_(True), in_leaf)
         where.append(or_(in_title, in_source, *_code_found(f.text)))
+    return where
+
+
+def _placeholders(unassigned: bool, uncategorised: bool) -> list[ColumnElement[bool]]:
+    """「（未分派）」, 「（未分类）」: the leaves without a lead unit, without a category."""
+    where: list[ColumnElement[bool]] = []
+    if unassigned or uncategorised:
+        where.append(TaskState.leaf.is_(True))
+    if unassigned:
+        where.append(TaskState.lead_unit_id.is_(None))
+    if uncategorised:
+        where.append(or_(TaskState.category.is_(None), TaskState.category == ""))
     return where
 
 
@@ -289,7 +302,9 @@ class _Shape:
     values are bound when it runs)."""
 
     units: int  # the unit filter and the viewer's own unit: 0, 1 or 2 conditions
+    unassigned: bool  # 「（未分派）」 instead of a unit
     category: bool
+    uncategorised: bool  # 「（未分类）」 instead of a category
     health: bool
     kind: bool
     leaves_only: bool
@@ -305,10 +320,12 @@ def _bound(
 ) -> tuple[Select[Any], Select[Any], dict[str, Any]]:
     """A list's count and page statements, of its shape, and the values bound to them."""
     scope = viewer.unit_scope if viewer is not None else None
-    units = [u for u in (f.unit, scope) if u is not None]
+    units = [u for u in (None if f.unassigned else f.unit, scope) if u is not None]
     shape = _Shape(
         units=len(units),
-        category=f.category is not None,
+        unassigned=f.unassigned,
+        category=f.category is not None and not f.uncategorised,
+        uncategorised=f.uncategorised,
         health=f.health is not None,
         kind=f.kind is not None,
         leaves_only=f.leaves_only,
@@ -340,6 +357,7 @@ def _list_statements(shape: _Shape) -> tuple[Select[Any], Select[Any]]:
             rest.append(column == bindparam(column.key))
     if shape.leaves_only:
         rest.append(TaskState.leaf.is_(True))
+    rest.extend(_placeholders(shape.unassigned, shape.uncategorised))
     if shape.overdue_only:
         rest.append(TaskState.overdue == true())
     if shape.deadline_from:
@@ -430,7 +448,20 @@ def kept_distinct(s: Session, plan_id: int) -> tuple[list[str], list[str]]:
         .group_by(TaskState.category)
         .order_by(func.min(TaskState.sort_key))
     )
-    return sorted(units), list(categories)
+    chosen, grouped = sorted(units), list(categories)
+    # The dashboard's groups of leaves without either, when it has them.
+    empty = select(PlanTally.dim).where(
+        PlanTally.plan_id == plan_id,
+        PlanTally.dim.in_(("unit", "category")),
+        or_(PlanTally.key == "", PlanTally.key.is_(None)),
+        PlanTally.tasks > 0,
+    )
+    missing = set(s.scalars(empty))
+    if "unit" in missing:
+        chosen.append(UNASSIGNED)
+    if "category" in missing:
+        grouped.append(UNCATEGORISED)
+    return chosen, grouped
 
 
 # -- figures ---------------------------------------------------------------------------------

@@ -20,7 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import InputError
-from luoshi.ledger.health import HEALTH_LABELS, HEALTH_ORDER, WORST_FIRST
+from luoshi.ledger.health import (
+    HEALTH_LABELS,
+    HEALTH_ORDER,
+    UNASSIGNED,
+    UNCATEGORISED,
+    WORST_FIRST,
+)
 from luoshi.ledger.models import Document, Task
 from luoshi.ledger.read.rows import PlanView, TaskRow
 from luoshi.ledger.read.visibility import Viewer
@@ -66,8 +72,8 @@ def choices(labels: Mapping[str, str]) -> str:
 class TaskFilter:
     """What a person narrows the ledger to; None means "any"."""
 
-    unit: str | None = None  # lead or co-unit name
-    category: str | None = None
+    unit: str | None = None  # lead or co-unit name; UNASSIGNED: leaves with none
+    category: str | None = None  # UNCATEGORISED: leaves with none
     health: str | None = None
     deadline_from: date | None = None
     deadline_to: date | None = None
@@ -83,6 +89,16 @@ class TaskFilter:
             raise InputError(
                 f"状态（health）「{self.health}」无效，可选：{choices(HEALTH_LABELS)}", ("health",)
             )
+
+    # The dashboard's 「（未分派）」 and 「（未分类）」 groups, as filters: the leaves (those
+    # it counts) without a lead unit (to be assigned), or without a category.
+    @property
+    def unassigned(self) -> bool:
+        return self.unit == UNASSIGNED
+
+    @property
+    def uncategorised(self) -> bool:
+        return self.category == UNCATEGORISED
 
 
 @dataclass(frozen=True)
@@ -147,9 +163,15 @@ def source_texts(s: Session, plan_id: int) -> dict[int, str]:
 
 def matches(row: TaskRow, f: TaskFilter, source: str) -> bool:
     """Whether ``row`` passes every filter that is set."""
-    if f.unit is not None and not row.belongs_to(f.unit):
+    if f.unassigned:
+        if not row.leaf or row.lead_unit:
+            return False
+    elif f.unit is not None and not row.belongs_to(f.unit):
         return False
-    if f.category is not None and row.category != f.category:
+    if f.uncategorised:
+        if not row.leaf or row.category:
+            return False
+    elif f.category is not None and row.category != f.category:
         return False
     if f.health is not None and row.health != f.health:
         return False
@@ -221,4 +243,9 @@ def distinct_computed(view: PlanView) -> tuple[list[str], list[str]]:
     list's filters; ``kept.kept_distinct`` answers the same from the kept figures)."""
     units = sorted({r.lead_unit for r in view.rows if r.lead_unit})
     categories = list(dict.fromkeys(r.category for r in view.rows if r.category))
+    leaves = [r for r in view.rows if r.leaf]
+    if any(not r.lead_unit for r in leaves):
+        units.append(UNASSIGNED)
+    if any(not r.category for r in leaves):
+        categories.append(UNCATEGORISED)
     return units, categories

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from luoshi.ledger import scoring
-from luoshi.ledger.health import HEALTH_COLOURS, HEALTH_ORDER, UNASSIGNED, UNCATEGORISED
+from luoshi.ledger.health import HEALTH_COLOURS, HEALTH_ORDER
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.dashboard import Dashboard, dashboard
 from luoshi.ledger.read.figures import Tally
@@ -34,20 +34,14 @@ from luoshi.web.pages.common import (
 router = APIRouter(include_in_schema=False)
 
 
-# The groups of tasks without a category or lead unit: no ledger filter selects them.
-PLACEHOLDERS = (UNCATEGORISED, UNASSIGNED)
-
-
 def group_bars(groups: list[Tally], plan_id: int, by: str) -> list[charts.Bar]:
-    """One bar per group, linked to the ledger filtered to it. Real names may start with
-    "（" (（一）构建现代化产业体系) or hold "&" and "#", hence the exact placeholder test
-    and the encoded query."""
+    """One bar per group, linked to the ledger filtered to it: 「（未分派）」 and
+    「（未分类）」 to the leaves without a lead unit or category. Real names may hold "&"
+    and "#", hence the encoded query."""
     out = []
     for g in groups:
         colour = HEALTH_COLOURS["red" if g.behind else "green"]
-        href = None
-        if g.name not in PLACEHOLDERS:
-            href = f"/plans/{plan_id}/ledger?{urlencode({by: g.name})}"
+        href = f"/plans/{plan_id}/ledger?{urlencode({by: g.name})}"
         out.append(charts.Bar(g.name, g.progress, g.expected, colour, href))
     return out
 

@@ -177,9 +177,13 @@ def unknown_choices(f: listing.TaskFilter, units: list[str], categories: list[st
     into the address) that none of the plan's tasks has. A unit that only supports
     (配合) tasks is not among the lead units, so this is asked only of an empty list."""
     said = []
-    if f.unit and f.unit not in units:
+    if f.unassigned and f.unit not in units:
+        said.append("本计划的末级任务都已分派责任单位")
+    elif f.unit and f.unit not in units:
         said.append(f"本计划没有单位「{f.unit}」牵头的任务")
-    if f.category and f.category not in categories:
+    if f.uncategorised and f.category not in categories:
+        said.append("本计划的末级任务都已分类")
+    elif f.category and f.category not in categories:
         said.append(f"本计划没有分类「{f.category}」")
     return said
 
