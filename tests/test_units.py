@@ -86,3 +86,15 @@ def test_passwords_are_hashed_set_by_admins_or_oneself_and_audited(db: Database)
         events = audit.history(s, "users", port.id)
     assert [e.action for e in events][-2:] == ["set_password", "set_password"]
     assert all("password_hash" not in (e.after or {}) for e in events)
+
+
+def test_a_unit_lists_its_active_reporters_by_name(db: Database) -> None:
+    build_world(db)
+    with db.transaction() as s:
+        a = admin(s)
+        users.add_user(s, a, "gang2", "reporter", display_name="李四", unit="市交通运输委")
+        users.add_user(s, a, "viewer2", "viewer", display_name="王五")
+        rows = {u.name: u for u in units.list_units(s)}
+    port = rows["市交通运输委"]
+    assert (port.reporters, port.reporter_names) == (2, ("port", "李四（gang2）"))
+    assert (rows["市水务局"].reporters, rows["市水务局"].reporter_names) == (0, ())

@@ -147,3 +147,17 @@ def test_verify_finds_a_removed_newest_event(web: WebWorld) -> None:
         conn.execute(text("DELETE FROM audit_events WHERE id = :id"), {"id": newest})
     page = verified(client, csrf)
     assert "审计链已断开" in page and "最新的记录被删除或改动" in page
+
+
+def test_actors_are_shown_by_their_names_and_filtered_by_account(web: WebWorld) -> None:
+    client, _ = browser(web, "boss")
+    page = client.get("/audit?actor=local-admin&per_page=20").text
+    actor = re.search(r'title="[^"]*（local-admin）">([^<]+)</a>', page)
+    assert actor is not None and actor[1] == "本地管理员"  # was the account's name
+    assert ">local-admin</a>" not in page
+    link = re.search(r'<a href="(/audit\?actor=local-admin[^"]*)"', page)
+    assert link is not None  # filtering by the actor still uses its account
+    tid = web.task_id("1.1.1.1")
+    task_page = client.get(f"/tasks/{tid}").text
+    history = task_page[task_page.index('id="audit"') :]
+    assert '<td title="local-admin">本地管理员</td>' in history

@@ -89,7 +89,7 @@ def test_the_units_page_counts_each_units_reporter_accounts(web: WebWorld) -> No
     page = client.get("/units").text
     with_one, without = unit_of(web, "市交通运输委"), unit_of(web, "市水务局")
     row = page[page.index(f'id="reporters-{with_one.id}"') :]
-    assert row[row.index(">") + 1 : row.index("</td>")] == "1"
+    assert row[row.index(">") + 1 : row.index("</td>")] == "port"  # who reports, by name
     row = page[page.index(f'id="reporters-{without.id}"') :]
     # The office cannot add accounts: only an administrator is sent to 用户 for one.
     assert "无（请管理员添加）" in row[: row.index("</td>")] and "/users" not in row[:200]

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from luoshi.ledger.models import Base
+from luoshi.ledger.models import Base, User
 
 QUIET = {"version", "id"}
 SHOWN = 40  # characters of a long value quoted in a change
@@ -116,6 +116,16 @@ def labelled(records: Iterable[dict[str, Any]], names: Names | None = None) -> l
         }
         for r in records
     ]
+
+
+def actor_names(s: Session, usernames: Iterable[str]) -> dict[str, str]:
+    """The actors' display names by username (local-admin → 本地管理员), for those that
+    have one: the trail keeps the username, which a reader does not know people by."""
+    wanted = {u for u in usernames if u}
+    if not wanted:
+        return {}
+    rows = s.execute(select(User.username, User.display_name).where(User.username.in_(wanted)))
+    return {u: d for u, d in rows if d and d != u}
 
 
 def id_names(s: Session, records: Iterable[dict[str, Any]]) -> dict[tuple[str, int], str]:

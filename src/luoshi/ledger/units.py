@@ -26,6 +26,7 @@ class UnitRow:
     email: str | None = None
     webhook: str | None = None
     reporters: int = 0  # the unit's active 填报 accounts
+    reporter_names: tuple[str, ...] = ()  # theirs, by display name (username)
 
 
 def find_unit(s: Session, name: str) -> Unit | None:
@@ -129,13 +130,17 @@ def list_units(s: Session) -> list[UnitRow]:
     co = dict(
         s.execute(select(TaskCoUnit.unit_id, func.count()).group_by(TaskCoUnit.unit_id)).all()
     )
-    reporters = dict(
-        s.execute(
-            select(User.unit_id, func.count())
-            .where(User.active.is_(True), User.role == "reporter")
-            .group_by(User.unit_id)
-        ).all()
+    reporters: dict[int, list[str]] = {}
+    accounts = (
+        select(User.unit_id, User.username, User.display_name)
+        .where(User.active.is_(True), User.role == "reporter", User.unit_id.is_not(None))
+        .order_by(User.id)
     )
+    for unit_id, username, display in s.execute(accounts):
+        if unit_id is None:
+            continue  # a reporter always has a unit (users.add_user); the type does not say
+        shown = f"{display}（{username}）" if display and display != username else username
+        reporters.setdefault(unit_id, []).append(shown)
     units: Sequence[Unit] = s.scalars(select(Unit).order_by(Unit.id)).all()
     return [
         UnitRow(
@@ -147,7 +152,8 @@ def list_units(s: Session) -> list[UnitRow]:
             u.version,
             u.email,
             u.webhook,
-            reporters.get(u.id, 0),
+            len(reporters.get(u.id, ())),
+            tuple(reporters.get(u.id, ())),
         )
         for u in units
     ]

@@ -120,6 +120,7 @@ MORE_WORDS: dict[str, tuple[str, str]] = {
     "unit.inactive": ("已合并停用", "Merged away"),
     "reporter_accounts": ("填报账号", "Reporter accounts"),
     "reporter_accounts.none": ("无（去添加）", "None (add one)"),
+    "reporter_accounts.more": ("等 {n} 个", "{n} in all"),
     "user_added": ("已添加用户", "User added:"),
     "reporter_accounts.zero": ("无（请管理员添加）", "None (an administrator adds them)"),
     "reporter_accounts.ask_admin": (

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import Response
 
 from luoshi.errors import InputError
+from luoshi.ledger import audit_labels
 from luoshi.ledger.read import audit_trail
 from luoshi.ledger.read.audit_trail import AuditFilter
 from luoshi.web import jobs
@@ -57,9 +58,10 @@ def audit_page(
             after=number(after, "翻页位置"),
             per_page=size if size in PAGE_SIZES else audit_trail.PER_PAGE,
         )  # fmt: skip
+        actors = audit_labels.actor_names(s, (e["actor"] for e in page.items))
     return render(
         request, "audit.html", page=page, wanted=wanted, entities=audit_trail.entity_choices(),
-        page_sizes=PAGE_SIZES,
+        page_sizes=PAGE_SIZES, actors=actors,
     )  # fmt: skip
 
 

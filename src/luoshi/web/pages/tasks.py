@@ -93,6 +93,7 @@ def show_task(
         task = records.task_detail_record(detail)
         events = [records.audit_record(e) for e in audit_of_task(s, task_id)]
         history = audit_labels.labelled(events, audit_labels.id_names(s, events))
+        actors = audit_labels.actor_names(s, (e["actor"] for e in events))
         basis, initial_progress = confirm.basis_of(row), row.initial_progress_note
         flow = workflow_reads.task_workflow(s, row)
         units = unit_choices(s, task) if caller.is_manager else []
@@ -111,6 +112,7 @@ def show_task(
         status,
         task=task,
         history=history,
+        actors=actors,
         timeline=task_timeline(task, lang_of(request)),
         can_report=detail.can_report,
         form=form,
