@@ -231,3 +231,20 @@ def test_a_done_task_is_reopened_from_its_page_and_the_unit_reports_again(web: W
     page = port.get(f"/tasks/{tid}").text
     assert 'id="report-form"' in page and "撤销办结：现场核查尚未投用" in page
     assert "现场核查尚未投用" in port.get("/inbox").text
+
+
+def test_a_report_awaiting_review_can_be_corrected_from_the_quick_lists(web: WebWorld) -> None:
+    w = web.world
+    with web.db.transaction() as s:
+        rnd = cycle.open_round(s, w.user(s, "boss"), w.plan(s), "2024-Q1", None)
+        sent = cycle.submit_report(s, w.user(s, "port"), rnd, w.task(s, "1.1.1.1"), 40)
+        plan_id = rnd.plan_id
+    tid = web.task_id("1.1.1.1")
+    port, _ = browser(web, "port")
+    link = f'<a href="/tasks/{tid}#report-form" class="small" id="correct-{tid}"'
+    assert link in port.get("/").text  # 待办
+    assert link in port.get(f"/rounds?plan={plan_id}").text
+    with web.db.transaction() as s:
+        cycle.review(s, w.user(s, "boss"), cycle.get_report(s, sent.id), True)
+    assert f'id="correct-{tid}"' not in port.get("/").text  # reviewed: nothing to replace
+    assert f'id="correct-{tid}"' not in port.get(f"/rounds?plan={plan_id}").text

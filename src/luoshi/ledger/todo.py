@@ -79,6 +79,8 @@ class RoundItem:
     days_left: int | None
     owed: list[TaskItem]
     sent: list[tuple[TaskItem, str]]  # each with its state label
+    # Of those sent, the tasks whose report awaits review: a new report replaces it.
+    awaiting: tuple[int, ...] = ()
 
 
 @dataclass
@@ -198,7 +200,8 @@ def _rounds(s: Session, unit_id: int, day: date) -> tuple[list[RoundItem], list[
         left = (rnd.due - day).days if rnd.due else None
         if not owed and not sent:
             continue  # nothing asked of the unit in this round (its tasks were done before)
-        rounds.append(RoundItem(rnd.id, plan, rnd.period, rnd.due, left, owed, sent))
+        awaiting = tuple(i.id for i, _ in sent if states[i.id] == "submitted")
+        rounds.append(RoundItem(rnd.id, plan, rnd.period, rnd.due, left, owed, sent, awaiting))
         if not owed:
             continue  # its chases are answered: every report asked for is in
         chases += [

@@ -189,6 +189,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "health.stalled": ("停滞", "Stalled"),
     "health.done": ("已完成", "Done"),
     "report.submitted": ("待审核", "Awaiting review"),
+    "report.correct": ("更正", "Correct"),
+    "report.correct_hint": (
+        "审核前可以重新填报，新报告将取代待审核的那份",
+        "Until it is reviewed, a new report replaces the one awaiting review",
+    ),
     "report.accepted": ("已通过", "Accepted"),
     "report.returned": ("已退回", "Returned"),
     "report.superseded": ("已被新报告取代", "Superseded by a newer report"),
