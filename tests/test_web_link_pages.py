@@ -252,3 +252,20 @@ def test_the_ledger_plans_and_task_pages_lead_to_it(web: WebWorld) -> None:
     assert len(re.findall(r'<tr id="link-', page)) == 1
     port, _ = browser(web, "port")
     assert "/links" not in port.get(f"/plans/{east}/ledger").text
+
+
+def test_a_page_past_the_end_is_said_beside_other_problems(web: WebWorld) -> None:
+    boss, csrf, plans = _propose(web)
+    base = f"/plans/{plans['east']}/links"
+    said = html.unescape(boss.get(f"{base}?min=abc&page=9").text)
+    assert "最低分值「abc」不是数字" in said and "第 9 页超出范围，共 1 页" in said
+    # A refused form keeps its message at the form; the page's is said above the queue.
+    refused = boss.post(
+        f"{base}/accept-above",
+        data={"min_score": "", "csrf_token": csrf, "next": f"{base}?page=9"},
+    )
+    assert refused.status_code == 422
+    page = html.unescape(refused.text)
+    assert "请填写最低分值" in page
+    note = re.search(r'id="page-note" role="alert">([^<]+)<', page)
+    assert note is not None and note[1] == "第 9 页超出范围，共 1 页"

@@ -29,6 +29,7 @@ from luoshi.web.pages.common import (
     redisplay,
     render,
     safe_next,
+    say_problem,
 )
 from luoshi.web.schemas import MAX_ID, PathId
 
@@ -141,8 +142,11 @@ def show(
         found = link_queue.link_page(s, caller.viewer, plan, f, args.page)
         # The read shows the last page instead; the page says so (as the ledger does).
         past = listing.beyond_end(args.page, found.pages)
-        if past is not None and getattr(request.state, "problem", None) is None:
-            request.state.problem = past
+        # Said above the queue, beside a wrong filter's message; a refused form keeps
+        # its own message at the form, so this one is said apart.
+        page_note = past if getattr(request.state, "problem_form", None) else None
+        if past is not None and page_note is None:
+            say_problem(request, past)
         others = link_queue.other_plans(s, plan.id)
         # One list of codes per plan a link may be pointed into (the relink fields).
         targets = {i.parent.plan_id for i in found.items}
@@ -153,7 +157,7 @@ def show(
         request, "links.html", status=status, plan=plan, found=found, args=args, f=f,
         others=others, choices=choices, w=w, here=here, states=STATES, origins=ORIGIN_LABELS,
         notice=_notice(w, notices), base=f"/plans/{plan_id}/links",
-        problem_link=getattr(request.state, "problem_link", None),
+        problem_link=getattr(request.state, "problem_link", None), page_note=page_note,
     )  # fmt: skip
 
 
