@@ -5,6 +5,7 @@ the day and rules asked."""
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Any
@@ -457,3 +458,34 @@ def test_the_dashboards_unassigned_and_uncategorised_groups_filter_the_list(db: 
             assert got.total == want.total == len(codes)
         by_unit = {t.name: t.tasks for t in plan_figures(view).by_unit}
         assert by_unit[UNASSIGNED] == 1  # the dashboard's group is the list's count
+
+
+def test_a_large_refresh_gathers_postgresqls_statistics_at_once(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import text
+
+    from luoshi.ledger import keeping
+
+    c = build_cycle(db)
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps no planner statistics to refresh")
+    count = text(
+        "SELECT analyze_count FROM pg_stat_user_tables"
+        " WHERE relname = 'task_state' AND schemaname = current_schema()"
+    )
+
+    def analyzed_after_refresh() -> int:
+        keeping.refresh_plans(db, date.today(), [c.world.plan_id])
+        # A backend reports its counts when idle, at most once a second: read for 3 s.
+        seen, until = 0, time.monotonic() + 3
+        while time.monotonic() < until and not seen:
+            time.sleep(0.2)
+            with db.engine.connect() as conn:
+                seen = int(conn.execute(count).scalar() or 0)
+        return seen
+
+    monkeypatch.setattr(keeping, "ANALYZE_AFTER_ROWS", 10**9)
+    assert analyzed_after_refresh() == 0  # a small plan: left to autovacuum
+    monkeypatch.setattr(keeping, "ANALYZE_AFTER_ROWS", 1)  # as if the plan were large
+    assert analyzed_after_refresh() == 1
