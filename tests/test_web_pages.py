@@ -217,6 +217,7 @@ def test_the_unassigned_bar_leads_to_the_leaves_to_assign(web: WebWorld) -> None
     listed = client.get(html.unescape(link)).text
     assert '<b id="total">1</b>' in listed and "新建学校8所" in listed
     assert "<option selected>（未分派）</option>" in listed  # among the unit choices
+    assert 'data-label="责任单位">（未分派）</td>' in listed  # the row says so, not blank
     assert boss.get(f"{API}/plans/{web.world.plan_id}/tasks?unit=（未分派）").json()["total"] == 1
 
 
@@ -542,6 +543,11 @@ def test_a_reporters_ledger_offers_only_its_own_unit_to_filter_by(web: WebWorld)
     everyone = offered("boss")
     assert len(everyone) > 1 and "市交通运输委" in everyone
     assert offered("port") == ["市交通运输委"]  # any other would list none of its tasks
+    # From the dashboard's 按类别 bars (the whole plan's): an empty list says why.
+    port, _ = browser(web, "port")
+    page = port.get(f"/plans/{web.world.plan_id}/ledger?category=（二）办好民生实事").text
+    assert '<b id="total">0</b>' in page
+    assert "台账只列出市交通运输委牵头或配合的任务，其中没有符合筛选的" in page
 
 
 def test_overdue_tasks_say_so_beside_their_state(web: WebWorld) -> None:

@@ -220,4 +220,4 @@ def test_the_api_reopens_a_done_task_for_the_office_only(web: WebWorld) -> None:
     assert task["state"] == "open" and task["version"] > version
     assert [x["state"] for x in task["reports"]] == ["returned"]
     again = web.as_user("boss").post(f"{API}/tasks/{tid}/reopen", json={"reason": "再开"})
-    assert "尚未办结" in assert_error(again, 409)["message"]
+    assert "不是办结状态" in assert_error(again, 409)["message"]

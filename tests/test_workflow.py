@@ -357,7 +357,7 @@ def test_reopening_is_refused_without_a_reason_role_or_done_task(db: Database) -
     with pytest.raises(Conflict, match="已被他人修改"), db.transaction() as s:
         task = world.task(s, "1.1.1.2")
         workflow.reopen(s, world.user(s, "boss"), task, "理由", task.version - 1)
-    with pytest.raises(Conflict, match="尚未办结"), db.transaction() as s:
+    with pytest.raises(Conflict, match="不是办结状态"), db.transaction() as s:
         workflow.reopen(s, world.user(s, "boss"), world.task(s, "1.2.1"), "理由")
     with db.transaction() as s:  # nothing was written by the refusals
         assert world.task(s, "1.1.1.2").state == "done"

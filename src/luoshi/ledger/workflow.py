@@ -280,7 +280,7 @@ def reopen(
     if not reason:
         raise InputError(f"重新打开任务 {task.code} 必须说明理由", ("reason",))
     if task.state != "done":
-        raise Conflict(f"任务 {task.code} 尚未办结，无需重新打开")
+        raise Conflict(f"任务 {task.code} 现在不是办结状态（可能已被他人重新打开），无需重新打开")
     label = f"任务 {task.code}"
     locking.update(s, actor, task, label, seen, {"state": "open"}, "reopen")
     report = s.scalars(_COMPLETING, {"task_id": task.id}).first()

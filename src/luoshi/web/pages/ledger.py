@@ -228,6 +228,11 @@ def _page(request: Request, caller: Caller, a: Listed) -> Response:
     if data["result"].total == 0:
         for missing in unknown_choices(a.filter, data["units"], data["categories"]):
             say_problem(request, missing)
+        if caller.viewer.unit_scope:
+            # A reporter follows the dashboard's 按类别 bars (the whole plan's) here too.
+            say_problem(
+                request, f"台账只列出{caller.viewer.unit_scope}牵头或配合的任务，其中没有符合筛选的"
+            )
     return render(
         request,
         "ledger.html",
