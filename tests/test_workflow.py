@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from luoshi.errors import Conflict, InputError, PermissionDenied
-from luoshi.ledger import audit, clock, cycle, outbox, workflow, workflow_reads
+from luoshi.ledger import audit, clock, cycle, outbox, units, workflow, workflow_reads
 from luoshi.ledger.db import Database
 from luoshi.ledger.files import Stored
 from luoshi.ledger.models import Attachment, Notification, Round, Task, TaskAck
@@ -374,3 +374,20 @@ def test_a_reopened_task_was_done_as_of_a_moment_before_it_was_reopened(db: Data
         task_id = world.task(s, "1.1.1.2").id
         assert task_id in set(s.scalars(asof.tasks_done(between)))
         assert task_id not in set(s.scalars(asof.tasks_done(clock.now())))
+
+
+def test_a_message_to_a_unit_no_account_reads_is_recorded_as_not_reaching_anyone(
+    db: Database,
+) -> None:
+    """The record of messages said 已送达 of a reopened task's notice to a unit with no
+    account; a 催办 to it says 无接收人, and so do these now."""
+    world = build_world(db)
+    with db.transaction() as s:
+        task = world.task(s, "1.2.1")
+        workflow.notice(s, world.user(s, "school").unit_id, task, "x:1", "主题", "")
+        workflow.notice(s, units.get_unit(s, "市水务局").id, task, "x:2", "主题", "")
+    with db.transaction() as s:
+        found = {n.ref: (n.status, n.error) for n in s.scalars(select(Notification))}
+    assert found["x:1"] == ("delivered", None)
+    status, error = found["x:2"]
+    assert status == "failed" and error is not None and "市水务局" in error

@@ -33,8 +33,10 @@ from luoshi.ledger.models import (
     TaskAck,
     TaskComment,
     TaskCoUnit,
+    Unit,
     User,
 )
+from luoshi.ledger.remind import no_reader
 from luoshi.ledger.scope import plan_of, require_in_scope, require_task_manager
 
 COMMENTERS = ("admin", "supervisor", "viewer")
@@ -374,7 +376,11 @@ def notice(
     s: Session, unit_id: int | None, task: Task, ref: str, subject: str, body: str | None
 ) -> None:
     """An in-app message (the bell) to a unit about something that happened to its task;
-    to the supervision office when ``unit_id`` is None."""
+    to the supervision office when ``unit_id`` is None. Recorded as failed (无接收人)
+    when no active account reads that inbox, as a 催办 is: the record of messages must
+    not say 已送达 of a message nobody can read."""
+    unit = s.get(Unit, unit_id) if unit_id is not None else None
+    unread = no_reader(s, unit)
     s.add(
         Notification(
             day=now().date(),
@@ -389,7 +395,8 @@ def notice(
             body=body or "",
             plan_id=task.plan_id,
             tasks=[task.id],
-            status="delivered",
+            status="failed" if unread else "delivered",
+            error=unread,
             attempts=0,
             created_at=now(),
             sent_at=now(),
