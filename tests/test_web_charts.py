@@ -50,3 +50,15 @@ def test_a_line_has_a_point_per_label() -> None:
     assert ys[0] > ys[1] > ys[2]  # higher progress is drawn higher up
     empty = parse(charts.line([], [], "空"))
     assert empty.tag == f"{SVG}svg"
+
+
+def test_a_linked_bar_is_a_link_across_its_whole_row() -> None:
+    from luoshi.web import charts as web_charts
+
+    svg = str(
+        web_charts.bars([web_charts.Bar("（未分派）", 40.0, 60.0, "#c62828", "/x?unit=1")], "t")
+    )
+    link = svg[svg.index('<a href="/x?unit=1">') : svg.index("</a>")]
+    assert "（未分派）" in link and link.count("<rect") == 2 and "40%" in link
+    plain = str(charts.bars([charts.Bar("甲", 40.0, 60.0, "#c62828")], "t"))
+    assert "<a " not in plain

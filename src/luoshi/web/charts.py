@@ -68,22 +68,23 @@ def bars(items: Sequence[Bar], title: str, label_width: int = 220, width: int = 
         y = top + i * row
         value = max(0.0, min(100.0, b.value))
         label = b.label if len(b.label) <= 16 else b.label[:15] + "…"
-        text = _text(label_width - 8, y + 16, label, "end")
-        if b.href:
-            text = f'<a href="{escape(b.href)}">{text}</a>'
-        body.append(text)
-        body.append(f'<rect x="{label_width}" y="{y + 4}" width="{plot}" height="16" fill="#eee"/>')
-        body.append(
+        track = f'<rect x="{label_width}" y="{y + 4}" width="{plot}" height="16" fill="#eee"/>'
+        parts = [_text(label_width - 8, y + 16, label, "end"), track]
+        parts.append(
             f'<rect x="{label_width}" y="{y + 4}" width="{plot * value / 100:.1f}" height="16" '
             f'fill="{b.colour}"><title>{escape(b.label)} {value:.1f}%</title></rect>'
         )
         if b.marker is not None:
             mx = label_width + plot * max(0.0, min(100.0, b.marker)) / 100
-            body.append(
+            parts.append(
                 f'<line x1="{mx:.1f}" x2="{mx:.1f}" y1="{y + 1}" y2="{y + 23}" '
                 f'stroke="{INK}" stroke-width="2"/>'
             )
-        body.append(_text(label_width + plot + 6, y + 16, f"{value:.0f}%"))
+        parts.append(_text(label_width + plot + 6, y + 16, f"{value:.0f}%"))
+        # The whole row is the link, not only its label: on a phone the chart is
+        # scaled down and a label alone was a 30 x 7 px target (a trial).
+        row_svg = "".join(parts)
+        body.append(f'<a href="{escape(b.href)}">{row_svg}</a>' if b.href else row_svg)
     return _svg(width, height, body, title)
 
 
