@@ -131,7 +131,7 @@ def test_the_page_the_api_and_the_cli_agree(web: WebWorld, tmp_path: Path) -> No
         expected |= {f"count-{h}": total["counts"][h] for h in HEALTH_ORDER}
         assert shown == expected
         assert f'id="org-progress">{total["progress"]:.1f}%<' in page
-        assert 'class="chart"' in page  # a bar per row with plans
+        assert 'class="bar-row"' in page  # a bar per row with plans
         for p in body["plans"]:
             assert f'href="/?plan={p["id"]}"' in page
     whole = reader.get(f"{API}/organisations/{province}/dashboard").json()

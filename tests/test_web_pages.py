@@ -179,7 +179,8 @@ def test_the_ledger_page_filters_and_searches(web: WebWorld) -> None:
 def test_every_category_and_unit_bar_links_to_its_ledger(web: WebWorld) -> None:
     client, _ = browser(web, "reader")
     page = client.get("/", params={"plan": web.world.plan_id}).text
-    links = [html.unescape(h) for h in re.findall(r'<a href="([^"]+)">', page)]
+    bar_link = r'<a class="bar-row" role="listitem" href="([^"]+)">'
+    links = [html.unescape(h) for h in re.findall(bar_link, page)]
     ledger = f"/plans/{web.world.plan_id}/ledger?"
     categories = [parse_qs(u.split("?")[1])["category"][0] for u in links if "category=" in u]
     assert categories == ["（一）提升港口能级", "（二）办好民生实事"]

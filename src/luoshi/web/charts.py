@@ -49,43 +49,57 @@ def _text(x: float, y: float, s: str, anchor: str = "start", size: int = 12) -> 
     )
 
 
-def _svg(width: int, height: int, body: list[str], title: str, fluid: bool = True) -> Markup:
+def _svg(
+    width: int, height: int, body: list[str], title: str, fluid: bool = True, css: str = "chart"
+) -> Markup:
     size = 'width="100%"' if fluid else f'width="{width}" height="{height}"'
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'{size} role="img" aria-label="{escape(title)}" class="chart">'
+        f'{size} role="img" aria-label="{escape(title)}" class="{css}">'
         f"<title>{escape(title)}</title>{''.join(body)}</svg>"
     )
 
 
-def bars(items: Sequence[Bar], title: str, label_width: int = 220, width: int = 640) -> Markup:
-    """One horizontal bar per item on a 0–100 scale, the value printed at its end."""
-    row, top = 26, 8
-    plot = width - label_width - 60
-    height = top * 2 + row * max(len(items), 1)
-    body: list[str] = []
-    for i, b in enumerate(items):
-        y = top + i * row
-        value = max(0.0, min(100.0, b.value))
-        label = b.label if len(b.label) <= 16 else b.label[:15] + "…"
-        track = f'<rect x="{label_width}" y="{y + 4}" width="{plot}" height="16" fill="#eee"/>'
-        parts = [_text(label_width - 8, y + 16, label, "end"), track]
-        parts.append(
-            f'<rect x="{label_width}" y="{y + 4}" width="{plot * value / 100:.1f}" height="16" '
-            f'fill="{b.colour}"><title>{escape(b.label)} {value:.1f}%</title></rect>'
+def bars(items: Sequence[Bar], title: str) -> Markup:
+    """One row per item: its label and value as HTML text, and a bar on a 0-100 scale
+    (with the expected-progress tick) as a small SVG that stretches to the row.
+
+    Text is HTML, not SVG: a whole chart drawn as one SVG is scaled down with the page,
+    and on a phone its labels were 6 px tall (a trial). The rows are a grid that puts
+    the label above its bar on a narrow screen (luoshi.css, ``.bars``)."""
+    rows = [_bar_row(b) for b in items]
+    return Markup(
+        f'<div class="bars" role="list" aria-label="{escape(title)}">{"".join(rows)}</div>'
+    )
+
+
+def _bar_row(b: Bar) -> str:
+    value = max(0.0, min(100.0, b.value))
+    # No style attribute (the Content-Security-Policy allows none): the widths are
+    # SVG geometry on a 0-100 viewBox that the CSS stretches to the cell.
+    track = [
+        '<rect width="100" height="16" fill="#eee"/>',
+        f'<rect width="{value:.1f}" height="16" fill="{escape(b.colour)}"/>',
+    ]
+    if b.marker is not None:
+        mx = max(0.0, min(100.0, b.marker))
+        track.append(
+            f'<line x1="{mx:.1f}" x2="{mx:.1f}" y1="0" y2="16" stroke="{INK}" '
+            'stroke-width="2" vector-effect="non-scaling-stroke"/>'
         )
-        if b.marker is not None:
-            mx = label_width + plot * max(0.0, min(100.0, b.marker)) / 100
-            parts.append(
-                f'<line x1="{mx:.1f}" x2="{mx:.1f}" y1="{y + 1}" y2="{y + 23}" '
-                f'stroke="{INK}" stroke-width="2"/>'
-            )
-        parts.append(_text(label_width + plot + 6, y + 16, f"{value:.0f}%"))
-        # The whole row is the link, not only its label: on a phone the chart is
-        # scaled down and a label alone was a 30 x 7 px target (a trial).
-        row_svg = "".join(parts)
-        body.append(f'<a href="{escape(b.href)}">{row_svg}</a>' if b.href else row_svg)
-    return _svg(width, height, body, title)
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" class="bar-track" viewBox="0 0 100 16" '
+        f'preserveAspectRatio="none" aria-hidden="true">{"".join(track)}</svg>'
+    )
+    cells = (
+        f'<span class="bar-label" title="{escape(b.label)}">{escape(b.label)}</span>{svg}'
+        f'<span class="bar-value" title="{value:.1f}%">{value:.0f}%</span>'
+    )
+    # The whole row is the link, not only its label: a label alone is a small target
+    # on a phone (a trial).
+    if b.href:
+        return f'<a class="bar-row" role="listitem" href="{escape(b.href)}">{cells}</a>'
+    return f'<div class="bar-row" role="listitem">{cells}</div>'
 
 
 def donut(slices: Sequence[Slice], title: str, centre: str = "", size: int = 220) -> Markup:
@@ -113,13 +127,36 @@ def donut(slices: Sequence[Slice], title: str, centre: str = "", size: int = 220
     return _svg(size, size, body, title, fluid=False)
 
 
+# A phone's card is about 340 px wide: the narrow drawing is made for it, so that its
+# text is drawn at about its own size rather than scaled down to half (a trial).
+NARROW_WIDTH = 340
+
+
 def line(
     labels: Sequence[str], series: Sequence[Series], title: str, width: int = 640, height: int = 260
 ) -> Markup:
-    """Lines on a 0–100 scale, one point per label (a reporting round)."""
+    """Lines on a 0–100 scale, one point per label (a reporting round): drawn twice, for
+    a wide and a narrow screen, and the stylesheet shows one (``.chart-wide``)."""
+    wide = _line_svg(labels, series, title, width, height, "chart chart-wide")
+    narrow = _line_svg(labels, series, title, NARROW_WIDTH, height, "chart chart-narrow")
+    return Markup(f'<div class="line-chart">{wide}{narrow}</div>')
+
+
+def _line_svg(
+    labels: Sequence[str],
+    series: Sequence[Series],
+    title: str,
+    width: int,
+    height: int,
+    css: str,
+) -> str:
     left, right, top, bottom = 40, 20, 16, 40
     pw, ph = width - left - right, height - top - bottom
     n = len(labels)
+    # Every label when they fit side by side (about 6.2 px a character at 11 px), else
+    # every k-th counted back from the last, so the newest round is always named.
+    label_px = 6.2 * max((len(x) for x in labels), default=1)
+    step = max(1, math.ceil(n * label_px / pw))
 
     def x(i: int) -> float:
         return left + (pw * i / (n - 1) if n > 1 else pw / 2)
@@ -135,7 +172,9 @@ def line(
         )
         body.append(_text(left - 6, y(tick) + 4, f"{tick}", "end", 11))
     for i, label in enumerate(labels):
-        body.append(_text(x(i), height - bottom + 18, label, "middle", 11))
+        if (n - 1 - i) % step == 0:
+            anchor = "end" if n > 1 and i == n - 1 else "middle"
+            body.append(_text(x(i), height - bottom + 18, label, anchor, 11))
     for sr in series:
         pts = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(sr.values))
         dash = ' stroke-dasharray="6 4"' if sr.dashed else ""
@@ -150,7 +189,7 @@ def line(
     if not labels:
         body.append(_text(width / 2, height / 2, "—", "middle"))
     body.extend(_legend(series, left, height - 8))
-    return _svg(width, height, body, title)
+    return str(_svg(width, height, body, title, css=css))
 
 
 def _legend(series: Sequence[Series], x: float, y: float) -> list[str]:
