@@ -269,3 +269,14 @@ def test_a_page_past_the_end_is_said_beside_other_problems(web: WebWorld) -> Non
     assert "请填写最低分值" in page
     note = re.search(r'id="page-note" role="alert">([^<]+)<', page)
     assert note is not None and note[1] == "第 9 页超出范围，共 1 页"
+
+
+def test_a_page_number_that_is_not_a_number_is_said_and_the_queue_still_shown(
+    web: WebWorld,
+) -> None:
+    boss, _csrf, plans = _propose(web)
+    base = f"/plans/{plans['east']}/links"
+    answer = boss.get(f"{base}?page=abc")
+    said = html.unescape(answer.text)
+    assert answer.status_code == 200 and "页码「abc」应为 1 到 100000 之间的整数" in said
+    assert re.findall(r'<tr id="link-', said) == re.findall(r'<tr id="link-', boss.get(base).text)

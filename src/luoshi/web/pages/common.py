@@ -184,6 +184,19 @@ def lenient(request: Request, read: Callable[[], T], fallback: T) -> T:
         return fallback
 
 
+MAX_PAGE = 100_000
+
+
+def whole_number(text: str, label: str, most: int) -> int | None:
+    """A page number or size from the address ('' is the default)."""
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= most:
+        raise InputError(f"{label}「{text}」应为 1 到 {most} 之间的整数")
+    return int(text)
+
+
 def query_with(request: Request, **changes: Any) -> str:
     """The current query string with some parameters replaced (pagination links)."""
     params = dict(request.query_params)

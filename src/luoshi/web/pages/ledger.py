@@ -20,6 +20,7 @@ from luoshi.ledger.read.visibility import visible_plan
 from luoshi.web import actions, onloop
 from luoshi.web.context import Caller, ctx_of
 from luoshi.web.pages.common import (
+    MAX_PAGE,
     all_plans,
     back,
     choose_plan,
@@ -34,6 +35,7 @@ from luoshi.web.pages.common import (
     render,
     safe_next,
     say_problem,
+    whole_number,
 )
 from luoshi.web.schemas import PathId
 
@@ -188,18 +190,7 @@ def unknown_choices(f: listing.TaskFilter, units: list[str], categories: list[st
     return said
 
 
-MAX_PAGE = 100_000
 MAX_SEARCH = 500  # characters of a search
-
-
-def whole_number(text: str, label: str, most: int) -> int | None:
-    """A page number or size from the address ('' is the default)."""
-    text = text.strip()
-    if not text:
-        return None
-    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= most:
-        raise InputError(f"{label}「{text}」应为 1 到 {most} 之间的整数")
-    return int(text)
 
 
 @dataclass(frozen=True)

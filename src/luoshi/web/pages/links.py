@@ -20,6 +20,7 @@ from luoshi.ledger.read.visibility import visible_plan
 from luoshi.web import link_actions
 from luoshi.web.context import Caller, ctx_of
 from luoshi.web.pages.common import (
+    MAX_PAGE,
     back,
     form_caller,
     lang_of,
@@ -30,6 +31,7 @@ from luoshi.web.pages.common import (
     render,
     safe_next,
     say_problem,
+    whole_number,
 )
 from luoshi.web.schemas import MAX_ID, PathId
 
@@ -123,11 +125,14 @@ def links_page(
     other: Text = "",
     code: Text = "",
     dir: Text = "up",
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: Text = "",
     aligned: Text = "",
     accepted: Text = "",
 ) -> Response:
-    args = Args(state, min, other, code, dir, page)
+    # A hand-edited page number is said above the queue, as the ledger does, rather
+    # than answered with an error page.
+    number = lenient(request, lambda: whole_number(page, "页码", MAX_PAGE), None) or 1
+    args = Args(state, min, other, code, dir, number)
     return show(request, plan_id, args, {"aligned": aligned, "accepted": accepted})
 
 
