@@ -112,6 +112,8 @@ def test_the_chain_in_the_pages(web: WebWorld) -> None:
     inbox = school.get("/inbox").text
     assert "办得好" in inbox
     assert "<td>消息</td>" in inbox and "<td>notice</td>" not in inbox  # the kind in Chinese
+    # A message about a task is a link to it, by its subject.
+    assert re.search(rf'<a href="/tasks/{tid}" class="subject">[^<]+</a>', inbox)
     school.post("/inbox/read", data={"csrf_token": csrf})
     assert 'id="bell-count">0<' in school.get("/inbox").text
     with web.db.transaction() as s:
