@@ -9,8 +9,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from luoshi.ledger import cycle, workflow
-from luoshi.ledger.models import ProgressReport, Round
+from luoshi.ledger import cycle, todo, workflow
+from luoshi.ledger.models import ProgressReport, Round, Task
 from tests.test_web_form_refusals import open_round as open_page_round
 from tests.test_web_pages import browser
 from tests.test_web_workflow import PDF, png_bytes
@@ -56,6 +56,25 @@ def test_a_reporter_lands_on_its_units_to_do_list(web: WebWorld) -> None:
     # Another unit sees its chase note.
     trade, _ = browser(web, "school")
     assert "请本周内报送" not in trade.get("/").text
+
+
+def test_a_unit_with_every_round_reported_is_told_so_above_the_rounds(web: WebWorld) -> None:
+    w = web.world
+    with web.db.transaction() as s:
+        school = w.user(s, "school")
+        rnd = cycle.open_round(s, w.user(s, "boss"), w.plan(s), "2024-Q1", None)
+        mine = todo.unit_todo(s, school.unit_id)
+        for t in mine.to_sign:
+            workflow.sign(s, school, s.get_one(Task, t.id))
+        for t in [*mine.due_soon, *(i for r in mine.rounds for i in r.owed)]:
+            task = s.get_one(Task, t.id)
+            task.deadline = date.today() + timedelta(days=365)
+        for item in {i.id for r in mine.rounds for i in r.owed}:
+            cycle.submit_report(s, school, rnd, s.get_one(Task, item), 50, None, "过半")
+    page = browser(web, "school")[0].get("/").text
+    said = re.search(r'id="todo-empty">([^<]+)<', page)
+    assert said is not None and said[1] == "没有需要办理的事项：下列各期都已填报。"
+    assert 'id="todo-round-' in page and "没有待办事项" not in page
 
 
 def test_the_rounds_page_labels_reports_by_their_state(web: WebWorld) -> None:
