@@ -22,7 +22,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "todo.chase_owed": ("催办时 {n} 项待报", "{n} owed when chased"),
     "todo.sent": ("已报", "Sent"),
     "todo.empty": ("没有待办事项。", "Nothing to do."),
-    "todo.all_sent": ("没有需要办理的事项：下列各期都已填报。", "Nothing to do: every round below is reported."),
+    "todo.all_sent": (
+        "没有需要办理的事项：下列各期都已填报。",
+        "Nothing to do: every round below is reported.",
+    ),
     "days_left": ("剩余天数", "Days left"),
     "days_left.n": ("还剩 {n} 天", "{n} days left"),
     "days_over.n": ("逾期 {n} 天", "{n} days overdue"),
