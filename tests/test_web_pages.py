@@ -595,3 +595,15 @@ def test_a_reporter_reading_a_document_is_linked_only_to_its_own_units_tasks(
         assert port.get(f"/tasks/{task_id}").status_code == 200
     for task_id in everyone - own:
         assert port.get(f"/tasks/{task_id}").status_code == 403
+
+
+def test_a_notice_replaces_the_one_the_page_had_instead_of_stacking() -> None:
+    from luoshi.web.pages.common import with_notice
+
+    assert with_notice("/review?plan=3&notice=accepted", "returned") == (
+        "/review?plan=3&notice=returned"
+    )
+    assert with_notice("/review", "accepted") == "/review?notice=accepted"
+    assert with_notice("/plans/1/ledger?q=%E6%B8%AF", "saved") == (
+        "/plans/1/ledger?q=%E6%B8%AF&notice=saved"
+    )

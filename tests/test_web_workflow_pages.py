@@ -254,6 +254,29 @@ def test_a_done_task_is_reopened_from_its_page_and_the_unit_reports_again(web: W
     assert "现场核查尚未投用" in port.get("/inbox").text
 
 
+def test_returning_a_report_says_when_no_account_of_the_unit_will_read_why(
+    web: WebWorld,
+) -> None:
+    w = web.world
+    with web.db.transaction() as s:
+        rnd = cycle.open_round(s, w.user(s, "boss"), w.plan(s), "2024-Q1", None)
+        sent = cycle.submit_report(s, w.user(s, "port"), rnd, w.task(s, "1.1.1.1"), 40)
+        other = cycle.submit_report(s, w.user(s, "port"), rnd, w.task(s, "1.1.1.2"), 50)
+    boss, csrf = browser(web, "boss")
+    back = {"csrf_token": csrf, "decision": "return", "reason": "数据不符", "next": "/review"}
+    r = boss.post(f"/reports/{sent.id}/review", data=back, follow_redirects=False)
+    assert r.headers["location"] == "/review?notice=returned"
+    assert "填报单位会收到退回理由" in boss.get(r.headers["location"]).text
+    with web.db.transaction() as s:
+        w.user(s, "port").active = False  # the unit's only reporter
+    back["next"] = r.headers["location"]  # the page the form was on: one notice, not two
+    r = boss.post(f"/reports/{other.id}/review", data=back, follow_redirects=False)
+    assert r.headers["location"] == "/review?notice=returned_unread"
+    shown = boss.get(r.headers["location"]).text
+    assert "该单位还没有可登录的填报账号，站内收不到退回理由" in shown
+    assert "填报单位会收到退回理由" not in shown
+
+
 def test_a_report_awaiting_review_can_be_corrected_from_the_quick_lists(web: WebWorld) -> None:
     w = web.world
     with web.db.transaction() as s:

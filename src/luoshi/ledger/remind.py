@@ -125,6 +125,13 @@ def expand(
 NO_READER = "无接收人"
 
 
+def report_unit_reads(s: Session, report_id: int) -> bool:
+    """Whether an account reads the inbox of the unit that made report ``report_id``: a
+    page that says "the unit is told why" says so only when someone will read it."""
+    report = cycle.get_report(s, report_id)
+    return no_reader(s, s.get(Unit, report.unit_id)) is None
+
+
 def no_reader(s: Session, unit: Unit | None) -> str | None:
     """Why an in-app message to ``unit`` (None: the office) reaches no one, or None when
     an active account reads its inbox: a unit's reporters, the office's managers."""

@@ -193,6 +193,15 @@ def review(
         return workflow.review_report(s, actor, report, accept, reason, version)
 
 
+def told(ctx: WebContext, review: Review | None, notice: str) -> str:
+    """``notice`` ("returned", "reopened"), or its ``_unread`` form when no account of
+    the report's unit reads its inbox, so the page does not promise it is told why."""
+    if review is None:
+        return notice
+    with ctx.read() as s:
+        return notice if remind.report_unit_reads(s, review.report_id) else f"{notice}_unread"
+
+
 def open_round(
     ctx: WebContext, caller: Caller, plan_id: int, period: str, due: date | None
 ) -> Round:

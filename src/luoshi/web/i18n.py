@@ -224,6 +224,19 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "notice.accepted": ("已通过。", "Accepted."),
     "notice.returned": ("已退回，填报单位会收到退回理由。", "Returned; the unit gets the reason."),
+    "notice.returned_unread": (
+        "已退回。该单位还没有可登录的填报账号，站内收不到退回理由：请为其添加填报用户，"
+        "或另行告知。",
+        "Returned. The unit has no account to sign in with, so nobody reads the reason in "
+        "the app: add a reporter for it, or tell it another way.",
+    ),
+    "notice.reopened_unread": (
+        "已重新打开：完成它的 100% 报告已退回。该单位还没有可登录的填报账号，站内收不到理由："
+        "请为其添加填报用户，或另行告知。",
+        "Reopened: the 100% report that closed it is returned. The unit has no account to "
+        "sign in with, so nobody reads the reason in the app: add a reporter for it, or "
+        "tell it another way.",
+    ),
     "notice.reopened": (
         "已重新打开：完成它的 100% 报告已退回，填报单位会收到理由并可再次填报。",
         "Reopened: the 100% report that closed it is returned; "

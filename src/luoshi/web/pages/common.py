@@ -7,7 +7,7 @@ import functools
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from fastapi import Request
 from starlette.responses import RedirectResponse, Response
@@ -88,8 +88,11 @@ def back(url: str) -> RedirectResponse:
 
 
 def with_notice(url: str, notice: str) -> str:
-    """``url`` with ``notice=…``: the page it leads to says what was just done."""
-    return f"{url}{'&' if '?' in url else '?'}notice={notice}"
+    """``url`` with ``notice=…``: the page it leads to says what was just done. A notice
+    already there (the page the form was on had one) is replaced, not added to."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "notice"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("notice", notice)])))
 
 
 def safe_next(target: str | None, default: str = "/") -> str:

@@ -197,7 +197,7 @@ def bulk_accept(
     return back(with_notice(f"/review?plan={plan}" if plan.isdigit() else "/review", "accepted"))
 
 
-REVIEW_NOTICES = ("accepted", "returned")
+REVIEW_NOTICES = ("accepted", "returned", "returned_unread")
 
 
 @router.get("/review")

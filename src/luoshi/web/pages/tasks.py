@@ -4,7 +4,7 @@ reviews, the audit history; the report form for the unit, review forms and the e
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from markupsafe import Markup
@@ -54,8 +54,17 @@ def task_timeline(task: dict[str, Any], lang: str) -> Markup:
     return charts.line(list(by_round), series, word("timeline", lang), height=220)
 
 
-Notice = Literal["saved", "unchanged", "reported", "accepted", "returned", "reopened"]
-NOTICES: tuple[Notice, ...] = ("saved", "unchanged", "reported", "accepted", "returned", "reopened")
+Notice = Literal[
+    "saved",
+    "unchanged",
+    "reported",
+    "accepted",
+    "returned",
+    "returned_unread",
+    "reopened",
+    "reopened_unread",
+]
+NOTICES: tuple[Notice, ...] = get_args(Notice)
 
 
 @router.get("/tasks/{task_id}")
@@ -241,8 +250,9 @@ def review(
     next: Annotated[str, Form(max_length=500)] = "/review",
 ) -> Response:
     caller = form_caller(request, csrf_token)
-    actions.review(ctx_of(request), caller, report_id, decision == "accept", reason or None)
-    done = "accepted" if decision == "accept" else "returned"
+    ctx = ctx_of(request)
+    made = actions.review(ctx, caller, report_id, decision == "accept", reason or None)
+    done = "accepted" if decision == "accept" else actions.told(ctx, made, "returned")
     return back(with_notice(safe_next(next, "/review"), done))
 
 

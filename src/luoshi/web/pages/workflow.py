@@ -14,7 +14,7 @@ from luoshi.ledger import outbox, score_facts, scoring
 from luoshi.ledger.cycle import list_rounds
 from luoshi.ledger.reminders import KIND_LABELS
 from luoshi.ledger.scoring import Score
-from luoshi.web import workflow_actions
+from luoshi.web import actions, workflow_actions
 from luoshi.web.context import ctx_of
 from luoshi.web.pages.common import (
     all_plans,
@@ -137,8 +137,9 @@ def reopen(
 ) -> Response:
     """撤销办结 from the task page: through the ledger, as the API and the CLI."""
     caller = form_caller(request, csrf_token)
-    workflow_actions.reopen(ctx_of(request), caller, task_id, reason, version)
-    return back(f"/tasks/{task_id}?notice=reopened")
+    ctx = ctx_of(request)
+    made = workflow_actions.reopen(ctx, caller, task_id, reason, version)
+    return back(f"/tasks/{task_id}?notice={actions.told(ctx, made, 'reopened')}")
 
 
 @router.post("/tasks/{task_id}/comment")
