@@ -280,3 +280,13 @@ def test_a_page_number_that_is_not_a_number_is_said_and_the_queue_still_shown(
     said = html.unescape(answer.text)
     assert answer.status_code == 200 and "页码「abc」应为 1 到 100000 之间的整数" in said
     assert re.findall(r'<tr id="link-', said) == re.findall(r'<tr id="link-', boss.get(base).text)
+
+
+def test_with_no_other_plan_the_propose_button_is_off_and_says_why(web: WebWorld) -> None:
+    boss, _ = browser(web, "boss")
+    page = boss.get(f"/plans/{web.world.plan_id}/links").text
+    assert re.search(r'id="align-submit" disabled aria-describedby="no-other-plan"', page)
+    assert 'id="no-other-plan">只有这一个计划，没有可对接的上级计划' in page
+    east = _plans(web)["east"]  # other plans now
+    page = boss.get(f"/plans/{east}/links").text
+    assert 'id="no-other-plan"' not in page and re.search(r'id="align-submit"\s*>', page)

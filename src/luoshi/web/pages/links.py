@@ -51,6 +51,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "accepted": ("已确认", "Accepted"),
     "rejected": ("已否决", "Rejected"),
     "propose": ("生成对接建议", "Propose links"),
+    "no_other_plan": (
+        "只有这一个计划，没有可对接的上级计划：先在「文件」页导入上级文件并生成计划。",
+        "This is the only plan, so there is no parent plan to link to: import the parent "
+        "document on the Documents page and make a plan of it first.",
+    ),
     "parent_plan": ("上级计划", "Parent plan"),
     "other_plan": ("对方计划", "Other plan"),
     "any_plan": ("全部计划", "Any plan"),
