@@ -277,6 +277,21 @@ def test_returning_a_report_says_when_no_account_of_the_unit_will_read_why(
     assert "填报单位会收到退回理由" not in shown
 
 
+def test_the_task_page_names_signers_and_reporters_as_people_know_them(web: WebWorld) -> None:
+    w = web.world
+    with web.db.transaction() as s:
+        port = w.user(s, "port")
+        port.display_name = "王小港"
+        task = w.task(s, "1.1.1.1")
+        workflow.sign(s, port, task)
+        rnd = cycle.open_round(s, w.user(s, "boss"), w.plan(s), "2024-Q1", None)
+        cycle.submit_report(s, port, rnd, task, 40)
+    page = browser(web, "boss")[0].get(f"/tasks/{web.task_id('1.1.1.1')}").text
+    signed = page[page.index('id="signed"') :][:400]
+    assert '<span title="port">王小港</span>' in signed
+    assert '<small title="port">王小港</small>' in page  # the report's row
+
+
 def test_a_report_awaiting_review_can_be_corrected_from_the_quick_lists(web: WebWorld) -> None:
     w = web.world
     with web.db.transaction() as s:

@@ -206,7 +206,7 @@ def comments(s: Session, task_ids: Iterable[int]) -> list[dict[str, Any]]:
 
 
 _ACKS = (
-    select(TaskAck, Unit.name, User.username)
+    select(TaskAck, Unit.name, User.username, User.display_name)
     .join(Unit, Unit.id == TaskAck.unit_id)
     .join(User, User.id == TaskAck.actor_id)
     .where(TaskAck.task_id == bindparam("task_id"))
@@ -216,8 +216,8 @@ _ACKS = (
 
 def acks(s: Session, task_id: int) -> list[dict[str, Any]]:
     return [
-        {"unit_id": a.unit_id, "unit": unit, "by": who, "at": _iso(a.at)}
-        for a, unit, who in s.execute(_ACKS, {"task_id": task_id})
+        {"unit_id": a.unit_id, "unit": unit, "by": who, "by_name": name, "at": _iso(a.at)}
+        for a, unit, who, name in s.execute(_ACKS, {"task_id": task_id})
     ]
 
 

@@ -102,7 +102,9 @@ def show_task(
         task = records.task_detail_record(detail)
         events = [records.audit_record(e) for e in audit_of_task(s, task_id)]
         history = audit_labels.labelled(events, audit_labels.id_names(s, events))
-        actors = audit_labels.actor_names(s, (e["actor"] for e in events))
+        # The trail's actors and the reports' reporters, by the names people know.
+        named = [e["actor"] for e in events] + [r["reporter"] for r in task["reports"]]
+        actors = audit_labels.actor_names(s, named)
         basis, initial_progress = confirm.basis_of(row), row.initial_progress_note
         flow = workflow_reads.task_workflow(s, row)
         units = unit_choices(s, task) if caller.is_manager else []
