@@ -259,6 +259,9 @@ def test_a_page_past_the_end_is_said_beside_other_problems(web: WebWorld) -> Non
     base = f"/plans/{plans['east']}/links"
     said = html.unescape(boss.get(f"{base}?min=abc&page=9").text)
     assert "最低分值「abc」不是数字" in said and "第 9 页超出范围，共 1 页" in said
+    # The filter's bad value is not copied into the bulk form's own box; a good one is.
+    assert re.search(r'id="bulk-min"[^>]*value=""', said)
+    assert re.search(r'id="bulk-min"[^>]*value="0.5"', boss.get(f"{base}?min=0.50").text)
     # A refused form keeps its message at the form; the page's is said above the queue.
     refused = boss.post(
         f"{base}/accept-above",
