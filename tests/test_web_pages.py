@@ -229,7 +229,7 @@ def test_the_users_form_adds_accounts_and_refuses_blank_names(web: WebWorld) -> 
     blank = client.post("/users", data={**new, "username": "   "})
     assert blank.status_code == 422 and "用户名至少 2 个字符" in blank.text
     added = client.post("/users", data={**new, "username": " 张三 "})
-    assert added.status_code == 200 and "<td>张三</td>" in added.text
+    assert added.status_code == 200 and '<td class="title username">张三</td>' in added.text
     assert '<p class="flash good" role="status" id="notice">已添加用户「张三」</p>' in added.text
     # Named only when that account exists: the address can be typed.
     assert 'id="notice"' not in client.get("/users?added=李四").text
