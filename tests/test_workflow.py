@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from luoshi.errors import Conflict, InputError, PermissionDenied
-from luoshi.ledger import audit, clock, cycle, outbox, units, workflow, workflow_reads
+from luoshi.ledger import audit, clock, cycle, outbox, remind, units, workflow, workflow_reads
 from luoshi.ledger.db import Database
 from luoshi.ledger.files import Stored
-from luoshi.ledger.models import Attachment, Notification, Round, Task, TaskAck
+from luoshi.ledger.models import Attachment, Notification, Round, Task, TaskAck, User
 from luoshi.ledger.read import asof, records
 from luoshi.ledger.read.detail import task_history
 from luoshi.ledger.read.reports import report_row, review_queue
@@ -79,6 +79,25 @@ def test_an_approved_delay_moves_the_deadline_and_keeps_the_original(db: Databas
         workflow.decide_delay(
             s, world.user(s, "boss"), workflow.get_delay(s, delay_id), False, "迟"
         )
+
+
+def test_the_offices_messages_go_to_supervisors_not_to_leaders(db: Database) -> None:
+    world = build_world(db)
+    with db.transaction() as s:
+        workflow.request_delay(s, world.user(s, "school"), world.task(s, "1.2.1"), FUTURE, "汛期")
+        boss, leader = world.user(s, "boss"), world.user(s, "reader")
+        asked = [n["subject"] for n in outbox.inbox(s, boss)[0]]
+        assert any("延期申请待审批" in x for x in asked)
+        # A viewer may not decide a delay: the request is not put to it.
+        assert outbox.inbox(s, leader) == ([], 0)
+        assert outbox.unread(s, leader.id, leader.role, leader.unit_id) == 0
+        boss.active = False  # the office's only supervisor; local-admin still reads it
+        s.flush()
+        assert remind.no_reader(s, None) is None
+        for u in s.scalars(select(User).where(User.role.in_(("admin", "supervisor")))):
+            u.active = False
+        s.flush()
+        assert remind.no_reader(s, None) is not None  # a viewer alone does not count
 
 
 def test_a_second_delay_keeps_the_first_original_deadline(db: Database) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from luoshi.ledger.access import MANAGERS
 from luoshi.ledger.clock import now
 from luoshi.ledger.models import Notification, NotificationMark, Unit, User
 
@@ -176,8 +177,12 @@ def list_notifications(
 
 
 def inbox_of(role: str, unit_id: int | None) -> str:
-    """The in-app recipient a user reads: its unit's (a reporter), else the office's."""
-    return f"unit:{unit_id}" if role == "reporter" else "office"
+    """The in-app recipient a user reads: its unit's (a reporter), the office's (an
+    admin or supervisor). A viewer (a leader) reads none: the office's messages ask for
+    decisions (延期申请待审批) a viewer may not make (a trial)."""
+    if role == "reporter":
+        return f"unit:{unit_id}"
+    return "office" if role in MANAGERS else "none"
 
 
 def inbox(s: Session, user: User, limit: int = 50) -> tuple[list[dict[str, Any]], int]:

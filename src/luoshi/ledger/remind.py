@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import InputError
+from luoshi.ledger.access import MANAGERS
 from luoshi.ledger import channels, cycle, outbox
 from luoshi.ledger.db import Database
 from luoshi.ledger.files import FileStore, files_root
@@ -137,7 +138,7 @@ def no_reader(s: Session, unit: Unit | None) -> str | None:
     an active account reads its inbox: a unit's reporters, the office's managers."""
     q = select(User.id).where(User.active)
     if unit is None:
-        q = q.where(User.role != "reporter")
+        q = q.where(User.role.in_(MANAGERS))
     else:
         q = q.where(User.role == "reporter", User.unit_id == unit.id)
     if s.scalars(q.limit(1)).first() is not None:
