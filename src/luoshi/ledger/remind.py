@@ -19,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import InputError
-from luoshi.ledger.access import MANAGERS
 from luoshi.ledger import channels, cycle, outbox
+from luoshi.ledger.access import MANAGERS
 from luoshi.ledger.db import Database
 from luoshi.ledger.files import FileStore, files_root
 from luoshi.ledger.models import Chase, Notification, Plan, Round, Task, Unit, User
