@@ -210,6 +210,15 @@ def test_admin_forms_role_password_units(ww: WebWorld) -> None:
         assert user is not None and user.role == "reporter"
         assert users.verify_password(user, "brand-new-pw-1")
     c.post("/units", data={"csrf_token": csrf, "name": "市港口局"})
+    # Into itself, or into nothing: refused before the question is asked.
+    for into, said in (
+        ("市港口局", "不能把单位「市港口局」并入它自己"),
+        ("", "请选择要并入的单位"),
+    ):
+        merge = {"csrf_token": csrf, "name": "市港口局", "into": into}
+        refused = c.post("/units/merge", data=merge)
+        assert refused.status_code == 422 and said in refused.text
+        assert "确定合并吗" not in refused.text
     asked = c.post("/units/merge", data={"csrf_token": csrf, "name": "市港口局",
                    "into": "市交通运输委"})  # fmt: skip
     assert "确定合并吗" in asked.text

@@ -30,6 +30,9 @@ def test_a_supervisor_sets_and_clears_a_units_contacts(web: WebWorld) -> None:
     form = {"csrf_token": csrf, "version": unit.version, "email": "jt@example.gov.cn"}
     r = client.post(f"/units/{unit.id}/contacts", data={**form, "webhook": HOOK})
     assert r.status_code == 200 and r.url.path == "/units"  # back to the page
+    assert r.url.fragment == f"unit-{unit.id}"  # at that unit's card, saying so
+    assert '<p class="flash good" role="status" id="notice">已保存单位「市交通运输委」' in r.text
+    assert 'id="notice"' not in client.get("/units?saved=99999").text
     saved = unit_of(web, "市交通运输委")
     assert (saved.email, saved.webhook) == ("jt@example.gov.cn", HOOK)
     page = r.text

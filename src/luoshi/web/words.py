@@ -117,6 +117,8 @@ MORE_WORDS: dict[str, tuple[str, str]] = {
     "clear_webhook": ("清除群机器人", "Remove the group robot"),
     "unit_state": ("状态", "State"),
     "unit.active": ("在用", "In use"),
+    "unit.saved": ("已保存单位「{}」的提醒渠道。", "Saved where reminders to {} go."),
+    "unit.choose": ("（请选择）", "(choose)"),
     "unit.inactive": ("已合并停用", "Merged away"),
     "reporter_accounts": ("填报账号", "Reporter accounts"),
     "reporter_accounts.none": ("无（去添加）", "None (add one)"),

@@ -8,10 +8,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import Response
 
-from luoshi.errors import PermissionDenied
+from luoshi.errors import InputError, PermissionDenied
 from luoshi.ledger import units, users
 from luoshi.ledger.channels import mask
 from luoshi.ledger.models import ROLES
@@ -146,7 +146,7 @@ def reset_password(
 
 
 @router.get("/units")
-def units_page(request: Request) -> Response:
+def units_page(request: Request, saved: Annotated[str, Query(max_length=20)] = "") -> Response:
     caller = page_caller(request)
     if not caller.is_manager:
         raise PermissionDenied(f"用户 {caller.username} 无权管理单位")
@@ -154,7 +154,8 @@ def units_page(request: Request) -> Response:
         rows = units.list_units(s)
     # A webhook holds its robot's secret token: the page shows it masked, never whole.
     hooks = {u.id: mask(u.webhook) for u in rows if u.webhook}
-    return render(request, "units.html", rows=rows, hooks=hooks)
+    saved_unit = next((u.name for u in rows if str(u.id) == saved), None)
+    return render(request, "units.html", rows=rows, hooks=hooks, saved_unit=saved_unit)
 
 
 def units_again(request: Request, _kw: Any) -> Response:
@@ -184,11 +185,17 @@ def rename_unit(
 def merge_unit(
     request: Request,
     name: FormText,
-    into: FormText,
+    into: FormText = "",
     confirmed: Confirmed = "",
     csrf_token: FormText = "",
 ) -> Response:
     caller = form_caller(request, csrf_token)
+    # Refused before it is asked: confirming a merge of a unit into itself, only to be
+    # refused then, wasted the confirmation (a trial).
+    if not into.strip():
+        raise InputError("请选择要并入的单位")
+    if into.strip() == name.strip():
+        raise InputError(f"不能把单位「{name.strip()}」并入它自己：请选择另一个单位")
     question = (
         f"把单位「{name}」的任务、配合任务和用户全部并入「{into}」，并停用「{name}」。确定合并吗？"
     )
@@ -216,4 +223,6 @@ def unit_contacts(
     hook = "" if clear_webhook else (webhook.strip() or None)
     ctx = ctx_of(request)
     workflow_actions.edit_unit(ctx, caller, unit_id, email.strip(), hook, version)
-    return back("/units")
+    # Back to that unit's card, saying so: among 40-odd units the page started at the
+    # top with nothing said (a trial).
+    return back(f"/units?saved={unit_id}#unit-{unit_id}")
