@@ -99,6 +99,9 @@ def test_the_chain_in_the_pages(web: WebWorld) -> None:
     asked = {"csrf_token": csrf, "until": "2099-06-30", "reason": "汛期提前"}
     r = school.post(f"/tasks/{tid}/delay", data=asked, follow_redirects=False)
     assert r.status_code == 303
+    # While it waits the form is not offered again (a second request would be refused).
+    waiting = school.get(f"/tasks/{tid}").text
+    assert 'id="delay-form"' not in waiting and "已申请延至 2099-06-30，正待督查室审批" in waiting
     boss, bcsrf = browser(web, "boss")
     review = boss.get("/review").text
     assert "汛期提前" in review
@@ -109,6 +112,7 @@ def test_the_chain_in_the_pages(web: WebWorld) -> None:
     assert r.status_code == 303
     page = school.get(f"/tasks/{tid}").text
     assert "2099-06-30" in page and "原定完成时限" in page and 'id="sign"' not in page
+    assert 'id="delay-form"' in page and 'id="delay-pending"' not in page  # decided: again
     r = school.post(
         f"/tasks/{tid}/close",
         data={"csrf_token": csrf, "summary": "8所学校已建成"},

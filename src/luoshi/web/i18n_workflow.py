@@ -37,6 +37,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "days_since_given": ("交办天数", "Days since assigned"),
     "workflow": ("督办流程", "Workflow"),
     "delay_request": ("申请延期", "Ask for more time"),
+    "delay_pending": (
+        "已申请延至 {}，正待督查室审批；审批后如需再延期，可再次申请。",
+        "More time until {} has been asked for and awaits the office; once it is decided "
+        "you may ask again.",
+    ),
     "delay_until": ("延至", "Until"),
     "delay_reason": ("延期理由", "Why"),
     "original_deadline": ("原定完成时限", "Original deadline"),
