@@ -122,6 +122,12 @@ def test_the_chain_over_the_api(web: WebWorld) -> None:
         True,
         False,
     }
+    first = bell["items"][0]["id"]
+    one = school.post(f"{API}/me/notifications/{first}/read")
+    assert one.status_code == 200 and one.json() == {"id": first, "unread": 1}
+    again = school.get(f"{API}/me/notifications").json()
+    assert [i["unread"] for i in again["items"]][:2] == [False, True]
+    assert web.as_user("port").post(f"{API}/me/notifications/{first}/read").status_code == 404
     assert school.post(f"{API}/me/notifications/read").json()["unread"] == 0
     assert school.get(f"{API}/me/notifications").json()["unread"] == 0
     close = school.post(f"{API}/tasks/{tid}/close-requests", data={"summary": "8所学校已建成"},

@@ -135,8 +135,18 @@ def test_the_chain_in_the_pages(web: WebWorld) -> None:
     inbox = school.get("/inbox").text
     assert "办得好" in inbox
     assert "<td>消息</td>" in inbox and "<td>notice</td>" not in inbox  # the kind in Chinese
-    # A message about a task is a link to it, by its subject.
-    assert re.search(rf'<a href="/tasks/{tid}" class="subject">[^<]+</a>', inbox)
+    # A message is opened by its subject: it is read then, and leads on to its task.
+    opened = re.search(r'<a href="/inbox/(\d+)" class="subject">[^<]+</a>', inbox)
+    assert opened is not None and 'class="unread-row"' in inbox
+    before = int(re.search(r'id="bell-count">(\d+)<', inbox)[1])  # type: ignore[index]
+    r = school.get(f"/inbox/{opened[1]}", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/tasks/{tid}"
+    after = school.get("/inbox").text
+    assert f'id="bell-count">{before - 1}<' in after
+    assert not re.search(rf'<tr id="n-{opened[1]}" class="unread-row"', after)
+    assert school.get(f"/inbox/{opened[1]}", follow_redirects=False).status_code == 303
+    assert f'id="bell-count">{before - 1}<' in school.get("/inbox").text  # read once
+    assert boss.get(f"/inbox/{opened[1]}", follow_redirects=False).status_code == 404
     school.post("/inbox/read", data={"csrf_token": csrf})
     assert 'id="bell-count">0<' in school.get("/inbox").text
     with web.db.transaction() as s:

@@ -6,13 +6,21 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from luoshi.errors import Conflict, InputError, PermissionDenied
+from luoshi.errors import Conflict, InputError, NotFound, PermissionDenied
 from luoshi.ledger import audit, clock, cycle, outbox, remind, units, workflow, workflow_reads
 from luoshi.ledger.db import Database
 from luoshi.ledger.files import Stored
-from luoshi.ledger.models import Attachment, Notification, Round, Task, TaskAck, User
+from luoshi.ledger.models import (
+    Attachment,
+    Notification,
+    NotificationRead,
+    Round,
+    Task,
+    TaskAck,
+    User,
+)
 from luoshi.ledger.read import asof, records
 from luoshi.ledger.read.detail import task_history
 from luoshi.ledger.read.reports import report_row, review_queue
@@ -248,6 +256,27 @@ def test_leaders_comment_and_the_units_see_it(db: Database) -> None:
         assert outbox.unread(s, school.id, school.role, school.unit_id) == 1
         outbox.mark_read(s, school)
         assert outbox.unread(s, school.id, school.role, school.unit_id) == 0
+
+
+def test_a_message_opened_is_read_alone_and_the_mark_reads_the_rest(db: Database) -> None:
+    world = build_world(db)
+    with db.transaction() as s:
+        task, leader = world.task(s, "1.2.1"), world.user(s, "reader")
+        for said in ("第一条批示", "第二条批示", "第三条批示"):
+            workflow.comment(s, leader, task, said)
+    with db.transaction() as s:
+        school = world.user(s, "school")
+        items, unread = outbox.inbox(s, school)
+        assert unread == 3 and all(i["unread"] for i in items)
+        outbox.open_message(s, school, items[1]["id"])
+        outbox.open_message(s, school, items[1]["id"])  # twice: read once
+        items, unread = outbox.inbox(s, school)
+        assert unread == 2 and [i["unread"] for i in items] == [True, False, True]
+        with pytest.raises(NotFound):  # another unit's inbox
+            outbox.open_message(s, world.user(s, "port"), items[0]["id"])
+        outbox.mark_read(s, school)
+        assert outbox.unread(s, school.id, school.role, school.unit_id) == 0
+        assert s.scalar(select(func.count()).select_from(NotificationRead)) == 0  # folded
 
 
 def test_attachments_are_visible_to_whoever_sees_the_task(db: Database) -> None:

@@ -720,6 +720,15 @@ class NotificationMark(Base):
     at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class NotificationRead(Base):
+    """已读 one by one: a message after the user's mark that the user has opened."""
+
+    __tablename__ = "notification_reads"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class RoundScores(Base):
     """考核结果: the units' ranking in a round, stored when the round closes (its period
     is over, so the scores are final) and read by the dashboard without recomputing."""

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from luoshi.errors import NotFound
 from luoshi.ledger.access import MANAGERS
 from luoshi.ledger.clock import now
-from luoshi.ledger.models import Notification, NotificationMark, Unit, User
+from luoshi.ledger.models import Notification, NotificationMark, NotificationRead, Unit, User
 
 KEY = ("day", "kind", "ref", "channel", "recipient")
 CHANNELS = ("email", "webhook", "inapp")
@@ -196,20 +198,59 @@ def inbox(s: Session, user: User, limit: int = 50) -> tuple[list[dict[str, Any]]
         .limit(limit)
     )
     seen = _seen(s, user.id)
-    items = [{**notification_record(n, u), "unread": n.id > seen} for n, u in s.execute(q)]
+    rows = list(s.execute(q))
+    opened = _opened(s, user.id, [n.id for n, _ in rows if n.id > seen])
+    items = [
+        {**notification_record(n, u), "unread": n.id > seen and n.id not in opened} for n, u in rows
+    ]
     return items, unread(s, user.id, user.role, user.unit_id)
+
+
+def _opened(s: Session, user_id: int, ids: Sequence[int]) -> set[int]:
+    """Which of ``ids`` (messages after the user's mark) the user has opened."""
+    if not ids:
+        return set()
+    q = select(NotificationRead.notification_id).where(
+        NotificationRead.user_id == user_id, NotificationRead.notification_id.in_(ids)
+    )
+    return set(s.scalars(q))
 
 
 def unread(s: Session, user_id: int, role: str, unit_id: int | None) -> int:
     """The bell's count: in-app messages to the user's inbox after the last one seen."""
     if role == "reporter" and unit_id is None:
         return 0
+    opened = select(NotificationRead.notification_id).where(
+        NotificationRead.user_id == user_id,
+        NotificationRead.notification_id == Notification.id,
+    )
     q = select(func.count()).where(
         Notification.channel == "inapp",
         Notification.recipient == inbox_of(role, unit_id),
         Notification.id > _seen(s, user_id),
+        ~opened.exists(),
     )
     return s.scalar(q) or 0
+
+
+def open_message(s: Session, user: User, notification_id: int) -> Notification:
+    """One message of the user's inbox, now read by the user (opening it twice, or at
+    once from two tabs, reads it once)."""
+    n = s.get(Notification, notification_id)
+    box = inbox_of(user.role, user.unit_id)
+    if n is None or n.channel != "inapp" or n.recipient != box:
+        raise NotFound(f"收件箱里没有消息 {notification_id}")
+    if n.id > _seen(s, user.id):
+        row = {"user_id": user.id, "notification_id": n.id, "at": now()}
+        s.execute(_insert_once(s).values(**row))
+    return n
+
+
+def _insert_once(s: Session) -> Any:
+    """An insert of a read row that does nothing when the row is there already: the
+    check and the write in one statement, so two opens at once cannot both insert."""
+    dialect = postgresql if s.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(NotificationRead).on_conflict_do_nothing()
 
 
 def _seen(s: Session, user_id: int) -> int:
@@ -231,6 +272,12 @@ def mark_read(s: Session, user: User) -> int:
         s.add(mark)
     mark.seen_id = max(mark.seen_id, newest or 0)
     mark.at = now()
+    # Messages opened one by one up to the mark are read by the mark now.
+    s.execute(
+        delete(NotificationRead).where(
+            NotificationRead.user_id == user.id, NotificationRead.notification_id <= mark.seen_id
+        )
+    )
     s.flush()
     return mark.seen_id
 

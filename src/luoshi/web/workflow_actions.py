@@ -168,6 +168,15 @@ def mark_read(ctx: WebContext, caller: Caller) -> int:
         return outbox.mark_read(s, actor)
 
 
+def open_message(ctx: WebContext, caller: Caller, notification_id: int) -> tuple[int | None, int]:
+    """Mark one message of the caller's inbox read: the task it is about (if any), and
+    how many stay unread."""
+    with ctx.work(caller) as (s, actor):
+        n = outbox.open_message(s, actor, notification_id)
+        left = outbox.unread(s, actor.id, actor.role, actor.unit_id)
+        return (n.tasks[0] if n.tasks else None), left
+
+
 def edit_unit(
     ctx: WebContext,
     caller: Caller,

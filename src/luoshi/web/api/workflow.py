@@ -273,6 +273,13 @@ def read_all(request: Request, caller: Writer) -> dict[str, Any]:
     return {"seen_id": workflow_actions.mark_read(ctx_of(request), caller), "unread": 0}
 
 
+@router.post("/me/notifications/{notification_id}/read", summary="标为已读 Mark one read")
+def read_one(notification_id: PathId, request: Request, caller: Writer) -> dict[str, Any]:
+    """One message of the caller's inbox is read; how many stay unread."""
+    _, left = workflow_actions.open_message(ctx_of(request), caller, notification_id)
+    return {"id": notification_id, "unread": left}
+
+
 @router.get("/me/todo", summary="本单位待办 My unit's to-do list")
 def my_todo(request: Request, caller: SignedIn) -> dict[str, Any]:
     if caller.unit_id is None:

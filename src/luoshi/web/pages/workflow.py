@@ -7,7 +7,7 @@ import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from luoshi.errors import InputError, NotFound, PermissionDenied
 from luoshi.ledger import outbox, score_facts, scoring
@@ -158,6 +158,15 @@ def inbox_page(request: Request) -> Response:
     with ctx_of(request).work(caller) as (s, actor):
         items, unread = outbox.inbox(s, actor, limit=200)
     return render(request, "inbox.html", items=items, unread=unread, kinds=KIND_LABELS)
+
+
+@router.get("/inbox/{notification_id}")
+def open_message(notification_id: PathId, request: Request) -> Response:
+    """Opening a message reads it: on to its task, or back to the inbox at it."""
+    caller = page_caller(request)
+    task_id, _ = workflow_actions.open_message(ctx_of(request), caller, notification_id)
+    where = f"/tasks/{task_id}" if task_id else f"/inbox#n-{notification_id}"
+    return RedirectResponse(where, status_code=303)
 
 
 @router.post("/inbox/read")
