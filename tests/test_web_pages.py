@@ -607,3 +607,43 @@ def test_a_notice_replaces_the_one_the_page_had_instead_of_stacking() -> None:
     assert with_notice("/plans/1/ledger?q=%E6%B8%AF", "saved") == (
         "/plans/1/ledger?q=%E6%B8%AF&notice=saved"
     )
+
+
+def test_a_task_without_counted_reports_says_why_instead_of_an_empty_chart(
+    web: WebWorld,
+) -> None:
+    boss, _ = browser(web, "boss")
+    leaf = boss.get(f"/tasks/{web.task_id('1.1.1.1')}").text
+    assert 'id="timeline-empty"' in leaf and "还没有计入进度的填报" in leaf
+    assert 'class="line-chart"' not in leaf
+    group = boss.get(f"/tasks/{web.task_id('1.1')}").text
+    assert "由下级任务汇总" in group
+    # Nobody reports here, so the timeline takes the grid's whole width.
+    assert re.search(r'class="card wide span-all" id="timeline"', leaf)
+    due = f"{date.today().year + 1}-04-10"
+    web.as_user("boss").post(
+        f"{API}/plans/{web.world.plan_id}/rounds", json={"period": "2024-Q1", "due": due}
+    ).raise_for_status()
+    web.as_user("port").post(
+        f"{API}/tasks/{web.task_id('1.1.1.1')}/reports", json={"percent": 30}
+    ).raise_for_status()
+    drawn = boss.get(f"/tasks/{web.task_id('1.1.1.1')}").text
+    assert 'class="line-chart"' in drawn and 'id="timeline-empty"' not in drawn
+
+
+def test_the_hint_for_large_amounts_shows_only_beside_targets_that_large(
+    web: WebWorld,
+) -> None:
+    due = f"{date.today().year + 1}-04-10"
+    web.as_user("boss").post(
+        f"{API}/plans/{web.world.plan_id}/rounds", json={"period": "2024-Q1", "due": due}
+    ).raise_for_status()
+    port, _ = browser(web, "port")
+    boxes = re.findall(
+        r'<input name="values"[^>]*>', port.get(f"/tasks/{web.task_id('1.1.1.1')}").text
+    )
+    assert boxes and all("300万" in b for b in boxes)  # 1600万标准箱
+    school, _ = browser(web, "school")
+    page = school.get(f"/tasks/{web.task_id('1.2.1')}").text
+    boxes = re.findall(r'<input name="values"[^>]*>', page)
+    assert boxes and not any("300万" in b for b in boxes), boxes  # 8所

@@ -63,6 +63,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "orphans": ("无上级", "No parent"),
     "link_state": ("对接状态", "Link state"),
     "timeline": ("进度变化（按调度轮次）", "Progress over rounds"),
+    "timeline.none": ("还没有计入进度的填报。", "No report counts towards progress yet."),
+    "timeline.from_children": (
+        "本项的进度由下级任务汇总而来，各轮进度见下级任务。",
+        "This task's progress is rolled up from its subtasks; see them for each round.",
+    ),
     "attention": ("需要关注（严重滞后、停滞或逾期）", "Needs attention (red, stalled or overdue)"),
     "nothing": ("暂无", "None"),
     "attention_more": (

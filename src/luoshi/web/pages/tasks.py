@@ -50,6 +50,10 @@ def task_timeline(task: dict[str, Any], lang: str) -> Markup:
     for r in task["reports"]:
         if r["state"] not in NOT_COUNTED:
             by_round[r["period"]] = float(r["percent"])
+    if not by_round:
+        # An empty chart reads as "0% all year"; say why there is no line instead.
+        why = "timeline.from_children" if not task["leaf"] else "timeline.none"
+        return Markup('<p class="muted" id="timeline-empty">{}</p>').format(word(why, lang))
     series = [charts.Series(word("progress", lang), list(by_round.values()), "#1565c0")]
     return charts.line(list(by_round), series, word("timeline", lang), height=220)
 
