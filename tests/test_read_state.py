@@ -34,15 +34,15 @@ def today() -> AsOf:
     return AsOf(date.today())
 
 
-def same_rows(c: Cycle) -> None:
+def same_rows(c: Cycle, rules: HealthRules = RULES) -> None:
     """The kept view equals the computed one, row for row (floats to 1e-9)."""
     with c.world.db.transaction() as s:
         plan = c.world.plan(s)
         st = state.plan_state(s, plan.id)
-        assert state.is_fresh(st, RULES, today()), "the writes kept the figures"
+        assert state.is_fresh(st, rules, today()), "the writes kept the figures"
         assert st is not None
         got = kept.kept_view(s, plan, st, today())
-        want = computed_view(s, plan, RULES, today())
+        want = computed_view(s, plan, rules, today())
     assert [r.code for r in got.rows] == [r.code for r in want.rows]
     for a, b in zip(got.rows, want.rows, strict=True):
         assert _close(asdict(a), asdict(b)), a.code
@@ -61,13 +61,13 @@ def _close(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return True
 
 
-def same_figures(c: Cycle, viewer: Viewer | None = None) -> None:
+def same_figures(c: Cycle, viewer: Viewer | None = None, rules: HealthRules = RULES) -> None:
     with c.world.db.transaction() as s:
         plan = c.world.plan(s)
         st = state.plan_state(s, plan.id)
         assert st is not None
         got = kept.kept_figures(s, plan, st, viewer, None)
-        want = plan_figures(computed_view(s, plan, RULES, today()), viewer)
+        want = plan_figures(computed_view(s, plan, rules, today()), viewer)
     assert got.total.counts == want.total.counts and got.total.overdue == want.total.overdue
     for mine, theirs in ((got.by_category, want.by_category), (got.by_unit, want.by_unit)):
         assert [(t.name, t.tasks, t.counts) for t in mine] == [
@@ -112,10 +112,10 @@ SORTS = [
 ]
 
 
-def same_lists(c: Cycle, viewer: Viewer | None = None) -> None:
+def same_lists(c: Cycle, viewer: Viewer | None = None, rules: HealthRules = RULES) -> None:
     with c.world.db.transaction() as s:
         plan = c.world.plan(s)
-        view = computed_view(s, plan, RULES, today())
+        view = computed_view(s, plan, rules, today())
         for f in FILTERS:
             for text in SORTS:
                 sort = Sort.parse(text)
@@ -132,14 +132,14 @@ def same_choices(c: Cycle) -> None:
         assert kept.kept_distinct(s, plan.id) == want
 
 
-def check_all(c: Cycle) -> None:
-    same_rows(c)
+def check_all(c: Cycle, rules: HealthRules = RULES) -> None:
+    same_rows(c, rules)
     same_choices(c)
-    same_figures(c)
-    same_lists(c)
+    same_figures(c, None, rules)
+    same_lists(c, None, rules)
     reporter = Viewer(9, "reporter", None, "市交通运输委")
-    same_figures(c, reporter)
-    same_lists(c, reporter)
+    same_figures(c, reporter, rules)
+    same_lists(c, reporter, rules)
 
 
 def test_after_a_whole_cycle_the_kept_figures_are_the_computed_ones(db: Database) -> None:
@@ -489,3 +489,49 @@ def test_a_large_refresh_gathers_postgresqls_statistics_at_once(
     assert analyzed_after_refresh() == 0  # a small plan: left to autovacuum
     monkeypatch.setattr(keeping, "ANALYZE_AFTER_ROWS", 1)  # as if the plan were large
     assert analyzed_after_refresh() == 1
+
+
+ACCEPTED_ONLY = HealthRules(progress_from="accepted")
+
+
+def kept_row(db: Database, c: Cycle, code: str) -> Any:
+    with db.transaction() as s:
+        plan = c.world.plan(s)
+        st = state.plan_state(s, plan.id)
+        assert st is not None and st.rules == ACCEPTED_ONLY.key
+        return next(r for r in kept.kept_view(s, plan, st, today()).rows if r.code == code)
+
+
+def test_when_only_accepted_reports_count_a_report_moves_progress_once_accepted(
+    tmp_path: Any,
+) -> None:
+    db = Database.open(f"sqlite:///{tmp_path / 'accepted.db'}", rules=ACCEPTED_ONLY)
+    try:
+        c = build_cycle(db)
+        refresh_plans(db, date.today())
+        check_all(c, ACCEPTED_ONLY)
+        # 20, 30 and 45% reported in three rounds, none accepted: no progress counts,
+        # yet the unit reported in every round (not a missed round).
+        row = kept_row(db, c, "1.1.1.1")
+        assert row.reported is None and row.progress == 0 and row.missed_rounds == 0
+        with db.transaction() as s:
+            task = c.world.task(s, "1.1.1.1")
+            latest = s.scalars(
+                select(ProgressReport)
+                .where(ProgressReport.task_id == task.id)
+                .order_by(ProgressReport.id.desc())
+            ).first()
+            assert latest is not None and latest.percent == 45
+            cycle.review(s, c.world.user(s, "boss"), latest, True)
+        check_all(c, ACCEPTED_ONLY)  # kept by the review's own transaction
+        assert kept_row(db, c, "1.1.1.1").reported == 45
+        with db.transaction() as s:  # the same records, counted on submission
+            submitted = computed_view(s, c.world.plan(s), RULES, today())
+        assert {r.code: r.reported for r in submitted.rows}["1.1.2.1"] == 30
+        assert kept_row(db, c, "1.1.2.1").reported is None
+        with db.transaction() as s:  # a past day: what had been accepted by then
+            then = computed_view(s, c.world.plan(s), ACCEPTED_ONLY, AsOf.of(date(2024, 7, 1)))
+        reported = {r.code: r.reported for r in then.rows}
+        assert reported["1.3.2"] == 100 and reported["1.1.1.1"] is None
+    finally:
+        db.dispose()

@@ -50,3 +50,12 @@ def test_web_settings_from_the_environment() -> None:
     ).web
     assert web == WebSettings("k" * 40, 30.0, 3, 5.0, True, 2.5, 10.0, 100_000, 1.5)
     assert web.max_upload_bytes == 2_621_440 and web.max_unpacked_bytes == 10_485_760
+
+
+def test_progress_counts_on_submission_unless_told_to_wait_for_acceptance() -> None:
+    assert Settings.from_env({}).health.progress_from == "submitted"
+    accepted = Settings.from_env({"LUOSHI_PROGRESS_FROM": "Accepted"}).health
+    assert accepted.accepted_only and accepted.key.endswith("/accepted")
+    assert not Settings.from_env({}).health.key.endswith("/accepted")  # kept figures stay
+    with pytest.raises(InputError, match="LUOSHI_PROGRESS_FROM「approved」应为"):
+        Settings.from_env({"LUOSHI_PROGRESS_FROM": "approved"})

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from luoshi.ledger import tasks, users
 from luoshi.ledger.read.figures import Tally
+from luoshi.settings import HealthRules
 from luoshi.web.pages.dashboard import group_bars
 from tests.web_support import API, PASSWORD, WebWorld
 
@@ -647,3 +648,49 @@ def test_the_hint_for_large_amounts_shows_only_beside_targets_that_large(
     page = school.get(f"/tasks/{web.task_id('1.2.1')}").text
     boxes = re.findall(r'<input name="values"[^>]*>', page)
     assert boxes and not any("300万" in b for b in boxes), boxes  # 8所
+
+
+def report_awaiting_review(web: WebWorld, percent: int) -> int:
+    due = f"{date.today().year + 1}-04-10"
+    web.as_user("boss").post(
+        f"{API}/plans/{web.world.plan_id}/rounds", json={"period": "2024-Q1", "due": due}
+    ).raise_for_status()
+    r = web.as_user("port").post(
+        f"{API}/tasks/{web.task_id('1.1.1.1')}/reports", json={"percent": percent}
+    )
+    r.raise_for_status()
+    report_id: int = r.json()["id"]
+    return report_id
+
+
+def test_a_task_page_says_when_its_progress_awaits_review(web: WebWorld) -> None:
+    report_id = report_awaiting_review(web, 40)
+    boss, _ = browser(web, "boss")
+    page = boss.get(f"/tasks/{web.task_id('1.1.1.1')}").text
+    assert 'id="progress-note"' in page and "含待审核的填报" in page
+    web.as_user("boss").post(
+        f"{API}/reports/{report_id}/review", json={"decision": "accept"}
+    ).raise_for_status()
+    assert 'id="progress-note"' not in boss.get(f"/tasks/{web.task_id('1.1.1.1')}").text
+
+
+def test_when_only_accepted_reports_count_the_pages_wait_for_the_review(tmp_path: Any) -> None:
+    from tests.web_support import web_world
+
+    web = web_world(tmp_path, rules=HealthRules(progress_from="accepted"))
+    try:
+        report_id = report_awaiting_review(web, 40)
+        tid = web.task_id("1.1.1.1")
+        boss, _ = browser(web, "boss")
+        page = boss.get(f"/tasks/{tid}").text
+        assert "另有 40% 的填报待审核，通过后计入" in page and 'id="timeline-empty"' in page
+        shown = web.as_user("boss").get(f"{API}/tasks/{tid}").json()
+        assert shown["reported"] is None and shown["progress"] == 0
+        web.as_user("boss").post(
+            f"{API}/reports/{report_id}/review", json={"decision": "accept"}
+        ).raise_for_status()
+        page = boss.get(f"/tasks/{tid}").text
+        assert 'id="progress-note"' not in page and 'class="line-chart"' in page
+        assert web.as_user("boss").get(f"{API}/tasks/{tid}").json()["progress"] == 40
+    finally:
+        web.db.dispose()

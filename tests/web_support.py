@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from luoshi.ledger import users
 from luoshi.ledger.db import Database
-from luoshi.settings import Settings, WebSettings
+from luoshi.settings import HealthRules, Settings, WebSettings
 from luoshi.web.app import create_app
 from tests.builders import ADMIN, World, build_world
 
@@ -49,14 +49,20 @@ class WebWorld:
             return self.world.task(s, code).id
 
 
-def make_app(tmp_path: Path, **web: Any) -> tuple[FastAPI, Database]:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'web.db'}", web=WebSettings(**web))
-    db = Database.open(settings.database_url)
+def make_app(
+    tmp_path: Path, rules: HealthRules | None = None, **web: Any
+) -> tuple[FastAPI, Database]:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'web.db'}",
+        web=WebSettings(**web),
+        health=rules or HealthRules(),
+    )
+    db = Database.open(settings.database_url, rules=settings.health)
     return create_app(settings, db), db
 
 
-def web_world(tmp_path: Path, **web: Any) -> WebWorld:
-    app, db = make_app(tmp_path, **web)
+def web_world(tmp_path: Path, rules: HealthRules | None = None, **web: Any) -> WebWorld:
+    app, db = make_app(tmp_path, rules, **web)
     world = build_world(db)
     with db.transaction() as s:
         admin = users.get_user(s, ADMIN)

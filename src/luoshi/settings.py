@@ -67,11 +67,21 @@ class HealthRules:
     green_within: float = 10.0
     amber_within: float = 25.0
     stalled_after: int = 2
+    # 进度计入: "submitted" — a report counts as progress once submitted, until it is
+    # returned; "accepted" — only once a supervisor accepts it (审核通过才计入). Either
+    # way a submitted report counts as reported in its round (催办, missed rounds).
+    progress_from: str = "submitted"
+
+    @property
+    def accepted_only(self) -> bool:
+        return self.progress_from == "accepted"
 
     @property
     def key(self) -> str:
-        """The rules as kept figures record them (``plan_state.rules``)."""
-        return f"{self.green_within:g}/{self.amber_within:g}/{self.stalled_after}"
+        """The rules as kept figures record them (``plan_state.rules``); the default
+        progress_from adds nothing, so figures kept before it existed stay fresh."""
+        key = f"{self.green_within:g}/{self.amber_within:g}/{self.stalled_after}"
+        return key + "/accepted" if self.accepted_only else key
 
 
 @dataclass(frozen=True)
@@ -164,6 +174,7 @@ class Settings:
             green_within=_number(env, "LUOSHI_GREEN_WITHIN", HealthRules.green_within),
             amber_within=_number(env, "LUOSHI_AMBER_WITHIN", HealthRules.amber_within),
             stalled_after=int(_number(env, "LUOSHI_STALLED_AFTER", HealthRules.stalled_after)),
+            progress_from=_progress_from(env),
         )
         base = cls(
             database_url=env.get("LUOSHI_DATABASE_URL")
@@ -252,6 +263,17 @@ def _is_clock(text: str) -> bool:
 
 def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in env.get(name, "").split(",") if p.strip())
+
+
+PROGRESS_FROM = {"submitted": "提交即计入", "accepted": "审核通过才计入"}
+
+
+def _progress_from(env: Mapping[str, str]) -> str:
+    text = (env.get("LUOSHI_PROGRESS_FROM") or HealthRules.progress_from).strip().lower()
+    if text not in PROGRESS_FROM:
+        choices = "、".join(f"{k}（{v}）" for k, v in PROGRESS_FROM.items())
+        raise InputError(f"环境变量 LUOSHI_PROGRESS_FROM「{text}」应为 {choices}")
+    return text
 
 
 def _number(env: Mapping[str, str], name: str, default: float) -> float:

@@ -62,7 +62,7 @@ def close_cmd(app: AppContext, round_id: int) -> None:
     rules = scoring.load_rules(app.settings.workflow.scoring_file)
     with app.work() as (s, actor):
         rnd = cycle.get_round(s, round_id)
-        cycle.close_round(s, actor, rnd)
+        cycle.close_round(s, actor, rnd, rules=app.settings.health)
         keep_round_scores(s, plans.plan_by_id(s, rnd.plan_id), rnd, app.settings.health, rules)
         click.echo(f"调度 {round_id} 已结束")
 

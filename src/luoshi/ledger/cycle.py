@@ -35,6 +35,7 @@ from luoshi.ledger.scope import (
     require_plan_manager,
     require_task_manager,
 )
+from luoshi.settings import HealthRules
 
 REPORT_STATE_LABELS = {
     "submitted": "待审核",
@@ -113,7 +114,13 @@ def get_round(s: Session, round_id: int) -> Round:
     return rnd
 
 
-def close_round(s: Session, actor: User, rnd: Round, seen: int | None = None) -> None:
+def close_round(
+    s: Session,
+    actor: User,
+    rnd: Round,
+    seen: int | None = None,
+    rules: HealthRules | None = None,
+) -> None:
     """结束调度: no more reports in the round; its point of the timeline is stored now.
     Held first, so a report being stored ends before the round is closed, and one
     stored after it sees the close (``submit_report``)."""
@@ -125,7 +132,7 @@ def close_round(s: Session, actor: User, rnd: Round, seen: int | None = None) ->
     locking.update(s, actor, rnd, f"调度 {rnd.id}", seen, {"closed_at": at}, "close")
     plan = s.get(Plan, rnd.plan_id)
     assert plan is not None
-    s.add(closing_point(s, plan, rnd, at))
+    s.add(closing_point(s, plan, rnd, at, rules))
 
 
 def round_for_report(s: Session, plan_id: int, round_id: int | None) -> Round:

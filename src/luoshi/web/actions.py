@@ -212,7 +212,7 @@ def open_round(
 def close_round(ctx: WebContext, caller: Caller, round_id: int) -> Round:
     with ctx.work(caller) as (s, actor):
         rnd = cycle.get_round(s, round_id)
-        cycle.close_round(s, actor, rnd)
+        cycle.close_round(s, actor, rnd, rules=ctx.rules)
         # The round's ranking is final now: stored with the close, read by the dashboard.
         rules = scoring.load_rules(ctx.settings.workflow.scoring_file)
         keep_round_scores(s, get_plan(s, rnd.plan_id), rnd, ctx.rules, rules)

@@ -63,6 +63,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "orphans": ("无上级", "No parent"),
     "link_state": ("对接状态", "Link state"),
     "timeline": ("进度变化（按调度轮次）", "Progress over rounds"),
+    "progress.unreviewed": (
+        "含待审核的填报，退回后不再计入",
+        "includes a report awaiting review; it stops counting if returned",
+    ),
+    "progress.awaiting": (
+        "另有 {percent}% 的填报待审核，通过后计入",
+        "a report of {percent}% awaits review and counts once accepted",
+    ),
     "timeline.none": ("还没有计入进度的填报。", "No report counts towards progress yet."),
     "timeline.from_children": (
         "本项的进度由下级任务汇总而来，各轮进度见下级任务。",

@@ -74,6 +74,23 @@ def report_counted(until: datetime | None) -> ColumnElement[bool]:
     return and_(ProgressReport.submitted_at <= until, ~returned, standing)
 
 
+def progress_counted(until: datetime | None, accepted_only: bool) -> ColumnElement[bool]:
+    """A report whose percent counts as progress at ``until``: one that counts
+    (``report_counted``) and, when only accepted reports count (审核通过才计入), one a
+    supervisor had accepted by then."""
+    counted = report_counted(until)
+    if not accepted_only:
+        return counted
+    if until is None:
+        return ProgressReport.state == "accepted"
+    accepted = exists().where(
+        Review.report_id == ProgressReport.id,
+        Review.decision == "accepted",
+        Review.at <= until,
+    )
+    return and_(counted, accepted)
+
+
 def tasks_done(until: datetime) -> Select[int]:
     """Ids of the tasks done at ``until``: a report claiming 100% accepted by then, and
     not returned by then (撤销办结 returns the report that completed the task)."""

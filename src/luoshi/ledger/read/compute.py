@@ -53,7 +53,7 @@ def computed_view(s: Session, plan: Plan, rules: HealthRules, at: AsOf) -> PlanV
     rows = task_rows(s, plan.id)
     by_id = {r.id: r for r in rows}
     _attach_targets(s, plan.id, by_id, at.until)
-    _attach_reports(s, plan.id, by_id, at.until)
+    _attach_reports(s, plan.id, by_id, at.until, rules.accepted_only)
     if at.until is not None:
         _reopen_done_later(s, plan.id, rows, at.until)
     due = due_rounds(s, plan.id, at)
@@ -149,9 +149,14 @@ def target_row(f: Sequence[Any], latest: ReportedValue | None = None) -> TargetR
 
 
 def _attach_reports(
-    s: Session, plan_id: int, by_id: dict[int, TaskRow], until: datetime | None
+    s: Session,
+    plan_id: int,
+    by_id: dict[int, TaskRow],
+    until: datetime | None,
+    accepted_only: bool = False,
 ) -> None:
-    """The latest counted (not returned) report of each task, and its round."""
+    """The percent of each task's latest report counted as progress, and the latest
+    round it reported in (a counted, not returned report)."""
     counted = (
         select(
             ProgressReport.task_id,
@@ -163,12 +168,28 @@ def _attach_reports(
         .group_by(ProgressReport.task_id)
         .subquery()
     )
-    q = select(counted.c.task_id, ProgressReport.percent, counted.c.last_round).join(
-        ProgressReport, ProgressReport.id == counted.c.last_id
-    )
-    for task_id, percent, round_id in s.execute(q):
-        by_id[task_id].reported = percent
+    if not accepted_only:  # one query: the report that counts is the one that reports
+        q = select(counted.c.task_id, ProgressReport.percent, counted.c.last_round).join(
+            ProgressReport, ProgressReport.id == counted.c.last_id
+        )
+        for task_id, percent, round_id in s.execute(q):
+            by_id[task_id].reported = percent
+            by_id[task_id].last_round = round_id
+        return
+    for task_id, round_id in s.execute(select(counted.c.task_id, counted.c.last_round)):
         by_id[task_id].last_round = round_id
+    accepted = (
+        select(ProgressReport.task_id, func.max(ProgressReport.id).label("last_id"))
+        .join(Round, Round.id == ProgressReport.round_id)
+        .where(Round.plan_id == plan_id, asof.progress_counted(until, True))
+        .group_by(ProgressReport.task_id)
+        .subquery()
+    )
+    q = select(accepted.c.task_id, ProgressReport.percent).join(
+        ProgressReport, ProgressReport.id == accepted.c.last_id
+    )
+    for task_id, percent in s.execute(q):
+        by_id[task_id].reported = percent
 
 
 def _reopen_done_later(s: Session, plan_id: int, rows: Sequence[TaskRow], until: datetime) -> None:

@@ -57,5 +57,5 @@ def _dashboard(
     answered = []
     if linkage is not None and linkage.downstream:
         answered = linkage.answered(plan_view(s, plan, rules, at))
-    points = timeline(s, plan, at, (f.progress, f.expected))
+    points = timeline(s, plan, at, (f.progress, f.expected), rules)
     return Dashboard(f, points, linkage, answered, targets_at_risk(s, plan.id, viewer, at))

@@ -119,7 +119,7 @@ def refresh(s: Session, plan: Plan, rules: HealthRules, day: date) -> PlanState:
     """Recompute and keep every figure of ``plan`` on ``day``, from its records."""
     st = locked_state(s, plan.id)
     seen, head = (st.version if st is not None else None), moved.audit_head(s)
-    store_missing_points(s, plan)
+    store_missing_points(s, plan, rules)
     view, assigned, sources = _read_plan(s, plan, rules, day)
     again: set[int] = set()
     if _written_since(s, plan.id, seen):

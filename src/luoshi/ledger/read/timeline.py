@@ -34,7 +34,13 @@ _ROUNDS = select(Round).where(Round.plan_id == bindparam("plan_id")).order_by(Ro
 _POINTS = select(RoundPoint).where(RoundPoint.round_id.in_(bindparam("ids", expanding=True)))
 
 
-def timeline(s: Session, plan: Plan, at: AsOf, live: tuple[float, float]) -> list[TimelinePoint]:
+def timeline(
+    s: Session,
+    plan: Plan,
+    at: AsOf,
+    live: tuple[float, float],
+    rules: HealthRules | None = None,
+) -> list[TimelinePoint]:
     """One point per round opened by ``at``, oldest first; ``live`` is the plan's
     (progress, expected) as of ``at``, the point of a round still open then."""
     until = at.until
@@ -45,22 +51,26 @@ def timeline(s: Session, plan: Plan, at: AsOf, live: tuple[float, float]) -> lis
     points = []
     for rnd in rounds:
         if rnd.closed_at is not None and (until is None or rnd.closed_at <= until):
-            point = stored.get(rnd.id) or closing_point(s, plan, rnd, rnd.closed_at)
+            point = stored.get(rnd.id) or closing_point(s, plan, rnd, rnd.closed_at, rules)
             points.append(TimelinePoint(rnd.id, rnd.period, point.progress, point.expected, True))
         else:
             points.append(TimelinePoint(rnd.id, rnd.period, *live, False))
     return points
 
 
-def closing_point(s: Session, plan: Plan, rnd: Round, closed_at: datetime) -> RoundPoint:
+def closing_point(
+    s: Session, plan: Plan, rnd: Round, closed_at: datetime, rules: HealthRules | None = None
+) -> RoundPoint:
     """The round's point at ``closed_at``, computed from the records (not stored).
-    Progress and expected progress do not depend on the health rules."""
+    Progress and expected progress do not depend on the colour thresholds, only on
+    which reports count (``progress_from``)."""
     day = rnd.due or closed_at.date()
-    view = computed_view(s, plan, HealthRules(), AsOf(day, closed_at))
+    counting = HealthRules(progress_from=rules.progress_from) if rules else HealthRules()
+    view = computed_view(s, plan, counting, AsOf(day, closed_at))
     return RoundPoint(round_id=rnd.id, progress=view.total.progress, expected=view.total.expected)
 
 
-def store_missing_points(s: Session, plan: Plan) -> int:
+def store_missing_points(s: Session, plan: Plan, rules: HealthRules | None = None) -> int:
     """Store the point of every closed round that has none (rounds closed before points
     were kept, or loaded in bulk), so that the timeline never recomputes the past; how
     many were stored."""
@@ -71,6 +81,6 @@ def store_missing_points(s: Session, plan: Plan) -> int:
     missing = list(s.scalars(q))
     for rnd in missing:
         assert rnd.closed_at is not None
-        s.add(closing_point(s, plan, rnd, rnd.closed_at))
+        s.add(closing_point(s, plan, rnd, rnd.closed_at, rules))
     s.flush()
     return len(missing)

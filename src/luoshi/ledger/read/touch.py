@@ -68,6 +68,9 @@ _CHILD_COUNT = select(func.count()).select_from(Task).where(Task.parent_id == bi
 _LATEST_COUNTED = select(func.max(ProgressReport.id), func.max(ProgressReport.round_id)).where(
     ProgressReport.task_id == bindparam("task_id"), asof.report_counted(None)
 )
+_LATEST_ACCEPTED = select(func.max(ProgressReport.id)).where(
+    ProgressReport.task_id == bindparam("task_id"), asof.progress_counted(None, True)
+)
 _PERCENT = select(ProgressReport.percent).where(ProgressReport.id == bindparam("report_id"))
 _CHILDREN = (
     select(TaskState.weight, TaskState.progress, TaskState.expected, TaskState.health)
@@ -218,7 +221,7 @@ def _retask(
     if not k["leaf"]:
         _regroup(s, k, rules, day)
         return
-    reported, last_round = _latest_counted(s, task.id)
+    reported, last_round = _latest_counted(s, task.id, rules.accepted_only)
     done = task.state == "done"
     k.update(done=done, reported=reported, last_round_id=last_round)
     k["assigned_at"] = assigned = lead_unit_assigned_on(s, task.id)
@@ -239,10 +242,16 @@ def _retask(
     shift_tallies(s, st.plan_id, before, leaf_part(k))
 
 
-def _latest_counted(s: Session, task_id: int) -> tuple[float | None, int | None]:
-    """The percent of the task's latest counted report, and the latest round counted in."""
-    last_id, last_round = s.execute(_LATEST_COUNTED, {"task_id": task_id}).one()
+def _latest_counted(
+    s: Session, task_id: int, accepted_only: bool = False
+) -> tuple[float | None, int | None]:
+    """The percent of the task's latest report counted as progress, and the latest
+    round counted in."""
     # Both are None when nothing counts (the maxima of no rows).
+    last_id: int | None
+    last_id, last_round = s.execute(_LATEST_COUNTED, {"task_id": task_id}).one()
+    if accepted_only:
+        last_id = s.scalar(_LATEST_ACCEPTED, {"task_id": task_id})
     percent = s.scalar(_PERCENT, {"report_id": last_id}) if last_id is not None else None
     return percent, last_round
 

@@ -44,11 +44,24 @@ router = APIRouter(include_in_schema=False)
 FormText = Annotated[str, Form(max_length=10_000)]
 
 
-def task_timeline(task: dict[str, Any], lang: str) -> Markup:
-    """Reported percent per round (the latest counted report of each round)."""
+def progress_note(task: dict[str, Any], lang: str, accepted_only: bool) -> str | None:
+    """Beside a leaf's progress, when its latest report awaits review: counted already
+    (and may still be returned), or — when only accepted reports count — not yet."""
+    standing = [r for r in task["reports"] if r["state"] not in NOT_COUNTED]
+    latest = max(standing, key=lambda r: r["id"], default=None)
+    if not task["leaf"] or latest is None or latest["state"] != "submitted":
+        return None
+    if accepted_only:
+        return word("progress.awaiting", lang).format(percent=f"{latest['percent']:g}")
+    return word("progress.unreviewed", lang)
+
+
+def task_timeline(task: dict[str, Any], lang: str, accepted_only: bool = False) -> Markup:
+    """Reported percent per round (the latest report of each round counted as progress:
+    accepted only, when the rules say so)."""
     by_round: dict[str, float] = {}
     for r in task["reports"]:
-        if r["state"] not in NOT_COUNTED:
+        if r["state"] == "accepted" or (not accepted_only and r["state"] not in NOT_COUNTED):
             by_round[r["period"]] = float(r["percent"])
     if not by_round:
         # An empty chart reads as "0% all year"; say why there is no line instead.
@@ -128,7 +141,8 @@ def show_task(
         task=task,
         history=history,
         actors=actors,
-        timeline=task_timeline(task, lang_of(request)),
+        timeline=task_timeline(task, lang_of(request), ctx_of(request).rules.accepted_only),
+        progress_note=progress_note(task, lang_of(request), ctx_of(request).rules.accepted_only),
         can_report=detail.can_report,
         form=form,
         units=units,
