@@ -279,6 +279,14 @@ def test_language_switch(web: WebWorld) -> None:
     client.get("/lang/en?next=/")
     english = client.get("/").text
     assert "Dashboard" in english and "Overall progress" in english and 'lang="en"' in english
+    # Macros imported into a page speak its language too (the status badges were Chinese).
+    badges = re.findall(r'<span class="badge h-[a-z]+[^"]*">([^<]+)</span>', english)
+    assert badges and not set(badges) & {"正常", "滞后", "严重滞后", "停滞", "已完成", "逾期"}
+    public = client.get(f"/public/plans/{web.world.plan_id}").text
+    assert not set(re.findall(r'class="badge h-[a-z]+[^"]*">([^<]+)<', public)) & {
+        "正常",
+        "严重滞后",
+    }
     client.get("/lang/zh?next=/")
     assert "总体进度" in client.get("/").text
 

@@ -239,6 +239,9 @@ def test_a_reporter_is_told_when_its_report_will_be_flagged(web: WebWorld) -> No
     assert port.post(f"/tasks/{tid}/report", data=full).url.path == "/"
     own = port.post(f"/tasks/{tid}/report", data={**full, "next": ""})
     assert own.url.path == f"/tasks/{tid}" and "100%无佐证" in html.unescape(own.text)
+    boss, _ = browser(web, "boss")
+    boss.get("/lang/en?next=/")
+    assert "⚠ 100% without evidence" in html.unescape(boss.get("/review").text)
 
 
 def test_a_done_task_is_reopened_from_its_page_and_the_unit_reports_again(web: WebWorld) -> None:

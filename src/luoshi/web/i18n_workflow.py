@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from luoshi.ledger.quality import FLAG_LABELS
+
 WORDS: dict[str, tuple[str, str]] = {
     "nav.todo": ("待办", "To do"),
     "nav.scores": ("考核", "Scores"),
@@ -96,3 +98,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "n.delivered": ("已送达", "Delivered"),
     "n.failed": ("失败", "Failed"),
 }
+
+# 质量提示: the ledger names each flag in Chinese (quality.FLAG_LABELS); English here.
+_FLAGS_EN = {
+    "near_copy": "Same as last time",
+    "no_evidence": "100% without evidence",
+    "contradicts": "Figures disagree",
+    "backwards": "Progress went back",
+    "beyond_target": "Beyond the target without evidence",
+    "no_narrative": "No account of the work",
+    "negative": "Negative value",
+}
+WORDS.update({f"flag.{code}": (zh, _FLAGS_EN.get(code, zh)) for code, zh in FLAG_LABELS.items()})
