@@ -702,3 +702,30 @@ def test_when_only_accepted_reports_count_the_pages_wait_for_the_review(tmp_path
         assert web.as_user("boss").get(f"{API}/tasks/{tid}").json()["progress"] == 40
     finally:
         web.db.dispose()
+
+
+def test_a_forms_address_opened_again_leads_to_its_page_not_to_a_405(web: WebWorld) -> None:
+    tid = web.task_id("1.1.1.1")
+    port, _ = browser(web, "port")
+    r = port.get(f"/tasks/{tid}/report", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/tasks/{tid}"
+    assert port.get("/no/such/form", follow_redirects=False).status_code == 404
+    # Signed out while the form was open: after signing in, back to the form's page.
+    gone = web.client(headers=HTML)
+    sent = gone.post(
+        f"/tasks/{tid}/report",
+        data={"percent": "5"},
+        headers={"Referer": f"http://testserver/tasks/{tid}?from=todo"},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303
+    assert parse_qs(sent.headers["location"].split("?", 1)[1])["next"] == [
+        f"/tasks/{tid}?from=todo"
+    ]
+    elsewhere = gone.post(
+        f"/tasks/{tid}/report",
+        data={"percent": "5"},
+        headers={"Referer": "http://evil.example/x"},
+        follow_redirects=False,
+    )
+    assert parse_qs(elsewhere.headers["location"].split("?", 1)[1])["next"] == [f"/tasks/{tid}"]

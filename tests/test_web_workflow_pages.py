@@ -134,7 +134,7 @@ def test_the_chain_in_the_pages(web: WebWorld) -> None:
     assert r.status_code == 303
     inbox = school.get("/inbox").text
     assert "办得好" in inbox
-    assert "<td>消息</td>" in inbox and "<td>notice</td>" not in inbox  # the kind in Chinese
+    assert 'data-label="类别">消息</td>' in inbox and ">notice</td>" not in inbox  # in Chinese
     # A message is opened by its subject: it is read then, and leads on to its task.
     opened = re.search(r'<a href="/inbox/(\d+)" class="subject">[^<]+</a>', inbox)
     assert opened is not None and 'class="unread-row"' in inbox

@@ -12,12 +12,13 @@ from __future__ import annotations
 import logging
 import re
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
+from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from luoshi.errors import LuoshiError
@@ -83,6 +84,30 @@ def wants_html(request: Request) -> bool:
     return request.method == "POST" and posted
 
 
+def _back_to(request: Request) -> str:
+    """Where to return after signing in: this page, or for a form sent (a POST, whose
+    address no GET answers) the page it was sent from, when that is on this site."""
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if request.method in ("GET", "HEAD"):
+        return here
+    came = urlsplit(request.headers.get("referer", ""))
+    if came.netloc == request.url.netloc and came.path.startswith("/"):
+        return came.path + (f"?{came.query}" if came.query else "")
+    return _page_above(request) or "/"
+
+
+def _page_above(request: Request) -> str | None:
+    """The path one segment up (/tasks/5 for /tasks/5/report) when a page answers it."""
+    parent = request.url.path.rstrip("/").rpartition("/")[0]
+    if not parent:
+        return None
+    scope = {**request.scope, "path": parent, "method": "GET"}
+    for route in request.app.routes:
+        if isinstance(route, Route) and route.matches(scope)[0] == Match.FULL:
+            return parent
+    return None
+
+
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details}}
 
@@ -95,8 +120,12 @@ def error_response(
     if not wants_html(request):
         return JSONResponse(body, status_code=status)
     if status == 401:
-        target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
-        return RedirectResponse(f"/login?next={target}", status_code=303)
+        return RedirectResponse(f"/login?next={quote(_back_to(request))}", status_code=303)
+    page_above = _page_above(request) if status == 405 and request.method == "GET" else None
+    if page_above is not None:
+        # A form's address (/tasks/5/report) shown after its answer, then reloaded or
+        # bookmarked: the page the form is on, not 此地址不支持该请求方法.
+        return RedirectResponse(page_above, status_code=303)
     templates = request.app.state.ctx.templates
     page: Response = templates.TemplateResponse(
         request, "error.html", {**_layout(request), "error": body["error"], "status": status},

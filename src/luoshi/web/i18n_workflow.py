@@ -56,9 +56,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "reopen": ("撤销办结，重新打开", "Reopen"),
     "reopen_reason": ("重新打开的理由", "Why"),
     "reopen_hint": (
-        "办结有误或发现尚未完成时使用：完成它的 100% 报告将被退回，单位收到理由后可再次填报。",
+        "办结有误或发现尚未完成时使用：完成它的 100% 报告将被退回，任务的进度回到此前计入的"
+        "报告（总览、台账和公开页面随即更新），单位收到理由后可再次填报。",
         "When it was closed in error or is not finished: the 100% report that closed it "
-        "is returned, and the unit may report again.",
+        "is returned, the task's progress goes back to the report counted before it (the "
+        "dashboard, the ledger and the public page at once), and the unit may report again.",
     ),
     "done_hint": (
         "任务已办结，不能再填报。如需更正，请联系督查人员撤销办结。",
