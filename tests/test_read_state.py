@@ -514,6 +514,7 @@ def test_when_only_accepted_reports_count_a_report_moves_progress_once_accepted(
         # yet the unit reported in every round (not a missed round).
         row = kept_row(db, c, "1.1.1.1")
         assert row.reported is None and row.progress == 0 and row.missed_rounds == 0
+        assert row.awaiting_review  # its 45% waits to count
         with db.transaction() as s:
             task = c.world.task(s, "1.1.1.1")
             latest = s.scalars(
@@ -524,7 +525,8 @@ def test_when_only_accepted_reports_count_a_report_moves_progress_once_accepted(
             assert latest is not None and latest.percent == 45
             cycle.review(s, c.world.user(s, "boss"), latest, True)
         check_all(c, ACCEPTED_ONLY)  # kept by the review's own transaction
-        assert kept_row(db, c, "1.1.1.1").reported == 45
+        accepted = kept_row(db, c, "1.1.1.1")
+        assert accepted.reported == 45 and not accepted.awaiting_review
         with db.transaction() as s:  # the same records, counted on submission
             submitted = computed_view(s, c.world.plan(s), RULES, today())
         assert {r.code: r.reported for r in submitted.rows}["1.1.2.1"] == 30
@@ -533,5 +535,7 @@ def test_when_only_accepted_reports_count_a_report_moves_progress_once_accepted(
             then = computed_view(s, c.world.plan(s), ACCEPTED_ONLY, AsOf.of(date(2024, 7, 1)))
         reported = {r.code: r.reported for r in then.rows}
         assert reported["1.3.2"] == 100 and reported["1.1.1.1"] is None
+        waiting = {r.code for r in then.rows if r.awaiting_review}
+        assert "1.1.1.1" in waiting and "1.3.2" not in waiting  # accepted by then
     finally:
         db.dispose()

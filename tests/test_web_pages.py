@@ -676,10 +676,19 @@ def test_a_task_page_says_when_its_progress_awaits_review(web: WebWorld) -> None
     boss, _ = browser(web, "boss")
     page = boss.get(f"/tasks/{web.task_id('1.1.1.1')}").text
     assert 'id="progress-note"' in page and "含待审核的填报" in page
+    board = boss.get(f"/?plan={web.world.plan_id}").text
+    assert "其中 1 项末级任务的最新进度来自待审核的填报" in board
+    assert f'href="/review?plan={web.world.plan_id}"' in board  # the office may go review
+    reader, _ = browser(web, "reader")
+    seen = reader.get(f"/?plan={web.world.plan_id}").text
+    assert 'id="awaiting-review"' in seen and "/review?plan=" not in seen  # a leader: told
+    school, _ = browser(web, "school")  # another unit's task: not in its count
+    assert 'id="awaiting-review"' not in school.get(f"/?plan={web.world.plan_id}").text
     web.as_user("boss").post(
         f"{API}/reports/{report_id}/review", json={"decision": "accept"}
     ).raise_for_status()
     assert 'id="progress-note"' not in boss.get(f"/tasks/{web.task_id('1.1.1.1')}").text
+    assert 'id="awaiting-review"' not in boss.get(f"/?plan={web.world.plan_id}").text
 
 
 def test_when_only_accepted_reports_count_the_pages_wait_for_the_review(tmp_path: Any) -> None:
@@ -692,6 +701,13 @@ def test_when_only_accepted_reports_count_the_pages_wait_for_the_review(tmp_path
         boss, _ = browser(web, "boss")
         page = boss.get(f"/tasks/{tid}").text
         assert "另有 40% 的填报待审核，通过后计入" in page and 'id="timeline-empty"' in page
+        board = boss.get(f"/?plan={web.world.plan_id}").text
+        assert "另有 1 项末级任务的新填报待审核，审核通过后才计入进度" in board
+        web.as_user("boss").patch(
+            f"{API}/plans/{web.world.plan_id}", json={"public": True}
+        ).raise_for_status()
+        public = web.client(headers=HTML).get(f"/public/plans/{web.world.plan_id}").text
+        assert "另有 1 项任务的新填报尚待督查室审核" in public and "有新填报待审核" in public
         shown = web.as_user("boss").get(f"{API}/tasks/{tid}").json()
         assert shown["reported"] is None and shown["progress"] == 0
         web.as_user("boss").post(

@@ -431,6 +431,8 @@ class TaskState(Base):
     health: Mapped[str] = mapped_column(String(10))
     overdue: Mapped[bool] = mapped_column()
     missed_rounds: Mapped[int] = mapped_column(Integer)
+    # 待审核: the latest counted report awaits review (a leaf's only).
+    awaiting_review: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class PlanState(Base):

@@ -46,6 +46,21 @@ WORDS: dict[str, tuple[str, str]] = {
         "the latest progress of {n} tasks is as their units reported it, not yet reviewed",
     ),
     "public.awaiting_one": ("单位填报，待审核", "as reported, not yet reviewed"),
+    "public.awaiting_accepted": (
+        "另有 {n} 项任务的新填报尚待督查室审核，审核通过后计入",
+        "{n} tasks have a new report awaiting review; it counts once accepted",
+    ),
+    "public.awaiting_one_accepted": ("有新填报待审核", "a new report awaits review"),
+    "dashboard.awaiting": (
+        "其中 {n} 项末级任务的最新进度来自待审核的填报，退回后不再计入。",
+        "The latest progress of {n} leaf tasks comes from reports awaiting review; "
+        "a returned report stops counting.",
+    ),
+    "dashboard.awaiting_accepted": (
+        "另有 {n} 项末级任务的新填报待审核，审核通过后才计入进度。",
+        "{n} leaf tasks have a new report awaiting review; it counts once accepted.",
+    ),
+    "dashboard.to_review": ("去审核", "Review them"),
     "expected": ("应有进度", "Expected"),
     "leaf_tasks": ("末级任务", "Leaf tasks"),
     "overdue": ("逾期", "Overdue"),

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from luoshi.ledger import health
@@ -19,6 +19,7 @@ from luoshi.ledger.models import (
     AuditEvent,
     Plan,
     ProgressReport,
+    Review,
     Round,
     Target,
     Task,
@@ -155,8 +156,9 @@ def _attach_reports(
     until: datetime | None,
     accepted_only: bool = False,
 ) -> None:
-    """The percent of each task's latest report counted as progress, and the latest
-    round it reported in (a counted, not returned report)."""
+    """Each task's latest counted (not returned) report: its round, whether it awaits
+    review, and its percent as progress — or, when only accepted reports count, the
+    percent of the latest accepted one."""
     counted = (
         select(
             ProgressReport.task_id,
@@ -168,16 +170,29 @@ def _attach_reports(
         .group_by(ProgressReport.task_id)
         .subquery()
     )
-    if not accepted_only:  # one query: the report that counts is the one that reports
-        q = select(counted.c.task_id, ProgressReport.percent, counted.c.last_round).join(
-            ProgressReport, ProgressReport.id == counted.c.last_id
-        )
-        for task_id, percent, round_id in s.execute(q):
-            by_id[task_id].reported = percent
-            by_id[task_id].last_round = round_id
-        return
-    for task_id, round_id in s.execute(select(counted.c.task_id, counted.c.last_round)):
-        by_id[task_id].last_round = round_id
+    q = select(
+        counted.c.task_id, ProgressReport.percent, counted.c.last_round, _awaiting(until)
+    ).join(ProgressReport, ProgressReport.id == counted.c.last_id)
+    for task_id, percent, round_id, awaiting in s.execute(q):
+        row = by_id[task_id]
+        row.last_round, row.awaiting_review = round_id, bool(awaiting)
+        if not accepted_only:  # the report that counts is the one that reports
+            row.reported = percent
+    if accepted_only:
+        _attach_accepted(s, plan_id, by_id, until)
+
+
+def _awaiting(until: datetime | None) -> ColumnElement[bool]:
+    """Of the joined report: not reviewed yet (at ``until``, when given)."""
+    if until is None:
+        return ProgressReport.state == "submitted"
+    return ~exists().where(Review.report_id == ProgressReport.id, Review.at <= until)
+
+
+def _attach_accepted(
+    s: Session, plan_id: int, by_id: dict[int, TaskRow], until: datetime | None
+) -> None:
+    """The percent of each task's latest accepted report (审核通过才计入)."""
     accepted = (
         select(ProgressReport.task_id, func.max(ProgressReport.id).label("last_id"))
         .join(Round, Round.id == ProgressReport.round_id)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from luoshi.ledger.models import Plan
+from luoshi.ledger.read import kept
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.figures import PlanFigures
 from luoshi.ledger.read.linkage import PlanLinkage, has_links, plan_linkage
@@ -46,6 +47,19 @@ def dashboard(
         key = ("dashboard", stamp(s, st), viewer)
         return MEMO.get_or(key, lambda: _dashboard(s, plan, rules, viewer, at))
     return _dashboard(s, plan, rules, viewer, at)
+
+
+def awaiting_review(
+    s: Session, plan: Plan, rules: HealthRules, viewer: Viewer | None, at: AsOf
+) -> int:
+    """How many leaves the viewer sees whose latest counted report awaits review: the
+    progress shown counts them already, or (审核通过才计入) will once accepted."""
+    st = plan_state(s, plan.id)
+    if st is not None and answers(s, st, rules, at):
+        return kept.awaiting_count(s, plan.id, viewer)
+    rows = plan_view(s, plan, rules, at).leaves()
+    scope = viewer.unit_scope if viewer is not None else None
+    return sum(1 for r in rows if r.awaiting_review and (scope is None or r.belongs_to(scope)))
 
 
 def _dashboard(

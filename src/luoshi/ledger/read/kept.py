@@ -57,6 +57,7 @@ from luoshi.ledger.read.visibility import Viewer
 STATE_COLUMNS = (
     TaskState.leaf, TaskState.reported, TaskState.progress, TaskState.expected,
     TaskState.health, TaskState.overdue, TaskState.missed_rounds, TaskState.last_round_id,
+    TaskState.awaiting_review,
 )  # fmt: skip
 CHUNK = 2000
 
@@ -68,7 +69,7 @@ def _rows_select() -> Select[Any]:
 def _row(f: Sequence[Any]) -> TaskRow:
     row = task_row(f)
     (row.leaf, row.reported, row.progress, row.expected, row.health, row.overdue,
-     row.missed_rounds, row.last_round) = f[20:28]  # fmt: skip
+     row.missed_rounds, row.last_round, row.awaiting_review) = f[20:29]  # fmt: skip
     return row
 
 
@@ -517,6 +518,19 @@ def kept_figures(
         attention=attention,
         attention_total=count,
     )
+
+
+def awaiting_count(s: Session, plan_id: int, viewer: Viewer | None) -> int:
+    """Kept leaves of the plan (those the viewer sees) awaiting review."""
+    where: list[ColumnElement[bool]] = [
+        TaskState.plan_id == plan_id,
+        TaskState.leaf.is_(True),
+        TaskState.awaiting_review.is_(True),
+    ]
+    scope = viewer.unit_scope if viewer is not None else None
+    if scope is not None:
+        where.append(_belongs_to(_unit_id(s, scope) if scope else None))
+    return s.scalar(select(func.count()).select_from(TaskState).where(*where)) or 0
 
 
 def _attention(

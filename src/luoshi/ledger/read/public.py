@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from luoshi.ledger.models import Plan, ProgressReport, Task
+from luoshi.ledger.models import Plan
 from luoshi.ledger.read.asof import AsOf
 from luoshi.ledger.read.figures import PlanFigures, plan_figures
 from luoshi.ledger.read.rows import PlanRef, TaskRow
@@ -20,9 +19,11 @@ class PublicPlan:
     plan: PlanRef
     figures: PlanFigures
     tasks: list[TaskRow]  # the leaf tasks: what was promised, how far along
-    # Tasks whose progress counts a report the office has not reviewed yet: a unit's
-    # report counts once submitted (until returned), so the public is told which.
+    # Tasks whose latest counted report the office has not reviewed yet: by default it
+    # counts once submitted (until returned), so the public is told which.
     awaiting: frozenset[int] = frozenset()
+    # 审核通过才计入: the awaiting reports do not count yet (else they count already).
+    accepted_only: bool = False
 
     @property
     def awaiting_review(self) -> int:
@@ -35,13 +36,6 @@ def public_plan(s: Session, plan_id: int, rules: HealthRules) -> PublicPlan | No
     if plan is None or not plan.public:
         return None
     view = plan_view(s, plan, rules, AsOf.today())
-    awaiting = frozenset(s.scalars(_AWAITING_REVIEW, {"plan_id": plan.id}))
-    return PublicPlan(view.plan, plan_figures(view), view.leaves(), awaiting)
-
-
-_AWAITING_REVIEW = (
-    select(ProgressReport.task_id)
-    .distinct()
-    .join(Task, Task.id == ProgressReport.task_id)
-    .where(Task.plan_id == bindparam("plan_id"), ProgressReport.state == "submitted")
-)
+    leaves = view.leaves()
+    awaiting = frozenset(r.id for r in leaves if r.awaiting_review)
+    return PublicPlan(view.plan, plan_figures(view), leaves, awaiting, rules.accepted_only)

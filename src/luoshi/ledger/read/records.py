@@ -412,6 +412,8 @@ def public_record(p: PublicPlan) -> dict[str, Any]:
         "counts": p.figures.total.counts,
         "as_of": iso(p.figures.day),
         "awaiting_review": p.awaiting_review,
+        # What awaiting means: counted already (submitted), or not yet (accepted).
+        "progress_from": "accepted" if p.accepted_only else "submitted",
         "tasks": [public_task_record(r, r.id in p.awaiting) for r in p.tasks],
     }
 

@@ -76,6 +76,9 @@ class TaskRow:
     overdue: bool = False
     missed_rounds: int = 0
     last_round: int | None = None  # the latest round with a counted report
+    # 待审核: its latest counted report awaits review — counted already, or (when only
+    # accepted reports count, HealthRules.progress_from) waiting to count.
+    awaiting_review: bool = False
     parent_id: int | None = None
     lead_unit_id: int | None = None
 

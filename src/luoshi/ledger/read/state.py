@@ -205,6 +205,7 @@ def _state_values(
         "reported": r.reported,
         "last_round_id": r.last_round,
         "assigned_at": assigned,
+        "awaiting_review": r.awaiting_review,
         **state_figures(r.progress, r.expected, r.health, r.overdue, r.missed_rounds),
     }
 

@@ -51,7 +51,7 @@ Kept = dict[str, Any]
 _FIELDS = (
     "task_id", "sort_key", "parent_id", "leaf", "lead_unit_id", "category", "deadline",
     "weight", "done", "reported", "last_round_id", "assigned_at", "progress", "expected",
-    "gap", "health", "overdue", "missed_rounds",
+    "gap", "health", "overdue", "missed_rounds", "awaiting_review",
 )  # fmt: skip
 _WRITTEN = _FIELDS[4:]  # what a touch may change; the rest place the task in the tree
 _STATE = cast(Table, TaskState.__table__)
@@ -72,6 +72,9 @@ _LATEST_ACCEPTED = select(func.max(ProgressReport.id)).where(
     ProgressReport.task_id == bindparam("task_id"), asof.progress_counted(None, True)
 )
 _PERCENT = select(ProgressReport.percent).where(ProgressReport.id == bindparam("report_id"))
+_PERCENT_STATE = select(ProgressReport.percent, ProgressReport.state).where(
+    ProgressReport.id == bindparam("report_id")
+)
 _CHILDREN = (
     select(TaskState.weight, TaskState.progress, TaskState.expected, TaskState.health)
     .where(TaskState.parent_id == bindparam("task_id"))
@@ -221,9 +224,9 @@ def _retask(
     if not k["leaf"]:
         _regroup(s, k, rules, day)
         return
-    reported, last_round = _latest_counted(s, task.id, rules.accepted_only)
+    reported, last_round, awaiting = _latest_counted(s, task.id, rules.accepted_only)
     done = task.state == "done"
-    k.update(done=done, reported=reported, last_round_id=last_round)
+    k.update(done=done, reported=reported, last_round_id=last_round, awaiting_review=awaiting)
     k["assigned_at"] = assigned = lead_unit_assigned_on(s, task.id)
     missed = 0
     if not done and task.lead_unit_id is not None:
@@ -244,16 +247,20 @@ def _retask(
 
 def _latest_counted(
     s: Session, task_id: int, accepted_only: bool = False
-) -> tuple[float | None, int | None]:
-    """The percent of the task's latest report counted as progress, and the latest
-    round counted in."""
+) -> tuple[float | None, int | None, bool]:
+    """The percent of the task's latest report counted as progress, the latest round
+    counted in, and whether the latest counted report awaits review."""
     # Both are None when nothing counts (the maxima of no rows).
-    last_id: int | None
-    last_id, last_round = s.execute(_LATEST_COUNTED, {"task_id": task_id}).one()
+    found = s.execute(_LATEST_COUNTED, {"task_id": task_id}).one()
+    last_id, last_round = cast(tuple[int | None, int | None], tuple(found))
+    if last_id is None:
+        return None, last_round, False
+    percent: float | None
+    percent, state = s.execute(_PERCENT_STATE, {"report_id": last_id}).one()
     if accepted_only:
-        last_id = s.scalar(_LATEST_ACCEPTED, {"task_id": task_id})
-    percent = s.scalar(_PERCENT, {"report_id": last_id}) if last_id is not None else None
-    return percent, last_round
+        accepted = s.scalar(_LATEST_ACCEPTED, {"task_id": task_id})
+        percent = None if accepted is None else s.scalar(_PERCENT, {"report_id": accepted})
+    return percent, last_round, state == "submitted"
 
 
 def _regroup(s: Session, k: Kept, rules: HealthRules, day: date) -> None:

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from luoshi.ledger import scoring
 from luoshi.ledger.health import HEALTH_COLOURS, HEALTH_ORDER
 from luoshi.ledger.read.asof import AsOf
-from luoshi.ledger.read.dashboard import Dashboard, dashboard
+from luoshi.ledger.read.dashboard import Dashboard, awaiting_review, dashboard
 from luoshi.ledger.read.figures import Tally
 from luoshi.ledger.read.records import ATTENTION_SHOWN
 from luoshi.ledger.read.risks import RISKS_SHOWN
@@ -78,6 +78,7 @@ def _read(request: Request, caller: Caller, plan: str | None) -> dict[str, Any]:
         if chosen is None:
             return {"plan": None, "plans": plans}
         d = dashboard(s, chosen, ctx.rules, caller.viewer, AsOf.today())
+        waiting = awaiting_review(s, chosen, ctx.rules, caller.viewer, AsOf.today())
         # 考核: the ranking stored when the latest round closed; before any round has
         # closed, the open round's, worked out now.
         kept = kept_ranking(s, chosen)
@@ -89,6 +90,8 @@ def _read(request: Request, caller: Caller, plan: str | None) -> dict[str, Any]:
         # A large plan's figures are the last day's until the keeper has recomputed it.
         "behind": d.figures.day < AsOf.today().day,
         "charts": dashboard_charts(d, chosen.id, lang_of(request)),
+        "awaiting": waiting,
+        "accepted_only": ctx.rules.accepted_only,
         "health": HEALTH_ORDER,
         "shown": ATTENTION_SHOWN,
         "ranking": scored.scores,
