@@ -638,6 +638,8 @@ def test_a_task_without_counted_reports_says_why_instead_of_an_empty_chart(
     ).raise_for_status()
     drawn = boss.get(f"/tasks/{web.task_id('1.1.1.1')}").text
     assert 'class="line-chart"' in drawn and 'id="timeline-empty"' not in drawn
+    chart = drawn[drawn.index('class="line-chart"') :]
+    assert "进度 2024-Q1: 30.0%" in chart and "应有进度 2024-Q1:" in chart  # beside it
 
 
 def test_the_hint_for_large_amounts_shows_only_beside_targets_that_large(

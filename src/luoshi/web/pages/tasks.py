@@ -7,14 +7,12 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
-from markupsafe import Markup
 from starlette.responses import Response
 
 from luoshi.errors import Conflict, InputError, PermissionDenied
 from luoshi.ledger import audit_labels, confirm, quality, report_values, workflow_reads
 from luoshi.ledger.access import ROLE_LABELS
 from luoshi.ledger.db import Session
-from luoshi.ledger.models import NOT_COUNTED
 from luoshi.ledger.plans import task_by_id
 from luoshi.ledger.quality import Flag
 from luoshi.ledger.read import records
@@ -24,9 +22,8 @@ from luoshi.ledger.read.detail import audit_of_task, task_detail
 from luoshi.ledger.read.risks import task_projections
 from luoshi.ledger.read.visibility import acts_for
 from luoshi.ledger.values import parse_percent
-from luoshi.web import actions, charts, workflow_actions
+from luoshi.web import actions, workflow_actions
 from luoshi.web.context import Caller, ctx_of
-from luoshi.web.i18n import word
 from luoshi.web.pages.common import (
     back,
     form_caller,
@@ -38,37 +35,11 @@ from luoshi.web.pages.common import (
     with_notice,
 )
 from luoshi.web.pages.task_form import EditForm
+from luoshi.web.pages.task_progress import awaiting_note, task_timeline
 from luoshi.web.schemas import MAX_ID, PathId
 
 router = APIRouter(include_in_schema=False)
 FormText = Annotated[str, Form(max_length=10_000)]
-
-
-def progress_note(task: dict[str, Any], lang: str, accepted_only: bool) -> str | None:
-    """Beside a leaf's progress, when its latest report awaits review: counted already
-    (and may still be returned), or — when only accepted reports count — not yet."""
-    standing = [r for r in task["reports"] if r["state"] not in NOT_COUNTED]
-    latest = max(standing, key=lambda r: r["id"], default=None)
-    if not task["leaf"] or latest is None or latest["state"] != "submitted":
-        return None
-    if accepted_only:
-        return word("progress.awaiting", lang).format(percent=f"{latest['percent']:g}")
-    return word("progress.unreviewed", lang)
-
-
-def task_timeline(task: dict[str, Any], lang: str, accepted_only: bool = False) -> Markup:
-    """Reported percent per round (the latest report of each round counted as progress:
-    accepted only, when the rules say so)."""
-    by_round: dict[str, float] = {}
-    for r in task["reports"]:
-        if r["state"] == "accepted" or (not accepted_only and r["state"] not in NOT_COUNTED):
-            by_round[r["period"]] = float(r["percent"])
-    if not by_round:
-        # An empty chart reads as "0% all year"; say why there is no line instead.
-        why = "timeline.from_children" if not task["leaf"] else "timeline.none"
-        return Markup('<p class="muted" id="timeline-empty">{}</p>').format(word(why, lang))
-    series = [charts.Series(word("progress", lang), list(by_round.values()), "#1565c0")]
-    return charts.line(list(by_round), series, word("timeline", lang), height=220)
 
 
 Notice = Literal[
@@ -142,7 +113,7 @@ def show_task(
         history=history,
         actors=actors,
         timeline=task_timeline(task, lang_of(request), ctx_of(request).rules.accepted_only),
-        progress_note=progress_note(task, lang_of(request), ctx_of(request).rules.accepted_only),
+        awaiting_note=awaiting_note(task, lang_of(request), ctx_of(request).rules.accepted_only),
         can_report=detail.can_report,
         form=form,
         units=units,
