@@ -410,6 +410,8 @@ class TaskState(Base):
         # without them SQLite walks the whole plan in code order.
         Index("ix_task_state_children", "plan_id", "parent_id", "sort_key"),
         Index("ix_task_state_progress", "plan_id", "progress", "sort_key"),
+        # The dashboard's 待审核 count, counted from the index alone.
+        Index("ix_task_state_awaiting", "plan_id", "awaiting_review", "leaf"),
     )
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))

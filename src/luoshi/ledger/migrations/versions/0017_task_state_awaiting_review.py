@@ -27,10 +27,12 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("awaiting_review", sa.Boolean(), nullable=False, server_default=sa.false())
         )
+        batch_op.create_index("ix_task_state_awaiting", ["plan_id", "awaiting_review", "leaf"])
     # No kept figure is fresh for any rules now: the next refresh fills the column.
     op.execute("UPDATE plan_state SET rules = ''")
 
 
 def downgrade() -> None:
     with op.batch_alter_table("task_state", schema=None) as batch_op:
+        batch_op.drop_index("ix_task_state_awaiting")
         batch_op.drop_column("awaiting_review")
