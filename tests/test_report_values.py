@@ -150,3 +150,17 @@ def test_audit_labels_name_every_table_and_the_common_actions() -> None:
     assert audit_labels.changes(
         {"person": None, "version": 1}, {"person": "张三", "version": 2}
     ) == ["责任人：（空） → 张三"]
+
+
+def test_a_value_is_shown_in_the_magnitude_its_target_is_written_in_and_reads_back() -> None:
+    from luoshi.web.i18n import plain_amount
+
+    assert plain_amount(23_000_000) == "2300万"
+    assert plain_amount(120_000_000) == "1.2亿"
+    assert plain_amount(123_456_789) == "12345.6789万"  # exact in 万, not in 亿
+    assert plain_amount(123_456.7) == "123,456.7"  # 万 would need five decimals
+    assert plain_amount(9_999) == "9,999" and plain_amount(1.25) == "1.25"
+    assert plain_amount(-4_500_000) == "-450万"
+    assert plain_amount(23_000_000, "en") == "23,000,000"
+    for value in (23_000_000, 120_000_000, 123_456_789, 12_345, 123_456.7, 9_999, 1.25):
+        assert parse_amount(plain_amount(value)) == value  # what is shown can be typed back

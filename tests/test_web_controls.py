@@ -82,7 +82,9 @@ def test_the_report_form_takes_chinese_magnitudes_and_keeps_what_was_typed(
     assert 'value="3万吨"' in bad.text and "码头建设中</textarea>" in bad.text
     good = c.post(f"/tasks/{task_id}/report", data={**base, "values": "1200万"})
     assert good.status_code == 200
-    assert "12,000,000" in good.text
+    # Shown as the target is written, in 万, not as 12,000,000.
+    assert "1200万 标准箱" in good.text
+    assert "12,000,000" not in good.text
 
 
 def test_the_review_queue_names_each_reported_value_with_its_unit(ww: WebWorld) -> None:
@@ -92,7 +94,7 @@ def test_the_review_queue_names_each_reported_value_with_its_unit(ww: WebWorld) 
     c, _ = browser(ww, "boss")
     queue = c.get("/review").text
     row = queue[queue.index(f'id="pick-{report["id"]}"') :]
-    assert "12,000,000 标准箱" in row[: row.index("</tr>")]  # the value with its unit
+    assert "1200万 标准箱" in row[: row.index("</tr>")]  # the value with its unit
 
 
 def test_a_second_report_leaves_only_the_newest_in_the_review_queue(ww: WebWorld) -> None:

@@ -56,6 +56,10 @@ _PLAIN = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 LARGEST = 1e15
 
 
+# Digits a typed value keeps: more than anyone reports, fewer than a float's noise.
+SIGNIFICANT = 12
+
+
 def parse_amount(value: object, unit: str = "") -> float:
     """A value as people write it: 4200000, 4,200,000, 300万, 1.2亿, 2300万标准箱, 12%
     (full-width digits too). A unit written after it must be ``unit`` (the target's).
@@ -74,7 +78,8 @@ def parse_amount(value: object, unit: str = "") -> float:
         reading = found[0]
         if reading.unit and unit and reading.unit != unit:
             raise ValueError(f"的单位「{reading.unit}」与目标的单位「{unit}」不同")
-        number = reading.value
+        # 12345.6789万 is 123456789, not the 123456789.00000001 of a binary product.
+        number = float(f"{reading.value:.{SIGNIFICANT}g}")
     if abs(number) > LARGEST:
         raise ValueError("超出范围")
     return number

@@ -7,6 +7,7 @@ Templates call ``t("key")``; the language comes from the ``luoshi_lang`` cookie
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from jinja2 import Environment, pass_context
@@ -293,12 +294,35 @@ def _t(context: Any, key: str) -> str:
     return word(key, context.get("lang", "zh"))
 
 
-def amount(value: Any) -> str:
-    """A reported value as people read it: 23,000,000 and 1.25, not 23000000.0."""
+@pass_context
+def amount(context: Any, value: Any) -> str:
+    """A reported value as people read it beside its target: 2300万 and 1.25, not
+    23000000.0 (the targets are written in 万 and 亿, so the value is too, in Chinese)."""
     if value is None or value == "":
         return ""
-    number = float(value)
-    if number.is_integer():
+    return plain_amount(float(value), context.get("lang", "zh"))
+
+
+# 亿 before 万: the larger magnitude that still says the value exactly.
+MAGNITUDES = ((100_000_000, "亿"), (10_000, "万"))
+MAGNITUDE_DECIMALS = 4
+
+
+def plain_amount(number: float, lang: str = "zh") -> str:
+    """``number`` in 万 or 亿 when one says it exactly in at most four decimals (Chinese
+    only), else with thousands separators: 23,000,000 → 2300万, 12,345 → 1.2345万,
+    123,456.7 → 123,456.7."""
+    if lang == "zh":
+        exact = Decimal(repr(number))  # the number as written, not its binary float
+        for size, name in MAGNITUDES:
+            scaled = exact / size
+            if abs(exact) >= size and scaled == round(scaled, MAGNITUDE_DECIMALS):
+                return _decimals(float(scaled)).replace(",", "") + name
+    return _decimals(number)
+
+
+def _decimals(number: float) -> str:
+    if float(number).is_integer():
         return f"{number:,.0f}"
     return f"{number:,.4f}".rstrip("0").rstrip(".")
 
